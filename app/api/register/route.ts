@@ -1,0 +1,21 @@
+import { createUser } from "@/db/queries";
+import { registerBodySchema } from "@/lib/auth-schemas";
+import { AppError, toErrorResponse } from "@/lib/errors";
+import { parseJsonBody } from "@/lib/http";
+import { hashPassword } from "@/lib/password.server";
+
+// POST /api/register - create an email + password account
+export async function POST(req: Request) {
+  try {
+    const body = await parseJsonBody(req, registerBodySchema);
+    const user = await createUser({
+      email: body.email,
+      name: body.name || null,
+      passwordHash: await hashPassword(body.password),
+    });
+    if (!user) throw new AppError("conflict", "An account with this email already exists.");
+    return Response.json({ user: { id: user.id, email: user.email, name: user.name } }, { status: 201 });
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}

@@ -1,0 +1,32 @@
+import path from "node:path";
+import { getEnv } from "@/lib/env";
+import { openDatabase, type Database, type DatabaseHandle } from "./index";
+
+// One handle per server process: Next dev re-evaluates modules on every edit, and PGlite
+// allows a single open instance per folder.
+const globalForDb = globalThis as unknown as { __appDatabase?: Promise<DatabaseHandle> };
+
+async function connect(): Promise<DatabaseHandle> {
+  const env = getEnv();
+  const handle = await openDatabase({
+    url: env.DATABASE_URL,
+    pgliteDir: path.resolve(env.DATA_DIR, "pglite"),
+  });
+  // Dev (and the embedded database anywhere) applies migrations at start; production runs
+  // `npm run db:migrate` as a release step instead.
+  if (env.NODE_ENV === "development" || handle.driver === "pglite") await handle.migrate();
+  return handle;
+}
+
+export async function getDb(): Promise<Database> {
+  globalForDb.__appDatabase ??= connect().catch((err: unknown) => {
+    globalForDb.__appDatabase = undefined;
+    throw err;
+  });
+  return (await globalForDb.__appDatabase).db;
+}
+
+export async function getDatabaseDriver(): Promise<DatabaseHandle["driver"]> {
+  await getDb();
+  return (await globalForDb.__appDatabase!).driver;
+}

@@ -1,0 +1,78 @@
+import "server-only";
+import { and, desc, eq } from "drizzle-orm";
+import { getDb } from "./client";
+import { fileItems, users, type FileItem, type NewFileItem, type User } from "./schema";
+
+/** Returns null when the email is taken (the unique index decides, so two racing sign-ups can't both win). */
+export async function createUser(input: { email: string; name?: string | null; passwordHash: string | null }): Promise<User | null> {
+  const db = await getDb();
+  const [user] = await db
+    .insert(users)
+    .values({ email: input.email, name: input.name ?? null, passwordHash: input.passwordHash })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  return user ?? null;
+}
+
+export async function getUserByEmail({ email }: { email: string }): Promise<User | null> {
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user ?? null;
+}
+
+export async function getUserById({ id }: { id: string }): Promise<User | null> {
+  const db = await getDb();
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user ?? null;
+}
+
+export async function createFileItem(input: NewFileItem): Promise<FileItem> {
+  const db = await getDb();
+  const [item] = await db.insert(fileItems).values(input).returning();
+  if (!item) throw new Error("insert into file_items returned no row");
+  return item;
+}
+
+/** Scoped by owner: another user's row is indistinguishable from a missing one. */
+export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId)))
+    .limit(1);
+  return item ?? null;
+}
+
+/**
+ * Moves a pending row to uploaded with the size S3 reported. The status guard makes a
+ * concurrent second completion a no-op instead of a second write.
+ */
+export async function markFileUploaded(input: { id: string; ownerId: string; size: number; checksum?: string | null }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .update(fileItems)
+    .set({ status: "uploaded", size: input.size, checksum: input.checksum ?? null, uploadedAt: new Date() })
+    .where(and(eq(fileItems.id, input.id), eq(fileItems.userId, input.ownerId), eq(fileItems.status, "pending")))
+    .returning();
+  return item ?? null;
+}
+
+export async function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .update(fileItems)
+    .set({ status: "aborted" })
+    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
+    .returning();
+  return item ?? null;
+}
+
+export async function listUploadedFiles({ ownerId }: { ownerId: string }): Promise<FileItem[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.userId, ownerId), eq(fileItems.status, "uploaded")))
+    .orderBy(desc(fileItems.createdAt), desc(fileItems.id));
+}

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../scripts/services";
+import { expect, test } from "./fixtures";
+
+// Zero-config dev mode on a fresh data folder: no DATABASE_URL, S3_* or AUTH_SECRET in the env.
+let dev: ChildProcess | undefined;
+let dataDir = "";
+let baseURL = "";
+let output = "";
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "dev-smoke-"));
+  const port = await freePort();
+  baseURL = `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEV_S3_PORT: String(await freePort()) };
+  for (const name of Object.keys(env)) {
+    if (/^(DATABASE_URL|S3_|AUTH_SECRET|APP_URL|NEXTAUTH_URL|NODE_ENV)/.test(name)) delete env[name];
+  }
+  dev = spawn("npm", ["run", "dev"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  dev.stdout!.on("data", (chunk) => (output += chunk));
+  dev.stderr!.on("data", (chunk) => (output += chunk));
+  await expect.poll(() => output, { timeout: 90_000 }).toContain("Ready in");
+});
+
+test.afterAll(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) console.log(`dev server output:\n${output.slice(-4000)}`);
+  if (dev?.pid) process.kill(-dev.pid, "SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("npm run dev with no env: banner, sign up and sign in", async ({ page, newUser }) => {
+  expect(output).toContain(`embedded PGlite in ${path.join(dataDir, "pglite")}`);
+  expect(output).toContain("embedded s3rver");
+  expect(output).toContain(`generated secret in ${path.join(dataDir, "auth-secret")}`);
+  await page.goto(`${baseURL}/signup`);
+  await page.getByTestId("email-input").fill(newUser.email);
+  await page.getByTestId("password-input").fill(newUser.password);
+  await page.getByTestId("submit-button").click();
+  await expect(page.getByTestId("signed-in-user")).toContainText(newUser.email, { timeout: 60_000 });
+  await page.getByTestId("sign-out-link").click();
+  await page.getByTestId("confirm-sign-out").click();
+  await expect(page.getByTestId("signin-form")).toBeVisible();
+  await expect(page.getByTestId("signed-in-user")).toHaveCount(0);
+  await page.getByTestId("email-input").fill(newUser.email);
+  await page.getByTestId("password-input").fill(newUser.password);
+  await page.getByTestId("submit-button").click();
+  await expect(page.getByTestId("signed-in-user")).toContainText(newUser.email, { timeout: 60_000 });
+});

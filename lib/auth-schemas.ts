@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const PASSWORD_MIN_LENGTH = 8;
+/** scrypt hashes whatever it is given; a cap keeps a megabyte "password" from costing CPU. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("must be a valid email address").max(254));
+
+export const registerBodySchema = z.object({
+  email: emailSchema,
+  password: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  name: z.string().trim().max(100).optional(),
+});
+export type RegisterBody = z.infer<typeof registerBodySchema>;
+
+export const credentialsSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});

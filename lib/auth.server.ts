@@ -1,0 +1,104 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import { createUser, getUserByEmail, getUserById } from "@/db/queries";
+import { credentialsSchema } from "./auth-schemas";
+import { getEnv } from "./env";
+import { AppError } from "./errors";
+import { verifyPassword } from "./password.server";
+
+export type CurrentUser = { id: string; email: string; name: string | null };
+
+let cachedOptions: NextAuthOptions | undefined;
+
+export function getAuthOptions(): NextAuthOptions {
+  if (cachedOptions) return cachedOptions;
+  const env = getEnv();
+  // next-auth v4 reads its canonical URL from NEXTAUTH_URL; APP_URL is this project's name for it.
+  process.env.NEXTAUTH_URL ??= env.APP_URL;
+  const providers: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const parsed = credentialsSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        const user = await getUserByEmail({ email: parsed.data.email });
+        if (!user?.passwordHash) return null;
+        if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (env.GITHUB_ID && env.GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
+  }
+  cachedOptions = {
+    secret: env.AUTH_SECRET,
+    session: { strategy: "jwt" },
+    pages: { signIn: "/signin" },
+    providers,
+    callbacks: {
+      async jwt({ token, user, account }) {
+        if (account?.provider === "github") {
+          // OAuth accounts map onto our users table by verified email, so files have one owner id.
+          const email = user?.email?.toLowerCase();
+          if (!email) return token;
+          const row = (await getUserByEmail({ email })) ?? (await createUser({ email, name: user?.name, passwordHash: null }));
+          if (row) token.sub = row.id;
+        } else if (user?.id) {
+          token.sub = user.id;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        return session;
+      },
+    },
+  };
+  return cachedOptions;
+}
+
+function parseCookieHeader(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    try {
+      cookies.set(name, decodeURIComponent(value));
+    } catch {
+      cookies.set(name, value);
+    }
+  }
+  return cookies;
+}
+
+/** The signed-in user for an API request, or AppError("unauthorized") (401). */
+export async function getCurrentUser(req: Request): Promise<CurrentUser> {
+  const env = getEnv();
+  const token = await getToken({
+    // Only the session cookie counts here; a Bearer header is not read as a session JWT.
+    req: { headers: {}, cookies: parseCookieHeader(req.headers.get("cookie")) } as never,
+    secret: env.AUTH_SECRET,
+    secureCookie: env.APP_URL.startsWith("https://"),
+  }).catch(() => null);
+  if (!token?.sub) throw new AppError("unauthorized");
+  const user = await getUserById({ id: token.sub });
+  if (!user) throw new AppError("unauthorized");
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+/** For server components: the signed-in user or null. */
+export async function getSessionUser(): Promise<CurrentUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  if (!id) return null;
+  const user = await getUserById({ id });
+  return user ? { id: user.id, email: user.email, name: user.name } : null;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env";
+
+const minimal = { S3_BUCKET: "uploads", AUTH_SECRET: "x".repeat(32) };
+
+describe("parseEnv", () => {
+  it("applies defaults for the zero-config path", () => {
+    const env = parseEnv(minimal);
+    expect(env).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: false, UPLOAD_URL_TTL_SECONDS: 600, DATA_DIR: ".data" });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ["S3_BUCKET", { ...minimal, S3_BUCKET: undefined }],
+    ["AUTH_SECRET", { ...minimal, AUTH_SECRET: "short" }],
+    ["DATABASE_URL", { ...minimal, DATABASE_URL: "mysql://x" }],
+    ["S3_ENDPOINT", { ...minimal, S3_ENDPOINT: "not a url" }],
+    ["S3_FORCE_PATH_STYLE", { ...minimal, S3_FORCE_PATH_STYLE: "yes" }],
+    ["UPLOAD_URL_TTL_SECONDS", { ...minimal, UPLOAD_URL_TTL_SECONDS: "901" }],
+    ["UPLOAD_URL_TTL_SECONDS", { ...minimal, UPLOAD_URL_TTL_SECONDS: "0" }],
+  ])("names %s when it is bad", (name, source) => {
+    expect(() => parseEnv(source)).toThrow(new RegExp(`${name}:`));
+  });
+
+  it("accepts the TTL bounds 1 and 900", () => {
+    expect(parseEnv({ ...minimal, UPLOAD_URL_TTL_SECONDS: "1" }).UPLOAD_URL_TTL_SECONDS).toBe(1);
+    expect(parseEnv({ ...minimal, UPLOAD_URL_TTL_SECONDS: "900" }).UPLOAD_URL_TTL_SECONDS).toBe(900);
+  });
+
+  it("requires DATABASE_URL in production", () => {
+    expect(() => parseEnv({ ...minimal, NODE_ENV: "production" })).toThrow(/DATABASE_URL: required in production/);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ ...minimal, S3_ENDPOINT: "" }).S3_ENDPOINT).toBeUndefined();
+  });
+});

@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+const optionalUrl = z.url().optional();
+
+/** Default allowlist: the 2017 seed's types (images, video and MP3), as MIME types. */
+export const DEFAULT_ALLOWED_TYPES =
+  "image/jpeg,image/png,image/gif,video/quicktime,video/mp4,video/mpeg,video/x-msvideo,audio/mpeg";
+
+const GIB = 1024 ** 3;
+
+/**
+ * Every setting the server reads, parsed once. Absent optional values choose the zero-config
+ * path: no DATABASE_URL means embedded PGlite under DATA_DIR, no S3_ENDPOINT means AWS S3
+ * (the dev script points it at its embedded store).
+ * @see README.md "Configuration" for the table of variables.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  S3_ENDPOINT: optionalUrl,
+  S3_PUBLIC_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+  APP_URL: z.url().default("http://localhost:3000"),
+  GITHUB_ID: z.string().min(1).optional(),
+  GITHUB_SECRET: z.string().min(1).optional(),
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(600),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5 * GIB),
+  UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Names every bad variable, so a misconfigured server says what to fix and stops. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production" && !env.DATABASE_URL && process.env.ALLOW_EMBEDDED_DB !== "1") {
+    throw new Error("Invalid environment:\n  DATABASE_URL: required in production (no local disk there)");
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+/** Parsed lazily so `next build` can import route modules without the runtime env. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

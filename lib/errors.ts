@@ -1,0 +1,72 @@
+import { ZodError } from "zod";
+
+/** Every error code the API answers with, and its HTTP status. The client branches on `code`. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  upload_incomplete: 409,
+  too_large: 413,
+  quota_exceeded: 413,
+  unsupported_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  storage_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  bad_request: "The request is not valid.",
+  unauthorized: "Sign in to continue.",
+  forbidden: "You may not do that.",
+  not_found: "Not found.",
+  conflict: "That conflicts with the current state.",
+  upload_incomplete: "The upload has not reached storage yet.",
+  too_large: "The file is too large.",
+  quota_exceeded: "This upload would exceed your storage quota.",
+  unsupported_type: "This file type is not allowed.",
+  rate_limited: "Too many requests; try again shortly.",
+  internal: "Something went wrong on our side.",
+  storage_unavailable: "File storage is unavailable; try again shortly.",
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? DEFAULT_MESSAGES[code]);
+    this.name = "AppError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+export type ErrorBody = { error: { code: ErrorCode; message: string } };
+
+export function errorBody(code: ErrorCode, message?: string): ErrorBody {
+  return { error: { code, message: message ?? DEFAULT_MESSAGES[code] } };
+}
+
+/** Names the first failing field, e.g. `size: Too small: expected number to be >=0`. */
+export function describeZodError(error: ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return DEFAULT_MESSAGES.bad_request;
+  const field = issue.path.length > 0 ? issue.path.join(".") : "body";
+  return `${field}: ${issue.message}`;
+}
+
+/** The one way a route turns a thrown error into a response; unknown errors never leak detail. */
+export function toErrorResponse(err: unknown): Response {
+  if (err instanceof AppError) {
+    return Response.json(errorBody(err.code, err.message), { status: err.status });
+  }
+  if (err instanceof ZodError) {
+    return Response.json(errorBody("bad_request", describeZodError(err)), { status: 400 });
+  }
+  console.error("Unhandled API error", err);
+  return Response.json(errorBody("internal"), { status: 500 });
+}

@@ -1,0 +1,16 @@
+import type { z } from "zod";
+import { AppError, describeZodError } from "./errors";
+
+/** Reads a JSON body and validates it; malformed JSON or a bad field is a 400, never a 500. */
+export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let raw: unknown;
+  try {
+    const text = await req.text();
+    raw = text.length === 0 ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "body: must be valid JSON");
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new AppError("bad_request", describeZodError(result.error));
+  return result.data;
+}

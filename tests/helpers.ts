@@ -1,0 +1,27 @@
+import { randomUUID } from "node:crypto";
+import { encode } from "next-auth/jwt";
+import { createUser } from "@/db/queries";
+import type { User } from "@/db/schema";
+
+export const APP = "http://127.0.0.1:3000";
+
+/** A fresh user with a real next-auth session cookie, as the browser would send it. */
+export async function createSignedInUser(): Promise<{ user: User; cookie: string }> {
+  const email = `user-${randomUUID()}@example.test`;
+  const user = await createUser({ email, name: "Test User", passwordHash: null });
+  if (!user) throw new Error("test user already exists");
+  const token = await encode({ token: { sub: user.id, email }, secret: process.env.AUTH_SECRET! });
+  return { user, cookie: `next-auth.session-token=${token}` };
+}
+
+export function jsonRequest(path: string, init: { method?: string; body?: unknown; cookie?: string; rawBody?: string } = {}): Request {
+  const headers = new Headers({ "content-type": "application/json", origin: APP });
+  if (init.cookie) headers.set("cookie", init.cookie);
+  const body = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  return new Request(`${APP}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+}
+
+/** Route context as Next passes it: params is a promise. */
+export function routeParams<T extends Record<string, string>>(params: T): { params: Promise<T> } {
+  return { params: Promise.resolve(params) };
+}
