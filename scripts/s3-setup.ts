@@ -1,0 +1,36 @@
+/**
+ * `npm run s3:setup`: creates the bucket if missing, sets its CORS for APP_URL, keeps it private
+ * (no public policy is ever written), and prints a least-privilege IAM policy for the app.
+ */
+import { getEnv } from "../lib/env";
+import { ensureBucket } from "../lib/s3.server";
+
+const env = getEnv();
+const result = await ensureBucket({ corsOrigins: [env.APP_URL] });
+console.log(`Bucket ${env.S3_BUCKET}: ${result.created ? "created" : "exists"}.`);
+console.log(
+  result.cors === "set"
+    ? `CORS set for ${env.APP_URL} (GET, PUT, POST, HEAD; ETag and checksum headers exposed).`
+    : "CORS: this store has no bucket CORS API (MinIO); set MINIO_API_CORS_ALLOW_ORIGIN on the server instead.",
+);
+
+const bucketArn = `arn:aws:s3:::${env.S3_BUCKET}`;
+const policy = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "UploadsObjects",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Resource: `${bucketArn}/u/*`,
+    },
+    {
+      Sid: "UploadsBucket",
+      Effect: "Allow",
+      Action: ["s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetBucketLocation"],
+      Resource: bucketArn,
+    },
+  ],
+};
+console.log("\nLeast-privilege IAM policy for the app's credentials (bucket setup itself needs an admin once):");
+console.log(JSON.stringify(policy, null, 2));

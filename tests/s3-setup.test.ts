@@ -1,0 +1,21 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+describe("npm run s3:setup", () => {
+  it("creates a missing bucket once, then finds it, and prints a bucket-scoped IAM policy", async () => {
+    const bucket = `setup-${randomBytes(4).toString("hex")}`;
+    const env = { ...process.env, S3_BUCKET: bucket, NODE_ENV: "development" };
+    const first = await run("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
+    expect(first.stdout).toContain(`Bucket ${bucket}: created.`);
+    const second = await run("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
+    expect(second.stdout).toContain(`Bucket ${bucket}: exists.`);
+    const policy = JSON.parse(second.stdout.slice(second.stdout.indexOf("{")));
+    const resources = policy.Statement.map((s: { Resource: string }) => s.Resource);
+    expect(resources).toEqual([`arn:aws:s3:::${bucket}/u/*`, `arn:aws:s3:::${bucket}`]);
+    expect(JSON.stringify(policy)).not.toContain("s3:*");
+  });
+});
