@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "./client";
-import { fileItems, users, type FileItem, type NewFileItem, type User } from "./schema";
+import { fileItems, fileParts, users, type FileItem, type FilePart, type NewFileItem, type User } from "./schema";
 
 /** Returns null when the email is taken (the unique index decides, so two racing sign-ups can't both win). */
 export async function createUser(input: { email: string; name?: string | null; passwordHash: string | null }): Promise<User | null> {
@@ -75,4 +75,25 @@ export async function listUploadedFiles({ ownerId }: { ownerId: string }): Promi
     .from(fileItems)
     .where(and(eq(fileItems.userId, ownerId), eq(fileItems.status, "uploaded")))
     .orderBy(desc(fileItems.createdAt), desc(fileItems.id));
+}
+
+/** Records parts the client reports; a re-sent part replaces the earlier record. */
+export async function upsertFileParts(input: {
+  fileId: string;
+  parts: Array<{ partNumber: number; size: number; etag: string; checksum: string | null }>;
+}): Promise<void> {
+  if (input.parts.length === 0) return;
+  const db = await getDb();
+  await db
+    .insert(fileParts)
+    .values(input.parts.map((p) => ({ fileId: input.fileId, ...p })))
+    .onConflictDoUpdate({
+      target: [fileParts.fileId, fileParts.partNumber],
+      set: { size: sql`excluded.size`, etag: sql`excluded.etag`, checksum: sql`excluded.checksum`, createdAt: sql`now()` },
+    });
+}
+
+export async function listFileParts({ fileId }: { fileId: string }): Promise<FilePart[]> {
+  const db = await getDb();
+  return db.select().from(fileParts).where(eq(fileParts.fileId, fileId)).orderBy(asc(fileParts.partNumber));
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const FILE_STATUSES = ["pending", "uploaded", "aborted", "deleted"] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
@@ -34,6 +34,8 @@ export const fileItems = pgTable(
     strategy: text().$type<UploadStrategy>().notNull().default("post"),
     /** S3 multipart UploadId; stays on the server. */
     uploadId: text(),
+    /** Multipart part size, fixed at creation so a later change of settings can't break a resume. */
+    partSize: bigint({ mode: "number" }),
     /** Checksum S3 reports for the stored object, e.g. `CRC32:abcd==`. */
     checksum: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -50,6 +52,24 @@ export const fileItems = pgTable(
   ],
 );
 
+/** Parts the client reported stored; the record of progress on stores without ListParts. */
+export const fileParts = pgTable(
+  "file_parts",
+  {
+    fileId: uuid()
+      .notNull()
+      .references(() => fileItems.id, { onDelete: "cascade" }),
+    partNumber: integer().notNull(),
+    size: bigint({ mode: "number" }).notNull(),
+    etag: text().notNull(),
+    /** Base64 CRC32 of the part as S3 verified it. */
+    checksum: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.fileId, table.partNumber] })],
+);
+
 export type User = typeof users.$inferSelect;
+export type FilePart = typeof fileParts.$inferSelect;
 export type FileItem = typeof fileItems.$inferSelect;
 export type NewFileItem = typeof fileItems.$inferInsert;

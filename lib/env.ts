@@ -10,7 +10,8 @@ const optionalUrl = z.url().optional();
 export const DEFAULT_ALLOWED_TYPES =
   "image/jpeg,image/png,image/gif,video/quicktime,video/mp4,video/mpeg,video/x-msvideo,audio/mpeg";
 
-const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+const TIB = 1024 ** 4;
 
 /**
  * Every setting the server reads, parsed once. Absent optional values choose the zero-config
@@ -34,7 +35,14 @@ export const envSchema = z.object({
   GITHUB_ID: z.string().min(1).optional(),
   GITHUB_SECRET: z.string().min(1).optional(),
   UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(600),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5 * GIB),
+  /** 5 TiB, the object limit most S3-compatible stores share; AWS allows up to 48.8 TiB. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5 * TIB),
+  /** Files above this go as multipart uploads (and always above 5 GiB, S3's single-request cap). */
+  MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(100 * MIB),
+  /** Pending uploads older than this are aborted by `npm run uploads:cleanup`. */
+  STALE_UPLOAD_HOURS: z.coerce.number().positive().default(24),
+  /** Bearer secret for POST /api/internal/cleanup (serverless cron); the route is off without it. */
+  CRON_SECRET: z.string().min(16).optional(),
   UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),
 });
 

@@ -14,3 +14,12 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   if (!result.success) throw new AppError("bad_request", describeZodError(result.error));
   return result.data;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A route's `{id}`: anything that is not a uuid cannot name a row, so it is a plain 404. */
+export async function fileIdParam(params: Promise<{ id: string }>): Promise<string> {
+  const { id } = await params;
+  if (!UUID.test(id)) throw new AppError("not_found", "No such file.");
+  return id.toLowerCase();
+}

@@ -1,6 +1,13 @@
 import "server-only";
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  PutBucketLifecycleConfigurationCommand,
+  UploadPartCommand,
   DeleteObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -10,6 +17,7 @@ import {
   type CORSRule,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { getEnv } from "./env";
 
 /**
@@ -77,6 +85,10 @@ export type StoredObject = { size: number; contentType: string | undefined; chec
 
 function isNotFound(err: unknown): boolean {
   return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === "NotFound" || err.name === "NoSuchKey");
+}
+
+function isNoSuchUpload(err: unknown): boolean {
+  return err instanceof S3ServiceException && err.name === "NoSuchUpload";
 }
 
 function isNotImplemented(err: unknown): boolean {
@@ -152,6 +164,152 @@ export async function ensureBucket(options: { corsOrigins: string[]; setCors?: b
     return { created, cors: "set" };
   } catch (err) {
     if (isNotImplemented(err)) return { created, cors: "unsupported" };
+    throw err;
+  }
+}
+
+/** Every part is checksummed with CRC32 in the browser and verified by S3 on arrival. */
+export const PART_CHECKSUM_ALGORITHM = "CRC32" as const;
+
+export async function createMultipartUpload(input: { key: string; contentType: string }): Promise<string> {
+  const out = await clients().internal.send(
+    new CreateMultipartUploadCommand({
+      Bucket: getEnv().S3_BUCKET,
+      Key: input.key,
+      ContentType: input.contentType,
+      ChecksumAlgorithm: PART_CHECKSUM_ALGORITHM,
+    }),
+  );
+  if (!out.UploadId) throw new Error("CreateMultipartUpload returned no UploadId");
+  return out.UploadId;
+}
+
+/**
+ * A presigned UploadPart URL bound to one upload, one part number, the part's exact
+ * Content-Length and (when given) its CRC32: S3 refuses a part of another size or other bytes.
+ */
+export async function signUploadPartUrl(input: {
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  size: number;
+  checksumCRC32?: string;
+  expiresInSeconds: number;
+}): Promise<string> {
+  const command = new UploadPartCommand({
+    Bucket: getEnv().S3_BUCKET,
+    Key: input.key,
+    UploadId: input.uploadId,
+    PartNumber: input.partNumber,
+    ContentLength: input.size,
+    ChecksumCRC32: input.checksumCRC32,
+  });
+  const signed = new Set(["content-length"]);
+  if (input.checksumCRC32) signed.add("x-amz-checksum-crc32");
+  return getSignedUrl(clients().public, command, {
+    expiresIn: input.expiresInSeconds,
+    signableHeaders: signed,
+    // Kept as headers (not query parameters) so S3 checks the body against them.
+    unhoistableHeaders: signed,
+  });
+}
+
+export type StoredPart = { partNumber: number; size: number; etag: string; checksum: string | null };
+
+export type PartListing = { status: "ok"; parts: StoredPart[] } | { status: "unsupported" } | { status: "gone" };
+
+/** All parts S3 holds for an upload (every page); "unsupported" on stores without ListParts. */
+export async function listAllParts(key: string, uploadId: string): Promise<PartListing> {
+  const parts: StoredPart[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page = await clients().internal.send(
+        new ListPartsCommand({ Bucket: getEnv().S3_BUCKET, Key: key, UploadId: uploadId, PartNumberMarker: marker }),
+      );
+      for (const part of page.Parts ?? []) {
+        parts.push({ partNumber: part.PartNumber!, size: part.Size ?? 0, etag: part.ETag!, checksum: part.ChecksumCRC32 ?? null });
+      }
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+  } catch (err) {
+    if (isNoSuchUpload(err)) return { status: "gone" };
+    if (isNotImplemented(err) || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 405)) return { status: "unsupported" };
+    throw err;
+  }
+  return { status: "ok", parts };
+}
+
+/** Completes the upload; false when S3 no longer knows it (already completed or aborted). */
+export async function completeMultipartUpload(
+  key: string,
+  uploadId: string,
+  parts: Array<{ partNumber: number; etag: string; checksum: string | null }>,
+): Promise<boolean> {
+  try {
+    await clients().internal.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: getEnv().S3_BUCKET,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: {
+          Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumCRC32: p.checksum ?? undefined })),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isNoSuchUpload(err)) return false;
+    throw err;
+  }
+}
+
+/** Aborting an upload S3 no longer knows is fine: the goal (nothing left behind) holds. */
+export async function abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+  try {
+    await clients().internal.send(new AbortMultipartUploadCommand({ Bucket: getEnv().S3_BUCKET, Key: key, UploadId: uploadId }));
+  } catch (err) {
+    if (!isNoSuchUpload(err)) throw err;
+  }
+}
+
+export type MultipartUploadInfo = { key: string; uploadId: string; initiated: Date | undefined };
+
+/** Every multipart upload in progress under `prefix` (all pages); null if the store can't list them. */
+export async function listMultipartUploads(prefix: string): Promise<MultipartUploadInfo[] | null> {
+  const uploads: MultipartUploadInfo[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  try {
+    do {
+      const page = await clients().internal.send(
+        new ListMultipartUploadsCommand({ Bucket: getEnv().S3_BUCKET, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+      );
+      for (const u of page.Uploads ?? []) uploads.push({ key: u.Key!, uploadId: u.UploadId!, initiated: u.Initiated });
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+  } catch (err) {
+    if (isNotImplemented(err)) return null;
+    throw err;
+  }
+  return uploads;
+}
+
+/** Bucket rule that lets S3 itself drop multipart uploads abandoned for a day. */
+export async function setAbortIncompleteUploadsRule(days = 1): Promise<"set" | "unsupported"> {
+  try {
+    await clients().internal.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: getEnv().S3_BUCKET,
+        LifecycleConfiguration: {
+          Rules: [{ ID: "abort-incomplete-multipart-uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: days } }],
+        },
+      }),
+    );
+    return "set";
+  } catch (err) {
+    if (isNotImplemented(err)) return "unsupported";
     throw err;
   }
 }

@@ -30,9 +30,34 @@ export type FileDto = {
 };
 
 export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<string, string>; expiresAt: string };
+/** `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation). */
+export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; expiresAt: string };
+export type UploadTarget = PostUploadTarget | MultipartUploadTarget;
 
-export type CreateUploadResponse = { file: FileDto; upload: PostUploadTarget };
+export type CreateUploadResponse = { file: FileDto; upload: UploadTarget };
 export type CompleteUploadResponse = { file: FileDto };
 export type ListFilesResponse = { files: FileDto[] };
 
-export const fileIdSchema = z.uuid("must be a file id");
+/** S3 part numbers are 1..10,000; a batch signs at most 100 URLs. */
+export const MAX_PARTS_PER_SIGN_REQUEST = 100;
+const partNumberSchema = z.number().int().min(1).max(10_000);
+/** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
+const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
+
+export const signPartsBodySchema = z.object({
+  partNumbers: z.array(partNumberSchema).min(1).max(MAX_PARTS_PER_SIGN_REQUEST),
+  checksums: z.record(z.string().regex(/^\d+$/), crc32Base64Schema).optional(),
+});
+export type SignPartsBody = z.infer<typeof signPartsBodySchema>;
+export type SignedPart = { partNumber: number; url: string; expiresAt: string };
+export type SignPartsResponse = { parts: SignedPart[] };
+
+const etagSchema = z.string().trim().min(1).max(200);
+export const partDoneBodySchema = z.object({ etag: etagSchema, checksum: crc32Base64Schema.optional() });
+export const partsDoneBodySchema = z.object({
+  parts: z.array(z.object({ partNumber: partNumberSchema, etag: etagSchema, checksum: crc32Base64Schema.optional() })).min(1).max(1000),
+});
+export type PartReport = z.infer<typeof partsDoneBodySchema>["parts"][number];
+
+export type StoredPartDto = { partNumber: number; size: number; etag: string };
+export type UploadStatusResponse = { file: FileDto; upload: UploadTarget | null; parts: StoredPartDto[] };

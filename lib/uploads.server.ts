@@ -4,9 +4,14 @@ import { createFileItem, getFileItemById, markFileAborted, markFileUploaded } fr
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
-import { deleteObject, headObject, signUploadPost, type SignedPost } from "./s3.server";
+import { abortMultipart, completeMultipart, multipartTarget } from "./multipart.server";
+import { GIB, planParts } from "./part-plan";
+import { createMultipartUpload, deleteObject, headObject, signUploadPost } from "./s3.server";
 import { checkUpload, parseAllowedTypes, safeExtension, type UploadRules } from "./upload-rules";
-import type { CreateUploadBody } from "./upload-schemas";
+import type { CreateUploadBody, UploadTarget } from "./upload-schemas";
+
+/** S3 accepts at most 5 GiB in one POST or PUT; anything larger must be multipart. */
+export const MAX_SINGLE_REQUEST_BYTES = 5 * GIB;
 
 export function getUploadRules(): UploadRules {
   const env = getEnv();
@@ -18,37 +23,52 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
   return `u/${userId}/${fileId}${safeExtension(name, type)}`;
 }
 
-export async function createPostUpload(userId: string, body: CreateUploadBody): Promise<{ item: FileItem; upload: SignedPost }> {
+export async function createUpload(userId: string, body: CreateUploadBody): Promise<{ item: FileItem; upload: UploadTarget }> {
+  const env = getEnv();
   const violation = checkUpload(body, getUploadRules());
   if (violation) throw new AppError(violation.code, violation.message);
   const id = randomUUID();
   const contentType = body.type.trim().toLowerCase();
   const key = objectKeyFor(userId, id, body.name, contentType);
-  const item = await createFileItem({ id, userId, name: body.name, key, size: body.size, contentType, strategy: "post" });
-  const upload = await signUploadPost({ key, size: body.size, contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
-  return { item, upload };
+  const base = { id, userId, name: body.name, key, size: body.size, contentType };
+
+  if (body.size > Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) {
+    const plan = planParts(body.size);
+    if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
+    // S3 first: a row without an upload id would be useless, and an orphaned upload is found by cleanup.
+    const uploadId = await createMultipartUpload({ key, contentType });
+    const item = await createFileItem({ ...base, strategy: "multipart", uploadId, partSize: plan.partSize });
+    return { item, upload: multipartTarget(item) };
+  }
+  const item = await createFileItem({ ...base, strategy: "post" });
+  const upload = await signUploadPost({ key, size: body.size, contentType, expiresInSeconds: env.UPLOAD_URL_TTL_SECONDS });
+  return { item, upload: { strategy: "post", ...upload } };
 }
 
-async function requireOwnedItem(id: string, ownerId: string): Promise<FileItem> {
+export async function requireOwnedItem(id: string, ownerId: string): Promise<FileItem> {
   const item = await getFileItemById({ id, ownerId });
   if (!item) throw new AppError("not_found", "No such upload.");
   return item;
 }
 
-/**
- * Marks the upload done only when S3 holds an object of the declared size and type; the size
- * recorded is S3's. A second call (or a concurrent one) returns the row as stored.
- */
-export async function completeUpload(id: string, ownerId: string): Promise<FileItem> {
-  const item = await requireOwnedItem(id, ownerId);
-  if (item.status === "uploaded") return item;
-  if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}.`);
+async function completePost(item: FileItem): Promise<FileItem | null> {
   const stored = await headObject(item.key);
   if (!stored) throw new AppError("upload_incomplete", "The file has not reached storage yet.");
   if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
   }
-  const updated = await markFileUploaded({ id, ownerId, size: stored.size, checksum: stored.checksum });
+  return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
+}
+
+/**
+ * Marks the upload done only when S3 holds the object with the declared size (and type); the
+ * size recorded is S3's. A second call, or a concurrent one, returns the row as stored.
+ */
+export async function completeUpload(id: string, ownerId: string): Promise<FileItem> {
+  const item = await requireOwnedItem(id, ownerId);
+  if (item.status === "uploaded") return item;
+  if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}.`);
+  const updated = item.strategy === "multipart" ? await completeMultipart(item) : await completePost(item);
   if (updated) return updated;
   // Another request moved the row first; answer with what it stored.
   const current = await requireOwnedItem(id, ownerId);
@@ -56,15 +76,12 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
   throw new AppError("conflict", `This upload is ${current.status}.`);
 }
 
-/** Cancels a pending upload: the row becomes aborted and any object already written is removed. */
+/** Cancels a pending upload: the row becomes aborted and anything already stored is removed. */
 export async function cancelUpload(id: string, ownerId: string): Promise<void> {
   const item = await requireOwnedItem(id, ownerId);
   if (item.status === "aborted") return;
   if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}; delete the file instead.`);
-  const aborted = await markFileAborted({ id, ownerId });
-  if (!aborted) {
-    const current = await requireOwnedItem(id, ownerId);
-    if (current.status !== "aborted") throw new AppError("conflict", `This upload is ${current.status}.`);
-  }
+  if (item.strategy === "multipart") return abortMultipart(item);
+  await markFileAborted({ id, ownerId });
   await deleteObject(item.key);
 }

@@ -3,7 +3,7 @@
  * (no public policy is ever written), and prints a least-privilege IAM policy for the app.
  */
 import { getEnv } from "../lib/env";
-import { ensureBucket } from "../lib/s3.server";
+import { ensureBucket, setAbortIncompleteUploadsRule } from "../lib/s3.server";
 
 const env = getEnv();
 const result = await ensureBucket({ corsOrigins: [env.APP_URL] });
@@ -12,6 +12,12 @@ console.log(
   result.cors === "set"
     ? `CORS set for ${env.APP_URL} (GET, PUT, POST, HEAD; ETag and checksum headers exposed).`
     : "CORS: this store has no bucket CORS API (MinIO); set MINIO_API_CORS_ALLOW_ORIGIN on the server instead.",
+);
+const lifecycle = await setAbortIncompleteUploadsRule(1);
+console.log(
+  lifecycle === "set"
+    ? "Lifecycle: multipart uploads abandoned for a day are aborted by the store."
+    : "Lifecycle: not supported by this store; rely on `npm run uploads:cleanup` from cron.",
 );
 
 const bucketArn = `arn:aws:s3:::${env.S3_BUCKET}`;

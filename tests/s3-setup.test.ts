@@ -8,11 +8,12 @@ const run = promisify(execFile);
 describe("npm run s3:setup", () => {
   it("creates a missing bucket once, then finds it, and prints a bucket-scoped IAM policy", async () => {
     const bucket = `setup-${randomBytes(4).toString("hex")}`;
-    const env = { ...process.env, S3_BUCKET: bucket, NODE_ENV: "development" };
+    const env = { ...process.env, S3_BUCKET: bucket, NODE_ENV: "development" as const };
     const first = await run("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
     expect(first.stdout).toContain(`Bucket ${bucket}: created.`);
     const second = await run("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
     expect(second.stdout).toContain(`Bucket ${bucket}: exists.`);
+    expect(second.stdout).toContain("Lifecycle: multipart uploads abandoned for a day are aborted");
     const policy = JSON.parse(second.stdout.slice(second.stdout.indexOf("{")));
     const resources = policy.Statement.map((s: { Resource: string }) => s.Resource);
     expect(resources).toEqual([`arn:aws:s3:::${bucket}/u/*`, `arn:aws:s3:::${bucket}`]);

@@ -5,23 +5,23 @@ import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { getFileItemById } from "@/db/queries";
 import { headObject, signUploadPost } from "@/lib/s3.server";
-import type { CreateUploadResponse } from "@/lib/upload-schemas";
+import type { CreateUploadResponse, PostUploadTarget } from "@/lib/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
-type Upload = CreateUploadResponse["upload"];
+type Upload = PostUploadTarget;
 
 /** Posts straight to MinIO the way the browser does: the signed fields first, the file last. */
 async function postToStorage(upload: Upload, bytes: Uint8Array, overrides: Record<string, string> = {}) {
   const form = new FormData();
   for (const [name, value] of Object.entries({ ...upload.fields, ...overrides })) form.append(name, value);
-  form.append("file", new Blob([bytes]));
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]));
   return fetch(upload.url, { method: "POST", body: form });
 }
 
 async function startUpload(cookie: string, file: { name: string; size: number; type: string }) {
   const res = await createUpload(jsonRequest("/api/uploads", { cookie, body: file }));
   expect(res.status).toBe(201);
-  return (await res.json()) as CreateUploadResponse;
+  return (await res.json()) as CreateUploadResponse & { upload: PostUploadTarget };
 }
 
 const complete = (id: string, cookie?: string) =>
@@ -131,7 +131,7 @@ describe("POST /api/uploads then S3 POST then complete", () => {
 
 describe("POST /api/uploads validation", () => {
   it.each([
-    [413, "too_large", { name: "big.mp4", size: 5 * 1024 ** 3 + 1, type: "video/mp4" }],
+    [413, "too_large", { name: "big.mp4", size: 5 * 1024 ** 4 + 1, type: "video/mp4" }],
     [415, "unsupported_type", { name: "page.html", size: 10, type: "text/html" }],
     [415, "unsupported_type", { name: "evil.html", size: 10, type: "image/png" }],
     [415, "unsupported_type", { name: "noext", size: 10, type: "image/png" }],
@@ -149,10 +149,11 @@ describe("POST /api/uploads validation", () => {
     expect((await res.json()).error.code).toBe(code);
   });
 
-  it("accepts the exact size limit (5 GiB) and a 251-character name", async () => {
+  it("accepts the exact size limit (5 TiB, multipart) and a 251-character name", async () => {
     const { cookie } = await createSignedInUser();
-    const res = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: `${"x".repeat(251)}.mp4`, size: 5 * 1024 ** 3, type: "video/mp4" } }));
+    const res = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: `${"x".repeat(251)}.mp4`, size: 5 * 1024 ** 4, type: "video/mp4" } }));
     expect(res.status).toBe(201);
+    expect((await res.json()).upload).toMatchObject({ strategy: "multipart", partSize: 525 * 1024 ** 2, partCount: 9987 });
   });
 
   it("answers 401 without a session", async () => {

@@ -3,15 +3,15 @@ import { toErrorResponse } from "@/lib/errors";
 import { toFileDto } from "@/lib/file-dto";
 import { parseJsonBody } from "@/lib/http";
 import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/upload-schemas";
-import { createPostUpload } from "@/lib/uploads.server";
+import { createUpload } from "@/lib/uploads.server";
 
-// POST /api/uploads - register a file and sign a POST policy for exactly that object
+// POST /api/uploads - register a file and sign a POST policy for it, or start a multipart upload
 export async function POST(req: Request) {
   try {
     const user = await getCurrentUser(req);
     const body = await parseJsonBody(req, createUploadBodySchema);
-    const { item, upload } = await createPostUpload(user.id, body);
-    const response: CreateUploadResponse = { file: toFileDto(item), upload: { strategy: "post", ...upload } };
+    const { item, upload } = await createUpload(user.id, body);
+    const response: CreateUploadResponse = { file: toFileDto(item), upload };
     return Response.json(response, { status: 201 });
   } catch (err) {
     return toErrorResponse(err);

@@ -1,17 +1,35 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { AppError, toErrorResponse } from "@/lib/errors";
-import { fileIdSchema } from "@/lib/upload-schemas";
-import { cancelUpload } from "@/lib/uploads.server";
+import { toErrorResponse } from "@/lib/errors";
+import { toFileDto } from "@/lib/file-dto";
+import { fileIdParam } from "@/lib/http";
+import { multipartTarget, storedParts } from "@/lib/multipart.server";
+import type { UploadStatusResponse } from "@/lib/upload-schemas";
+import { cancelUpload, requireOwnedItem } from "@/lib/uploads.server";
 
 type Context = { params: Promise<{ id: string }> };
+
+// GET /api/uploads/{id} - the file and, for a multipart upload, the parts already stored (for resume)
+export async function GET(req: Request, { params }: Context) {
+  try {
+    const user = await getCurrentUser(req);
+    const item = await requireOwnedItem(await fileIdParam(params), user.id);
+    const response: UploadStatusResponse = { file: toFileDto(item), upload: null, parts: [] };
+    if (item.strategy === "multipart" && item.status === "pending") {
+      const parts = await storedParts(item);
+      response.upload = multipartTarget(item);
+      response.parts = parts === "gone" ? [] : parts.map(({ partNumber, size, etag }) => ({ partNumber, size, etag }));
+    }
+    return Response.json(response);
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}
 
 // DELETE /api/uploads/{id} - cancel a pending upload and remove anything already stored
 export async function DELETE(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
-    const id = fileIdSchema.safeParse((await params).id);
-    if (!id.success) throw new AppError("not_found", "No such upload.");
-    await cancelUpload(id.data, user.id);
+    await cancelUpload(await fileIdParam(params), user.id);
     return new Response(null, { status: 204 });
   } catch (err) {
     return toErrorResponse(err);

@@ -1,7 +1,8 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { toErrorResponse } from "@/lib/errors";
+import { fileIdParam } from "@/lib/http";
 import { toFileDto } from "@/lib/file-dto";
-import { fileIdSchema, type CompleteUploadResponse } from "@/lib/upload-schemas";
+import type { CompleteUploadResponse } from "@/lib/upload-schemas";
 import { completeUpload } from "@/lib/uploads.server";
 
 type Context = { params: Promise<{ id: string }> };
@@ -10,9 +11,8 @@ type Context = { params: Promise<{ id: string }> };
 export async function POST(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
-    const id = fileIdSchema.safeParse((await params).id);
-    if (!id.success) throw new AppError("not_found", "No such upload.");
-    const item = await completeUpload(id.data, user.id);
+    const id = await fileIdParam(params);
+    const item = await completeUpload(id, user.id);
     const response: CompleteUploadResponse = { file: toFileDto(item) };
     return Response.json(response);
   } catch (err) {

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { getCurrentUser } from "@/lib/auth.server";
+import { AppError, toErrorResponse } from "@/lib/errors";
+import { fileIdParam, parseJsonBody } from "@/lib/http";
+import { recordParts } from "@/lib/multipart.server";
+import { partDoneBodySchema } from "@/lib/upload-schemas";
+import { requireOwnedItem } from "@/lib/uploads.server";
+
+type Context = { params: Promise<{ id: string; n: string }> };
+
+const partNumberParam = z.coerce.number().int().min(1).max(10_000);
+
+// POST /api/uploads/{id}/parts/{n}/done - record one stored part {etag, checksum?}
+export async function POST(req: Request, { params }: Context) {
+  try {
+    const user = await getCurrentUser(req);
+    const item = await requireOwnedItem(await fileIdParam(params), user.id);
+    const partNumber = partNumberParam.safeParse((await params).n);
+    if (!partNumber.success) throw new AppError("bad_request", "n: must be a part number from 1 to 10000");
+    const body = await parseJsonBody(req, partDoneBodySchema);
+    await recordParts(item, [{ partNumber: partNumber.data, ...body }]);
+    return new Response(null, { status: 204 });
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}

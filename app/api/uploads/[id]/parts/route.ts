@@ -1,0 +1,21 @@
+import { getCurrentUser } from "@/lib/auth.server";
+import { toErrorResponse } from "@/lib/errors";
+import { fileIdParam, parseJsonBody } from "@/lib/http";
+import { signParts } from "@/lib/multipart.server";
+import { signPartsBodySchema, type SignPartsResponse } from "@/lib/upload-schemas";
+import { requireOwnedItem } from "@/lib/uploads.server";
+
+type Context = { params: Promise<{ id: string }> };
+
+// POST /api/uploads/{id}/parts - sign a batch of UploadPart URLs (exact length, optional CRC32)
+export async function POST(req: Request, { params }: Context) {
+  try {
+    const user = await getCurrentUser(req);
+    const item = await requireOwnedItem(await fileIdParam(params), user.id);
+    const body = await parseJsonBody(req, signPartsBodySchema);
+    const response: SignPartsResponse = { parts: await signParts(item, body) };
+    return Response.json(response);
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { crc32Base64, hexToBase64 } from "./checksum";
+
+describe("crc32Base64", () => {
+  // Reference values: CRC-32/ISO-HDLC check value 0xCBF43926 for "123456789"; 0 for empty input.
+  it.each([
+    ["123456789", "y/Q5Jg=="],
+    ["", "AAAAAA=="],
+  ])("of %j is %s", async (text, expected) => {
+    expect(await crc32Base64(new TextEncoder().encode(text))).toBe(expected);
+  });
+
+  it("gives the same answer for a Blob streamed in chunks as for the bytes", async () => {
+    const bytes = new Uint8Array(9 * 1024 * 1024 + 7).map((_, i) => (i * 31) % 251);
+    expect(await crc32Base64(new Blob([bytes]))).toBe(await crc32Base64(bytes));
+  });
+
+  it("hexToBase64 encodes big-endian bytes", () => {
+    expect(hexToBase64("cbf43926")).toBe("y/Q5Jg==");
+  });
+});

@@ -1,0 +1,22 @@
+import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+
+/** A plain client for tests to look into the bucket behind the app's back. */
+export function testS3(): S3Client {
+  return new S3Client({
+    region: process.env.S3_REGION,
+    endpoint: process.env.S3_ENDPOINT,
+    forcePathStyle: true,
+    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
+  });
+}
+
+export async function sha256OfObject(key: string): Promise<string> {
+  const out = await testS3().send(new GetObjectCommand({ Bucket: process.env.S3_BUCKET, Key: key }));
+  return createHash("sha256").update(await out.Body!.transformToByteArray()).digest("hex");
+}
+
+export async function multipartUploadIds(prefix: string): Promise<string[]> {
+  const out = await testS3().send(new ListMultipartUploadsCommand({ Bucket: process.env.S3_BUCKET, Prefix: prefix }));
+  return (out.Uploads ?? []).map((u) => u.UploadId!);
+}
