@@ -296,7 +296,11 @@ export async function listMultipartUploads(prefix: string): Promise<MultipartUpl
   return uploads;
 }
 
-/** Bucket rule that lets S3 itself drop multipart uploads abandoned for a day. */
+/**
+ * Bucket rule that lets S3 itself drop multipart uploads abandoned for a day. MinIO rejects the
+ * rule as invalid XML (it expires stale uploads itself, MINIO_API_STALE_UPLOADS_EXPIRY, 24h by
+ * default), so that answer counts as unsupported.
+ */
 export async function setAbortIncompleteUploadsRule(days = 1): Promise<"set" | "unsupported"> {
   try {
     await clients().internal.send(
@@ -309,7 +313,7 @@ export async function setAbortIncompleteUploadsRule(days = 1): Promise<"set" | "
     );
     return "set";
   } catch (err) {
-    if (isNotImplemented(err)) return "unsupported";
+    if (isNotImplemented(err) || (err instanceof S3ServiceException && err.name === "InvalidArgument")) return "unsupported";
     throw err;
   }
 }

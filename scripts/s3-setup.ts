@@ -17,7 +17,7 @@ const lifecycle = await setAbortIncompleteUploadsRule(1);
 console.log(
   lifecycle === "set"
     ? "Lifecycle: multipart uploads abandoned for a day are aborted by the store."
-    : "Lifecycle: not supported by this store; rely on `npm run uploads:cleanup` from cron.",
+    : "Lifecycle: this store does not take the AbortIncompleteMultipartUpload rule (MinIO expires stale uploads itself); run `npm run uploads:cleanup` from cron too.",
 );
 
 const bucketArn = `arn:aws:s3:::${env.S3_BUCKET}`;
