@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { fileItems, fileParts, users, type FileItem, type FilePart, type NewFileItem, type User } from "./schema";
 
@@ -96,4 +96,33 @@ export async function upsertFileParts(input: {
 export async function listFileParts({ fileId }: { fileId: string }): Promise<FilePart[]> {
   const db = await getDb();
   return db.select().from(fileParts).where(eq(fileParts.fileId, fileId)).orderBy(asc(fileParts.partNumber));
+}
+
+/** Pending uploads created before `olderThan`, oldest first: what cleanup gives up on. */
+export async function listStalePendingFiles({ olderThan, limit }: { olderThan: Date; limit: number }): Promise<FileItem[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.status, "pending"), lt(fileItems.createdAt, olderThan)))
+    .orderBy(asc(fileItems.createdAt))
+    .limit(limit);
+}
+
+/** Rows by S3 key, across owners: cleanup matches the bucket's uploads against them. */
+export async function getFileItemsByKeys({ keys }: { keys: string[] }): Promise<FileItem[]> {
+  if (keys.length === 0) return [];
+  const db = await getDb();
+  return db.select().from(fileItems).where(inArray(fileItems.key, keys));
+}
+
+/** Multipart uploads cancelled since `since`: aborted once more, for parts that were in flight. */
+export async function listRecentlyAbortedMultipart({ since, limit }: { since: Date; limit: number }): Promise<FileItem[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.status, "aborted"), eq(fileItems.strategy, "multipart"), gt(fileItems.updatedAt, since)))
+    .orderBy(asc(fileItems.updatedAt))
+    .limit(limit);
 }

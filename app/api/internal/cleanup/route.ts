@@ -1,0 +1,24 @@
+import { timingSafeEqual } from "node:crypto";
+import { cleanupStaleUploads } from "@/lib/cleanup.server";
+import { getEnv } from "@/lib/env";
+import { AppError, toErrorResponse } from "@/lib/errors";
+
+function authorizeCron(req: Request): void {
+  const secret = getEnv().CRON_SECRET;
+  if (!secret) throw new AppError("not_found", "Not found.");
+  const given = Buffer.from(req.headers.get("authorization") ?? "");
+  const expected = Buffer.from(`Bearer ${secret}`);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError("unauthorized");
+}
+
+// GET|POST /api/internal/cleanup - the cleanup job for serverless cron (Bearer CRON_SECRET)
+async function handler(req: Request) {
+  try {
+    authorizeCron(req);
+    return Response.json(await cleanupStaleUploads());
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}
+
+export { handler as GET, handler as POST };

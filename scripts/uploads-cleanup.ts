@@ -1,0 +1,6 @@
+/** `npm run uploads:cleanup`: abort stale pending uploads and orphaned multipart uploads (cron-safe). */
+import { cleanupStaleUploads } from "../lib/cleanup.server";
+
+const report = await cleanupStaleUploads();
+console.log(JSON.stringify(report));
+process.exit(0);
