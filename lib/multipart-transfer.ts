@@ -1,0 +1,242 @@
+/**
+ * Drives one multipart upload in the browser: asks the pure engine what to send, signs URLs in
+ * batches ahead of need (each with the part's CRC32), PUTs parts through the shared connection
+ * pool, reports each stored part, and completes. No React; I/O comes in through `deps`.
+ */
+import type { ConnectionPool } from "./connection-pool";
+import {
+  allPartsDone,
+  createEngineState,
+  engineReducer,
+  nextRetryAt,
+  startableParts,
+  transferredBytes,
+  type EngineAction,
+  type EngineState,
+} from "./multipart-engine";
+import { partRange, type PartPlan } from "./part-plan";
+import { PartTransferError, type putPart } from "./part-transport";
+import { classifyFailure, retryAfterMs } from "./retry-policy";
+import type { FileDto, PartReport, SignedPart } from "./upload-schemas";
+
+export type MultipartApi = {
+  signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignedPart[]>;
+  reportParts: (id: string, parts: PartReport[]) => Promise<void>;
+  complete: (id: string) => Promise<FileDto>;
+};
+
+export type MultipartDeps = {
+  api: MultipartApi;
+  pool: ConnectionPool;
+  hash: (blob: Blob) => Promise<string>;
+  put: typeof putPart;
+};
+
+/** Our own API refusing (401, 404, 409...) will not change on retry; its 429 and 5xx may. */
+function classifyApiFailure(err: unknown): "retry" | "fatal" {
+  const status = (err as { status?: unknown })?.status;
+  if (typeof status !== "number" || status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
+  return "fatal";
+}
+
+/** A URL this close to expiry is replaced before use, so a slow part does not start on a dying URL. */
+const URL_SAFETY_MS = 60_000;
+/** URLs signed per batch: enough to keep every connection busy for a while, one request. */
+const SIGN_AHEAD = 12;
+
+export class MultipartTransfer {
+  private state: EngineState;
+  private readonly urls = new Map<number, { url: string; expiresAt: number }>();
+  private readonly checksums = new Map<number, Promise<string>>();
+  private readonly hashed = new Map<number, string>();
+  private signing: Promise<void> | null = null;
+  private readonly inFlight = new Map<number, AbortController>();
+  private wake: () => void = () => {};
+  private stopped = new AbortController();
+
+  constructor(
+    private readonly fileId: string,
+    private readonly file: Blob,
+    private readonly plan: PartPlan,
+    private readonly deps: MultipartDeps,
+    private readonly onChange: (state: EngineState) => void,
+    stored: Array<{ partNumber: number; etag: string }> = [],
+  ) {
+    this.state = engineReducer(createEngineState(plan, file.size), { type: "restore", stored });
+  }
+
+  get snapshot(): EngineState {
+    return this.state;
+  }
+
+  bytesSent(): number {
+    const { accepted, inFlight } = transferredBytes(this.state);
+    return accepted + inFlight;
+  }
+
+  pause(): void {
+    this.dispatch({ type: "pause" });
+    this.abortInFlight();
+  }
+
+  resume(): void {
+    this.dispatch({ type: "resume" });
+  }
+
+  cancel(): void {
+    this.dispatch({ type: "cancel" });
+    this.abortInFlight();
+    this.stopped.abort();
+  }
+
+  /** Runs until the file is complete (resolves with the stored file) or fails or is cancelled (rejects). */
+  async run(): Promise<FileDto> {
+    for (;;) {
+      const s = this.state;
+      if (s.status === "cancelled") throw new DOMException("Cancelled", "AbortError");
+      if (s.status === "failed") throw new Error(s.error?.message ?? "The upload failed.");
+      if (s.status === "running" && allPartsDone(s)) return this.complete();
+      const [next] = s.status === "running" ? startableParts(s, 1, Date.now()) : [];
+      if (!next) {
+        await this.sleep(s.status === "running" ? nextRetryAt(s) : null);
+        continue;
+      }
+      let release: () => void;
+      try {
+        release = await this.deps.pool.acquire(this.stopped.signal);
+      } catch {
+        continue;
+      }
+      // The state may have moved while waiting for a slot (paused, or the part started elsewhere).
+      if (!startableParts(this.state, Infinity, Date.now()).some((p) => p.partNumber === next.partNumber)) {
+        release();
+        continue;
+      }
+      this.dispatch({ type: "partStarted", partNumber: next.partNumber });
+      this.prefetchChecksums(next.partNumber);
+      void this.sendPart(next.partNumber).finally(() => {
+        release();
+        this.wake();
+      });
+    }
+  }
+
+  private async complete(): Promise<FileDto> {
+    this.dispatch({ type: "completing" });
+    try {
+      const file = await this.deps.api.complete(this.fileId);
+      this.dispatch({ type: "completed" });
+      return file;
+    } catch (err) {
+      this.dispatch({ type: "failed", code: "complete_failed", message: (err as Error).message });
+      throw err;
+    }
+  }
+
+  private async sendPart(partNumber: number): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight.set(partNumber, controller);
+    try {
+      const [start, end] = partRange(this.plan, this.file.size, partNumber);
+      const blob = this.file.slice(start, end);
+      const checksum = await this.checksumOf(partNumber);
+      const url = await this.urlFor(partNumber);
+      const { etag } = await this.deps.put(url, blob, checksum, {
+        signal: controller.signal,
+        onProgress: (loaded) => this.dispatch({ type: "partProgress", partNumber, loaded }),
+      });
+      await this.deps.api.reportParts(this.fileId, [{ partNumber, etag, checksum }]);
+      this.dispatch({ type: "partDone", partNumber, etag });
+    } catch (err) {
+      if (controller.signal.aborted) return; // paused or cancelled: the engine already requeued it
+      const failure = err instanceof PartTransferError ? err : new PartTransferError(0, "", null);
+      const kind = err instanceof PartTransferError ? classifyFailure(failure) : classifyApiFailure(err);
+      if (kind === "expired") this.urls.delete(partNumber);
+      this.dispatch({
+        type: "partFailed",
+        partNumber,
+        kind,
+        message: err instanceof Error ? err.message : String(err),
+        at: Date.now(),
+        random: Math.random(),
+        retryAfterMs: retryAfterMs(failure.retryAfter),
+      });
+    } finally {
+      this.inFlight.delete(partNumber);
+    }
+  }
+
+  /** Hashes the next parts while this one is on the wire, so their URLs can be signed in one batch. */
+  private prefetchChecksums(after: number): void {
+    for (const part of this.state.parts.slice(after, after + SIGN_AHEAD)) {
+      if (part.status !== "done") void this.checksumOf(part.partNumber).catch(() => {});
+    }
+  }
+
+  private checksumOf(partNumber: number): Promise<string> {
+    let checksum = this.checksums.get(partNumber);
+    if (!checksum) {
+      const [start, end] = partRange(this.plan, this.file.size, partNumber);
+      checksum = this.deps.hash(this.file.slice(start, end));
+      this.checksums.set(partNumber, checksum);
+      checksum.then(
+        (value) => this.hashed.set(partNumber, value),
+        () => this.checksums.delete(partNumber),
+      );
+    }
+    return checksum;
+  }
+
+  /** A fresh URL for the part, signing it together with the next parts that will need one. */
+  private async urlFor(partNumber: number): Promise<string> {
+    for (;;) {
+      const cached = this.urls.get(partNumber);
+      if (cached && cached.expiresAt - Date.now() > URL_SAFETY_MS) return cached.url;
+      if (this.signing) {
+        await this.signing;
+        continue;
+      }
+      const batch = [partNumber, ...this.upcomingWithoutUrl(partNumber)].slice(0, SIGN_AHEAD);
+      this.signing = this.signBatch(batch).finally(() => (this.signing = null));
+      await this.signing;
+    }
+  }
+
+  private upcomingWithoutUrl(except: number): number[] {
+    const now = Date.now();
+    return this.state.parts
+      .filter((p) => p.status !== "done" && p.partNumber !== except && this.hashed.has(p.partNumber))
+      .map((p) => p.partNumber)
+      .filter((n) => !this.urls.has(n) || this.urls.get(n)!.expiresAt - now <= URL_SAFETY_MS);
+  }
+
+  private async signBatch(partNumbers: number[]): Promise<void> {
+    const checksums: Record<string, string> = {};
+    for (const n of partNumbers) checksums[String(n)] = this.hashed.get(n) ?? (await this.checksumOf(n));
+    const signed = await this.deps.api.signParts(this.fileId, partNumbers, checksums);
+    for (const part of signed) this.urls.set(part.partNumber, { url: part.url, expiresAt: Date.parse(part.expiresAt) });
+  }
+
+  private abortInFlight(): void {
+    for (const controller of this.inFlight.values()) controller.abort();
+  }
+
+  private dispatch(action: EngineAction): void {
+    const next = engineReducer(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    this.onChange(next);
+    this.wake();
+  }
+
+  private sleep(until: number | null): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = until !== null && until > Date.now() ? setTimeout(resolve, until - Date.now()) : null;
+      this.wake = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      if (until !== null && until <= Date.now()) resolve();
+    });
+  }
+}
