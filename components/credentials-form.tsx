@@ -41,7 +41,7 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
       const next = params.get("callbackUrl");
       // Only same-site paths: a callbackUrl is user input.
       // A full navigation, so every server component renders with the new session cookie.
-      window.location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
+      window.location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/upload");
     } finally {
       setBusy(false);
     }

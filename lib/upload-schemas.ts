@@ -2,7 +2,6 @@ import { z } from "zod";
 import { MAX_NAME_LENGTH } from "./upload-rules";
 
 // Control characters (including newlines) never belong in a file name shown to people.
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export const createUploadBodySchema = z.object({

@@ -1,0 +1,82 @@
+/**
+ * The browser's calls to this app's upload API, for React Query to run. Errors arrive as
+ * `{ error: { code, message } }`; they are thrown as ApiError so callers branch on `code`.
+ */
+import type { ErrorBody } from "@/lib/errors";
+import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, ListFilesResponse } from "@/lib/upload-schemas";
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, message: string, status: number) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+  }
+}
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, credentials: "same-origin" });
+  } catch {
+    throw new ApiError("network_error", "The server could not be reached.", 0);
+  }
+  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
+  const body = (await res.json().catch(() => null)) as ErrorBody | null;
+  throw new ApiError(body?.error?.code ?? "internal", body?.error?.message ?? `The server answered ${res.status}.`, res.status);
+}
+
+export const FILES_QUERY_KEY = ["files"] as const;
+
+// POST /api/uploads - record the file and sign its upload
+export function createUpload(body: CreateUploadBody): Promise<CreateUploadResponse> {
+  return call("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+// POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded
+export function completeUpload(id: string): Promise<CompleteUploadResponse> {
+  return call(`/api/uploads/${encodeURIComponent(id)}/complete`, { method: "POST" });
+}
+
+// DELETE /api/uploads/{id} - abandon a pending upload
+export function cancelUpload(id: string): Promise<void> {
+  return call(`/api/uploads/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+// GET /api/files - the caller's uploaded files, newest first
+export function listFiles(): Promise<ListFilesResponse> {
+  return call("/api/files");
+}
+
+/** What a person reads when an upload fails, by error code; the server's own text where it names a limit. */
+export function failureMessage(code: string, message: string): string {
+  switch (code) {
+    case "too_large":
+    case "unsupported_type":
+    case "quota_exceeded":
+    case "bad_request":
+      return message;
+    case "storage_refused":
+      return `${message} Retry to get a fresh signature.`;
+    case "upload_incomplete":
+      return "Storage did not receive the whole file. Retry to send it again.";
+    case "unauthorized":
+      return "Your session has ended. Sign in again, then retry.";
+    case "not_found":
+      return "The server no longer knows this upload. Retry to start over.";
+    case "rate_limited":
+      return "Too many uploads at once. Retry in a moment.";
+    case "storage_unavailable":
+    case "storage_error":
+      return "File storage is unavailable. Retry in a moment.";
+    case "multipart_unsupported":
+      return "Files this large need a multipart upload, which this page cannot send yet.";
+    case "network_error":
+      return "The connection dropped. Check your network, then retry.";
+    default:
+      return "Something went wrong on our side. Retry in a moment.";
+  }
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from "vitest";
+import { itemPercent } from "./upload-progress";
+import type { FileDto } from "./upload-schemas";
+import {
+  clampConcurrency,
+  countActive,
+  DEFAULT_CONCURRENCY,
+  hasPendingWork,
+  initialQueueState,
+  MAX_CONCURRENCY,
+  selectStartable,
+  uploadQueueReducer as reduce,
+  type QueueAction,
+  type QueueItem,
+  type QueueState,
+  type UploadStatus,
+} from "./upload-queue";
+
+const MAX_BYTES = 10 * 1024 * 1024;
+const rules = { allowedTypes: ["image/png", "video/*"], maxBytes: MAX_BYTES };
+
+function item(key: string, status: UploadStatus, size = 1_000): QueueItem {
+  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, loaded: 0, speed: null, error: null, file: null };
+}
+
+function queue(...statuses: UploadStatus[]): QueueState {
+  return { items: statuses.map((status, i) => item(`f${i}`, status)) };
+}
+
+function fileDto(size: number): FileDto {
+  const now = new Date(0).toISOString();
+  return { id: "srv-1", name: "a.png", size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null };
+}
+
+const run = (state: QueueState, ...actions: QueueAction[]) => actions.reduce(reduce, state);
+const only = (state: QueueState) => state.items[0]!;
+
+describe("add", () => {
+  it.each([
+    ["0 bytes", { name: "empty.png", size: 0, type: "image/png" }, "waiting", null],
+    ["exactly maxBytes", { name: "max.png", size: MAX_BYTES, type: "image/png" }, "waiting", null],
+    ["maxBytes + 1", { name: "big.png", size: MAX_BYTES + 1, type: "image/png" }, "rejected", "too_large"],
+    ["a pattern match", { name: "clip.mp4", size: 1, type: "video/mp4" }, "waiting", null],
+    ["a type not allowed", { name: "notes.html", size: 10, type: "text/html" }, "rejected", "unsupported_type"],
+    ["no type at all", { name: "mystery", size: 10, type: "" }, "rejected", "unsupported_type"],
+    ["an extension that lies", { name: "evil.html", size: 10, type: "image/png" }, "rejected", "unsupported_type"],
+    ["a blank name", { name: "  ", size: 10, type: "image/png" }, "rejected", "bad_request"],
+  ])("%s → %s", (_, file, status, code) => {
+    const state = reduce(initialQueueState, { type: "add", files: [{ key: "k", ...file }], rules });
+    expect(only(state)).toMatchObject({ key: "k", status, loaded: 0, serverId: null });
+    expect(only(state).error?.code ?? null).toBe(code);
+  });
+
+  it("appends in the order given, after what is already queued", () => {
+    const files = ["a", "b"].map((key) => ({ key, name: `${key}.png`, size: 1, type: "image/png" }));
+    const state = reduce(queue("done"), { type: "add", files, rules });
+    expect(state.items.map((i) => i.key)).toEqual(["f0", "a", "b"]);
+  });
+});
+
+describe("selectStartable", () => {
+  it.each([
+    [[], 3, []],
+    [["waiting", "waiting", "waiting", "waiting", "waiting"], 3, ["f0", "f1", "f2"]],
+    [["waiting", "waiting"], 3, ["f0", "f1"]],
+    [["uploading", "uploading", "waiting", "waiting"], 3, ["f2"]],
+    [["uploading", "verifying", "waiting"], 2, []],
+    [["uploading", "uploading", "uploading", "waiting"], 2, []],
+    [["done", "failed", "cancelled", "rejected", "waiting"], 1, ["f4"]],
+    [["waiting", "uploading", "waiting"], 1, []],
+    [["waiting", "uploading", "waiting"], 3, ["f0", "f2"]],
+  ] as [UploadStatus[], number, string[]][])("%j with concurrency %i → %j", (statuses, concurrency, expected) => {
+    expect(selectStartable(queue(...statuses), concurrency).map((i) => i.key)).toEqual(expected);
+  });
+
+  it("never lets more than the limit be active while a queue drains", () => {
+    let state = queue(...Array<UploadStatus>(7).fill("waiting"));
+    let maxActive = 0;
+    for (let step = 0; step < 50 && hasPendingWork(state); step++) {
+      for (const next of selectStartable(state, 2)) state = reduce(state, { type: "start", key: next.key, at: step });
+      maxActive = Math.max(maxActive, countActive(state));
+      const first = state.items.find((i) => i.status === "uploading");
+      if (first) state = run(state, { type: "verifying", key: first.key }, { type: "done", key: first.key, file: fileDto(1_000) });
+    }
+    expect(maxActive).toBe(2);
+    expect(state.items.every((i) => i.status === "done")).toBe(true);
+  });
+});
+
+describe("an upload's life", () => {
+  it("goes waiting → uploading → verifying → done, tracking bytes and speed", () => {
+    let state = queue("waiting");
+    state = run(state, { type: "start", key: "f0", at: 0 }, { type: "created", key: "f0", serverId: "srv-1" });
+    expect(only(state)).toMatchObject({ status: "uploading", serverId: "srv-1", loaded: 0 });
+    state = reduce(state, { type: "progress", key: "f0", loaded: 250, at: 1_000 });
+    expect(only(state)).toMatchObject({ loaded: 250, speed: { bytesPerSecond: 250 } });
+    expect(itemPercent(only(state))).toBe(25);
+    state = run(state, { type: "verifying", key: "f0" });
+    expect(only(state)).toMatchObject({ status: "verifying", loaded: 1_000, speed: null });
+    state = reduce(state, { type: "done", key: "f0", file: fileDto(1_000) });
+    expect(only(state)).toMatchObject({ status: "done", file: { id: "srv-1" } });
+    expect(itemPercent(only(state))).toBe(100);
+  });
+
+  it.each([
+    ["past the size", 1_500, 1_000],
+    ["exactly the size", 1_000, 1_000],
+    ["going backwards", 100, 400],
+    ["negative", -1, 400],
+  ])("clamps a progress report %s", (_, loaded, expected) => {
+    const state = run(queue("waiting"), { type: "start", key: "f0", at: 0 }, { type: "progress", key: "f0", loaded: 400, at: 1 });
+    expect(only(reduce(state, { type: "progress", key: "f0", loaded, at: 2 })).loaded).toBe(expected);
+  });
+
+  it("records why it failed, and retry puts it back in line with a clean slate", () => {
+    let state = run(queue("waiting"), { type: "start", key: "f0", at: 0 }, { type: "created", key: "f0", serverId: "srv-1" });
+    state = run(state, { type: "progress", key: "f0", loaded: 500, at: 10 }, { type: "failed", key: "f0", code: "storage_refused", message: "no" });
+    expect(only(state)).toMatchObject({ status: "failed", error: { code: "storage_refused", message: "no" }, loaded: 500 });
+    state = reduce(state, { type: "retry", key: "f0" });
+    expect(only(state)).toMatchObject({ status: "waiting", error: null, loaded: 0, serverId: null });
+  });
+
+  it.each([["waiting"], ["uploading"]] as [UploadStatus][])("cancels a %s upload", (status) => {
+    expect(only(reduce(queue(status), { type: "cancel", key: "f0" })).status).toBe("cancelled");
+  });
+});
+
+describe("late or misplaced events change nothing", () => {
+  it.each([
+    ["progress after cancel", "cancelled", { type: "progress", key: "f0", loaded: 10, at: 1 }],
+    ["created after cancel", "cancelled", { type: "created", key: "f0", serverId: "x" }],
+    ["verifying after cancel", "cancelled", { type: "verifying", key: "f0" }],
+    ["failed after cancel", "cancelled", { type: "failed", key: "f0", code: "network_error", message: "aborted" }],
+    ["done before verifying", "uploading", { type: "done", key: "f0", file: fileDto(1) }],
+    ["start of a rejected file", "rejected", { type: "start", key: "f0", at: 0 }],
+    ["start of a running file", "uploading", { type: "start", key: "f0", at: 0 }],
+    ["cancel while verifying", "verifying", { type: "cancel", key: "f0" }],
+    ["cancel when done", "done", { type: "cancel", key: "f0" }],
+    ["retry of a done file", "done", { type: "retry", key: "f0" }],
+    ["retry of a cancelled file", "cancelled", { type: "retry", key: "f0" }],
+    ["an unknown key", "waiting", { type: "start", key: "nope", at: 0 }],
+  ] as [string, UploadStatus, QueueAction][])("%s", (_, status, action) => {
+    const state = queue(status);
+    expect(reduce(state, action)).toBe(state);
+  });
+});
+
+describe("clear", () => {
+  it("drops finished rows and keeps the rest", () => {
+    const state = reduce(queue("done", "waiting", "cancelled", "uploading", "rejected", "failed", "verifying"), { type: "clear" });
+    expect(state.items.map((i) => i.status)).toEqual(["waiting", "uploading", "failed", "verifying"]);
+  });
+});
+
+describe("hasPendingWork", () => {
+  it.each([
+    [["done", "failed", "cancelled", "rejected"], false],
+    [["done", "waiting"], true],
+    [["uploading"], true],
+    [["verifying"], true],
+  ] as [UploadStatus[], boolean][])("%j → %s", (statuses, expected) => {
+    expect(hasPendingWork(queue(...statuses))).toBe(expected);
+  });
+});
+
+describe("clampConcurrency", () => {
+  it.each([
+    [0, 1],
+    [-3, 1],
+    [1, 1],
+    [2.9, 2],
+    [MAX_CONCURRENCY, MAX_CONCURRENCY],
+    [MAX_CONCURRENCY + 1, MAX_CONCURRENCY],
+    [Number.NaN, DEFAULT_CONCURRENCY],
+    [Number.POSITIVE_INFINITY, DEFAULT_CONCURRENCY],
+  ])("%d → %d", (value, expected) => {
+    expect(clampConcurrency(value)).toBe(expected);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { s3ErrorCode, transferErrorFor } from "./upload-transport";
+
+const xml = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
+
+describe("transferErrorFor", () => {
+  it.each([
+    [403, xml("AccessDenied"), "storage_refused", "Storage refused the upload (AccessDenied)."],
+    [400, xml("EntityTooLarge"), "storage_refused", "Storage refused the upload (EntityTooLarge)."],
+    [499, "", "storage_refused", "Storage refused the upload."],
+    [500, xml("InternalError"), "storage_error", "Storage failed with status 500 (InternalError)."],
+    [503, "<html>busy</html>", "storage_error", "Storage failed with status 503."],
+  ])("%i %s → %s", (status, body, code, message) => {
+    expect(transferErrorFor(status, body)).toMatchObject({ code, message, status });
+  });
+});
+
+describe("s3ErrorCode", () => {
+  it.each([
+    [xml("SignatureDoesNotMatch"), "SignatureDoesNotMatch"],
+    ["<Error><Code><script>x</script></Code></Error>", null],
+    ["not xml", null],
+  ])("%s → %s", (body, expected) => {
+    expect(s3ErrorCode(body)).toBe(expected);
+  });
+});
