@@ -35,6 +35,7 @@ export function FileList() {
           <th scope="col">Size</th>
           <th scope="col">Type</th>
           <th scope="col">Uploaded</th>
+          <th scope="col">Checksum</th>
         </tr>
       </thead>
       <tbody>
@@ -49,6 +50,9 @@ export function FileList() {
               <td>{file.type}</td>
               <td>
                 <time dateTime={uploadedAt}>{dateFormat.format(new Date(uploadedAt))}</time>
+              </td>
+              <td data-testid="file-checksum" className="muted" title="Checksum stored by S3 (CRC32; -N marks a multipart composite)">
+                {file.checksum ?? "—"}
               </td>
             </tr>
           );

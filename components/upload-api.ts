@@ -3,7 +3,15 @@
  * `{ error: { code, message } }`; they are thrown as ApiError so callers branch on `code`.
  */
 import type { ErrorBody } from "@/lib/errors";
-import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, ListFilesResponse } from "@/lib/upload-schemas";
+import type {
+  CompleteUploadResponse,
+  CreateUploadBody,
+  CreateUploadResponse,
+  ListFilesResponse,
+  PartReport,
+  SignPartsResponse,
+  UploadStatusResponse,
+} from "@/lib/upload-schemas";
 
 export class ApiError extends Error {
   readonly code: string;
@@ -46,6 +54,29 @@ export function cancelUpload(id: string): Promise<void> {
   return call(`/api/uploads/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
+// GET /api/uploads/{id} - the upload and the parts already stored, to resume it
+export function getUpload(id: string): Promise<UploadStatusResponse> {
+  return call(`/api/uploads/${encodeURIComponent(id)}`);
+}
+
+// POST /api/uploads/{id}/parts - presigned part URLs, each bound to the part's size and CRC32
+export function signParts(id: string, partNumbers: number[], checksums: Record<string, string>): Promise<SignPartsResponse> {
+  return call(`/api/uploads/${encodeURIComponent(id)}/parts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ partNumbers, checksums }),
+  });
+}
+
+// POST /api/uploads/{id}/parts/done - record parts S3 stored
+export function reportParts(id: string, parts: PartReport[]): Promise<void> {
+  return call(`/api/uploads/${encodeURIComponent(id)}/parts/done`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ parts }),
+  });
+}
+
 // GET /api/files - the caller's uploaded files, newest first
 export function listFiles(): Promise<ListFilesResponse> {
   return call("/api/files");
@@ -72,8 +103,8 @@ export function failureMessage(code: string, message: string): string {
     case "storage_unavailable":
     case "storage_error":
       return "File storage is unavailable. Retry in a moment.";
-    case "multipart_unsupported":
-      return "Files this large need a multipart upload, which this page cannot send yet.";
+    case "part_failed":
+      return `${message} Retry to send the missing parts.`;
     case "network_error":
       return "The connection dropped. Check your network, then retry.";
     default:

@@ -1,4 +1,8 @@
+import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/components/multipart-job";
 import { ApiError, failureMessage } from "@/components/upload-api";
+import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/lib/connection-pool";
+import type { MultipartTransfer } from "@/lib/multipart-transfer";
+import { forgetResumable } from "@/lib/resume-store";
 import {
   DEFAULT_CONCURRENCY,
   initialQueueState,
@@ -12,16 +16,18 @@ import type { UploadRules } from "@/lib/upload-rules";
 import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse } from "@/lib/upload-schemas";
 import { postToStorage, TransferError } from "@/lib/upload-transport";
 
-export type UploadApi = {
+export type UploadApi = MultipartApi & {
   create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
   complete: (id: string) => Promise<CompleteUploadResponse>;
   cancel: (id: string) => Promise<void>;
 };
 
-type Job = { controller: AbortController; serverId: string | null };
+type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
 
 function toFailure(err: unknown): { code: string; message: string } {
   if (err instanceof ApiError || err instanceof TransferError) return { code: err.code, message: err.message };
+  // The part engine gives up on a part after its retries (or on a refusal that retrying won't fix).
+  if (err instanceof Error && err.message.startsWith("Part ")) return { code: "part_failed", message: err.message };
   return { code: "internal", message: "" };
 }
 
@@ -36,6 +42,8 @@ export class UploadQueueStore {
   private readonly files = new Map<string, File>();
   private readonly jobs = new Map<string, Job>();
   private concurrency = DEFAULT_CONCURRENCY;
+  /** Requests to storage across all files: parts of big files and small files share these slots. */
+  private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
   private nextKey = 0;
   private pumping = false;
 
@@ -66,9 +74,25 @@ export class UploadQueueStore {
     if (!this.dispatch({ type: "cancel", key })) return;
     const job = this.jobs.get(key);
     job?.controller.abort();
-    if (job?.serverId) this.release(job.serverId);
+    const serverId = job?.serverId ?? this.state.items.find((item) => item.key === key)?.serverId;
+    if (serverId) this.release(serverId);
+    const file = this.files.get(key);
+    if (file) void forgetResumable(file);
     this.files.delete(key);
   };
+
+  /** Multipart uploads only: parts on the wire are dropped and sent again on resume. */
+  pause = (key: string) => {
+    if (this.dispatch({ type: "pause", key })) this.jobs.get(key)?.transfer?.pause();
+  };
+
+  resume = (key: string) => {
+    if (this.dispatch({ type: "resume", key, at: performance.now() })) this.jobs.get(key)?.transfer?.resume();
+  };
+
+  pauseAll = () => this.state.items.filter((i) => i.status === "uploading").forEach((i) => this.pause(i.key));
+
+  resumeAll = () => this.state.items.filter((i) => i.status === "paused").forEach((i) => this.resume(i.key));
 
   retry = (key: string) => void this.dispatch({ type: "retry", key });
 
@@ -112,32 +136,65 @@ export class UploadQueueStore {
     });
   }
 
+  private async createRecord(body: CreateUploadBody) {
+    const { file, upload } = await this.api.create(body);
+    return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
+  }
+
   private async run({ key, name, size, type }: QueueItem) {
-    const job: Job = { controller: new AbortController(), serverId: null };
+    const job: Job = { controller: new AbortController(), serverId: null, transfer: null };
     const { signal } = job.controller;
     this.jobs.set(key, job);
+    let multipart = false;
     try {
       const file = this.files.get(key);
       if (!file) throw new Error(`No file for ${key}`);
-      const { file: record, upload } = await this.api.create({ name, size, type });
+      // The same file picked again after a reload resumes its unfinished multipart upload.
+      const resumed = await findUnfinishedUpload(this.api, file);
+      const { record, upload, stored } = resumed ?? (await this.createRecord({ name, size, type }));
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
       if (signal.aborted) return this.release(record.id);
       job.serverId = record.id;
-      this.dispatch({ type: "created", key, serverId: record.id });
-      // TODO: the multipart engine (parts API) is not in the browser yet; until then such files fail clearly.
-      if (upload.strategy !== "post") throw new ApiError("multipart_unsupported", "", 0);
       const onProgress = (loaded: number) => void this.dispatch({ type: "progress", key, loaded, at: performance.now() });
-      await postToStorage(upload, file, { signal, onProgress });
-      this.dispatch({ type: "verifying", key });
-      const done = await this.api.complete(record.id);
-      this.dispatch({ type: "done", key, file: done.file });
+      if (upload.strategy === "multipart") {
+        multipart = true;
+        const storedBytes = stored.length > 0 ? Math.min(size, stored.length * upload.partSize) : 0;
+        this.dispatch({ type: "created", key, serverId: record.id, resumable: true, loaded: storedBytes });
+        const done = await runMultipart({
+          api: this.api,
+          pool: this.pool,
+          file,
+          fileId: record.id,
+          upload,
+          stored,
+          signal,
+          onTransfer: (transfer) => (job.transfer = transfer),
+          onChange: (engine, sent) => {
+            if (engine.status === "completing") this.dispatch({ type: "verifying", key });
+            else onProgress(sent);
+          },
+        });
+        this.dispatch({ type: "verifying", key });
+        this.dispatch({ type: "done", key, file: done });
+      } else {
+        this.dispatch({ type: "created", key, serverId: record.id });
+        const release = await this.pool.acquire(signal);
+        try {
+          await postToStorage(upload, file, { signal, onProgress });
+        } finally {
+          release();
+        }
+        this.dispatch({ type: "verifying", key });
+        const done = await this.api.complete(record.id);
+        this.dispatch({ type: "done", key, file: done.file });
+      }
       this.files.delete(key);
     } catch (err) {
       if (signal.aborted) return;
       const { code, message } = toFailure(err);
       this.dispatch({ type: "failed", key, code, message: failureMessage(code, message) });
-      // The signed upload is spent; a retry asks for a new one, so drop this record now.
-      if (job.serverId) this.release(job.serverId);
+      // A POST's signature is spent, so drop that record now; a multipart upload stays for retry.
+      if (job.serverId && !multipart) this.release(job.serverId);
     } finally {
       if (this.jobs.get(key) === job) this.jobs.delete(key);
     }

@@ -65,7 +65,9 @@ const subscribeNever = () => () => {};
 /** The upload page's client side: pick or drop files, watch them upload, cancel or retry. */
 export function UploadQueue({ rules }: { rules: UploadRules }) {
   const [concurrency, setConcurrency] = useConcurrencySetting();
-  const { state, add, cancel, retry, clear } = useUploadQueue(rules, concurrency);
+  const { state, add, cancel, retry, clear, pause, resume, pauseAll, resumeAll } = useUploadQueue(rules, concurrency);
+  const canPauseAll = state.items.some((item) => item.resumable && item.status === "uploading");
+  const canResumeAll = state.items.some((item) => item.status === "paused");
   const pending = hasPendingWork(state);
   const totals = selectTotals(state);
   useLeaveWarning(pending);
@@ -77,6 +79,16 @@ export function UploadQueue({ rules }: { rules: UploadRules }) {
       <DropZone rules={rules} onFiles={add} />
       <div className="queue-toolbar">
         <ConcurrencyInput value={concurrency} onChange={setConcurrency} />
+        {canPauseAll && (
+          <button type="button" className="secondary" data-testid="pause-all-button" onClick={pauseAll}>
+            Pause all
+          </button>
+        )}
+        {canResumeAll && (
+          <button type="button" data-testid="resume-all-button" onClick={resumeAll}>
+            Resume all
+          </button>
+        )}
         {state.items.length > 0 && (
           <button type="button" className="secondary" onClick={clear}>
             Clear finished
@@ -86,7 +98,7 @@ export function UploadQueue({ rules }: { rules: UploadRules }) {
       {state.items.length > 0 && <OverallProgress totals={totals} />}
       <ul className="queue-list" aria-label="Upload queue">
         {state.items.map((item) => (
-          <UploadRow key={item.key} item={item} onCancel={cancel} onRetry={retry} />
+          <UploadRow key={item.key} item={item} onCancel={cancel} onRetry={retry} onPause={pause} onResume={resume} />
         ))}
       </ul>
       {totals.done > 0 && !pending && (

@@ -8,6 +8,7 @@ import { formatBytes } from "@/lib/upload-rules";
 const STATUS_LABELS: Record<UploadStatus, string> = {
   waiting: "Waiting",
   uploading: "Uploading",
+  paused: "Paused",
   verifying: "Verifying",
   done: "Done",
   failed: "Failed",
@@ -27,14 +28,20 @@ function describeProgress(item: QueueItem, percent: number): string {
   return parts.join(" · ");
 }
 
-type RowProps = { item: QueueItem; onCancel: (key: string) => void; onRetry: (key: string) => void };
+type RowProps = {
+  item: QueueItem;
+  onCancel: (key: string) => void;
+  onRetry: (key: string) => void;
+  onPause: (key: string) => void;
+  onResume: (key: string) => void;
+};
 
-export function UploadRow({ item, onCancel, onRetry }: RowProps) {
+export function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowProps) {
   const percent = itemPercent(item);
   const progress = describeProgress(item, percent);
-  const cancellable = item.status === "waiting" || item.status === "uploading";
+  const cancellable = item.status === "waiting" || item.status === "uploading" || item.status === "paused";
   return (
-    <li className={`queue-row status-${item.status}`} data-testid="upload-row" data-status={item.status} data-name={item.name}>
+    <li className={`queue-row status-${item.status}`} data-testid="upload-row" data-status={item.status} data-name={item.name} data-server-id={item.serverId ?? undefined}>
       <div className="queue-row-head">
         <span className="queue-row-name" title={item.name}>
           {item.name}
@@ -45,6 +52,16 @@ export function UploadRow({ item, onCancel, onRetry }: RowProps) {
         </span>
       </div>
       <div className="queue-row-actions">
+        {item.resumable && item.status === "uploading" && (
+          <button type="button" className="secondary" aria-label={`Pause ${item.name}`} data-testid="pause-button" onClick={() => onPause(item.key)}>
+            Pause
+          </button>
+        )}
+        {item.status === "paused" && (
+          <button type="button" aria-label={`Resume ${item.name}`} data-testid="resume-button" onClick={() => onResume(item.key)}>
+            Resume
+          </button>
+        )}
         {cancellable && (
           <button type="button" className="secondary" aria-label={`Cancel ${item.name}`} data-testid="cancel-button" onClick={() => onCancel(item.key)}>
             Cancel

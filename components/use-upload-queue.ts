@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { cancelUpload, completeUpload, createUpload, FILES_QUERY_KEY } from "@/components/upload-api";
+import { cancelUpload, completeUpload, createUpload, FILES_QUERY_KEY, getUpload, reportParts, signParts } from "@/components/upload-api";
 import { UploadQueueStore } from "@/components/upload-queue-store";
 import type { UploadRules } from "@/lib/upload-rules";
 
@@ -15,9 +15,23 @@ export function useUploadQueue(rules: UploadRules, concurrency: number) {
   });
   const cancel = useMutation({ mutationFn: cancelUpload });
   const [store] = useState(
-    () => new UploadQueueStore({ create: create.mutateAsync, complete: complete.mutateAsync, cancel: cancel.mutateAsync }, rules),
+    () =>
+      new UploadQueueStore(
+        { create: create.mutateAsync, complete: complete.mutateAsync, cancel: cancel.mutateAsync, getUpload, signParts, reportParts },
+        rules,
+      ),
   );
   const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
   useEffect(() => store.setConcurrency(concurrency), [store, concurrency]);
-  return { state, add: store.add, cancel: store.cancel, retry: store.retry, clear: store.clear };
+  return {
+    state,
+    add: store.add,
+    cancel: store.cancel,
+    retry: store.retry,
+    clear: store.clear,
+    pause: store.pause,
+    resume: store.resume,
+    pauseAll: store.pauseAll,
+    resumeAll: store.resumeAll,
+  };
 }

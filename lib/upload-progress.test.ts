@@ -3,7 +3,7 @@ import { formatDuration, itemPercent, nextSpeed, percentOf, secondsLeft, selectT
 import type { QueueItem, QueueState, UploadStatus } from "./upload-queue";
 
 function item(key: string, status: UploadStatus, size: number, loaded = 0): QueueItem {
-  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, loaded, speed: null, error: null, file: null };
+  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded, speed: null, error: null, file: null };
 }
 
 describe("nextSpeed", () => {

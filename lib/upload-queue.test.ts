@@ -20,7 +20,7 @@ const MAX_BYTES = 10 * 1024 * 1024;
 const rules = { allowedTypes: ["image/png", "video/*"], maxBytes: MAX_BYTES };
 
 function item(key: string, status: UploadStatus, size = 1_000): QueueItem {
-  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, loaded: 0, speed: null, error: null, file: null };
+  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded: 0, speed: null, error: null, file: null };
 }
 
 function queue(...statuses: UploadStatus[]): QueueState {
@@ -175,5 +175,39 @@ describe("clampConcurrency", () => {
     [Number.POSITIVE_INFINITY, DEFAULT_CONCURRENCY],
   ])("%d → %d", (value, expected) => {
     expect(clampConcurrency(value)).toBe(expected);
+  });
+});
+
+describe("pause and resume (multipart uploads)", () => {
+  const started = (resumable: boolean) =>
+    run(
+      { items: [item("a", "waiting", 100 * 1024 * 1024)] },
+      { type: "start", key: "a", at: 0 },
+      { type: "created", key: "a", serverId: "srv-a", resumable, loaded: 16 * 1024 * 1024 },
+    );
+
+  it("pauses and resumes a resumable upload, keeping its bytes; a paused row counts as pending work", () => {
+    let s = run(started(true), { type: "pause", key: "a" });
+    expect(only(s)).toMatchObject({ status: "paused", loaded: 16 * 1024 * 1024 });
+    expect(hasPendingWork(s)).toBe(true);
+    expect(countActive(s)).toBe(0);
+    s = run(s, { type: "resume", key: "a", at: 10 });
+    expect(only(s).status).toBe("uploading");
+  });
+
+  it("does not pause a single-POST upload", () => {
+    const s = started(false);
+    expect(run(s, { type: "pause", key: "a" })).toBe(s);
+  });
+
+  it("retry of a failed multipart upload keeps the server id and stored bytes", () => {
+    const s = run(started(true), { type: "failed", key: "a", code: "part_failed", message: "x" }, { type: "retry", key: "a" });
+    expect(only(s)).toMatchObject({ status: "waiting", serverId: "srv-a", loaded: 16 * 1024 * 1024 });
+    const post = run(started(false), { type: "failed", key: "a", code: "x", message: "x" }, { type: "retry", key: "a" });
+    expect(only(post)).toMatchObject({ status: "waiting", serverId: null, loaded: 0 });
+  });
+
+  it("cancel works from paused", () => {
+    expect(only(run(started(true), { type: "pause", key: "a" }, { type: "cancel", key: "a" })).status).toBe("cancelled");
   });
 });

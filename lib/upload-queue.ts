@@ -11,7 +11,7 @@ export const DEFAULT_CONCURRENCY = 3;
 /** Browsers open at most 6 connections per host over HTTP/1.1; more than 10 only queues inside the browser. */
 export const MAX_CONCURRENCY = 10;
 
-export type UploadStatus = "waiting" | "uploading" | "verifying" | "done" | "failed" | "cancelled" | "rejected";
+export type UploadStatus = "waiting" | "uploading" | "paused" | "verifying" | "done" | "failed" | "cancelled" | "rejected";
 
 /** Rows that hold a concurrency slot. */
 export const ACTIVE_STATUSES: readonly UploadStatus[] = ["uploading", "verifying"];
@@ -21,6 +21,8 @@ export type QueueItem = UploadCandidate & {
   key: string;
   status: UploadStatus;
   serverId: string | null;
+  /** Multipart uploads can pause and resume; a single POST can only restart. */
+  resumable: boolean;
   loaded: number;
   speed: SpeedSample | null;
   error: { code: string; message: string } | null;
@@ -34,12 +36,14 @@ export const initialQueueState: QueueState = { items: [] };
 export type QueueAction =
   | { type: "add"; files: (UploadCandidate & { key: string })[]; rules: UploadRules }
   | { type: "start"; key: string; at: number }
-  | { type: "created"; key: string; serverId: string }
+  | { type: "created"; key: string; serverId: string; resumable?: boolean; loaded?: number }
   | { type: "progress"; key: string; loaded: number; at: number }
   | { type: "verifying"; key: string }
   | { type: "done"; key: string; file: FileDto }
   | { type: "failed"; key: string; code: string; message: string }
   | { type: "cancel"; key: string }
+  | { type: "pause"; key: string }
+  | { type: "resume"; key: string; at: number }
   | { type: "retry"; key: string }
   | { type: "clear" };
 
@@ -49,11 +53,13 @@ type ItemAction = Exclude<QueueAction, { type: "add" } | { type: "clear" }>;
 const APPLIES_TO: Record<ItemAction["type"], readonly UploadStatus[]> = {
   start: ["waiting"],
   created: ["uploading"],
-  progress: ["uploading"],
+  progress: ["uploading", "paused"],
   verifying: ["uploading"],
   done: ["verifying"],
-  failed: ["uploading", "verifying"],
-  cancel: ["waiting", "uploading"],
+  failed: ["uploading", "paused", "verifying"],
+  cancel: ["waiting", "uploading", "paused"],
+  pause: ["uploading"],
+  resume: ["paused"],
   retry: ["failed"],
 };
 
@@ -62,9 +68,13 @@ const FINISHED: readonly UploadStatus[] = ["done", "cancelled", "rejected"];
 function update(item: QueueItem, action: ItemAction): QueueItem {
   switch (action.type) {
     case "start":
-      return { ...item, status: "uploading", loaded: 0, serverId: null, error: null, speed: startSpeed(action.at) };
+      return { ...item, status: "uploading", loaded: item.resumable ? item.loaded : 0, error: null, speed: startSpeed(action.at, item.resumable ? item.loaded : 0) };
     case "created":
-      return { ...item, serverId: action.serverId };
+      return { ...item, serverId: action.serverId, resumable: action.resumable ?? false, loaded: action.loaded ?? item.loaded };
+    case "pause":
+      return item.resumable ? { ...item, status: "paused", speed: null } : item;
+    case "resume":
+      return { ...item, status: "uploading", speed: startSpeed(action.at, item.loaded) };
     case "progress": {
       // Clamped and never backwards, whatever the transport reports.
       const loaded = Math.min(item.size, Math.max(item.loaded, action.loaded));
@@ -79,7 +89,8 @@ function update(item: QueueItem, action: ItemAction): QueueItem {
     case "cancel":
       return { ...item, status: "cancelled", speed: null };
     case "retry":
-      return { ...item, status: "waiting", loaded: 0, serverId: null, error: null };
+      // A multipart upload keeps its server id and stored parts; the engine sends only what is missing.
+      return { ...item, status: "waiting", loaded: item.resumable ? item.loaded : 0, serverId: item.resumable ? item.serverId : null, error: null };
   }
 }
 
@@ -88,7 +99,7 @@ export function uploadQueueReducer(state: QueueState, action: QueueAction): Queu
     const added = action.files.map(({ key, name, size, type }): QueueItem => {
       const violation = checkUpload({ name, size, type }, action.rules);
       const status = violation ? "rejected" : "waiting";
-      return { key, name, size, type, status, serverId: null, loaded: 0, speed: null, error: violation, file: null };
+      return { key, name, size, type, status, serverId: null, resumable: false, loaded: 0, speed: null, error: violation, file: null };
     });
     return { items: [...state.items, ...added] };
   }
@@ -96,8 +107,10 @@ export function uploadQueueReducer(state: QueueState, action: QueueAction): Queu
   const index = state.items.findIndex((item) => item.key === action.key);
   const item = state.items[index];
   if (!item || !APPLIES_TO[action.type].includes(item.status)) return state;
+  const next = update(item, action);
+  if (next === item) return state;
   const items = state.items.slice();
-  items[index] = update(item, action);
+  items[index] = next;
   return { items };
 }
 
@@ -113,7 +126,7 @@ export function selectStartable(state: QueueState, concurrency: number): QueueIt
 
 /** True while leaving the page would lose work. */
 export function hasPendingWork(state: QueueState): boolean {
-  return state.items.some((item) => item.status === "waiting" || ACTIVE_STATUSES.includes(item.status));
+  return state.items.some((item) => item.status === "waiting" || item.status === "paused" || ACTIVE_STATUSES.includes(item.status));
 }
 
 /** A whole number in 1..MAX_CONCURRENCY; anything unreadable falls back to the default. */

@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import type { Page } from "@playwright/test";
+import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
+import { expect, test } from "./fixtures";
+
+const MIB = 1024 * 1024;
+
+async function throttleUploads(page: Page, bytesPerSecond: number) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+}
+
+function sha256OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(file).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve(hash.digest("hex"))).on("error", reject);
+  });
+}
+
+/** Part numbers of UploadPart PUTs to storage, as the page sends them. */
+function recordPartPuts(page: Page): number[] {
+  const sent: number[] = [];
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (req.method() === "PUT" && url.searchParams.has("partNumber")) sent.push(Number(url.searchParams.get("partNumber")));
+  });
+  return sent;
+}
+
+test("a 300 MiB file: multipart with pause and resume, then a reload mid-way resumes sending only missing parts", async ({
+  page,
+  auth,
+  newUser,
+  uploadPage,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const size = 300 * MIB + 12_345;
+  const file = testInfo.outputPath("holiday.mp4");
+  await writeFile(file, randomBytes(size));
+  page.on("dialog", (dialog) => dialog.accept()); // the leave-page warning on reload
+
+  await auth.signUp(newUser);
+  await uploadPage.goto();
+  await throttleUploads(page, 40 * MIB);
+  let sent = recordPartPuts(page);
+  await uploadPage.addFiles([file]);
+  const row = uploadPage.row("holiday.mp4");
+  await expect(row).toHaveAttribute("data-status", "uploading");
+  await expect.poll(() => uploadPage.percent("holiday.mp4"), { timeout: 60_000 }).toBeGreaterThan(5);
+
+  // Pause: nothing new goes out until resume.
+  await row.getByTestId("pause-button").click();
+  await expect(row).toHaveAttribute("data-status", "paused");
+  const whilePaused = sent.length;
+  await page.waitForTimeout(1500);
+  expect(sent.length).toBe(whilePaused);
+  await row.getByTestId("resume-button").click();
+  await expect(row).toHaveAttribute("data-status", "uploading");
+  await expect.poll(() => uploadPage.percent("holiday.mp4"), { timeout: 60_000 }).toBeGreaterThan(35);
+
+  // Reload in the middle, then pick the same file again.
+  const fileId = await row.getAttribute("data-server-id");
+  expect(fileId).toBeTruthy();
+  const before = await page.evaluate(async (id) => (await (await fetch(`/api/uploads/${id}`)).json()).parts as { partNumber: number }[], fileId);
+  const storedBefore = before.map((p) => p.partNumber);
+  expect(storedBefore.length).toBeGreaterThan(0);
+  await page.reload();
+  await expect(page.getByTestId("upload-queue")).toHaveAttribute("data-ready", "true");
+  await throttleUploads(page, 200 * MIB);
+  sent = recordPartPuts(page);
+  await uploadPage.addFiles([file]);
+  const resumed = uploadPage.row("holiday.mp4");
+  await expect(resumed).toHaveAttribute("data-status", "done", { timeout: 180_000 });
+  expect(await resumed.getAttribute("data-server-id")).toBe(fileId);
+
+  // Only missing parts went out after the reload, and every part was sent at least once overall.
+  expect(sent.filter((n) => storedBefore.includes(n))).toEqual([]);
+  const partCount = Math.ceil(size / (16 * MIB));
+  expect(new Set([...storedBefore, ...sent]).size).toBe(partCount);
+
+  const listed = await page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
+  const stored = listed.find((f: { id: string }) => f.id === fileId);
+  expect(stored).toMatchObject({ size, status: "uploaded" });
+  expect(stored.checksum).toMatch(new RegExp(`^CRC32:[A-Za-z0-9+/]{6}==-${partCount}$`));
+
+  const me = await page.evaluate(async () => (await (await fetch("/api/me")).json()).user.id);
+  const key = `u/${me}/${fileId}.mp4`;
+  expect(await sha256OfObject(key)).toBe(await sha256OfFile(file));
+  expect(await multipartUploadIds(key)).toEqual([]);
+});
