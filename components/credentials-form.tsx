@@ -2,14 +2,18 @@
 
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, useSyncExternalStore, type FormEvent } from "react";
 import type { ErrorBody } from "@/lib/errors";
+
+const subscribeNever = () => () => {};
 
 /** Sign-in and sign-up share one form; sign-up registers first, then signs in with the same credentials. */
 export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Until React has hydrated, a submit would be the browser's own: keep the button off until then.
+  const hydrated = useSyncExternalStore(subscribeNever, () => true, () => false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -48,7 +52,8 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
   }
 
   return (
-    <form className="card" onSubmit={onSubmit} data-testid={`${mode}-form`}>
+    // method="post": even a native submit must never put the password in a URL or a log line.
+    <form className="card" method="post" onSubmit={onSubmit} data-testid={`${mode}-form`}>
       {mode === "signup" && (
         <label>
           Name (optional)
@@ -75,7 +80,7 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy} data-testid="submit-button">
+      <button type="submit" disabled={busy || !hydrated} data-testid="submit-button">
         {mode === "signup" ? "Create account" : "Sign in"}
       </button>
     </form>

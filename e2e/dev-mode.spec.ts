@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../scripts/services";
@@ -17,9 +18,11 @@ test.beforeAll(async () => {
   const port = await freePort();
   baseURL = `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEV_S3_PORT: String(await freePort()) };
+  // A low threshold so the smoke also drives a multipart upload through the embedded store.
   for (const name of Object.keys(env)) {
     if (/^(DATABASE_URL|S3_|AUTH_SECRET|APP_URL|NEXTAUTH_URL|NODE_ENV)/.test(name)) delete env[name];
   }
+  env.MULTIPART_THRESHOLD_BYTES = String(6 * 1024 * 1024);
   dev = spawn("npm", ["run", "dev"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   dev.stdout!.on("data", (chunk) => (output += chunk));
   dev.stderr!.on("data", (chunk) => (output += chunk));
@@ -33,7 +36,7 @@ test.afterAll(async ({}, testInfo) => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test("npm run dev with no env: banner, sign up and sign in", async ({ page, newUser }) => {
+test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ page, newUser }, testInfo) => {
   expect(output).toContain(`embedded PGlite in ${path.join(dataDir, "pglite")}`);
   expect(output).toContain("embedded s3rver");
   expect(output).toContain(`generated secret in ${path.join(dataDir, "auth-secret")}`);
@@ -50,4 +53,22 @@ test("npm run dev with no env: banner, sign up and sign in", async ({ page, newU
   await page.getByTestId("password-input").fill(newUser.password);
   await page.getByTestId("submit-button").click();
   await expect(page.getByTestId("signed-in-user")).toContainText(newUser.email, { timeout: 60_000 });
+
+  // Uploads work against the embedded store: a small file by POST, a 20 MiB one in parts.
+  const small = testInfo.outputPath("pixel.png");
+  const large = testInfo.outputPath("clip.mp4");
+  await writeFile(small, Buffer.alloc(5_000, 1));
+  await writeFile(large, Buffer.alloc(20 * 1024 * 1024 + 5, 2));
+  await page.goto(`${baseURL}/upload`);
+  await expect(page.getByTestId("upload-queue")).toHaveAttribute("data-ready", "true", { timeout: 60_000 });
+  await page.getByTestId("file-input").setInputFiles([small, large]);
+  for (const name of ["pixel.png", "clip.mp4"]) {
+    const row = page.getByTestId("upload-row").and(page.locator(`[data-name="${name}"]`));
+    await expect(row).toHaveAttribute("data-status", "done", { timeout: 60_000 });
+  }
+  const files = await page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
+  expect(files.map((f: { name: string; size: number }) => [f.name, f.size]).sort()).toEqual([
+    ["clip.mp4", 20 * 1024 * 1024 + 5],
+    ["pixel.png", 5_000],
+  ]);
 });
