@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
-export const FILE_STATUSES = ["pending", "uploaded", "aborted", "deleted"] as const;
+/** `rejected`: the stored bytes did not match the declared type, so the object was removed. */
+export const FILE_STATUSES = ["pending", "uploaded", "aborted", "deleted", "rejected"] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
 
 export const UPLOAD_STRATEGIES = ["post", "multipart"] as const;
@@ -69,7 +70,38 @@ export const fileParts = pgTable(
   (table) => [primaryKey({ columns: [table.fileId, table.partNumber] })],
 );
 
+/** Personal API tokens: only a SHA-256 of the token is stored; the token is shown once. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    tokenHash: text().notNull().unique(),
+    /** The first characters of the token, so people can tell their tokens apart. */
+    prefix: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index("api_tokens_user_idx").on(table.userId, table.createdAt.desc())],
+);
+
+/** Fixed-window request counters, shared by every serverless instance through Postgres. */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    bucket: text().notNull(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    count: integer().notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.bucket, table.windowStart] })],
+);
+
 export type User = typeof users.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
 export type FilePart = typeof fileParts.$inferSelect;
 export type FileItem = typeof fileItems.$inferSelect;
 export type NewFileItem = typeof fileItems.$inferInsert;

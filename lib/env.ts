@@ -41,6 +41,12 @@ export const envSchema = z.object({
   MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(100 * MIB),
   /** Pending uploads older than this are aborted by `npm run uploads:cleanup`. */
   STALE_UPLOAD_HOURS: z.coerce.number().positive().default(24),
+  /** Per-user cap on uploaded plus pending bytes; unset means unlimited. */
+  USER_QUOTA_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  /** Uploads a user may start per minute (POST /api/uploads). */
+  RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Part URLs a user may have signed per minute (sum of partNumbers over POST .../parts). */
+  RATE_LIMIT_PARTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   /** Bearer secret for POST /api/internal/cleanup (serverless cron); the route is off without it. */
   CRON_SECRET: z.string().min(16).optional(),
   UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),

@@ -22,7 +22,7 @@ export type FileDto = {
   name: string;
   size: number;
   type: string;
-  status: "pending" | "uploaded" | "aborted" | "deleted";
+  status: "pending" | "uploaded" | "aborted" | "deleted" | "rejected";
   createdAt: string;
   uploadedAt: string | null;
   checksum: string | null;
