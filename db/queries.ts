@@ -33,6 +33,35 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
   return item;
 }
 
+/** Bytes that count against a quota: everything uploaded plus everything still on its way. */
+const COUNTED_STATUSES = ["pending", "uploaded"] as const;
+
+/**
+ * Inserts the row only if the owner's uploaded plus pending bytes plus this file stay within
+ * `quotaBytes`; null when they would not. Locking the user's row makes concurrent checks take
+ * turns, so two requests can never both slip under the quota.
+ */
+export async function createFileItemWithinQuota(input: NewFileItem, quotaBytes: number): Promise<FileItem | null> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).for("update");
+    const [row] = await tx
+      .select({ used: sql<string>`coalesce(sum(${fileItems.size}), 0)` })
+      .from(fileItems)
+      .where(and(eq(fileItems.userId, input.userId), inArray(fileItems.status, [...COUNTED_STATUSES])));
+    if (Number(row?.used ?? 0) + input.size > quotaBytes) return null;
+    const [item] = await tx.insert(fileItems).values(input).returning();
+    return item ?? null;
+  });
+}
+
+export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {
+  const db = await getDb();
+  const [item] = await db.update(fileItems).set({ uploadId }).where(eq(fileItems.id, id)).returning();
+  if (!item) throw new Error("file row vanished while starting its multipart upload");
+  return item;
+}
+
 /** Scoped by owner: another user's row is indistinguishable from a missing one. */
 export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
   const db = await getDb();

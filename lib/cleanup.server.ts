@@ -18,7 +18,7 @@ const HOUR_MS = 3_600_000;
  *    removing a partial object).
  * 2. Aborts uploads cancelled in the last day once more: S3 says parts in flight during an abort
  *    may still land, so one abort is not always enough.
- * 3. Aborts multipart uploads no row owns (a crash between CreateMultipartUpload and the insert).
+ * 3. Aborts multipart uploads no row owns (a crash between CreateMultipartUpload and recording its id).
  *    MinIO lists uploads only by exact key, so this finds nothing there; MinIO expires stale
  *    uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
  * Every step is idempotent, so overlapping runs are harmless.

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createFileItem, getFileItemById, markFileAborted, markFileUploaded } from "@/db/queries";
-import type { FileItem } from "@/db/schema";
+import { createFileItem, createFileItemWithinQuota, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
+import type { FileItem, NewFileItem } from "@/db/schema";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { abortMultipart, completeMultipart, multipartTarget } from "./multipart.server";
@@ -23,6 +23,15 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
   return `u/${userId}/${fileId}${safeExtension(name, type)}`;
 }
 
+/** Inserts the row, within the owner's quota when USER_QUOTA_BYTES is set (413 quota_exceeded). */
+async function insertWithinQuota(row: NewFileItem): Promise<FileItem> {
+  const quota = getEnv().USER_QUOTA_BYTES;
+  if (quota === undefined) return createFileItem(row);
+  const item = await createFileItemWithinQuota(row, quota);
+  if (!item) throw new AppError("quota_exceeded", "This upload would take you over your storage quota.");
+  return item;
+}
+
 export async function createUpload(userId: string, body: CreateUploadBody): Promise<{ item: FileItem; upload: UploadTarget }> {
   const env = getEnv();
   const violation = checkUpload(body, getUploadRules());
@@ -35,12 +44,17 @@ export async function createUpload(userId: string, body: CreateUploadBody): Prom
   if (body.size > Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) {
     const plan = planParts(body.size);
     if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
-    // S3 first: a row without an upload id would be useless, and an orphaned upload is found by cleanup.
-    const uploadId = await createMultipartUpload({ key, contentType });
-    const item = await createFileItem({ ...base, strategy: "multipart", uploadId, partSize: plan.partSize });
-    return { item, upload: multipartTarget(item) };
+    // The row first (it holds the quota), then S3; a failed start leaves the row aborted.
+    await insertWithinQuota({ ...base, strategy: "multipart", partSize: plan.partSize });
+    try {
+      const item = await setFileUploadId({ id, uploadId: await createMultipartUpload({ key, contentType }) });
+      return { item, upload: multipartTarget(item) };
+    } catch (err) {
+      await markFileAborted({ id, ownerId: userId });
+      throw err;
+    }
   }
-  const item = await createFileItem({ ...base, strategy: "post" });
+  const item = await insertWithinQuota({ ...base, strategy: "post" });
   const upload = await signUploadPost({ key, size: body.size, contentType, expiresInSeconds: env.UPLOAD_URL_TTL_SECONDS });
   return { item, upload: { strategy: "post", ...upload } };
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { POST as createUpload } from "@/app/api/uploads/route";
+import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
+import { getEnv } from "@/lib/env";
+import { MIB } from "@/lib/part-plan";
+import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+
+// getEnv() is parsed once per test file's module graph, so this quota applies to this file only.
+const QUOTA = 300 * MIB;
+getEnv().USER_QUOTA_BYTES = QUOTA;
+
+const start = (cookie: string, size: number, name = "clip.mp4") =>
+  createUpload(jsonRequest("/api/uploads", { cookie, body: { name, size, type: "video/mp4" } }));
+
+describe("USER_QUOTA_BYTES", () => {
+  it("counts pending and uploaded bytes; the exact quota fits, one byte more does not", async () => {
+    const { cookie } = await createSignedInUser();
+    expect((await start(cookie, 200 * MIB)).status).toBe(201); // multipart, pending
+    const over = await start(cookie, 100 * MIB + 1);
+    expect(over.status).toBe(413);
+    expect((await over.json()).error.code).toBe("quota_exceeded");
+    expect((await start(cookie, 100 * MIB)).status).toBe(201);
+  });
+
+  it("frees the quota when an upload is cancelled", async () => {
+    const { cookie } = await createSignedInUser();
+    const first = await (await start(cookie, QUOTA)).json();
+    expect((await start(cookie, 1, "a.mp4")).status).toBe(413);
+    await cancelUpload(jsonRequest(`/api/uploads/${first.file.id}`, { method: "DELETE", cookie }), routeParams({ id: first.file.id }));
+    expect((await start(cookie, 1, "a.mp4")).status).toBe(201);
+  });
+
+  it("two concurrent requests cannot both slip under the quota", async () => {
+    const { cookie } = await createSignedInUser();
+    const results = await Promise.all([start(cookie, 200 * MIB), start(cookie, 200 * MIB), start(cookie, 200 * MIB, "b.mp4")]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 413, 413]);
+  });
+
+  it("each user has their own quota", async () => {
+    const a = await createSignedInUser();
+    const b = await createSignedInUser();
+    expect((await start(a.cookie, QUOTA)).status).toBe(201);
+    expect((await start(b.cookie, QUOTA)).status).toBe(201);
+  });
+});
