@@ -9,6 +9,7 @@ import {
   PutBucketLifecycleConfigurationCommand,
   UploadPartCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   PutBucketCorsCommand,
@@ -116,6 +117,16 @@ export async function headObject(key: string): Promise<StoredObject | null> {
 /** Deleting a missing key succeeds in S3, so this is safe to repeat. */
 export async function deleteObject(key: string): Promise<void> {
   await clients().internal.send(new DeleteObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key }));
+}
+
+/** True when the bucket answers HeadBucket with these credentials. */
+export async function bucketReachable(): Promise<boolean> {
+  try {
+    await clients().internal.send(new HeadBucketCommand({ Bucket: getEnv().S3_BUCKET }));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Headers the browser must be able to read from S3's answers (ETag for multipart, checksums). */
@@ -316,4 +327,23 @@ export async function setAbortIncompleteUploadsRule(days = 1): Promise<"set" | "
     if (isNotImplemented(err) || (err instanceof S3ServiceException && err.name === "InvalidArgument")) return "unsupported";
     throw err;
   }
+}
+
+/**
+ * A presigned GetObject URL for the browser. S3 answers with the given Content-Disposition and
+ * Content-Type (the `response-*` overrides are part of what is signed, so they can't be changed).
+ */
+export async function presignDownloadUrl(input: {
+  key: string;
+  contentDisposition: string;
+  contentType: string;
+  expiresInSeconds: number;
+}): Promise<string> {
+  const command = new GetObjectCommand({
+    Bucket: getEnv().S3_BUCKET,
+    Key: input.key,
+    ResponseContentDisposition: input.contentDisposition,
+    ResponseContentType: input.contentType,
+  });
+  return getSignedUrl(clients().public, command, { expiresIn: input.expiresInSeconds });
 }

@@ -1,0 +1,22 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { bucketReachable } from "@/lib/s3.server";
+
+async function databaseReachable(): Promise<boolean> {
+  try {
+    await (await getDb()).execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// GET /api/health - are the database and the bucket reachable? (no auth, no secrets, no detail)
+export async function GET() {
+  const [database, storage] = await Promise.all([databaseReachable(), bucketReachable()]);
+  const ok = database && storage;
+  return Response.json(
+    { status: ok ? "ok" : "degraded", database: database ? "ok" : "unreachable", storage: storage ? "ok" : "unreachable" },
+    { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } },
+  );
+}
