@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "./client";
 import { fileItems, fileParts, users, type FileItem, type FilePart, type NewFileItem, type User } from "./schema";
 
@@ -95,15 +95,6 @@ export async function markFileAborted({ id, ownerId }: { id: string; ownerId: st
     .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
     .returning();
   return item ?? null;
-}
-
-export async function listUploadedFiles({ ownerId }: { ownerId: string }): Promise<FileItem[]> {
-  const db = await getDb();
-  return db
-    .select()
-    .from(fileItems)
-    .where(and(eq(fileItems.userId, ownerId), eq(fileItems.status, "uploaded")))
-    .orderBy(desc(fileItems.createdAt), desc(fileItems.id));
 }
 
 /** Records parts the client reports; a re-sent part replaces the earlier record. */

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { attachmentDisposition } from "./content-disposition";
 import { getEnv } from "./env";
 
 /**
@@ -330,19 +331,20 @@ export async function setAbortIncompleteUploadsRule(days = 1): Promise<"set" | "
 }
 
 /**
- * A presigned GetObject URL for the browser. S3 answers with the given Content-Disposition and
- * Content-Type (the `response-*` overrides are part of what is signed, so they can't be changed).
+ * A presigned GetObject URL for the browser, always answered as an attachment named `fileName`
+ * with the stored Content-Type: never rendered inline, so an uploaded HTML or SVG can't run as
+ * the bucket's origin. The `response-*` overrides are signed, so nobody can change them.
  */
 export async function presignDownloadUrl(input: {
   key: string;
-  contentDisposition: string;
+  fileName: string;
   contentType: string;
   expiresInSeconds: number;
 }): Promise<string> {
   const command = new GetObjectCommand({
     Bucket: getEnv().S3_BUCKET,
     Key: input.key,
-    ResponseContentDisposition: input.contentDisposition,
+    ResponseContentDisposition: attachmentDisposition(input.fileName),
     ResponseContentType: input.contentType,
   });
   return getSignedUrl(clients().public, command, { expiresIn: input.expiresInSeconds });

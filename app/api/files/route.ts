@@ -1,16 +1,14 @@
-import { listUploadedFiles } from "@/db/queries";
 import { getCurrentUser } from "@/lib/auth.server";
 import { toErrorResponse } from "@/lib/errors";
-import { toFileDto } from "@/lib/file-dto";
-import type { ListFilesResponse } from "@/lib/upload-schemas";
+import { listLibrary } from "@/lib/library.server";
+import { listFilesQuerySchema, queryParams } from "@/lib/library-schemas";
 
-// GET /api/files - the caller's uploaded files, newest first
+// GET /api/files - the caller's uploaded files: one page, filtered and sorted, plus their usage
 export async function GET(req: Request) {
   try {
     const user = await getCurrentUser(req);
-    const files = await listUploadedFiles({ ownerId: user.id });
-    const response: ListFilesResponse = { files: files.map(toFileDto) };
-    return Response.json(response);
+    const query = listFilesQuerySchema.parse(queryParams(new URL(req.url)));
+    return Response.json(await listLibrary(user.id, query));
   } catch (err) {
     return toErrorResponse(err);
   }

@@ -1,0 +1,16 @@
+import { getCurrentUser } from "@/lib/auth.server";
+import { toErrorResponse } from "@/lib/errors";
+import { fileIdParam } from "@/lib/http";
+import { downloadUrl } from "@/lib/library.server";
+
+// GET /api/files/{id}/download - 302 to a short-lived presigned URL that downloads as an attachment
+export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+  try {
+    const user = await getCurrentUser(req);
+    const location = await downloadUrl(await fileIdParam(params), user.id);
+    // Never cached: the URL expires in minutes and belongs to this user.
+    return new Response(null, { status: 302, headers: { location, "cache-control": "no-store", "referrer-policy": "no-referrer" } });
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}
