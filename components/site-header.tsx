@@ -13,6 +13,9 @@ export async function SiteHeader() {
           <>
             <Link href="/upload">Upload</Link>
             <Link href="/files">Files</Link>
+            <Link href="/settings" data-testid="settings-link">
+              Settings
+            </Link>
             <span data-testid="signed-in-user" className="muted">
               {user.name ? `${user.name} (${user.email})` : user.email}
             </span>

@@ -5,7 +5,9 @@ import { getToken } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { createUser, getUserByEmail, getUserById } from "@/db/queries";
+import { authenticateApiToken } from "./api-tokens.server";
 import { credentialsSchema } from "./auth-schemas";
+import { assertSameOriginRequest } from "./csrf";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { verifyPassword } from "./password.server";
@@ -79,16 +81,40 @@ function parseCookieHeader(header: string | null): Map<string, string> {
   return cookies;
 }
 
-/** The signed-in user for an API request, or AppError("unauthorized") (401). */
-export async function getCurrentUser(req: Request): Promise<CurrentUser> {
+/** The value of `Authorization: Bearer <token>`, or null when the header is absent or another scheme. */
+function bearerToken(req: Request): string | null {
+  const match = /^Bearer(?:\s+(.*))?$/i.exec(req.headers.get("authorization")?.trim() ?? "");
+  return match ? (match[1] ?? "").trim() : null;
+}
+
+/**
+ * The caller of an API request, or an AppError:
+ * - `Authorization: Bearer <API token>` first: an unknown or revoked token is 401 at once (no
+ *   fallback to the cookie). With `allowApiToken: false` (token management) any Bearer is 403.
+ * - Otherwise the next-auth session cookie; then state-changing methods must also pass the
+ *   cross-site checks of lib/csrf.ts (403 / 415). Bearer requests are exempt: browsers never
+ *   attach that header on their own, so another site can't make one.
+ */
+export async function getCurrentUser(req: Request, options: { allowApiToken?: boolean } = {}): Promise<CurrentUser> {
   const env = getEnv();
+  const bearer = bearerToken(req);
+  if (bearer !== null) {
+    if (options.allowApiToken === false) {
+      throw new AppError("forbidden", "API tokens can't manage API tokens; sign in and use the settings page.");
+    }
+    const owner = await authenticateApiToken(bearer);
+    if (!owner) throw new AppError("unauthorized", "Unknown or revoked API token.");
+    return { id: owner.id, email: owner.email, name: owner.name };
+  }
   const token = await getToken({
     // Only the session cookie counts here; a Bearer header is not read as a session JWT.
     req: { headers: {}, cookies: parseCookieHeader(req.headers.get("cookie")) } as never,
     secret: env.AUTH_SECRET,
     secureCookie: env.APP_URL.startsWith("https://"),
   }).catch(() => null);
+  // No session: a 401 tells a script that forgot its token more than a cross-site refusal would.
   if (!token?.sub) throw new AppError("unauthorized");
+  assertSameOriginRequest(req, env.APP_URL);
   const user = await getUserById({ id: token.sub });
   if (!user) throw new AppError("unauthorized");
   return { id: user.id, email: user.email, name: user.name };

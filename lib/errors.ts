@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   too_large: 413,
   quota_exceeded: 413,
   unsupported_type: 415,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
   storage_unavailable: 503,
@@ -28,6 +29,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   too_large: "The file is too large.",
   quota_exceeded: "This upload would exceed your storage quota.",
   unsupported_type: "This file type is not allowed.",
+  unsupported_media_type: "Send the request body as application/json.",
   rate_limited: "Too many requests; try again shortly.",
   internal: "Something went wrong on our side.",
   storage_unavailable: "File storage is unavailable; try again shortly.",
@@ -36,12 +38,15 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Extra response headers, e.g. `Retry-After` on a 429. */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, message?: string) {
+  constructor(code: ErrorCode, message?: string, options: { headers?: Record<string, string> } = {}) {
     super(message ?? DEFAULT_MESSAGES[code]);
     this.name = "AppError";
     this.code = code;
     this.status = ERROR_STATUS[code];
+    this.headers = options.headers;
   }
 }
 
@@ -62,7 +67,7 @@ export function describeZodError(error: ZodError): string {
 /** The one way a route turns a thrown error into a response; unknown errors never leak detail. */
 export function toErrorResponse(err: unknown): Response {
   if (err instanceof AppError) {
-    return Response.json(errorBody(err.code, err.message), { status: err.status });
+    return Response.json(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
   }
   if (err instanceof ZodError) {
     return Response.json(errorBody("bad_request", describeZodError(err)), { status: 400 });

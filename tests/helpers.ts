@@ -3,7 +3,8 @@ import { encode } from "next-auth/jwt";
 import { createUser } from "@/db/queries";
 import type { User } from "@/db/schema";
 
-export const APP = "http://127.0.0.1:3000";
+/** The app's origin as the server under test sees it (APP_URL), so same-origin checks pass. */
+export const APP = new URL(process.env.APP_URL ?? "http://127.0.0.1:3000").origin;
 
 /** A fresh user with a real next-auth session cookie, as the browser would send it. */
 export async function createSignedInUser(): Promise<{ user: User; cookie: string }> {
@@ -14,9 +15,21 @@ export async function createSignedInUser(): Promise<{ user: User; cookie: string
   return { user, cookie: `next-auth.session-token=${token}` };
 }
 
-export function jsonRequest(path: string, init: { method?: string; body?: unknown; cookie?: string; rawBody?: string } = {}): Request {
+/**
+ * A request as the app's own page sends it: JSON, with this app's Origin. `headers` adds or
+ * overrides any header (`origin: null` drops it); `bearer` sends `Authorization: Bearer <token>`.
+ */
+export function jsonRequest(
+  path: string,
+  init: { method?: string; body?: unknown; cookie?: string; rawBody?: string; bearer?: string; headers?: Record<string, string | null> } = {},
+): Request {
   const headers = new Headers({ "content-type": "application/json", origin: APP });
   if (init.cookie) headers.set("cookie", init.cookie);
+  if (init.bearer !== undefined) headers.set("authorization", `Bearer ${init.bearer}`);
+  for (const [name, value] of Object.entries(init.headers ?? {})) {
+    if (value === null) headers.delete(name);
+    else headers.set(name, value);
+  }
   const body = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
   return new Request(`${APP}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
 }

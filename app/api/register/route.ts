@@ -1,5 +1,7 @@
 import { createUser } from "@/db/queries";
 import { registerBodySchema } from "@/lib/auth-schemas";
+import { assertSameOriginRequest } from "@/lib/csrf";
+import { getEnv } from "@/lib/env";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { hashPassword } from "@/lib/password.server";
@@ -7,6 +9,8 @@ import { hashPassword } from "@/lib/password.server";
 // POST /api/register - create an email + password account
 export async function POST(req: Request) {
   try {
+    // No session yet, but the same cross-site rule: another site must not create accounts here.
+    assertSameOriginRequest(req, getEnv().APP_URL);
     const body = await parseJsonBody(req, registerBodySchema);
     const user = await createUser({
       email: body.email,

@@ -2,6 +2,7 @@ import { getCurrentUser } from "@/lib/auth.server";
 import { toErrorResponse } from "@/lib/errors";
 import { toFileDto } from "@/lib/file-dto";
 import { parseJsonBody } from "@/lib/http";
+import { enforceRateLimit } from "@/lib/rate-limit.server";
 import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/upload-schemas";
 import { createUpload } from "@/lib/uploads.server";
 
@@ -10,6 +11,7 @@ export async function POST(req: Request) {
   try {
     const user = await getCurrentUser(req);
     const body = await parseJsonBody(req, createUploadBodySchema);
+    await enforceRateLimit("uploads", user.id);
     const { item, upload } = await createUpload(user.id, body);
     const response: CreateUploadResponse = { file: toFileDto(item), upload };
     return Response.json(response, { status: 201 });

@@ -2,6 +2,7 @@ import { getCurrentUser } from "@/lib/auth.server";
 import { toErrorResponse } from "@/lib/errors";
 import { fileIdParam, parseJsonBody } from "@/lib/http";
 import { signParts } from "@/lib/multipart.server";
+import { enforceRateLimit } from "@/lib/rate-limit.server";
 import { signPartsBodySchema, type SignPartsResponse } from "@/lib/upload-schemas";
 import { requireOwnedItem } from "@/lib/uploads.server";
 
@@ -13,6 +14,7 @@ export async function POST(req: Request, { params }: Context) {
     const user = await getCurrentUser(req);
     const item = await requireOwnedItem(await fileIdParam(params), user.id);
     const body = await parseJsonBody(req, signPartsBodySchema);
+    await enforceRateLimit("parts", user.id, body.partNumbers.length);
     const response: SignPartsResponse = { parts: await signParts(item, body) };
     return Response.json(response);
   } catch (err) {

@@ -1,0 +1,32 @@
+import { listActiveApiTokens } from "@/db/token-queries";
+import { createTokenBodySchema, type ListTokensResponse } from "@/lib/api-token-schemas";
+import { createApiToken, toApiTokenDto } from "@/lib/api-tokens.server";
+import { getCurrentUser } from "@/lib/auth.server";
+import { toErrorResponse } from "@/lib/errors";
+import { parseJsonBody } from "@/lib/http";
+
+// Token management needs the session: a leaked token must not be able to mint more tokens.
+const SESSION_ONLY = { allowApiToken: false };
+
+// GET /api/tokens - the caller's active API tokens (never the secret or its hash)
+export async function GET(req: Request) {
+  try {
+    const user = await getCurrentUser(req, SESSION_ONLY);
+    const tokens = await listActiveApiTokens({ userId: user.id });
+    const response: ListTokensResponse = { tokens: tokens.map(toApiTokenDto) };
+    return Response.json(response);
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}
+
+// POST /api/tokens - mint a token; the secret is in this answer only
+export async function POST(req: Request) {
+  try {
+    const user = await getCurrentUser(req, SESSION_ONLY);
+    const body = await parseJsonBody(req, createTokenBodySchema);
+    return Response.json(await createApiToken(user.id, body.name), { status: 201 });
+  } catch (err) {
+    return toErrorResponse(err);
+  }
+}

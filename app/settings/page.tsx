@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { TokenSettings } from "@/components/token-settings";
+import { getSessionUser } from "@/lib/auth.server";
+
+export const metadata: Metadata = { title: "Settings · Uploads" };
+
+export default async function SettingsPage() {
+  const user = await getSessionUser();
+  if (!user) redirect("/signin?callbackUrl=/settings");
+  return (
+    <section>
+      <h1>Settings</h1>
+      <h2>API tokens</h2>
+      <p>
+        Scripts and other services can call the uploads and files API with a personal token instead of a session. A token
+        acts as you, except that it cannot manage tokens; revoke it here the moment you no longer need it.
+      </p>
+      <TokenSettings />
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { and, count, eq, lt } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { POST as createUpload } from "@/app/api/uploads/route";
+import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
+import { getDb } from "@/db/client";
+import { fileItems, rateLimits } from "@/db/schema";
+import { getEnv } from "@/lib/env";
+import { MIB } from "@/lib/part-plan";
+import { RATE_LIMIT_WINDOW_MS } from "@/lib/rate-limit";
+import { consumeRateLimit, rateLimitBucket, type RateLimitKind } from "@/lib/rate-limit.server";
+import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+
+const bucket = () => `test:${randomUUID()}`;
+
+async function storedCount(name: string): Promise<number> {
+  const db = await getDb();
+  const rows = await db.select({ count: rateLimits.count }).from(rateLimits).where(eq(rateLimits.bucket, name));
+  return rows.reduce((sum, row) => sum + row.count, 0);
+}
+
+/** Spends the user's whole budget for this window and the next, so a minute boundary can't free it mid-test. */
+async function exhaust(kind: RateLimitKind, userId: string, limit: number, leave = 0) {
+  for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
+    const spent = await consumeRateLimit({ bucket: rateLimitBucket(kind, userId), limit, cost: limit - leave, now });
+    expect(spent.allowed).toBe(true);
+  }
+}
+
+describe("consumeRateLimit against Postgres", () => {
+  it("lets exactly `limit` of N + 5 concurrent calls through", async () => {
+    const name = bucket();
+    const limit = 20;
+    const results = await Promise.all(Array.from({ length: limit + 5 }, () => consumeRateLimit({ bucket: name, limit })));
+    expect(results.filter((r) => r.allowed)).toHaveLength(limit);
+    expect(await storedCount(name)).toBe(limit);
+  });
+
+  it("counts by cost, and a refused call spends nothing", async () => {
+    const name = bucket();
+    expect((await consumeRateLimit({ bucket: name, limit: 100, cost: 60 })).allowed).toBe(true);
+    expect((await consumeRateLimit({ bucket: name, limit: 100, cost: 41 })).allowed).toBe(false);
+    expect((await consumeRateLimit({ bucket: name, limit: 100, cost: 40 })).allowed).toBe(true);
+    expect((await consumeRateLimit({ bucket: name, limit: 100, cost: 1 })).allowed).toBe(false);
+    expect(await storedCount(name)).toBe(100);
+  });
+
+  it("refuses a cost larger than the whole limit", async () => {
+    expect((await consumeRateLimit({ bucket: bucket(), limit: 5, cost: 6 })).allowed).toBe(false);
+  });
+
+  it("starts afresh in the next window and tells how long until then", async () => {
+    const name = bucket();
+    const start = Math.floor(Date.now() / RATE_LIMIT_WINDOW_MS) * RATE_LIMIT_WINDOW_MS + 5 * RATE_LIMIT_WINDOW_MS;
+    expect(await consumeRateLimit({ bucket: name, limit: 1, now: start + 15_000 })).toEqual({ allowed: true, retryAfterSeconds: 45 });
+    expect(await consumeRateLimit({ bucket: name, limit: 1, now: start + 50_500 })).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect((await consumeRateLimit({ bucket: name, limit: 1, now: start + RATE_LIMIT_WINDOW_MS })).allowed).toBe(true);
+  });
+
+  it("deletes windows that have ended when a new window opens", async () => {
+    const old = bucket();
+    const longAgo = Date.now() - 10 * RATE_LIMIT_WINDOW_MS;
+    await consumeRateLimit({ bucket: old, limit: 5, now: longAgo });
+    expect(await storedCount(old)).toBe(1);
+    await consumeRateLimit({ bucket: bucket(), limit: 5 });
+    expect(await storedCount(old)).toBe(0);
+    const db = await getDb();
+    const [stale] = await db.select({ n: count() }).from(rateLimits).where(lt(rateLimits.windowStart, new Date(Date.now() - 2 * RATE_LIMIT_WINDOW_MS)));
+    expect(stale!.n).toBe(0);
+  });
+});
+
+describe("rate limits on the signing routes", () => {
+  it("answers 429 rate_limited with Retry-After once the uploads budget is spent, creating nothing", async () => {
+    const { user, cookie } = await createSignedInUser();
+    await exhaust("uploads", user.id, getEnv().RATE_LIMIT_UPLOADS_PER_MINUTE);
+    const res = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: "a.png", size: 1, type: "image/png" } }));
+    expect(res.status).toBe(429);
+    expect((await res.json()).error.code).toBe("rate_limited");
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+    const db = await getDb();
+    const [row] = await db.select({ n: count() }).from(fileItems).where(and(eq(fileItems.userId, user.id)));
+    expect(row!.n).toBe(0);
+
+    // Limits are per user: someone else still uploads.
+    const other = await createSignedInUser();
+    expect((await createUpload(jsonRequest("/api/uploads", { cookie: other.cookie, body: { name: "a.png", size: 1, type: "image/png" } }))).status).toBe(201);
+  });
+
+  it("counts part URLs, not requests: 3 over the remaining 2 is refused, 2 are signed", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const created = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: "big.mp4", size: 200 * MIB, type: "video/mp4" } }));
+    expect(created.status).toBe(201);
+    const { file } = await created.json();
+    await exhaust("parts", user.id, getEnv().RATE_LIMIT_PARTS_PER_MINUTE, 2);
+    const sign = (partNumbers: number[]) =>
+      signParts(
+        jsonRequest(`/api/uploads/${file.id}/parts`, { cookie, body: { partNumbers, checksums: Object.fromEntries(partNumbers.map((n) => [String(n), "AAAAAA=="])) } }),
+        routeParams({ id: file.id }),
+      );
+    const refused = await sign([1, 2, 3]);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    const signed = await sign([1, 2]);
+    expect(signed.status).toBe(200);
+    expect((await signed.json()).parts).toHaveLength(2);
+    expect((await sign([3])).status).toBe(429);
+  });
+});
