@@ -2,10 +2,9 @@
 
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
-import { useState, useSyncExternalStore, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { ErrorBody } from "@/lib/errors";
-
-const subscribeNever = () => () => {};
+import { useHydrated } from "@/components/use-hydrated";
 
 /** Sign-in and sign-up share one form; sign-up registers first, then signs in with the same credentials. */
 export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
@@ -13,7 +12,7 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Until React has hydrated, a submit would be the browser's own: keep the button off until then.
-  const hydrated = useSyncExternalStore(subscribeNever, () => true, () => false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

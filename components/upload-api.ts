@@ -3,6 +3,7 @@
  * `{ error: { code, message } }`; they are thrown as ApiError so callers branch on `code`.
  */
 import type { ErrorBody } from "@/lib/errors";
+import { retryAfterMs } from "@/lib/retry-policy";
 import type {
   CompleteUploadResponse,
   CreateUploadBody,
@@ -12,20 +13,25 @@ import type {
   SignPartsResponse,
   UploadStatusResponse,
 } from "@/lib/upload-schemas";
+import type { LibraryPage, LibrarySort, RenameFileResponse, SortOrder } from "@/lib/library-schemas";
 
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
+  /** From a 429's `Retry-After`: how long the server asks us to wait, or null when it didn't say. */
+  readonly retryAfterMs: number | null;
 
-  constructor(code: string, message: string, status: number) {
+  constructor(code: string, message: string, status: number, retryAfterMs: number | null = null) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** Same-origin call to this app's API; a non-2xx answer is thrown as ApiError. */
+export async function callApi<T>(path: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, credentials: "same-origin" });
@@ -34,34 +40,35 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   }
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
   const body = (await res.json().catch(() => null)) as ErrorBody | null;
-  throw new ApiError(body?.error?.code ?? "internal", body?.error?.message ?? `The server answered ${res.status}.`, res.status);
+  const retryAfter = retryAfterMs(res.headers.get("retry-after"));
+  throw new ApiError(body?.error?.code ?? "internal", body?.error?.message ?? `The server answered ${res.status}.`, res.status, retryAfter);
 }
 
 export const FILES_QUERY_KEY = ["files"] as const;
 
 // POST /api/uploads - record the file and sign its upload
 export function createUpload(body: CreateUploadBody): Promise<CreateUploadResponse> {
-  return call("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return callApi("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
 // POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded
 export function completeUpload(id: string): Promise<CompleteUploadResponse> {
-  return call(`/api/uploads/${encodeURIComponent(id)}/complete`, { method: "POST" });
+  return callApi(`/api/uploads/${encodeURIComponent(id)}/complete`, { method: "POST" });
 }
 
 // DELETE /api/uploads/{id} - abandon a pending upload
 export function cancelUpload(id: string): Promise<void> {
-  return call(`/api/uploads/${encodeURIComponent(id)}`, { method: "DELETE" });
+  return callApi(`/api/uploads/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 // GET /api/uploads/{id} - the upload and the parts already stored, to resume it
 export function getUpload(id: string): Promise<UploadStatusResponse> {
-  return call(`/api/uploads/${encodeURIComponent(id)}`);
+  return callApi(`/api/uploads/${encodeURIComponent(id)}`);
 }
 
 // POST /api/uploads/{id}/parts - presigned part URLs, each bound to the part's size and CRC32
 export function signParts(id: string, partNumbers: number[], checksums: Record<string, string>): Promise<SignPartsResponse> {
-  return call(`/api/uploads/${encodeURIComponent(id)}/parts`, {
+  return callApi(`/api/uploads/${encodeURIComponent(id)}/parts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ partNumbers, checksums }),
@@ -70,7 +77,7 @@ export function signParts(id: string, partNumbers: number[], checksums: Record<s
 
 // POST /api/uploads/{id}/parts/done - record parts S3 stored
 export function reportParts(id: string, parts: PartReport[]): Promise<void> {
-  return call(`/api/uploads/${encodeURIComponent(id)}/parts/done`, {
+  return callApi(`/api/uploads/${encodeURIComponent(id)}/parts/done`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ parts }),
@@ -79,7 +86,7 @@ export function reportParts(id: string, parts: PartReport[]): Promise<void> {
 
 // GET /api/files - the caller's uploaded files, newest first
 export function listFiles(): Promise<ListFilesResponse> {
-  return call("/api/files");
+  return callApi("/api/files");
 }
 
 /** What a person reads when an upload fails, by error code; the server's own text where it names a limit. */
@@ -110,4 +117,30 @@ export function failureMessage(code: string, message: string): string {
     default:
       return "Something went wrong on our side. Retry in a moment.";
   }
+}
+
+/** What the files library asks for; empty values are left out of the query string. */
+export type LibraryQuery = { q?: string; type?: string; sort?: LibrarySort; order?: SortOrder; limit?: number; cursor?: string | null };
+
+// GET /api/files - one page of the caller's files, filtered and sorted, with their usage
+export function listLibraryPage(query: LibraryQuery): Promise<LibraryPage> {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
+  const search = params.toString();
+  return callApi(search ? `/api/files?${search}` : "/api/files");
+}
+
+// PATCH /api/files/{id} - change the display name
+export function renameFile(id: string, name: string): Promise<RenameFileResponse> {
+  return callApi(`/api/files/${encodeURIComponent(id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+}
+
+// DELETE /api/files/{id} - remove the file from storage, then from the library
+export function deleteFile(id: string): Promise<void> {
+  return callApi(`/api/files/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+/** GET /api/files/{id}/download redirects to a short-lived link that downloads as an attachment. */
+export function downloadHref(id: string): string {
+  return `/api/files/${encodeURIComponent(id)}/download`;
 }

@@ -3,6 +3,7 @@ import { ApiError, failureMessage } from "@/components/upload-api";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/lib/connection-pool";
 import type { MultipartTransfer } from "@/lib/multipart-transfer";
 import { forgetResumable } from "@/lib/resume-store";
+import { backoffDelayMs } from "@/lib/retry-policy";
 import {
   DEFAULT_CONCURRENCY,
   initialQueueState,
@@ -21,6 +22,25 @@ export type UploadApi = MultipartApi & {
   complete: (id: string) => Promise<CompleteUploadResponse>;
   cancel: (id: string) => Promise<void>;
 };
+
+/** Tries of `create` when the server answers 429 (rate limited), the first included, before the row fails. */
+const MAX_CREATE_ATTEMPTS = 5;
+
+/** Resolves after `ms`, or rejects as soon as the upload is cancelled. */
+function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
 
 type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
 
@@ -136,9 +156,17 @@ export class UploadQueueStore {
     });
   }
 
-  private async createRecord(body: CreateUploadBody) {
-    const { file, upload } = await this.api.create(body);
-    return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
+  /** A 429 means "not now", not "no": wait as the server asks (else back off) and try again. */
+  private async createRecord(body: CreateUploadBody, signal: AbortSignal) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { file, upload } = await this.api.create(body);
+        return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 429) || attempt >= MAX_CREATE_ATTEMPTS) throw err;
+        await waitUnlessAborted(err.retryAfterMs ?? backoffDelayMs(attempt, Math.random()), signal);
+      }
+    }
   }
 
   private async run({ key, name, size, type }: QueueItem) {
@@ -151,7 +179,7 @@ export class UploadQueueStore {
       if (!file) throw new Error(`No file for ${key}`);
       // The same file picked again after a reload resumes its unfinished multipart upload.
       const resumed = await findUnfinishedUpload(this.api, file);
-      const { record, upload, stored } = resumed ?? (await this.createRecord({ name, size, type }));
+      const { record, upload, stored } = resumed ?? (await this.createRecord({ name, size, type }, signal));
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
       if (signal.aborted) return this.release(record.id);
       job.serverId = record.id;

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import { DropZone } from "@/components/drop-zone";
 import { ProgressBar } from "@/components/progress-bar";
 import { UploadRow } from "@/components/upload-row";
@@ -10,6 +10,7 @@ import { useUploadQueue } from "@/components/use-upload-queue";
 import { selectTotals, type QueueTotals } from "@/lib/upload-progress";
 import { countActive, hasPendingWork, MAX_CONCURRENCY } from "@/lib/upload-queue";
 import { formatBytes, type UploadRules } from "@/lib/upload-rules";
+import { useHydrated } from "@/components/use-hydrated";
 
 /** Closing or reloading the tab mid-upload loses the transfer, so the browser asks first. */
 function useLeaveWarning(active: boolean) {
@@ -60,8 +61,6 @@ function OverallProgress({ totals }: { totals: QueueTotals }) {
   );
 }
 
-const subscribeNever = () => () => {};
-
 /** The upload page's client side: pick or drop files, watch them upload, cancel or retry. */
 export function UploadQueue({ rules }: { rules: UploadRules }) {
   const [concurrency, setConcurrency] = useConcurrencySetting();
@@ -72,7 +71,7 @@ export function UploadQueue({ rules }: { rules: UploadRules }) {
   const totals = selectTotals(state);
   useLeaveWarning(pending);
   // False in the server render and during hydration: tests wait for it before picking files.
-  const hydrated = useSyncExternalStore(subscribeNever, () => true, () => false);
+  const hydrated = useHydrated();
 
   return (
     <section className="upload-queue" data-testid="upload-queue" data-active-count={countActive(state)} data-ready={hydrated}>

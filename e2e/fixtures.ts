@@ -105,10 +105,68 @@ export class FilesPage {
   }
 }
 
+/** The files library on /files: search, filter, rows and their actions. */
+export class LibraryPage {
+  constructor(private readonly page: Page) {}
+
+  /** Waits for the first page of files (or the empty state), which also means React is hydrated. */
+  async goto() {
+    await this.page.goto("/files");
+    await expect(this.page.getByTestId("file-library")).toBeVisible();
+  }
+
+  get rows() {
+    return this.page.getByTestId("file-row");
+  }
+
+  row(name: string) {
+    return this.rows.and(this.page.locator(`[data-name=${JSON.stringify(name)}]`));
+  }
+
+  async names(): Promise<string[]> {
+    return this.rows.getByTestId("file-name").allTextContents();
+  }
+
+  async search(text: string) {
+    await this.page.getByTestId("file-search").fill(text);
+  }
+
+  /** Accepts the next confirm() and returns its message. */
+  acceptNextConfirm(): Promise<string> {
+    return new Promise((resolve) => {
+      this.page.once("dialog", async (dialog) => {
+        await dialog.accept();
+        resolve(dialog.message());
+      });
+    });
+  }
+
+  async rename(from: string, to: string) {
+    const row = this.row(from);
+    await row.getByTestId("rename-button").click();
+    await row.getByTestId("rename-input").fill(to);
+    await row.getByTestId("rename-save").click();
+  }
+
+  async delete(name: string): Promise<string> {
+    const confirmed = this.acceptNextConfirm();
+    await this.row(name).getByTestId("delete-button").click();
+    return confirmed;
+  }
+
+  async deleteSelected(names: string[]): Promise<string> {
+    for (const name of names) await this.row(name).getByTestId("file-select").check();
+    const confirmed = this.acceptNextConfirm();
+    await this.page.getByTestId("delete-selected").click();
+    return confirmed;
+  }
+}
+
 type Fixtures = {
   auth: AuthPages;
   uploadPage: UploadPage;
   filesPage: FilesPage;
+  libraryPage: LibraryPage;
   newUser: { email: string; password: string; name: string };
 };
 
@@ -117,6 +175,7 @@ export const test = base.extend<Fixtures>({
   auth: async ({ page }, use) => use(new AuthPages(page)),
   uploadPage: async ({ page }, use) => use(new UploadPage(page)),
   filesPage: async ({ page }, use) => use(new FilesPage(page)),
+  libraryPage: async ({ page }, use) => use(new LibraryPage(page)),
   newUser: async ({}, use) => use({ email: `e2e-${randomUUID()}@example.test`, password: "s3cret-password", name: "E2E User" }),
 });
 

@@ -159,7 +159,8 @@ export class MultipartTransfer {
         message: err instanceof Error ? err.message : String(err),
         at: Date.now(),
         random: Math.random(),
-        retryAfterMs: retryAfterMs(failure.retryAfter),
+        // Our API's 429 carries its own wait (ApiError.retryAfterMs); storage's comes as a header.
+        retryAfterMs: (err as { retryAfterMs?: number | null })?.retryAfterMs ?? retryAfterMs(failure.retryAfter),
       });
     } finally {
       this.inFlight.delete(partNumber);
