@@ -87,6 +87,17 @@ export async function markFileUploaded(input: { id: string; ownerId: string; siz
   return item ?? null;
 }
 
+/** The stored bytes contradicted the declared type: the row is kept, as a record, but never listed. */
+export async function markFileRejected({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .update(fileItems)
+    .set({ status: "rejected" })
+    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
+    .returning();
+  return item ?? null;
+}
+
 export async function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
   const db = await getDb();
   const [item] = await db

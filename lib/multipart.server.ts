@@ -1,6 +1,7 @@
 import "server-only";
 import { listFileParts, markFileAborted, markFileUploaded, upsertFileParts } from "@/db/queries";
 import type { FileItem } from "@/db/schema";
+import { rejectIfContentMismatch } from "./content-check.server";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { partSizeOf, type PartPlan } from "./part-plan";
@@ -115,6 +116,7 @@ export async function completeMultipart(item: FileItem): Promise<FileItem | null
   if (!stored || stored.size !== item.size) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
   }
+  await rejectIfContentMismatch(item);
   return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
 }
 

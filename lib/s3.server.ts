@@ -115,6 +115,14 @@ export async function headObject(key: string): Promise<StoredObject | null> {
   }
 }
 
+/** The first `length` bytes of an object (a ranged GET), for checking what was really stored. */
+export async function readObjectStart(key: string, length: number): Promise<Uint8Array> {
+  const out = await clients().internal.send(
+    new GetObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }),
+  );
+  return out.Body ? out.Body.transformToByteArray() : new Uint8Array();
+}
+
 /** Deleting a missing key succeeds in S3, so this is safe to repeat. */
 export async function deleteObject(key: string): Promise<void> {
   await clients().internal.send(new DeleteObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key }));

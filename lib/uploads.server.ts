@@ -4,6 +4,7 @@ import { createFileItem, createFileItemWithinQuota, getFileItemById, markFileAbo
 import type { FileItem, NewFileItem } from "@/db/schema";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
+import { rejectIfContentMismatch } from "./content-check.server";
 import { abortMultipart, completeMultipart, multipartTarget } from "./multipart.server";
 import { GIB, planParts } from "./part-plan";
 import { createMultipartUpload, deleteObject, headObject, signUploadPost } from "./s3.server";
@@ -71,6 +72,7 @@ async function completePost(item: FileItem): Promise<FileItem | null> {
   if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
   }
+  await rejectIfContentMismatch(item);
   return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
 }
 

@@ -199,3 +199,33 @@ describe("GET /api/files", () => {
     expect(theirs.files).toEqual([]);
   });
 });
+
+describe("content check at complete", () => {
+  const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52];
+
+  it.each([
+    ["HTML bytes declared as PNG", { name: "cat.png", type: "image/png" }, new TextEncoder().encode("<!doctype html><script>steal()</script>"), /markup/],
+    ["PNG bytes declared as JPEG", { name: "cat.jpg", type: "image/jpeg" }, new Uint8Array([...PNG_SIGNATURE, ...new Array(32).fill(0)]), /image\/png/],
+  ])("rejects %s: 415, the object removed, the row rejected and never listed", async (_label, file, bytes, reason) => {
+    const { cookie, user } = await createSignedInUser();
+    const { file: created, upload } = await startUpload(cookie, { ...file, size: bytes.length });
+    expect((await postToStorage(upload, bytes)).status).toBe(204);
+    const res = await complete(created.id, cookie);
+    expect(res.status).toBe(415);
+    const body = await res.json();
+    expect(body.error.code).toBe("unsupported_type");
+    expect(body.error.message).toMatch(reason);
+    const row = await getFileItemById({ id: created.id, ownerId: user.id });
+    expect(row!.status).toBe("rejected");
+    expect(await headObject(row!.key)).toBeNull();
+    expect((await complete(created.id, cookie)).status).toBe(409);
+  });
+
+  it("accepts a real PNG", async () => {
+    const { cookie } = await createSignedInUser();
+    const bytes = new Uint8Array([...PNG_SIGNATURE, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
+    const { file, upload } = await startUpload(cookie, { name: "dot.png", size: bytes.length, type: "image/png" });
+    await postToStorage(upload, bytes);
+    expect((await complete(file.id, cookie)).status).toBe(200);
+  });
+});
