@@ -49,6 +49,9 @@ export const fileItems = pgTable(
   (table) => [
     // "My files, newest first": the library's main query and its cursor.
     index("file_items_user_created_idx").on(table.userId, table.createdAt.desc(), table.id.desc()),
+    // The library's other sort orders (keyset paging on the sort key, then id).
+    index("file_items_user_name_idx").on(table.userId, sql`lower(${table.name})`, table.id),
+    index("file_items_user_size_idx").on(table.userId, table.size, table.id),
     index("file_items_status_created_idx").on(table.status, table.createdAt).where(sql`${table.status} = 'pending'`),
   ],
 );

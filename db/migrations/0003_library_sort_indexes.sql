@@ -1,0 +1,2 @@
+CREATE INDEX "file_items_user_name_idx" ON "file_items" USING btree ("user_id",lower("name"),"id");--> statement-breakpoint
+CREATE INDEX "file_items_user_size_idx" ON "file_items" USING btree ("user_id","size","id");
