@@ -9,6 +9,7 @@ import { authenticateApiToken } from "./api-tokens.server";
 import { credentialsSchema } from "./auth-schemas";
 import { assertSameOriginRequest } from "./csrf";
 import { getEnv } from "./env";
+import { noteRequestUser } from "./request-log";
 import { AppError } from "./errors";
 import { verifyPassword } from "./password.server";
 
@@ -104,6 +105,7 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
     }
     const owner = await authenticateApiToken(bearer);
     if (!owner) throw new AppError("unauthorized", "Unknown or revoked API token.");
+    noteRequestUser(req, owner.id);
     return { id: owner.id, email: owner.email, name: owner.name };
   }
   const token = await getToken({
@@ -117,6 +119,7 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
   assertSameOriginRequest(req, env.APP_URL);
   const user = await getUserById({ id: token.sub });
   if (!user) throw new AppError("unauthorized");
+  noteRequestUser(req, user.id);
   return { id: user.id, email: user.email, name: user.name };
 }
 

@@ -4,7 +4,7 @@ import { getEnv } from "@/lib/env";
 
 describe("GET /api/health", () => {
   it("answers ok when Postgres and the bucket are reachable, and names no secret", async () => {
-    const res = await health();
+    const res = await health(new Request("http://127.0.0.1/api/health"));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toEqual({ status: "ok", database: "ok", storage: "ok" });
@@ -17,7 +17,7 @@ describe("GET /api/health", () => {
     const bucket = env.S3_BUCKET;
     env.S3_BUCKET = "no-such-bucket-for-health";
     try {
-      const res = await health();
+      const res = await health(new Request("http://127.0.0.1/api/health"));
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: "degraded", database: "ok", storage: "unreachable" });
     } finally {

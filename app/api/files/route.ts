@@ -2,9 +2,10 @@ import { getCurrentUser } from "@/lib/auth.server";
 import { toErrorResponse } from "@/lib/errors";
 import { listLibrary } from "@/lib/library.server";
 import { listFilesQuerySchema, queryParams } from "@/lib/library-schemas";
+import { logged } from "@/lib/request-log";
 
 // GET /api/files - the caller's uploaded files: one page, filtered and sorted, plus their usage
-export async function GET(req: Request) {
+async function handleGET(req: Request) {
   try {
     const user = await getCurrentUser(req);
     const query = listFilesQuerySchema.parse(queryParams(new URL(req.url)));
@@ -13,3 +14,5 @@ export async function GET(req: Request) {
     return toErrorResponse(err);
   }
 }
+
+export const GET = logged("GET /api/files", handleGET);

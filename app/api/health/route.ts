@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { bucketReachable } from "@/lib/s3.server";
+import { logged } from "@/lib/request-log";
 
 async function databaseReachable(): Promise<boolean> {
   try {
@@ -12,7 +13,7 @@ async function databaseReachable(): Promise<boolean> {
 }
 
 // GET /api/health - are the database and the bucket reachable? (no auth, no secrets, no detail)
-export async function GET() {
+async function handleGET() {
   const [database, storage] = await Promise.all([databaseReachable(), bucketReachable()]);
   const ok = database && storage;
   return Response.json(
@@ -20,3 +21,5 @@ export async function GET() {
     { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } },
   );
 }
+
+export const GET = logged("GET /api/health", handleGET);

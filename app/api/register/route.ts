@@ -5,9 +5,10 @@ import { getEnv } from "@/lib/env";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { hashPassword } from "@/lib/password.server";
+import { logged } from "@/lib/request-log";
 
 // POST /api/register - create an email + password account
-export async function POST(req: Request) {
+async function handlePOST(req: Request) {
   try {
     // No session yet, but the same cross-site rule: another site must not create accounts here.
     assertSameOriginRequest(req, getEnv().APP_URL);
@@ -23,3 +24,5 @@ export async function POST(req: Request) {
     return toErrorResponse(err);
   }
 }
+
+export const POST = logged("POST /api/register", handlePOST);

@@ -4,12 +4,13 @@ import { createApiToken, toApiTokenDto } from "@/lib/api-tokens.server";
 import { getCurrentUser } from "@/lib/auth.server";
 import { toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
+import { logged } from "@/lib/request-log";
 
 // Token management needs the session: a leaked token must not be able to mint more tokens.
 const SESSION_ONLY = { allowApiToken: false };
 
 // GET /api/tokens - the caller's active API tokens (never the secret or its hash)
-export async function GET(req: Request) {
+async function handleGET(req: Request) {
   try {
     const user = await getCurrentUser(req, SESSION_ONLY);
     const tokens = await listActiveApiTokens({ userId: user.id });
@@ -21,7 +22,7 @@ export async function GET(req: Request) {
 }
 
 // POST /api/tokens - mint a token; the secret is in this answer only
-export async function POST(req: Request) {
+async function handlePOST(req: Request) {
   try {
     const user = await getCurrentUser(req, SESSION_ONLY);
     const body = await parseJsonBody(req, createTokenBodySchema);
@@ -30,3 +31,6 @@ export async function POST(req: Request) {
     return toErrorResponse(err);
   }
 }
+
+export const GET = logged("GET /api/tokens", handleGET);
+export const POST = logged("POST /api/tokens", handlePOST);

@@ -5,9 +5,10 @@ import { parseJsonBody } from "@/lib/http";
 import { enforceRateLimit } from "@/lib/rate-limit.server";
 import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/upload-schemas";
 import { createUpload } from "@/lib/uploads.server";
+import { logged } from "@/lib/request-log";
 
 // POST /api/uploads - register a file and sign a POST policy for it, or start a multipart upload
-export async function POST(req: Request) {
+async function handlePOST(req: Request) {
   try {
     const user = await getCurrentUser(req);
     const body = await parseJsonBody(req, createUploadBodySchema);
@@ -19,3 +20,5 @@ export async function POST(req: Request) {
     return toErrorResponse(err);
   }
 }
+
+export const POST = logged("POST /api/uploads", handlePOST);

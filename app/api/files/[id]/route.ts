@@ -4,11 +4,12 @@ import { toFileDto } from "@/lib/file-dto";
 import { fileIdParam, parseJsonBody } from "@/lib/http";
 import { deleteFile, renameFile } from "@/lib/library.server";
 import { renameFileBodySchema, type RenameFileResponse } from "@/lib/library-schemas";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 
 // PATCH /api/files/{id} - rename: the display name changes, the S3 key never does
-export async function PATCH(req: Request, { params }: Context) {
+async function handlePATCH(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     const id = await fileIdParam(params);
@@ -21,7 +22,7 @@ export async function PATCH(req: Request, { params }: Context) {
 }
 
 // DELETE /api/files/{id} - remove the object from S3, then mark the row deleted
-export async function DELETE(req: Request, { params }: Context) {
+async function handleDELETE(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     await deleteFile(await fileIdParam(params), user.id);
@@ -30,3 +31,6 @@ export async function DELETE(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const PATCH = logged("PATCH /api/files/{id}", handlePATCH);
+export const DELETE = logged("DELETE /api/files/{id}", handleDELETE);

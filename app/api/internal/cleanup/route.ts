@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { cleanupStaleUploads } from "@/lib/cleanup.server";
 import { getEnv } from "@/lib/env";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { logged } from "@/lib/request-log";
 
 function authorizeCron(req: Request): void {
   const secret = getEnv().CRON_SECRET;
@@ -21,4 +22,5 @@ async function handler(req: Request) {
   }
 }
 
-export { handler as GET, handler as POST };
+export const GET = logged("GET /api/internal/cleanup", handler);
+export const POST = logged("POST /api/internal/cleanup", handler);

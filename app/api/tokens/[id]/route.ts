@@ -2,11 +2,12 @@ import { revokeApiToken } from "@/db/token-queries";
 import { getCurrentUser } from "@/lib/auth.server";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { fileIdParam } from "@/lib/http";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 
 // DELETE /api/tokens/{id} - revoke a token; it answers 401 from the next request on
-export async function DELETE(req: Request, { params }: Context) {
+async function handleDELETE(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req, { allowApiToken: false });
     const id = await fileIdParam(params).catch(() => null);
@@ -16,3 +17,5 @@ export async function DELETE(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const DELETE = logged("DELETE /api/tokens/{id}", handleDELETE);

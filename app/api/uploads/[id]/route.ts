@@ -5,11 +5,12 @@ import { fileIdParam } from "@/lib/http";
 import { multipartTarget, storedParts } from "@/lib/multipart.server";
 import type { UploadStatusResponse } from "@/lib/upload-schemas";
 import { cancelUpload, requireOwnedItem } from "@/lib/uploads.server";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 
 // GET /api/uploads/{id} - the file and, for a multipart upload, the parts already stored (for resume)
-export async function GET(req: Request, { params }: Context) {
+async function handleGET(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     const item = await requireOwnedItem(await fileIdParam(params), user.id);
@@ -26,7 +27,7 @@ export async function GET(req: Request, { params }: Context) {
 }
 
 // DELETE /api/uploads/{id} - cancel a pending upload and remove anything already stored
-export async function DELETE(req: Request, { params }: Context) {
+async function handleDELETE(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     await cancelUpload(await fileIdParam(params), user.id);
@@ -35,3 +36,6 @@ export async function DELETE(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const GET = logged("GET /api/uploads/{id}", handleGET);
+export const DELETE = logged("DELETE /api/uploads/{id}", handleDELETE);

@@ -2,9 +2,10 @@ import { getCurrentUser } from "@/lib/auth.server";
 import { toErrorResponse } from "@/lib/errors";
 import { fileIdParam } from "@/lib/http";
 import { downloadUrl } from "@/lib/library.server";
+import { logged } from "@/lib/request-log";
 
 // GET /api/files/{id}/download - 302 to a short-lived presigned URL that downloads as an attachment
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
+async function handleGET(req: Request, { params }: { params: Promise<{ id: string }> }) {
   try {
     const user = await getCurrentUser(req);
     const location = await downloadUrl(await fileIdParam(params), user.id);
@@ -14,3 +15,5 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
     return toErrorResponse(err);
   }
 }
+
+export const GET = logged("GET /api/files/{id}/download", handleGET);

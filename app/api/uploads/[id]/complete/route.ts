@@ -4,11 +4,12 @@ import { fileIdParam } from "@/lib/http";
 import { toFileDto } from "@/lib/file-dto";
 import type { CompleteUploadResponse } from "@/lib/upload-schemas";
 import { completeUpload } from "@/lib/uploads.server";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 
 // POST /api/uploads/{id}/complete - mark the file uploaded once S3 confirms size and type
-export async function POST(req: Request, { params }: Context) {
+async function handlePOST(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     const id = await fileIdParam(params);
@@ -19,3 +20,5 @@ export async function POST(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const POST = logged("POST /api/uploads/{id}/complete", handlePOST);

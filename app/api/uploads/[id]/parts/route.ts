@@ -5,11 +5,12 @@ import { signParts } from "@/lib/multipart.server";
 import { enforceRateLimit } from "@/lib/rate-limit.server";
 import { signPartsBodySchema, type SignPartsResponse } from "@/lib/upload-schemas";
 import { requireOwnedItem } from "@/lib/uploads.server";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 
 // POST /api/uploads/{id}/parts - sign a batch of UploadPart URLs (exact length, optional CRC32)
-export async function POST(req: Request, { params }: Context) {
+async function handlePOST(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     const item = await requireOwnedItem(await fileIdParam(params), user.id);
@@ -21,3 +22,5 @@ export async function POST(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const POST = logged("POST /api/uploads/{id}/parts", handlePOST);

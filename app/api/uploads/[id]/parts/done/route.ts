@@ -4,11 +4,12 @@ import { fileIdParam, parseJsonBody } from "@/lib/http";
 import { recordParts } from "@/lib/multipart.server";
 import { partsDoneBodySchema } from "@/lib/upload-schemas";
 import { requireOwnedItem } from "@/lib/uploads.server";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 
 // POST /api/uploads/{id}/parts/done - record a batch of stored parts {parts:[{partNumber, etag, checksum?}]}
-export async function POST(req: Request, { params }: Context) {
+async function handlePOST(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     const item = await requireOwnedItem(await fileIdParam(params), user.id);
@@ -19,3 +20,5 @@ export async function POST(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const POST = logged("POST /api/uploads/{id}/parts/done", handlePOST);

@@ -5,13 +5,14 @@ import { fileIdParam, parseJsonBody } from "@/lib/http";
 import { recordParts } from "@/lib/multipart.server";
 import { partDoneBodySchema } from "@/lib/upload-schemas";
 import { requireOwnedItem } from "@/lib/uploads.server";
+import { logged } from "@/lib/request-log";
 
 type Context = { params: Promise<{ id: string; n: string }> };
 
 const partNumberParam = z.coerce.number().int().min(1).max(10_000);
 
 // POST /api/uploads/{id}/parts/{n}/done - record one stored part {etag, checksum?}
-export async function POST(req: Request, { params }: Context) {
+async function handlePOST(req: Request, { params }: Context) {
   try {
     const user = await getCurrentUser(req);
     const item = await requireOwnedItem(await fileIdParam(params), user.id);
@@ -24,3 +25,5 @@ export async function POST(req: Request, { params }: Context) {
     return toErrorResponse(err);
   }
 }
+
+export const POST = logged("POST /api/uploads/{id}/parts/{n}/done", handlePOST);
