@@ -157,3 +157,10 @@ export async function listRecentlyAbortedMultipart({ since, limit }: { since: Da
     .orderBy(asc(fileItems.updatedAt))
     .limit(limit);
 }
+
+/** Rows whose key starts with `prefix` (keys are `u/<userId>/…`), any status: for the consistency check. */
+export async function listFileItemsByKeyPrefix({ prefix }: { prefix: string }): Promise<FileItem[]> {
+  const db = await getDb();
+  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return db.select().from(fileItems).where(sql`${fileItems.key} like ${escaped + "%"}`);
+}

@@ -12,6 +12,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutBucketCorsCommand,
   S3Client,
   S3ServiceException,
@@ -121,6 +122,20 @@ export async function readObjectStart(key: string, length: number): Promise<Uint
     new GetObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }),
   );
   return out.Body ? out.Body.transformToByteArray() : new Uint8Array();
+}
+
+/** Every object under `prefix` with its size (all pages). */
+export async function listObjects(prefix: string): Promise<Array<{ key: string; size: number }>> {
+  const objects: Array<{ key: string; size: number }> = [];
+  let token: string | undefined;
+  do {
+    const page = await clients().internal.send(
+      new ListObjectsV2Command({ Bucket: getEnv().S3_BUCKET, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) objects.push({ key: o.Key!, size: o.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return objects;
 }
 
 /** Deleting a missing key succeeds in S3, so this is safe to repeat. */
