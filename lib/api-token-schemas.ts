@@ -1,20 +1,13 @@
 import { z } from "zod";
+import { displayNameSchema } from "./display-name";
 
 /** Names tell tokens apart on the settings page; they are never secret. */
 export const MAX_TOKEN_NAME_LENGTH = 100;
 /** Active (unrevoked) tokens one person may hold; revoked ones don't count. */
 export const MAX_ACTIVE_TOKENS_PER_USER = 50;
 
-// Control characters (including newlines) never belong in a label shown to people.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
 export const createTokenBodySchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "must not be empty")
-    .max(MAX_TOKEN_NAME_LENGTH, `must be at most ${MAX_TOKEN_NAME_LENGTH} characters`)
-    .refine((name) => !CONTROL_CHARS.test(name), "must not contain control characters"),
+  name: displayNameSchema(MAX_TOKEN_NAME_LENGTH),
 });
 export type CreateTokenBody = z.infer<typeof createTokenBodySchema>;
 

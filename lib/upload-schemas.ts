@@ -1,16 +1,9 @@
 import { z } from "zod";
+import { displayNameSchema } from "./display-name";
 import { MAX_NAME_LENGTH } from "./upload-rules";
 
-// Control characters (including newlines) never belong in a file name shown to people.
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
 export const createUploadBodySchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, "must not be empty")
-    .max(MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters`)
-    .refine((name) => !CONTROL_CHARS.test(name), "must not contain control characters"),
+  name: displayNameSchema(MAX_NAME_LENGTH),
   size: z.number().int("must be a whole number of bytes").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER),
   type: z.string().trim().min(1, "must not be empty").max(255),
 });
