@@ -122,6 +122,11 @@ export class UploadQueueStore {
     for (const key of this.files.keys()) if (!kept.has(key)) this.files.delete(key);
   };
 
+  /** The limit on requests to storage across all files (UPLOAD_CONNECTIONS). */
+  setConnections(value: number) {
+    this.pool.setLimit(value);
+  }
+
   setConcurrency(value: number) {
     this.concurrency = value;
     this.pump();

@@ -62,9 +62,9 @@ function OverallProgress({ totals }: { totals: QueueTotals }) {
 }
 
 /** The upload page's client side: pick or drop files, watch them upload, cancel or retry. */
-export function UploadQueue({ rules }: { rules: UploadRules }) {
+export function UploadQueue({ rules, connections }: { rules: UploadRules; connections: number }) {
   const [concurrency, setConcurrency] = useConcurrencySetting();
-  const { state, add, cancel, retry, clear, pause, resume, pauseAll, resumeAll } = useUploadQueue(rules, concurrency);
+  const { state, add, cancel, retry, clear, pause, resume, pauseAll, resumeAll } = useUploadQueue(rules, concurrency, connections);
   const canPauseAll = state.items.some((item) => item.resumable && item.status === "uploading");
   const canResumeAll = state.items.some((item) => item.status === "paused");
   const pending = hasPendingWork(state);

@@ -5,7 +5,7 @@ import { UploadQueueStore } from "@/components/upload-queue-store";
 import type { UploadRules } from "@/lib/upload-rules";
 
 /** The upload queue for one page: its state, and the actions a person can take on it. */
-export function useUploadQueue(rules: UploadRules, concurrency: number) {
+export function useUploadQueue(rules: UploadRules, concurrency: number, connections: number) {
   const queryClient = useQueryClient();
   // Many uploads share each mutation; mutateAsync resolves per call, and hook-level callbacks run for every call.
   const create = useMutation({ mutationFn: createUpload });
@@ -23,6 +23,7 @@ export function useUploadQueue(rules: UploadRules, concurrency: number) {
   );
   const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
   useEffect(() => store.setConcurrency(concurrency), [store, concurrency]);
+  useEffect(() => store.setConnections(connections), [store, connections]);
   return {
     state,
     add: store.add,

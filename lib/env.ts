@@ -39,6 +39,8 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5 * TIB),
   /** Files above this go as multipart uploads (and always above 5 GiB, S3's single-request cap). */
   MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(100 * MIB),
+  /** Requests to storage one browser tab keeps open at once, across all its files. */
+  UPLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(6),
   /** Pending uploads older than this are aborted by `npm run uploads:cleanup`. */
   STALE_UPLOAD_HOURS: z.coerce.number().positive().default(24),
   /** Per-user cap on uploaded plus pending bytes; unset means unlimited. */

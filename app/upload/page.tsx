@@ -16,7 +16,7 @@ export default async function UploadPage() {
   return (
     <section>
       <h1>Upload files</h1>
-      <UploadQueue rules={rules} />
+      <UploadQueue rules={rules} connections={env.UPLOAD_CONNECTIONS} />
     </section>
   );
 }
