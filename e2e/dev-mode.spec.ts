@@ -38,7 +38,7 @@ test.afterAll(async ({}, testInfo) => {
 
 test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ page, newUser }, testInfo) => {
   expect(output).toContain(`embedded PGlite in ${path.join(dataDir, "pglite")}`);
-  expect(output).toContain("embedded s3rver");
+  expect(output).toContain("embedded local S3 (dev only) at http://127.0.0.1:");
   expect(output).toContain(`generated secret in ${path.join(dataDir, "auth-secret")}`);
   await page.goto(`${baseURL}/signup`);
   await page.getByTestId("email-input").fill(newUser.email);

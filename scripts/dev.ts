@@ -61,7 +61,7 @@ async function main() {
       S3_ACCESS_KEY_ID: DEV_S3_CREDENTIAL,
       S3_SECRET_ACCESS_KEY: DEV_S3_CREDENTIAL,
     });
-    s3Line = `embedded s3rver at ${embedded.endpoint}, bucket ${env.S3_BUCKET}, files in ${path.join(dataDir, "s3")}
+    s3Line = `embedded local S3 (dev only) at ${embedded.endpoint}, bucket ${env.S3_BUCKET}, files in ${path.join(dataDir, "s3")}
   │           (dev only: s3rver does not enforce POST policy conditions and has no ListParts)`;
   }
   const dbLine = process.env.DATABASE_URL
