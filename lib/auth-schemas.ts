@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTROL_CHARS } from "./display-name";
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** scrypt hashes whatever it is given; a cap keeps a megabyte "password" from costing CPU. */
@@ -12,7 +13,8 @@ export const registerBodySchema = z.object({
     .string()
     .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
     .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
-  name: z.string().trim().max(100).optional(),
+  // Optional, and may be empty; Postgres text can't hold NUL, and no label should hold controls.
+  name: z.string().trim().max(100).refine((name) => !CONTROL_CHARS.test(name), "must not contain control characters").optional(),
 });
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 

@@ -9,6 +9,7 @@ import { authenticateApiToken } from "./api-tokens.server";
 import { credentialsSchema } from "./auth-schemas";
 import { assertSameOriginRequest } from "./csrf";
 import { getEnv } from "./env";
+import { isUuid } from "./http";
 import { noteRequestUser } from "./request-log";
 import { AppError } from "./errors";
 import { verifyPassword } from "./password.server";
@@ -48,10 +49,11 @@ export function getAuthOptions(): NextAuthOptions {
       async jwt({ token, user, account }) {
         if (account?.provider === "github") {
           // OAuth accounts map onto our users table by verified email, so files have one owner id.
+          // Without an email there is no account to map to: drop next-auth's provider id from `sub`,
+          // which would otherwise pose as one of our user ids.
           const email = user?.email?.toLowerCase();
-          if (!email) return token;
-          const row = (await getUserByEmail({ email })) ?? (await createUser({ email, name: user?.name, passwordHash: null }));
-          if (row) token.sub = row.id;
+          const row = email ? ((await getUserByEmail({ email })) ?? (await createUser({ email, name: user?.name, passwordHash: null }))) : null;
+          token.sub = row?.id;
         } else if (user?.id) {
           token.sub = user.id;
         }
@@ -115,7 +117,8 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
     secureCookie: env.APP_URL.startsWith("https://"),
   }).catch(() => null);
   // No session: a 401 tells a script that forgot its token more than a cross-site refusal would.
-  if (!token?.sub) throw new AppError("unauthorized");
+  // `sub` is one of our uuids; anything else (an OAuth provider's id, a forged value) is no session.
+  if (!token?.sub || !isUuid(token.sub)) throw new AppError("unauthorized");
   assertSameOriginRequest(req, env.APP_URL);
   const user = await getUserById({ id: token.sub });
   if (!user) throw new AppError("unauthorized");
@@ -127,7 +130,7 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
 export async function getSessionUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(getAuthOptions());
   const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
+  if (!id || !isUuid(id)) return null;
   const user = await getUserById({ id });
   return user ? { id: user.id, email: user.email, name: user.name } : null;
 }

@@ -17,6 +17,10 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** A route's `{id}`: anything that is not a uuid cannot name a row, so it is a plain 404. */
 export async function fileIdParam(params: Promise<{ id: string }>): Promise<string> {
   const { id } = await params;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTROL_CHARS } from "./display-name";
 import type { FileDto } from "./upload-schemas";
 import { createUploadBodySchema } from "./upload-schemas";
 
@@ -23,7 +24,12 @@ export const listFilesQuerySchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, `must be from 1 to ${MAX_PAGE_SIZE}`).max(MAX_PAGE_SIZE, `must be from 1 to ${MAX_PAGE_SIZE}`))
     .default(DEFAULT_PAGE_SIZE),
-  q: z.string().trim().max(255, "must be at most 255 characters").optional(),
+  q: z
+    .string()
+    .trim()
+    .max(255, "must be at most 255 characters")
+    .refine((q) => !CONTROL_CHARS.test(q), "must not contain control characters")
+    .optional(),
   type: z.string().trim().toLowerCase().regex(MIME_FILTER, "must be a MIME type like image/png or image/*").optional(),
   sort: z.enum(LIBRARY_SORTS).default("date"),
   order: z.enum(SORT_ORDERS).default("desc"),
