@@ -1,0 +1,75 @@
+/**
+ * `npm run bench`: provisions a fresh database and MinIO, builds the app, runs `next start`, and
+ * prints B1 (1 GiB: browser vs lib-storage), B3 (signing routes under load) and B2 (many small
+ * files). Figures only, no pass/fail. Runs under `flock /tmp/next-build.lock` (see package.json):
+ * the build and the server use this folder's .next output, which other runs share.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "@playwright/test";
+import { freePort } from "../scripts/services";
+import { provisionTestServices } from "../scripts/provision";
+import { launchChromium, signedInUploadPage } from "./browser";
+import { printHandlerDurations, readRequestLines } from "./server-log";
+import { buildApp, startApp, type AppServer } from "./server";
+import { createApiToken, printSigningLoad, runSigningLoad } from "./signing-load";
+import { printSmallFiles, runSmallFiles } from "./small-files";
+import { B1_FILE_BYTES, printThroughput, runThroughput, writeRandomFile } from "./throughput";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const HIGH_LIMIT = "100000000";
+
+async function benchmarks(browser: Browser, server: AppServer, env: Record<string, string>, tmp: string): Promise<void> {
+  const appUrl = server.url;
+  const bigFile = path.join(tmp, "bench-1gib.mp4");
+  await writeRandomFile(bigFile, B1_FILE_BYTES);
+  printThroughput(await runThroughput({ browser, appUrl, file: bigFile, env }));
+  await rm(bigFile);
+
+  const page = await signedInUploadPage(browser, appUrl);
+  const token = await createApiToken(page);
+  await page.context().close();
+  let logged = (await readRequestLines(server.logFile)).length;
+  printSigningLoad(await runSigningLoad(appUrl, token));
+  logged = await printHandlerDurations(server.logFile, logged, "B3 incl. warm-up");
+
+  printSmallFiles(await runSmallFiles(browser, appUrl, path.join(tmp, "small")));
+  await printHandlerDurations(server.logFile, logged, "B2");
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const services = await provisionTestServices(appUrl);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "uploads-bench-"));
+  let server: AppServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    // The browser talks to MinIO directly, as lib-storage does, not through the tests' fault proxy.
+    const env = {
+      ...services.env,
+      S3_PUBLIC_ENDPOINT: services.env.S3_ENDPOINT!,
+      RATE_LIMIT_UPLOADS_PER_MINUTE: HIGH_LIMIT,
+      RATE_LIMIT_PARTS_PER_MINUTE: HIGH_LIMIT,
+    };
+    await buildApp(env);
+    server = await startApp(port, env, path.join(tmp, "next-start.log"));
+    browser = await launchChromium();
+    console.log(`[bench] app ${appUrl}, Chromium ${browser.version()}, node ${process.version}, ${os.cpus().length} CPUs`);
+    await benchmarks(browser, server, env, tmp);
+  } finally {
+    await browser?.close();
+    await server?.stop();
+    await services.teardown();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,64 @@
+/**
+ * Builds the app and runs `next start` for the benchmark. The caller holds /tmp/next-build.lock
+ * (`npm run bench` runs under flock) because other checkouts' runs share this folder's .next output.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+
+export type AppServer = { url: string; logFile: string; stop: () => Promise<void> };
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function waitForReady(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/signin`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("next start did not answer in 60 s");
+}
+
+export async function buildApp(env: Record<string, string>): Promise<void> {
+  console.log("[bench] $ npx next build");
+  const code = await run("npx", ["next", "build"], { ...process.env, ...env, NODE_ENV: "production" });
+  if (code !== 0) throw new Error(`next build failed with code ${code}`);
+}
+
+/** `next start` on the given port; its request log goes to a file so the figures stay readable. */
+export async function startApp(port: number, env: Record<string, string>, logFile: string): Promise<AppServer> {
+  const url = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(logFile);
+  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...process.env, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so stop() ends npx and the node server under it
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      process.kill(-child.pid, "SIGTERM");
+      await exited;
+    }
+    log.end();
+  };
+  try {
+    await waitForReady(url, child);
+  } catch (err) {
+    await stop();
+    console.error((await readFile(logFile, "utf8")).slice(-4000));
+    throw err;
+  }
+  return { url, logFile, stop };
+}

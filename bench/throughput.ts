@@ -1,0 +1,89 @@
+/**
+ * B1: one 1 GiB file through the upload page in Chromium versus @aws-sdk/lib-storage from Node,
+ * against the same MinIO. Both send CRC32-checksummed parts of 16 MiB over 6 connections (the
+ * page's defaults); lib-storage is also run with its own defaults (5 MiB parts, 4 at a time).
+ */
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type { Browser } from "@playwright/test";
+import { signedInUploadPage, uploadThroughPage } from "./browser";
+import { GIB, MIB, best, fmt, median, megabytesPerSecond } from "./stats";
+
+export const B1_FILE_BYTES = GIB;
+const RUNS = 2;
+
+type Series = { label: string; mbps: number[] };
+export type ThroughputResult = { browser: Series; libStorage: Series[] };
+
+/** An MP4 `ftyp` box (brand mp42): pure random bytes are sometimes sniffed as MP3 and rejected. */
+const MP4_START = Buffer.from([0, 0, 0, 0x10, ...Buffer.from("ftypmp42"), 0, 0, 0, 0]);
+
+/** An MP4 header, then random bytes written in 16 MiB chunks, so the file never sits in memory whole. */
+export async function writeRandomFile(file: string, bytes: number): Promise<void> {
+  const handle = await open(file, "w");
+  try {
+    await handle.write(MP4_START);
+    for (let written = MP4_START.length; written < bytes; written += 16 * MIB) await handle.write(randomBytes(Math.min(16 * MIB, bytes - written)));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function browserRun(browser: Browser, appUrl: string, file: string): Promise<number> {
+  const page = await signedInUploadPage(browser, appUrl);
+  try {
+    const run = await uploadThroughPage(page, [file], 10 * 60_000);
+    if (run.failures.length > 0) throw new Error(`the upload did not finish: ${run.failures[0]!.reason}`);
+    const done = run.rows[path.basename(file)]?.done;
+    if (done === undefined) throw new Error("the row never showed done");
+    return megabytesPerSecond(B1_FILE_BYTES, done - run.addedAt);
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function libStorageRun(client: S3Client, bucket: string, file: string, options: { partSize?: number; queueSize?: number }): Promise<number> {
+  const started = performance.now();
+  await new Upload({
+    client,
+    params: { Bucket: bucket, Key: `lib-storage/${randomBytes(6).toString("hex")}.mp4`, Body: createReadStream(file), ContentType: "video/mp4", ChecksumAlgorithm: "CRC32" },
+    ...options,
+  }).done();
+  return megabytesPerSecond(B1_FILE_BYTES, performance.now() - started);
+}
+
+export async function runThroughput(input: { browser: Browser; appUrl: string; file: string; env: Record<string, string> }): Promise<ThroughputResult> {
+  const { env, file } = input;
+  const client = new S3Client({
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION ?? "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! },
+  });
+  const browserSeries: Series = { label: "browser (upload page, 16 MiB x 6)", mbps: [] };
+  const tuned: Series = { label: "lib-storage 16 MiB x 6", mbps: [] };
+  const defaults: Series = { label: "lib-storage defaults (5 MiB x 4)", mbps: [] };
+  // Interleaved, so a slow spell on the machine does not land on one side only.
+  for (let i = 0; i < RUNS; i++) {
+    browserSeries.mbps.push(await browserRun(input.browser, input.appUrl, file));
+    tuned.mbps.push(await libStorageRun(client, env.S3_BUCKET!, file, { partSize: 16 * MIB, queueSize: 6 }));
+    defaults.mbps.push(await libStorageRun(client, env.S3_BUCKET!, file, {}));
+    console.log(`[B1] run ${i + 1}: ${[browserSeries, tuned, defaults].map((s) => `${s.label} ${fmt(s.mbps[i]!)} MB/s`).join("; ")}`);
+  }
+  client.destroy();
+  return { browser: browserSeries, libStorage: [tuned, defaults] };
+}
+
+export function printThroughput(result: ThroughputResult): void {
+  console.log(`\nB1 throughput, one ${B1_FILE_BYTES / GIB} GiB file, ${RUNS} runs each (MB/s = 10^6 bytes/s)`);
+  for (const s of [result.browser, ...result.libStorage]) {
+    console.log(`  ${s.label.padEnd(36)} best ${fmt(best(s.mbps)).padStart(7)}  median ${fmt(median(s.mbps)).padStart(7)}`);
+  }
+  const bestLib = result.libStorage.reduce((a, b) => (best(b.mbps) > best(a.mbps) ? b : a));
+  const ratio = (f: (v: number[]) => number) => fmt((100 * f(result.browser.mbps)) / f(bestLib.mbps), 0);
+  console.log(`  browser / best lib-storage (${bestLib.label}): best ${ratio(best)}%, median ${ratio(median)}%  (target >= 95%)`);
+}
