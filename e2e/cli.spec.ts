@@ -13,6 +13,8 @@ test("npm run upload sends a small and a multipart file with an API token", asyn
   const small = testInfo.outputPath("tiny.png");
   const large = testInfo.outputPath("movie.mp4");
   const largeBytes = randomBytes(120 * MIB + 7); // over the 100 MiB multipart threshold
+  // Random bytes can look like MP3 frames; start with an MP4 ftyp box, as the name says.
+  Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypmp42"), Buffer.alloc(4), Buffer.from("mp42isom")]).copy(largeBytes);
   await writeFile(small, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2_000)]));
   await writeFile(large, largeBytes);
 

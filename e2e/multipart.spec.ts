@@ -39,7 +39,10 @@ test("a 300 MiB file: multipart with pause and resume, then a reload mid-way res
   test.setTimeout(240_000);
   const size = 300 * MIB + 12_345;
   const file = testInfo.outputPath("holiday.mp4");
-  await writeFile(file, randomBytes(size));
+  const bytes = randomBytes(size);
+  // Random bytes can look like MP3 frames; start with an MP4 ftyp box, as the name says.
+  Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypmp42"), Buffer.alloc(4), Buffer.from("mp42isom")]).copy(bytes);
+  await writeFile(file, bytes);
   page.on("dialog", (dialog) => dialog.accept()); // the leave-page warning on reload
 
   await auth.signUp(newUser);
