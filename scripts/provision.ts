@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../db/index";
+import { startFaultProxy, type FaultProxy } from "../tests/fault-proxy";
 import { createTestDatabase, serviceEnv, startMinio, type MinioServer, type TestDatabase } from "./services";
 
 export type ProvisionedServices = { env: Record<string, string>; teardown: () => Promise<void> };
@@ -7,15 +8,20 @@ export type ProvisionedServices = { env: Record<string, string>; teardown: () =>
 /**
  * A fresh database (migrated) and a MinIO server with a fresh bucket, and the env that points the
  * app at them. Sets process.env too, so code in this process sees the same settings.
+ * The browser reaches MinIO through the fault proxy (S3_PUBLIC_ENDPOINT, control at
+ * FAULT_PROXY_URL), which passes everything through until a spec turns faults on.
  */
 export async function provisionTestServices(appUrl: string): Promise<ProvisionedServices> {
   const [database, minio] = await Promise.all([createTestDatabase(), startMinio()]);
+  let proxy: FaultProxy | undefined;
   const teardown = async () => {
+    await proxy?.close();
     await minio.stop();
     await database.drop();
   };
   try {
-    return await prepare(database, minio, appUrl, teardown);
+    proxy = await startFaultProxy({ target: minio.endpoint });
+    return await prepare(database, minio, proxy, appUrl, teardown);
   } catch (err) {
     await teardown();
     throw err;
@@ -25,6 +31,7 @@ export async function provisionTestServices(appUrl: string): Promise<Provisioned
 async function prepare(
   database: TestDatabase,
   minio: MinioServer,
+  proxy: FaultProxy,
   appUrl: string,
   teardown: () => Promise<void>,
 ): Promise<ProvisionedServices> {
@@ -32,10 +39,15 @@ async function prepare(
   await handle.migrate();
   await handle.close();
   const bucket = `test-${randomBytes(4).toString("hex")}`;
-  const env = { ...serviceEnv({ databaseUrl: database.url, minio, bucket, appUrl }), TEST_SERVICES: "ready" };
+  const env = {
+    ...serviceEnv({ databaseUrl: database.url, minio, bucket, appUrl }),
+    S3_PUBLIC_ENDPOINT: proxy.url,
+    FAULT_PROXY_URL: proxy.url,
+    TEST_SERVICES: "ready",
+  };
   Object.assign(process.env, env);
   const { ensureBucket } = await import("../lib/s3.server");
   await ensureBucket({ corsOrigins: [appUrl] });
-  console.log(`[services] database ${database.name}, MinIO ${minio.endpoint}, bucket ${bucket}`);
+  console.log(`[services] database ${database.name}, MinIO ${minio.endpoint} (browser via fault proxy ${proxy.url}), bucket ${bucket}`);
   return { env, teardown };
 }

@@ -1,14 +1,19 @@
 /**
  * `npm test`: provisions a fresh Postgres database and a MinIO server once, then runs the vitest
  * suites, builds the app, and runs Playwright against `next start` on the same services.
- * Pass `--unit` to stop after vitest, `--e2e` to skip it.
+ * Pass `--unit` to stop after vitest, `--e2e` to skip it; other arguments (spec files, `-g`
+ * patterns) go to Playwright.
  */
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { freePort } from "./services";
 import { provisionTestServices } from "./provision";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const args = new Set(process.argv.slice(2));
+const playwrightArgs = process.argv.slice(2).filter((arg) => arg !== "--unit" && arg !== "--e2e");
 
 function run(command: string, commandArgs: string[], env: Record<string, string>): Promise<number> {
   console.log(`\n[test] $ ${command} ${commandArgs.join(" ")}`);
@@ -18,6 +23,24 @@ function run(command: string, commandArgs: string[], env: Record<string, string>
   });
 }
 
+type Counts = { passed: number; failed: number; skipped: number };
+const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
+const reports = mkdtempSync(path.join(os.tmpdir(), "test-reports-"));
+
+/** Adds one runner's JSON report to the totals printed at the end. */
+function tally(file: string, read: (json: Record<string, number | Record<string, number>>) => Counts): void {
+  if (!existsSync(file)) return;
+  let result: Counts;
+  try {
+    result = read(JSON.parse(readFileSync(file, "utf8")));
+  } catch {
+    return; // the runner's own output and exit code still stand
+  }
+  counts.passed += result.passed;
+  counts.failed += result.failed;
+  counts.skipped += result.skipped;
+}
+
 async function main(): Promise<number> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -25,14 +48,32 @@ async function main(): Promise<number> {
   const env = { ...services.env, E2E_PORT: String(port) };
   try {
     if (!args.has("--e2e")) {
-      const code = await run("npx", ["vitest", "run"], env);
+      const vitestReport = path.join(reports, "vitest.json");
+      const code = await run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`], env);
+      tally(vitestReport, (r) => ({
+        passed: r.numPassedTests as number,
+        failed: r.numFailedTests as number,
+        skipped: ((r.numPendingTests as number) ?? 0) + ((r.numTodoTests as number) ?? 0),
+      }));
       if (code !== 0 || args.has("--unit")) return code;
     }
     const build = await run("npx", ["next", "build"], { ...env, NODE_ENV: "production" });
     if (build !== 0) return build;
-    return await run("npx", ["playwright", "test"], env);
+    const playwrightReport = path.join(reports, "playwright.json");
+    const code = await run("npx", ["playwright", "test", "--reporter=list,json", ...playwrightArgs], {
+      ...env,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+    });
+    tally(playwrightReport, (r) => {
+      const stats = r.stats as Record<string, number>;
+      return { passed: stats.expected ?? 0, failed: (stats.unexpected ?? 0) + (stats.flaky ?? 0), skipped: stats.skipped ?? 0 };
+    });
+    return code;
   } finally {
     await services.teardown();
+    rmSync(reports, { recursive: true, force: true });
+    // One plain closing line over both runners, for people and for CI.
+    console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   }
 }
 
