@@ -31,7 +31,8 @@ export default defineConfig({
     url: `${baseURL}/signin`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
-    stdout: "pipe",
+    // The server's per-request log lines would bury the test output; errors still show.
+    stdout: "ignore",
     stderr: "pipe",
   },
 });
