@@ -104,7 +104,10 @@ async function rowStates(page: Page): Promise<RowState[]> {
 /** Requests that failed at the proxy (a delay still succeeds). */
 const failingFaults = (stats: FaultStats, target: FaultTarget) => stats.faults[target].drop + stats.faults[target].slowDown + stats.faults[target].expire;
 
-test.skip(!proxyUrl, "needs the fault proxy that `npm test` starts in front of MinIO (FAULT_PROXY_URL)");
+// `npm test` always starts the proxy; without it this suite must fail loudly, not pass by skipping.
+test.beforeAll(() => {
+  if (!proxyUrl) throw new Error("needs the fault proxy that `npm test` starts in front of MinIO (FAULT_PROXY_URL)");
+});
 // The proxy is shared by every spec in the run: never leave faults on.
 test.afterEach(async () => {
   if (proxyUrl) await faultControl(proxyUrl).off();
