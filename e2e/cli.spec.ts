@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { sha256OfObject } from "../tests/s3-direct";
+import { MP4_FTYP_HEADER } from "../tests/file-signatures";
 import { expect, test } from "./fixtures";
 
 const run = promisify(execFile);
@@ -14,7 +15,7 @@ test("npm run upload sends a small and a multipart file with an API token", asyn
   const large = testInfo.outputPath("movie.mp4");
   const largeBytes = randomBytes(120 * MIB + 7); // over the 100 MiB multipart threshold
   // Random bytes can look like MP3 frames; start with an MP4 ftyp box, as the name says.
-  Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypmp42"), Buffer.alloc(4), Buffer.from("mp42isom")]).copy(largeBytes);
+  MP4_FTYP_HEADER.copy(largeBytes);
   await writeFile(small, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2_000)]));
   await writeFile(large, largeBytes);
 

@@ -3,15 +3,10 @@ import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
 import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
-import { expect, test } from "./fixtures";
+import { MP4_FTYP_HEADER } from "../tests/file-signatures";
+import { expect, test, throttleUploads } from "./fixtures";
 
 const MIB = 1024 * 1024;
-
-async function throttleUploads(page: Page, bytesPerSecond: number) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
-}
 
 function sha256OfFile(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -41,7 +36,7 @@ test("a 300 MiB file: multipart with pause and resume, then a reload mid-way res
   const file = testInfo.outputPath("holiday.mp4");
   const bytes = randomBytes(size);
   // Random bytes can look like MP3 frames; start with an MP4 ftyp box, as the name says.
-  Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypmp42"), Buffer.alloc(4), Buffer.from("mp42isom")]).copy(bytes);
+  MP4_FTYP_HEADER.copy(bytes);
   await writeFile(file, bytes);
   page.on("dialog", (dialog) => dialog.accept()); // the leave-page warning on reload
 

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page, Request, TestInfo } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, test, throttleUploads } from "./fixtures";
 
 const MIB = 1024 * 1024;
 
@@ -21,13 +21,6 @@ async function makeFile(testInfo: TestInfo, name: string, size: number): Promise
   MAGIC[path.extname(name)]?.copy(bytes);
   await writeFile(file, bytes);
   return file;
-}
-
-/** Chromium's network emulation, so a large upload stays in flight long enough to cancel. */
-async function throttleUploads(page: Page, bytesPerSecond: number) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
 }
 
 async function listedFiles(page: Page): Promise<{ name: string; size: number; status: string }[]> {

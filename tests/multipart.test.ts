@@ -11,10 +11,8 @@ import { crc32Base64 } from "@/lib/checksum";
 import { MIB } from "@/lib/part-plan";
 import type { MultipartUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { MP4_FTYP_HEADER } from "./file-signatures";
 import { multipartUploadIds, sha256OfObject } from "./s3-direct";
-
-/** An ISO BMFF `ftyp` box, so file-type recognises the bytes as the MP4 they are declared as. */
-const MP4_HEADER = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypmp42"), Buffer.alloc(4), Buffer.from("mp42isom")]);
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -43,7 +41,7 @@ describe("multipart uploads through the API against MinIO", () => {
   it("uploads 200 MiB in checksummed parts, resumes from the stored list, and completes verified", async () => {
     const session = await createSignedInUser();
     const data = randomBytes(200 * MIB);
-    MP4_HEADER.copy(data); // random bytes can look like MP3 frames; the content check must see an MP4
+    MP4_FTYP_HEADER.copy(data); // random bytes can look like MP3 frames; the content check must see an MP4
     const { id, upload } = await start(session, data.length);
     expect(upload).toMatchObject({ strategy: "multipart", partSize: 16 * MIB, partCount: 13 });
     const parts = partsOf(data, upload);
