@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: provisions a fresh database and MinIO, builds the app, runs `next start`, and
  * prints B1 (1 GiB: browser vs lib-storage), B3 (signing routes under load) and B2 (many small
- * files). Figures only, no pass/fail. Runs under `flock /tmp/next-build.lock` (see package.json):
+ * files); `npm run bench -- b2` runs only B2. Figures only, no pass/fail. Runs under `flock /tmp/next-build.lock` (see package.json):
  * the build and the server use this folder's .next output, which other runs share.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -20,25 +20,44 @@ import { B1_FILE_BYTES, printThroughput, runThroughput, writeRandomFile } from "
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const HIGH_LIMIT = "100000000";
 
-async function benchmarks(browser: Browser, server: AppServer, env: Record<string, string>, tmp: string): Promise<void> {
+/** `npm run bench -- b2 b3` runs only those; no argument runs them all. */
+const ALL_BENCHMARKS = ["b1", "b3", "b2"] as const;
+type BenchmarkName = (typeof ALL_BENCHMARKS)[number];
+
+function selectedBenchmarks(args: string[]): BenchmarkName[] {
+  const wanted = args.map((arg) => arg.toLowerCase());
+  const unknown = wanted.filter((arg) => !(ALL_BENCHMARKS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; choose from ${ALL_BENCHMARKS.join(", ")}`);
+  return wanted.length === 0 ? [...ALL_BENCHMARKS] : ALL_BENCHMARKS.filter((name) => wanted.includes(name));
+}
+
+async function benchmarks(selected: BenchmarkName[], browser: Browser, server: AppServer, env: Record<string, string>, tmp: string): Promise<void> {
   const appUrl = server.url;
-  const bigFile = path.join(tmp, "bench-1gib.mp4");
-  await writeRandomFile(bigFile, B1_FILE_BYTES);
-  printThroughput(await runThroughput({ browser, appUrl, file: bigFile, env }));
-  await rm(bigFile);
+  if (selected.includes("b1")) {
+    const bigFile = path.join(tmp, "bench-1gib.mp4");
+    await writeRandomFile(bigFile, B1_FILE_BYTES);
+    printThroughput(await runThroughput({ browser, appUrl, file: bigFile, env }));
+    await rm(bigFile);
+  }
 
-  const page = await signedInUploadPage(browser, appUrl);
-  const token = await createApiToken(page);
-  await page.context().close();
   let logged = (await readRequestLines(server.logFile)).length;
-  printSigningLoad(await runSigningLoad(appUrl, token));
-  logged = await printHandlerDurations(server.logFile, logged, "B3 incl. warm-up");
+  if (selected.includes("b3")) {
+    const page = await signedInUploadPage(browser, appUrl);
+    const token = await createApiToken(page);
+    await page.context().close();
+    logged = (await readRequestLines(server.logFile)).length;
+    printSigningLoad(await runSigningLoad(appUrl, token));
+    logged = await printHandlerDurations(server.logFile, logged, "B3 incl. warm-up");
+  }
 
-  printSmallFiles(await runSmallFiles(browser, appUrl, path.join(tmp, "small")));
-  await printHandlerDurations(server.logFile, logged, "B2");
+  if (selected.includes("b2")) {
+    printSmallFiles(await runSmallFiles(browser, appUrl, path.join(tmp, "small")));
+    await printHandlerDurations(server.logFile, logged, "B2");
+  }
 }
 
 async function main(): Promise<void> {
+  const selected = selectedBenchmarks(process.argv.slice(2));
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const services = await provisionTestServices(appUrl);
@@ -57,7 +76,7 @@ async function main(): Promise<void> {
     server = await startApp(port, env, path.join(tmp, "next-start.log"));
     browser = await launchChromium();
     console.log(`[bench] app ${appUrl}, Chromium ${browser.version()}, node ${process.version}, ${os.cpus().length} CPUs`);
-    await benchmarks(browser, server, env, tmp);
+    await benchmarks(selected, browser, server, env, tmp);
   } finally {
     await browser?.close();
     await server?.stop();
