@@ -6,7 +6,7 @@ const minimal = { S3_BUCKET: "uploads", AUTH_SECRET: "x".repeat(32) };
 describe("parseEnv", () => {
   it("applies defaults for the zero-config path", () => {
     const env = parseEnv(minimal);
-    expect(env).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: false, UPLOAD_URL_TTL_SECONDS: 600, DATA_DIR: ".data" });
+    expect(env).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: false, UPLOAD_URL_TTL_SECONDS: 600, UPLOAD_PART_SIZE_MIB: 16, DATA_DIR: ".data" });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -18,6 +18,9 @@ describe("parseEnv", () => {
     ["S3_FORCE_PATH_STYLE", { ...minimal, S3_FORCE_PATH_STYLE: "yes" }],
     ["UPLOAD_URL_TTL_SECONDS", { ...minimal, UPLOAD_URL_TTL_SECONDS: "901" }],
     ["UPLOAD_URL_TTL_SECONDS", { ...minimal, UPLOAD_URL_TTL_SECONDS: "0" }],
+    // S3 refuses parts under 5 MiB (but the last) and over 5 GiB.
+    ["UPLOAD_PART_SIZE_MIB", { ...minimal, UPLOAD_PART_SIZE_MIB: "4" }],
+    ["UPLOAD_PART_SIZE_MIB", { ...minimal, UPLOAD_PART_SIZE_MIB: "5121" }],
   ])("names %s when it is bad", (name, source) => {
     expect(() => parseEnv(source)).toThrow(new RegExp(`${name}:`));
   });

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5 * TIB),
   /** Files above this go as multipart uploads (and always above 5 GiB, S3's single-request cap). */
   MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(100 * MIB),
+  /** Preferred multipart part size; it grows for files that would otherwise need over 10,000 parts. */
+  UPLOAD_PART_SIZE_MIB: z.coerce.number().int().min(5).max(5 * 1024).default(16),
   /** Requests to storage one browser tab keeps open at once, across all its files. */
   UPLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(6),
   /** Pending uploads older than this are aborted by `npm run uploads:cleanup`. */

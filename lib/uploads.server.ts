@@ -6,7 +6,7 @@ import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { rejectIfContentMismatch } from "./content-check.server";
 import { abortMultipart, completeMultipart, multipartTarget } from "./multipart.server";
-import { GIB, planParts } from "./part-plan";
+import { GIB, MIB, planParts } from "./part-plan";
 import { createMultipartUpload, deleteObject, headObject, signUploadPost } from "./s3.server";
 import { checkUpload, parseAllowedTypes, safeExtension, type UploadRules } from "./upload-rules";
 import type { CreateUploadBody, UploadTarget } from "./upload-schemas";
@@ -43,7 +43,7 @@ export async function createUpload(userId: string, body: CreateUploadBody): Prom
   const base = { id, userId, name: body.name, key, size: body.size, contentType };
 
   if (body.size > Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) {
-    const plan = planParts(body.size);
+    const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
     if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
     // The row first (it holds the quota), then S3; a failed start leaves the row aborted.
     await insertWithinQuota({ ...base, strategy: "multipart", partSize: plan.partSize });
