@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: provisions a fresh database and MinIO, builds the app, runs `next start`, and
- * prints B1 (1 GiB: browser vs lib-storage), B3 (signing routes under load) and B2 (many small
- * files); `npm run bench -- b2` runs only B2. Figures only, no pass/fail. Runs under `flock /tmp/next-build.lock` (see package.json):
- * the build and the server use this folder's .next output, which other runs share.
+ * prints B1 (1 GiB: browser vs lib-storage), B3 (signing routes under load), B2 (many small
+ * files), B4 (memory during a 5 GiB upload) and the part size x connections sweep (table + PNG);
+ * `npm run bench -- b2` runs only B2. Figures only, no pass/fail. Runs under
+ * `flock /tmp/next-build.lock` (see package.json): the build and the server use this folder's
+ * .next output, which other runs share.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -14,14 +16,18 @@ import { launchChromium, signedInUploadPage } from "./browser";
 import { printHandlerDurations, readRequestLines } from "./server-log";
 import { buildApp, startApp, type AppServer } from "./server";
 import { createApiToken, printSigningLoad, runSigningLoad } from "./signing-load";
+import { printMemory, runMemory, B4_FILE_BYTES } from "./memory";
 import { printSmallFiles, runSmallFiles } from "./small-files";
+import { printSweep, runSweep, writeSweepPng } from "./sweep";
 import { B1_FILE_BYTES, printThroughput, runThroughput, writeRandomFile } from "./throughput";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const HIGH_LIMIT = "100000000";
+/** Committed with docs/benchmarks.md, which shows it. */
+const SWEEP_PNG = path.resolve(process.env.BENCH_SWEEP_PNG ?? "docs/bench-sweep.png");
 
 /** `npm run bench -- b2 b3` runs only those; no argument runs them all. */
-const ALL_BENCHMARKS = ["b1", "b3", "b2"] as const;
+const ALL_BENCHMARKS = ["b1", "b3", "b2", "b4", "sweep"] as const;
 type BenchmarkName = (typeof ALL_BENCHMARKS)[number];
 
 function selectedBenchmarks(args: string[]): BenchmarkName[] {
@@ -31,14 +37,21 @@ function selectedBenchmarks(args: string[]): BenchmarkName[] {
   return wanted.length === 0 ? [...ALL_BENCHMARKS] : ALL_BENCHMARKS.filter((name) => wanted.includes(name));
 }
 
-async function benchmarks(selected: BenchmarkName[], browser: Browser, server: AppServer, env: Record<string, string>, tmp: string): Promise<void> {
+type Run = {
+  selected: BenchmarkName[];
+  browser: Browser;
+  server: AppServer;
+  env: Record<string, string>;
+  tmp: string;
+  /** Stops `next start` and starts it again on the same port (same APP_URL) with extra variables. */
+  restartApp: (extraEnv: Record<string, string>) => Promise<AppServer>;
+};
+
+async function benchmarks({ selected, browser, server, env, tmp, restartApp }: Run): Promise<void> {
   const appUrl = server.url;
-  if (selected.includes("b1")) {
-    const bigFile = path.join(tmp, "bench-1gib.mp4");
-    await writeRandomFile(bigFile, B1_FILE_BYTES);
-    printThroughput(await runThroughput({ browser, appUrl, file: bigFile, env }));
-    await rm(bigFile);
-  }
+  const bigFile = path.join(tmp, "bench-1gib.mp4");
+  if (selected.includes("b1") || selected.includes("sweep")) await writeRandomFile(bigFile, B1_FILE_BYTES);
+  if (selected.includes("b1")) printThroughput(await runThroughput({ browser, appUrl, file: bigFile, env }));
 
   let logged = (await readRequestLines(server.logFile)).length;
   if (selected.includes("b3")) {
@@ -54,6 +67,21 @@ async function benchmarks(selected: BenchmarkName[], browser: Browser, server: A
     printSmallFiles(await runSmallFiles(browser, appUrl, path.join(tmp, "small")));
     await printHandlerDurations(server.logFile, logged, "B2");
   }
+
+  if (selected.includes("b4")) {
+    const hugeFile = path.join(tmp, "bench-5gib.mp4");
+    await writeRandomFile(hugeFile, B4_FILE_BYTES);
+    printMemory(await runMemory({ browser, server, file: hugeFile }));
+    await rm(hugeFile);
+  }
+
+  if (selected.includes("sweep")) {
+    const result = await runSweep({ browser, env, file: bigFile, fileBytes: B1_FILE_BYTES, restartApp: async (extra) => (await restartApp(extra)).url });
+    printSweep(result);
+    await writeSweepPng(browser, result, SWEEP_PNG);
+    console.log(`  plot written to ${path.relative(process.cwd(), SWEEP_PNG)}`);
+  }
+  await rm(bigFile, { force: true });
 }
 
 async function main(): Promise<void> {
@@ -76,7 +104,13 @@ async function main(): Promise<void> {
     server = await startApp(port, env, path.join(tmp, "next-start.log"));
     browser = await launchChromium();
     console.log(`[bench] app ${appUrl}, Chromium ${browser.version()}, node ${process.version}, ${os.cpus().length} CPUs`);
-    await benchmarks(selected, browser, server, env, tmp);
+    const restartApp = async (extraEnv: Record<string, string>) => {
+      await server?.stop();
+      server = undefined;
+      server = await startApp(port, { ...env, ...extraEnv }, path.join(tmp, "next-start.log"));
+      return server;
+    };
+    await benchmarks({ selected, browser, server, env, tmp, restartApp });
   } finally {
     await browser?.close();
     await server?.stop();

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 
-export type AppServer = { url: string; logFile: string; stop: () => Promise<void> };
+/** `pid` leads the server's process group (npx, then the Node server under it). */
+export type AppServer = { url: string; logFile: string; pid: number; stop: () => Promise<void> };
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -60,5 +61,5 @@ export async function startApp(port: number, env: Record<string, string>, logFil
     console.error((await readFile(logFile, "utf8")).slice(-4000));
     throw err;
   }
-  return { url, logFile, stop };
+  return { url, logFile, pid: child.pid!, stop };
 }

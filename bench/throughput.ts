@@ -33,20 +33,21 @@ export async function writeRandomFile(file: string, bytes: number): Promise<void
   }
 }
 
-async function browserRun(browser: Browser, appUrl: string, file: string): Promise<number> {
+/** One file through the upload page, from the input's change event to the row showing done. */
+export async function pageUploadMbps(browser: Browser, appUrl: string, file: string, bytes: number): Promise<number> {
   const page = await signedInUploadPage(browser, appUrl);
   try {
     const run = await uploadThroughPage(page, [file], 10 * 60_000);
     if (run.failures.length > 0) throw new Error(`the upload did not finish: ${run.failures[0]!.reason}`);
     const done = run.rows[path.basename(file)]?.done;
     if (done === undefined) throw new Error("the row never showed done");
-    return megabytesPerSecond(B1_FILE_BYTES, done - run.addedAt);
+    return megabytesPerSecond(bytes, done - run.addedAt);
   } finally {
     await page.context().close();
   }
 }
 
-async function libStorageRun(client: S3Client, bucket: string, file: string, options: { partSize?: number; queueSize?: number }): Promise<number> {
+export async function libStorageRun(client: S3Client, bucket: string, file: string, options: { partSize?: number; queueSize?: number }): Promise<number> {
   const started = performance.now();
   await new Upload({
     client,
@@ -56,20 +57,24 @@ async function libStorageRun(client: S3Client, bucket: string, file: string, opt
   return megabytesPerSecond(B1_FILE_BYTES, performance.now() - started);
 }
 
-export async function runThroughput(input: { browser: Browser; appUrl: string; file: string; env: Record<string, string> }): Promise<ThroughputResult> {
-  const { env, file } = input;
-  const client = new S3Client({
+export function benchS3Client(env: Record<string, string>): S3Client {
+  return new S3Client({
     endpoint: env.S3_ENDPOINT,
     region: env.S3_REGION ?? "us-east-1",
     forcePathStyle: true,
     credentials: { accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! },
   });
+}
+
+export async function runThroughput(input: { browser: Browser; appUrl: string; file: string; env: Record<string, string> }): Promise<ThroughputResult> {
+  const { env, file } = input;
+  const client = benchS3Client(env);
   const browserSeries: Series = { label: "browser (upload page, 16 MiB x 6)", mbps: [] };
   const tuned: Series = { label: "lib-storage 16 MiB x 6", mbps: [] };
   const defaults: Series = { label: "lib-storage defaults (5 MiB x 4)", mbps: [] };
   // Interleaved, so a slow spell on the machine does not land on one side only.
   for (let i = 0; i < RUNS; i++) {
-    browserSeries.mbps.push(await browserRun(input.browser, input.appUrl, file));
+    browserSeries.mbps.push(await pageUploadMbps(input.browser, input.appUrl, file, B1_FILE_BYTES));
     tuned.mbps.push(await libStorageRun(client, env.S3_BUCKET!, file, { partSize: 16 * MIB, queueSize: 6 }));
     defaults.mbps.push(await libStorageRun(client, env.S3_BUCKET!, file, {}));
     console.log(`[B1] run ${i + 1}: ${[browserSeries, tuned, defaults].map((s) => `${s.label} ${fmt(s.mbps[i]!)} MB/s`).join("; ")}`);

@@ -1,0 +1,80 @@
+/**
+ * B4: memory while one 5 GiB file goes through the upload page. The tab's JS heap (CDP
+ * Performance.getMetrics) and its renderer process's RSS, and the `next start` server's RSS, are
+ * sampled every 500 ms. Parts are Blob slices read one at a time, so neither should grow with the file.
+ */
+import path from "node:path";
+import type { Browser, CDPSession } from "@playwright/test";
+import { signedInUploadPage, uploadThroughPage } from "./browser";
+import { largestInGroup, residentBytes, sampleEvery } from "./process-memory";
+import type { AppServer } from "./server";
+import { GIB, fmt, megabytesPerSecond } from "./stats";
+
+export const B4_FILE_BYTES = 5 * GIB;
+const SAMPLE_MS = 500;
+const TAB_TARGET_BYTES = 300e6;
+
+type Sample = { at: number; jsHeap: number; renderers: number; server: number };
+export type MemoryResult = { samples: Sample[]; serverBefore: number; serverAfter: number; mbps: number };
+
+async function jsHeapUsed(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
+  return metrics.find((metric) => metric.name === "JSHeapUsedSize")?.value ?? Number.NaN;
+}
+
+/** RSS summed over Chromium's renderer processes; with one tab open that is the tab (and its workers). */
+async function rendererBytes(browserCdp: CDPSession): Promise<number> {
+  const { processInfo } = (await browserCdp.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number }> };
+  let total = 0;
+  for (const info of processInfo.filter((p) => p.type === "renderer")) total += (await residentBytes(info.id)) ?? 0;
+  return total;
+}
+
+async function serverBytes(server: AppServer): Promise<number> {
+  return (await largestInGroup(server.pid))?.bytes ?? Number.NaN;
+}
+
+export async function runMemory(input: { browser: Browser; server: AppServer; file: string }): Promise<MemoryResult> {
+  const { browser, server, file } = input;
+  const page = await signedInUploadPage(browser, server.url);
+  const cdp = await page.context().newCDPSession(page);
+  const browserCdp = await browser.newBrowserCDPSession();
+  try {
+    await cdp.send("Performance.enable");
+    const serverBefore = await serverBytes(server);
+    const started = performance.now();
+    const sampler = sampleEvery(SAMPLE_MS, async () => ({
+      at: performance.now() - started,
+      jsHeap: await jsHeapUsed(cdp),
+      renderers: await rendererBytes(browserCdp),
+      server: await serverBytes(server),
+    }));
+    let samples: Sample[] = [];
+    const run = await uploadThroughPage(page, [file], 20 * 60_000).finally(async () => {
+      samples = await sampler.stop();
+    });
+    if (run.failures.length > 0) throw new Error(`the 5 GiB upload did not finish: ${run.failures[0]!.reason}`);
+    const done = run.rows[path.basename(file)]?.done;
+    if (done === undefined) throw new Error("the row never showed done");
+    return { samples, serverBefore, serverAfter: await serverBytes(server), mbps: megabytesPerSecond(B4_FILE_BYTES, done - run.addedAt) };
+  } finally {
+    await browserCdp.detach();
+    await page.context().close();
+  }
+}
+
+const mb = (bytes: number) => `${fmt(bytes / 1e6, 0)} MB`;
+const max = (values: number[]) => Math.max(...values);
+
+export function printMemory(result: MemoryResult): void {
+  const { samples } = result;
+  const quarter = (i: number) => samples[Math.min(samples.length - 1, Math.floor((samples.length * i) / 4))]!;
+  console.log(`\nB4 memory, one ${B4_FILE_BYTES / GIB} GiB file through the upload page (${fmt(result.mbps)} MB/s), ${samples.length} samples every ${SAMPLE_MS} ms`);
+  console.log(`  tab JS heap:        max ${mb(max(samples.map((s) => s.jsHeap)))}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).jsHeap)).join(" / ")}`);
+  const tabMax = max(samples.map((s) => s.renderers));
+  console.log(`  tab renderer RSS:   max ${mb(tabMax)}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).renderers)).join(" / ")}  (target < ${mb(TAB_TARGET_BYTES)}: ${tabMax < TAB_TARGET_BYTES ? "met" : "NOT met"})`);
+  const serverMax = max(samples.map((s) => s.server));
+  console.log(
+    `  server RSS:         before ${mb(result.serverBefore)}, max ${mb(serverMax)}, after ${mb(result.serverAfter)}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).server)).join(" / ")}  (growth ${mb(serverMax - result.serverBefore)})`,
+  );
+}
