@@ -43,6 +43,10 @@ function classifyApiFailure(err: unknown): "retry" | "fatal" {
 const URL_SAFETY_MS = 60_000;
 /** URLs signed per batch: enough to keep every connection busy for a while, one request. */
 const SIGN_AHEAD = 12;
+/** The most parts one `reportParts` call carries (the route accepts up to 1,000). */
+const REPORT_BATCH = 100;
+/** Waits between the last report attempts before complete: a blip should not fail a finished upload. */
+const FINAL_REPORT_RETRY_MS = [200, 1_000];
 
 export class MultipartTransfer {
   private state: EngineState;
@@ -51,6 +55,9 @@ export class MultipartTransfer {
   private readonly hashed = new Map<number, string>();
   private signing: Promise<void> | null = null;
   private readonly inFlight = new Map<number, AbortController>();
+  /** Stored parts not yet reported to our server, and the report call on the wire, if any. */
+  private readonly unreported: PartReport[] = [];
+  private reporting: Promise<void> | null = null;
   private wake: () => void = () => {};
   private stopped = new AbortController();
 
@@ -124,6 +131,7 @@ export class MultipartTransfer {
   private async complete(): Promise<FileDto> {
     this.dispatch({ type: "completing" });
     try {
+      await this.flushReportsBeforeComplete();
       const file = await this.deps.api.complete(this.fileId);
       this.dispatch({ type: "completed" });
       return file;
@@ -145,8 +153,12 @@ export class MultipartTransfer {
         signal: controller.signal,
         onProgress: (loaded) => this.dispatch({ type: "partProgress", partNumber, loaded }),
       });
-      await this.deps.api.reportParts(this.fileId, [{ partNumber, etag, checksum }]);
+      // The connection is free as soon as storage has the part; the report to our server rides along in the next batch.
       this.dispatch({ type: "partDone", partNumber, etag });
+      this.unreported.push({ partNumber, etag, checksum });
+      void this.flushReports().catch(() => {
+        // Kept in `unreported`; the next part's flush, or complete(), sends it again.
+      });
     } catch (err) {
       if (controller.signal.aborted) return; // paused or cancelled: the engine already requeued it
       const failure = err instanceof PartTransferError ? err : new PartTransferError(0, "", null);
@@ -164,6 +176,42 @@ export class MultipartTransfer {
       });
     } finally {
       this.inFlight.delete(partNumber);
+    }
+  }
+
+  /**
+   * Sends every unreported part, in batches, one call at a time; resolves once all are reported.
+   * Parts that fail to report stay queued. The report is bookkeeping (resume on stores without
+   * ListParts), so it never holds a connection to storage.
+   */
+  private flushReports(): Promise<void> {
+    this.reporting ??= (async () => {
+      try {
+        while (this.unreported.length > 0) {
+          const batch = this.unreported.splice(0, REPORT_BATCH);
+          try {
+            await this.deps.api.reportParts(this.fileId, batch);
+          } catch (err) {
+            this.unreported.unshift(...batch);
+            throw err;
+          }
+        }
+      } finally {
+        this.reporting = null;
+      }
+    })();
+    return this.reporting;
+  }
+
+  private async flushReportsBeforeComplete(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.flushReports();
+      } catch (err) {
+        const wait = FINAL_REPORT_RETRY_MS[attempt];
+        if (wait === undefined || classifyApiFailure(err) === "fatal") throw err;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
   }
 
