@@ -9,6 +9,37 @@ export function hexToBase64(hex: string): string {
 
 /** How much of a part is hashed at a time, so hashing never holds more than one chunk extra. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** The one buffer a byte-stream read reuses for every chunk. */
+const BYOB_BUFFER_BYTES = 1024 * 1024;
+
+type Hasher = Awaited<ReturnType<typeof createCRC32>>;
+
+/**
+ * Feeds a Blob through one reused buffer (a BYOB reader on its byte stream), so hashing gigabytes
+ * leaves no garbage behind: a new ArrayBuffer per chunk kept a tab's memory hundreds of MB above
+ * its heap until the collector caught up. False where Blob streams are not byte streams.
+ */
+async function updateFromByteStream(hasher: Hasher, blob: Blob): Promise<boolean> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = blob.stream().getReader({ mode: "byob" });
+  } catch {
+    return false;
+  }
+  let buffer = new ArrayBuffer(BYOB_BUFFER_BYTES);
+  for (;;) {
+    const { done, value } = await reader.read(new Uint8Array(buffer));
+    if (done || !value) return true;
+    hasher.update(value);
+    buffer = value.buffer as ArrayBuffer; // the read hands back the same memory, transferred
+  }
+}
+
+async function updateFromSlices(hasher: Hasher, blob: Blob): Promise<void> {
+  for (let offset = 0; offset < blob.size; offset += CHUNK_BYTES) {
+    hasher.update(new Uint8Array(await blob.slice(offset, offset + CHUNK_BYTES).arrayBuffer()));
+  }
+}
 
 /**
  * CRC32 (the IEEE polynomial S3 uses for x-amz-checksum-crc32) of a Blob or bytes, streamed in
@@ -19,10 +50,8 @@ export async function crc32Base64(data: Blob | Uint8Array): Promise<string> {
   hasher.init();
   if (data instanceof Uint8Array) {
     for (let offset = 0; offset < data.byteLength; offset += CHUNK_BYTES) hasher.update(data.subarray(offset, offset + CHUNK_BYTES));
-  } else {
-    for (let offset = 0; offset < data.size; offset += CHUNK_BYTES) {
-      hasher.update(new Uint8Array(await data.slice(offset, offset + CHUNK_BYTES).arrayBuffer()));
-    }
+  } else if (!(await updateFromByteStream(hasher, data))) {
+    await updateFromSlices(hasher, data);
   }
   return hexToBase64(hasher.digest("hex"));
 }

@@ -4,11 +4,17 @@ import { crc32Base64 } from "./checksum";
 
 type Request = { id: number; blob: Blob };
 
-self.onmessage = async (event: MessageEvent<Request>) => {
+// One part at a time, in arrival order: each hash holds an open stream on the file, and the page
+// asks for many parts ahead, so running them all at once would only compete for the same disk.
+let queue: Promise<void> = Promise.resolve();
+
+self.onmessage = (event: MessageEvent<Request>) => {
   const { id, blob } = event.data;
-  try {
-    self.postMessage({ id, checksum: await crc32Base64(blob) });
-  } catch (err) {
-    self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
-  }
+  queue = queue.then(async () => {
+    try {
+      self.postMessage({ id, checksum: await crc32Base64(blob) });
+    } catch (err) {
+      self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
 };
