@@ -185,6 +185,7 @@ export class MultipartTransfer {
    * ListParts), so it never holds a connection to storage.
    */
   private flushReports(): Promise<void> {
+    if (this.unreported.length === 0 && !this.reporting) return Promise.resolve();
     this.reporting ??= (async () => {
       try {
         while (this.unreported.length > 0) {
