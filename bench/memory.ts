@@ -1,16 +1,17 @@
 /**
  * B4: memory while one 5 GiB file goes through the upload page. The tab's JS heap (CDP
- * Performance.getMetrics) and its renderer process's RSS, and the `next start` server's RSS, are
+ * Performance.getMetrics) and its renderer process's PSS, and the `next start` server's RSS, are
  * sampled every 500 ms. Parts are Blob slices read one at a time, so neither should grow with the file.
  */
 import path from "node:path";
 import type { Browser, CDPSession } from "@playwright/test";
 import { signedInUploadPage, uploadThroughPage } from "./browser";
-import { largestInGroup, residentBytes, sampleEvery } from "./process-memory";
+import { largestInGroup, proportionalBytes, sampleEvery } from "./process-memory";
 import type { AppServer } from "./server";
 import { GIB, fmt, megabytesPerSecond } from "./stats";
 
-export const B4_FILE_BYTES = 5 * GIB;
+/** BENCH_B4_GIB=1 for a quicker run. */
+export const B4_FILE_BYTES = Number(process.env.BENCH_B4_GIB ?? 5) * GIB;
 const SAMPLE_MS = 500;
 const TAB_TARGET_BYTES = 300e6;
 
@@ -22,12 +23,15 @@ async function jsHeapUsed(cdp: CDPSession): Promise<number> {
   return metrics.find((metric) => metric.name === "JSHeapUsedSize")?.value ?? Number.NaN;
 }
 
-/** RSS summed over Chromium's renderer processes; with one tab open that is the tab (and its workers). */
-async function rendererBytes(browserCdp: CDPSession): Promise<number> {
-  const { processInfo } = (await browserCdp.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number }> };
-  let total = 0;
-  for (const info of processInfo.filter((p) => p.type === "renderer")) total += (await residentBytes(info.id)) ?? 0;
-  return total;
+/**
+ * PSS of the tab's renderer process (the page and its hashing worker live there). CDP gives
+ * renderer pids but not which page each serves; the uploading tab is the one using the CPU (the
+ * others are Chromium's idle spare renderer), so it is the renderer with the most CPU time.
+ */
+async function tabBytes(browserCdp: CDPSession): Promise<number> {
+  const { processInfo } = (await browserCdp.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number; cpuTime: number }> };
+  const renderers = processInfo.filter((p) => p.type === "renderer").sort((a, b) => b.cpuTime - a.cpuTime);
+  return renderers[0] ? ((await proportionalBytes(renderers[0].id)) ?? Number.NaN) : Number.NaN;
 }
 
 async function serverBytes(server: AppServer): Promise<number> {
@@ -46,7 +50,7 @@ export async function runMemory(input: { browser: Browser; server: AppServer; fi
     const sampler = sampleEvery(SAMPLE_MS, async () => ({
       at: performance.now() - started,
       jsHeap: await jsHeapUsed(cdp),
-      renderers: await rendererBytes(browserCdp),
+      renderers: await tabBytes(browserCdp),
       server: await serverBytes(server),
     }));
     let samples: Sample[] = [];
@@ -72,7 +76,7 @@ export function printMemory(result: MemoryResult): void {
   console.log(`\nB4 memory, one ${B4_FILE_BYTES / GIB} GiB file through the upload page (${fmt(result.mbps)} MB/s), ${samples.length} samples every ${SAMPLE_MS} ms`);
   console.log(`  tab JS heap:        max ${mb(max(samples.map((s) => s.jsHeap)))}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).jsHeap)).join(" / ")}`);
   const tabMax = max(samples.map((s) => s.renderers));
-  console.log(`  tab renderer RSS:   max ${mb(tabMax)}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).renderers)).join(" / ")}  (target < ${mb(TAB_TARGET_BYTES)}: ${tabMax < TAB_TARGET_BYTES ? "met" : "NOT met"})`);
+  console.log(`  tab renderer PSS:   max ${mb(tabMax)}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).renderers)).join(" / ")}  (target < ${mb(TAB_TARGET_BYTES)}: ${tabMax < TAB_TARGET_BYTES ? "met" : "NOT met"})`);
   const serverMax = max(samples.map((s) => s.server));
   console.log(
     `  server RSS:         before ${mb(result.serverBefore)}, max ${mb(serverMax)}, after ${mb(result.serverAfter)}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).server)).join(" / ")}  (growth ${mb(serverMax - result.serverBefore)})`,

@@ -15,6 +15,20 @@ export async function residentBytes(pid: number): Promise<number | null> {
   }
 }
 
+/**
+ * Proportional set size in bytes (smaps_rollup): private pages plus a fair share of pages shared
+ * with other processes, such as Chromium's own binary, which RSS would count whole in every process.
+ */
+export async function proportionalBytes(pid: number): Promise<number | null> {
+  try {
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kib = /^Pss:\s+(\d+) kB/m.exec(rollup)?.[1];
+    return kib === undefined ? null : Number(kib) * 1024;
+  } catch {
+    return null;
+  }
+}
+
 /** The pids whose process group is `pgid` (`next start` runs npx, which runs the server). */
 export async function processGroupPids(pgid: number): Promise<number[]> {
   const pids: number[] = [];
