@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import { ProgressBar } from "@/components/progress-bar";
 import { formatDuration, itemPercent, secondsLeft } from "@/lib/upload-progress";
 import type { QueueItem, UploadStatus } from "@/lib/upload-queue";
@@ -36,7 +37,8 @@ type RowProps = {
   onResume: (key: string) => void;
 };
 
-export function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowProps) {
+/** Memoised: the reducer keeps an unchanged row's object, so only rows that changed re-render. */
+export const UploadRow = memo(function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowProps) {
   const percent = itemPercent(item);
   const progress = describeProgress(item, percent);
   const cancellable = item.status === "waiting" || item.status === "uploading" || item.status === "paused";
@@ -92,4 +94,4 @@ export function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowPro
       )}
     </li>
   );
-}
+});
