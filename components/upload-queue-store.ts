@@ -1,39 +1,16 @@
 import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/components/multipart-job";
+import { callWithRetries, runSinglePost, type PostApi } from "@/components/post-job";
 import { ApiError, failureMessage } from "@/components/upload-api";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/lib/connection-pool";
 import type { MultipartTransfer } from "@/lib/multipart-transfer";
 import { selectItem, selectStartable } from "@/lib/queue-select";
 import { fingerprintOf, forgetResumable, listResumable } from "@/lib/resume-store";
-import { backoffDelayMs } from "@/lib/retry-policy";
 import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "@/lib/upload-queue";
 import type { UploadRules } from "@/lib/upload-rules";
-import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse } from "@/lib/upload-schemas";
-import { postToStorage, TransferError } from "@/lib/upload-transport";
+import type { CreateUploadBody } from "@/lib/upload-schemas";
+import { TransferError } from "@/lib/upload-transport";
 
-export type UploadApi = MultipartApi & {
-  create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
-  complete: (id: string) => Promise<CompleteUploadResponse>;
-  cancel: (id: string) => Promise<void>;
-};
-
-/** Tries of `create` when the server answers 429 (rate limited), the first included, before the row fails. */
-const MAX_CREATE_ATTEMPTS = 5;
-
-/** Resolves after `ms`, or rejects as soon as the upload is cancelled. */
-function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export type UploadApi = MultipartApi & PostApi;
 
 type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
 
@@ -182,17 +159,10 @@ export class UploadQueueStore {
     });
   }
 
-  /** A 429 means "not now", not "no": wait as the server asks (else back off) and try again. */
+  /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
   private async createRecord(body: CreateUploadBody, signal: AbortSignal) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { file, upload } = await this.api.create(body);
-        return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
-      } catch (err) {
-        if (!(err instanceof ApiError && err.status === 429) || attempt >= MAX_CREATE_ATTEMPTS) throw err;
-        await waitUnlessAborted(err.retryAfterMs ?? backoffDelayMs(attempt, Math.random()), signal);
-      }
-    }
+    const { file, upload } = await callWithRetries("create", () => this.api.create(body), signal);
+    return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
   }
 
   private async run({ key, name, size, type }: QueueItem) {
@@ -231,16 +201,25 @@ export class UploadQueueStore {
         this.dispatch({ type: "verifying", key });
         this.dispatch({ type: "done", key, file: done });
       } else {
-        this.dispatch({ type: "created", key, serverId: record.id });
-        const release = await this.pool.acquire(signal);
-        try {
-          await postToStorage(upload, file, { signal, onProgress });
-        } finally {
-          release();
-        }
-        this.dispatch({ type: "verifying", key });
-        const done = await this.api.complete(record.id);
-        this.dispatch({ type: "done", key, file: done.file });
+        const onCreated = (serverId: string) => {
+          job.serverId = serverId;
+          this.dispatch({ type: "created", key, serverId });
+        };
+        onCreated(record.id);
+        const done = await runSinglePost({
+          api: this.api,
+          pool: this.pool,
+          file,
+          body: { name, size, type },
+          record,
+          upload,
+          signal,
+          onCreated,
+          onProgress,
+          onRetrying: () => void this.dispatch({ type: "retrying", key, at: performance.now() }),
+          onVerifying: () => void this.dispatch({ type: "verifying", key }),
+        });
+        this.dispatch({ type: "done", key, file: done });
       }
       this.files.delete(key);
     } catch (err) {

@@ -26,6 +26,8 @@ function describeProgress(item: QueueItem, percent: number): string {
     const left = secondsLeft(item.size - item.loaded, speed);
     if (left !== null) parts.push(`${formatDuration(left)} left`);
   }
+  // A transient failure is being sent again on its own; say so rather than look stuck at 0%.
+  if (item.status === "uploading" && item.retries > 0) parts.push(`retry ${item.retries}`);
   return parts.join(" · ");
 }
 
