@@ -40,7 +40,12 @@ async function cpuTicksByName(): Promise<Map<string, number>> {
     const match = /^\d+ \((.*)\) (.*)$/s.exec(stat);
     if (!match) continue;
     const fields = match[2]!.split(" ");
-    const name = match[1]!.replace(/ \(v[\d.]*$/, "").replace(/^chrom.*/, "chromium");
+    let name = match[1]!.replace(/ \(v[\d.]*$/, "");
+    if (name.startsWith("chrom")) {
+      // Which Chromium process: the renderer runs the page, the utility one is the network service.
+      const type = /--type=(\S+)/.exec(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""))?.[1];
+      name = `chromium ${type ?? "browser"}`;
+    }
     ticks.set(name, (ticks.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
   }
   return ticks;
