@@ -43,7 +43,7 @@ async function cpuTicksByName(): Promise<Map<string, number>> {
     let name = match[1]!.replace(/ \(v[\d.]*$/, "");
     if (name.startsWith("chrom")) {
       // Which Chromium process: the renderer runs the page, the utility one is the network service.
-      const type = /--type=(\S+)/.exec(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""))?.[1];
+      const type = /--type=([\w-]+)/.exec(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""))?.[1];
       name = `chromium ${type ?? "browser"}`;
     }
     ticks.set(name, (ticks.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
