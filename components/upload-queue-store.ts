@@ -1,46 +1,16 @@
 import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/components/multipart-job";
+import { callWithRetries, runSinglePost, type PostApi } from "@/components/post-job";
 import { ApiError, failureMessage } from "@/components/upload-api";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/lib/connection-pool";
 import type { MultipartTransfer } from "@/lib/multipart-transfer";
-import { forgetResumable } from "@/lib/resume-store";
-import { backoffDelayMs } from "@/lib/retry-policy";
-import {
-  DEFAULT_CONCURRENCY,
-  initialQueueState,
-  selectStartable,
-  uploadQueueReducer,
-  type QueueAction,
-  type QueueItem,
-  type QueueState,
-} from "@/lib/upload-queue";
+import { selectItem, selectStartable } from "@/lib/queue-select";
+import { fingerprintOf, forgetResumable, listResumable } from "@/lib/resume-store";
+import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "@/lib/upload-queue";
 import type { UploadRules } from "@/lib/upload-rules";
-import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse } from "@/lib/upload-schemas";
-import { postToStorage, TransferError } from "@/lib/upload-transport";
+import type { CreateUploadBody } from "@/lib/upload-schemas";
+import { TransferError } from "@/lib/upload-transport";
 
-export type UploadApi = MultipartApi & {
-  create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
-  complete: (id: string) => Promise<CompleteUploadResponse>;
-  cancel: (id: string) => Promise<void>;
-};
-
-/** Tries of `create` when the server answers 429 (rate limited), the first included, before the row fails. */
-const MAX_CREATE_ATTEMPTS = 5;
-
-/** Resolves after `ms`, or rejects as soon as the upload is cancelled. */
-function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export type UploadApi = MultipartApi & PostApi;
 
 type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
 
@@ -51,13 +21,20 @@ function toFailure(err: unknown): { code: string; message: string } {
   return { code: "internal", message: "" };
 }
 
+/** A hidden tab gets no animation frames; this timer still lets React catch up (browsers slow it to about 1 s). */
+const RENDER_FALLBACK_MS = 100;
+
 /**
  * Runs the queue: holds the reducer's state outside React, so the scheduler sees each transition
  * the moment it happens (not a render later) and never starts more than the limit. React reads it
- * with useSyncExternalStore.
+ * with useSyncExternalStore, at most once per animation frame: a queue of 1,000 small files makes
+ * thousands of transitions a second, and rendering after each one was most of the page's work.
  */
 export class UploadQueueStore {
   private state: QueueState = initialQueueState;
+  /** What React was last told about; it moves to `state` once per frame. */
+  private published: QueueState = initialQueueState;
+  private renderPending = false;
   private readonly listeners = new Set<() => void>();
   private readonly files = new Map<string, File>();
   private readonly jobs = new Map<string, Job>();
@@ -66,6 +43,8 @@ export class UploadQueueStore {
   private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
   private nextKey = 0;
   private pumping = false;
+  /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
+  private resumable: Promise<ReadonlySet<string>> = Promise.resolve(new Set());
 
   constructor(
     private readonly api: UploadApi,
@@ -77,7 +56,8 @@ export class UploadQueueStore {
     return () => void this.listeners.delete(listener);
   };
 
-  getState = () => this.state;
+  /** For React: the state as of the last frame. */
+  getSnapshot = () => this.published;
 
   add = (files: readonly File[]) => {
     const entries = files.map((file) => {
@@ -85,8 +65,10 @@ export class UploadQueueStore {
       this.files.set(key, file);
       return { key, name: file.name, size: file.size, type: file.type };
     });
+    // One IndexedDB read per batch, not one per file: most files have nothing to resume.
+    this.resumable = listResumable().then((records) => new Set(records.map((record) => record.fingerprint)));
     this.dispatch({ type: "add", files: entries, rules: this.rules });
-    for (const item of this.state.items) if (item.status === "rejected") this.files.delete(item.key);
+    for (const { key } of entries) if (selectItem(this.state, key)?.status === "rejected") this.files.delete(key);
   };
 
   /** Aborts the transfer and, once the server knows the upload, tells it to drop the record. */
@@ -94,7 +76,7 @@ export class UploadQueueStore {
     if (!this.dispatch({ type: "cancel", key })) return;
     const job = this.jobs.get(key);
     job?.controller.abort();
-    const serverId = job?.serverId ?? this.state.items.find((item) => item.key === key)?.serverId;
+    const serverId = job?.serverId ?? selectItem(this.state, key)?.serverId;
     if (serverId) this.release(serverId);
     const file = this.files.get(key);
     if (file) void forgetResumable(file);
@@ -136,9 +118,25 @@ export class UploadQueueStore {
     const next = uploadQueueReducer(this.state, action);
     if (next === this.state) return false;
     this.state = next;
-    for (const listener of this.listeners) listener();
+    this.scheduleRender();
     this.pump();
     return true;
+  }
+
+  /** Tells React once, before the next paint, however many transitions happen until then. */
+  private scheduleRender() {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    const flush = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      if (!this.renderPending) return;
+      this.renderPending = false;
+      this.published = this.state;
+      for (const listener of this.listeners) listener();
+    };
+    const frame = requestAnimationFrame(flush);
+    const timer = setTimeout(flush, RENDER_FALLBACK_MS);
   }
 
   /** Starts waiting files while slots are free; re-entrant calls from the dispatches inside are no-ops. */
@@ -161,17 +159,10 @@ export class UploadQueueStore {
     });
   }
 
-  /** A 429 means "not now", not "no": wait as the server asks (else back off) and try again. */
+  /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
   private async createRecord(body: CreateUploadBody, signal: AbortSignal) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { file, upload } = await this.api.create(body);
-        return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
-      } catch (err) {
-        if (!(err instanceof ApiError && err.status === 429) || attempt >= MAX_CREATE_ATTEMPTS) throw err;
-        await waitUnlessAborted(err.retryAfterMs ?? backoffDelayMs(attempt, Math.random()), signal);
-      }
-    }
+    const { file, upload } = await callWithRetries("create", () => this.api.create(body), signal);
+    return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
   }
 
   private async run({ key, name, size, type }: QueueItem) {
@@ -183,7 +174,7 @@ export class UploadQueueStore {
       const file = this.files.get(key);
       if (!file) throw new Error(`No file for ${key}`);
       // The same file picked again after a reload resumes its unfinished multipart upload.
-      const resumed = await findUnfinishedUpload(this.api, file);
+      const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file) : null;
       const { record, upload, stored } = resumed ?? (await this.createRecord({ name, size, type }, signal));
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
       if (signal.aborted) return this.release(record.id);
@@ -210,16 +201,25 @@ export class UploadQueueStore {
         this.dispatch({ type: "verifying", key });
         this.dispatch({ type: "done", key, file: done });
       } else {
-        this.dispatch({ type: "created", key, serverId: record.id });
-        const release = await this.pool.acquire(signal);
-        try {
-          await postToStorage(upload, file, { signal, onProgress });
-        } finally {
-          release();
-        }
-        this.dispatch({ type: "verifying", key });
-        const done = await this.api.complete(record.id);
-        this.dispatch({ type: "done", key, file: done.file });
+        const onCreated = (serverId: string) => {
+          job.serverId = serverId;
+          this.dispatch({ type: "created", key, serverId });
+        };
+        onCreated(record.id);
+        const done = await runSinglePost({
+          api: this.api,
+          pool: this.pool,
+          file,
+          body: { name, size, type },
+          record,
+          upload,
+          signal,
+          onCreated,
+          onProgress,
+          onRetrying: () => void this.dispatch({ type: "retrying", key, at: performance.now() }),
+          onVerifying: () => void this.dispatch({ type: "verifying", key }),
+        });
+        this.dispatch({ type: "done", key, file: done });
       }
       this.files.delete(key);
     } catch (err) {

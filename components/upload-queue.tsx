@@ -8,7 +8,8 @@ import { UploadRow } from "@/components/upload-row";
 import { useConcurrencySetting } from "@/components/use-concurrency-setting";
 import { useUploadQueue } from "@/components/use-upload-queue";
 import { selectTotals, type QueueTotals } from "@/lib/upload-progress";
-import { countActive, hasPendingWork, MAX_CONCURRENCY } from "@/lib/upload-queue";
+import { countActive, hasPendingWork } from "@/lib/queue-select";
+import { MAX_CONCURRENCY } from "@/lib/upload-queue";
 import { formatBytes, type UploadRules } from "@/lib/upload-rules";
 import { useHydrated } from "@/components/use-hydrated";
 
@@ -65,8 +66,8 @@ function OverallProgress({ totals }: { totals: QueueTotals }) {
 export function UploadQueue({ rules, connections }: { rules: UploadRules; connections: number }) {
   const [concurrency, setConcurrency] = useConcurrencySetting();
   const { state, add, cancel, retry, clear, pause, resume, pauseAll, resumeAll } = useUploadQueue(rules, concurrency, connections);
-  const canPauseAll = state.items.some((item) => item.resumable && item.status === "uploading");
-  const canResumeAll = state.items.some((item) => item.status === "paused");
+  const canPauseAll = state.summary.pausable > 0;
+  const canResumeAll = state.summary.counts.paused > 0;
   const pending = hasPendingWork(state);
   const totals = selectTotals(state);
   useLeaveWarning(pending);
@@ -96,6 +97,7 @@ export function UploadQueue({ rules, connections }: { rules: UploadRules; connec
       </div>
       {state.items.length > 0 && <OverallProgress totals={totals} />}
       <ul className="queue-list" aria-label="Upload queue">
+        {/* Rows are memoised and the callbacks are stable, so a frame re-renders only the rows that changed. */}
         {state.items.map((item) => (
           <UploadRow key={item.key} item={item} onCancel={cancel} onRetry={retry} onPause={pause} onResume={resume} />
         ))}

@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import { ProgressBar } from "@/components/progress-bar";
 import { formatDuration, itemPercent, secondsLeft } from "@/lib/upload-progress";
 import type { QueueItem, UploadStatus } from "@/lib/upload-queue";
@@ -25,6 +26,8 @@ function describeProgress(item: QueueItem, percent: number): string {
     const left = secondsLeft(item.size - item.loaded, speed);
     if (left !== null) parts.push(`${formatDuration(left)} left`);
   }
+  // A transient failure is being sent again on its own; say so rather than look stuck at 0%.
+  if (item.status === "uploading" && item.retries > 0) parts.push(`retry ${item.retries}`);
   return parts.join(" · ");
 }
 
@@ -36,7 +39,8 @@ type RowProps = {
   onResume: (key: string) => void;
 };
 
-export function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowProps) {
+/** Memoised: the reducer keeps an unchanged row's object, so only rows that changed re-render. */
+export const UploadRow = memo(function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowProps) {
   const percent = itemPercent(item);
   const progress = describeProgress(item, percent);
   const cancellable = item.status === "waiting" || item.status === "uploading" || item.status === "paused";
@@ -92,4 +96,4 @@ export function UploadRow({ item, onCancel, onRetry, onPause, onResume }: RowPro
       )}
     </li>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { cancelUpload, completeUpload, createUpload, FILES_QUERY_KEY, getUpload, reportParts, signParts } from "@/components/upload-api";
 import { UploadQueueStore } from "@/components/upload-queue-store";
@@ -7,21 +7,17 @@ import type { UploadRules } from "@/lib/upload-rules";
 /** The upload queue for one page: its state, and the actions a person can take on it. */
 export function useUploadQueue(rules: UploadRules, concurrency: number, connections: number) {
   const queryClient = useQueryClient();
-  // Many uploads share each mutation; mutateAsync resolves per call, and hook-level callbacks run for every call.
-  const create = useMutation({ mutationFn: createUpload });
-  const complete = useMutation({
-    mutationFn: completeUpload,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
+  // Plain calls, not useMutation: each mutation's state change re-rendered this hook's component
+  // (the whole queue) several times per file, outside the store's once-per-frame rendering.
+  const [store] = useState(() => {
+    const complete = async (id: string) => {
+      const done = await completeUpload(id);
+      void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
+      return done;
+    };
+    return new UploadQueueStore({ create: createUpload, complete, cancel: cancelUpload, getUpload, signParts, reportParts }, rules);
   });
-  const cancel = useMutation({ mutationFn: cancelUpload });
-  const [store] = useState(
-    () =>
-      new UploadQueueStore(
-        { create: create.mutateAsync, complete: complete.mutateAsync, cancel: cancel.mutateAsync, getUpload, signParts, reportParts },
-        rules,
-      ),
-  );
-  const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   useEffect(() => store.setConcurrency(concurrency), [store, concurrency]);
   useEffect(() => store.setConnections(connections), [store, connections]);
   return {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, itemPercent, nextSpeed, percentOf, secondsLeft, selectTotals, SPEED_HALF_LIFE_MS, startSpeed } from "./upload-progress";
-import type { QueueItem, QueueState, UploadStatus } from "./upload-queue";
+import { queueStateOf, type QueueItem, type UploadStatus } from "./upload-queue";
 
 function item(key: string, status: UploadStatus, size: number, loaded = 0): QueueItem {
-  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded, speed: null, error: null, file: null };
+  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded, speed: null, retries: 0, error: null, file: null };
 }
 
 describe("nextSpeed", () => {
@@ -81,23 +81,21 @@ describe("formatDuration", () => {
 
 describe("selectTotals", () => {
   it("counts only files meant to arrive", () => {
-    const state: QueueState = {
-      items: [
-        item("a", "done", 1_000, 1_000),
-        item("b", "uploading", 3_000, 1_000),
-        item("c", "rejected", 50_000),
-        item("d", "cancelled", 9_000, 4_000),
-      ],
-    };
+    const state = queueStateOf([
+      item("a", "done", 1_000, 1_000),
+      item("b", "uploading", 3_000, 1_000),
+      item("c", "rejected", 50_000),
+      item("d", "cancelled", 9_000, 4_000),
+    ]);
     expect(selectTotals(state)).toEqual({ done: 1, total: 2, loaded: 2_000, size: 4_000, percent: 50 });
   });
 
   it.each([
-    ["an empty queue", { items: [] }, 0],
-    ["only 0-byte files, all done", { items: [item("a", "done", 0)] }, 100],
-    ["a 0-byte file still waiting", { items: [item("a", "waiting", 0)] }, 0],
-  ])("%s is %i%", (_, state, percent) => {
-    expect(selectTotals(state).percent).toBe(percent);
+    ["an empty queue", [], 0],
+    ["only 0-byte files, all done", [item("a", "done", 0)], 100],
+    ["a 0-byte file still waiting", [item("a", "waiting", 0)], 0],
+  ])("%s is %i%", (_, items, percent) => {
+    expect(selectTotals(queueStateOf(items)).percent).toBe(percent);
   });
 });
 

@@ -59,11 +59,9 @@ export function itemPercent(item: QueueItem): number {
 export type QueueTotals = { done: number; total: number; loaded: number; size: number; percent: number };
 
 /** Overall progress over the files meant to arrive: rejected and cancelled rows do not count. */
-export function selectTotals(state: QueueState): QueueTotals {
-  const counted = state.items.filter((item) => item.status !== "rejected" && item.status !== "cancelled");
-  const done = counted.filter((item) => item.status === "done").length;
-  const loaded = counted.reduce((sum, item) => sum + item.loaded, 0);
-  const size = counted.reduce((sum, item) => sum + item.size, 0);
-  const percent = counted.length > 0 && done === counted.length ? 100 : percentOf(loaded, size);
-  return { done, total: counted.length, loaded, size, percent };
+export function selectTotals({ summary }: QueueState): QueueTotals {
+  const { counts, loaded, size } = summary;
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0) - counts.rejected - counts.cancelled;
+  const percent = total > 0 && counts.done === total ? 100 : percentOf(loaded, size);
+  return { done: counts.done, total, loaded, size, percent };
 }

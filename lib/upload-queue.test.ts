@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { itemPercent } from "./upload-progress";
 import type { FileDto } from "./upload-schemas";
+import { summarize } from "./queue-summary";
+import { countActive, hasPendingWork, selectItem, selectStartable } from "./queue-select";
 import {
   clampConcurrency,
-  countActive,
   DEFAULT_CONCURRENCY,
-  hasPendingWork,
   initialQueueState,
   MAX_CONCURRENCY,
-  selectStartable,
+  queueStateOf,
   uploadQueueReducer as reduce,
   type QueueAction,
   type QueueItem,
@@ -20,11 +20,11 @@ const MAX_BYTES = 10 * 1024 * 1024;
 const rules = { allowedTypes: ["image/png", "video/*"], maxBytes: MAX_BYTES };
 
 function item(key: string, status: UploadStatus, size = 1_000): QueueItem {
-  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded: 0, speed: null, error: null, file: null };
+  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded: 0, speed: null, retries: 0, error: null, file: null };
 }
 
 function queue(...statuses: UploadStatus[]): QueueState {
-  return { items: statuses.map((status, i) => item(`f${i}`, status)) };
+  return queueStateOf(statuses.map((status, i) => item(`f${i}`, status)));
 }
 
 function fileDto(size: number): FileDto {
@@ -181,7 +181,7 @@ describe("clampConcurrency", () => {
 describe("pause and resume (multipart uploads)", () => {
   const started = (resumable: boolean) =>
     run(
-      { items: [item("a", "waiting", 100 * 1024 * 1024)] },
+      queueStateOf([item("a", "waiting", 100 * 1024 * 1024)]),
       { type: "start", key: "a", at: 0 },
       { type: "created", key: "a", serverId: "srv-a", resumable, loaded: 16 * 1024 * 1024 },
     );
@@ -209,5 +209,110 @@ describe("pause and resume (multipart uploads)", () => {
 
   it("cancel works from paused", () => {
     expect(only(run(started(true), { type: "pause", key: "a" }, { type: "cancel", key: "a" })).status).toBe("cancelled");
+  });
+});
+
+/** Small deterministic PRNG (mulberry32), so a failing sequence can be replayed. */
+function seeded(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomAction(state: QueueState, random: () => number, step: number): QueueAction {
+  // Mostly rows that exist, sometimes a key that does not.
+  const key = state.items[Math.floor(random() * (state.items.length + 1))]?.key ?? "nope";
+  const pick = Math.floor(random() * 14);
+  switch (pick) {
+    case 0:
+      return { type: "add", files: [{ key: `k${step}`, name: random() < 0.2 ? "x.html" : "x.png", size: 1_000, type: "image/png" }], rules };
+    case 1:
+      return { type: "start", key, at: step };
+    case 2:
+      return { type: "created", key, serverId: "s", resumable: random() < 0.3, loaded: 100 };
+    case 3:
+      return { type: "progress", key, loaded: Math.floor(random() * 1_200), at: step };
+    case 4:
+      return { type: "retrying", key, at: step };
+    case 5:
+      return { type: "verifying", key };
+    case 6:
+      return { type: "done", key, file: fileDto(1_000) };
+    case 7:
+      return { type: "failed", key, code: "network_error", message: "x" };
+    case 8:
+      return { type: "cancel", key };
+    case 9:
+      return { type: "pause", key };
+    case 10:
+      return { type: "resume", key, at: step };
+    case 11:
+      return { type: "retry", key };
+    case 12:
+      return random() < 0.1 ? { type: "clear" } : { type: "start", key: state.items[state.firstWaiting]?.key ?? key, at: step };
+    default:
+      return { type: "progress", key, loaded: 1_000, at: step };
+  }
+}
+
+// B2 (1,000 small files): every action used to findIndex the row and every read scanned the
+// queue, so the page's work per progress event grew with the queue. The reducer now keeps a
+// position map, running totals and the first waiting position; these must always agree with
+// what a full scan would say.
+describe("running totals agree with a full scan", () => {
+  it.each([1, 2, 3, 4, 5])("after 2,000 random actions (seed %i)", (seed) => {
+    const random = seeded(seed);
+    let state = initialQueueState;
+    for (let step = 0; step < 2_000; step++) {
+      state = reduce(state, randomAction(state, random, step));
+      expect(state.summary).toEqual(summarize(state.items));
+      const firstWaiting = state.items.findIndex((i) => i.status === "waiting");
+      expect(state.firstWaiting).toBe(firstWaiting === -1 ? state.items.length : firstWaiting);
+      state.items.forEach((i, index) => expect(state.positions.get(i.key)).toBe(index));
+      expect(state.positions.size).toBe(state.items.length);
+    }
+  });
+
+  it("a retried row starts before later waiting rows, and the scheduler moves on past it", () => {
+    let state = run(queue("waiting", "waiting", "waiting"), { type: "start", key: "f0", at: 0 }, { type: "failed", key: "f0", code: "x", message: "x" });
+    expect(state.firstWaiting).toBe(1);
+    state = reduce(state, { type: "retry", key: "f0" });
+    expect(selectStartable(state, 2).map((i) => i.key)).toEqual(["f0", "f1"]);
+    state = reduce(state, { type: "start", key: "f0", at: 1 });
+    expect(state.firstWaiting).toBe(1);
+    expect(selectStartable(state, 3).map((i) => i.key)).toEqual(["f1", "f2"]);
+  });
+
+  it("finds a row by key, and nothing for an unknown key", () => {
+    const state = queue("waiting", "done");
+    expect(selectItem(state, "f1")?.status).toBe("done");
+    expect(selectItem(state, "nope")).toBeUndefined();
+  });
+
+  it("keeps the same row object for rows an action did not touch, so unchanged rows need no re-render", () => {
+    const before = queue("uploading", "uploading");
+    const after = reduce(before, { type: "progress", key: "f1", loaded: 10, at: 1 });
+    expect(after.items[0]).toBe(before.items[0]);
+    expect(after.items[1]).not.toBe(before.items[1]);
+  });
+});
+
+describe("retrying (an automatic re-send of a single POST)", () => {
+  it("keeps the row uploading, counts the bytes again from zero and counts the re-send", () => {
+    let state = run(queue("waiting"), { type: "start", key: "f0", at: 0 }, { type: "progress", key: "f0", loaded: 600, at: 5 });
+    state = reduce(state, { type: "retrying", key: "f0", at: 10 });
+    expect(only(state)).toMatchObject({ status: "uploading", loaded: 0, retries: 1 });
+    expect(state.summary.loaded).toBe(0);
+    state = run(state, { type: "failed", key: "f0", code: "x", message: "x" }, { type: "retry", key: "f0" }, { type: "start", key: "f0", at: 20 });
+    expect(only(state).retries).toBe(0);
+  });
+
+  it.each([["waiting"], ["verifying"], ["done"], ["cancelled"]] as [UploadStatus][])("is ignored when %s", (status) => {
+    const state = queue(status);
+    expect(reduce(state, { type: "retrying", key: "f0", at: 1 })).toBe(state);
   });
 });

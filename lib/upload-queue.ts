@@ -1,13 +1,24 @@
 /**
  * The upload queue as a pure reducer: which files wait, which are sending bytes, and how each
- * ended. It knows files and bytes only, not how they travel (one POST today, parts later), so any
- * transfer engine can drive it with the same actions.
+ * ended. It knows files and bytes only, not how they travel (one POST or parts), so any transfer
+ * engine can drive it with the same actions.
+ *
+ * Every action costs the same however long the queue is (bar copying the row array, a memcpy):
+ * a key → position map finds the row, running totals (lib/queue-summary.ts) replace scans, and
+ * `firstWaiting` tells the scheduler where the next file to start is. With 1,000 rows a scan per
+ * progress event made the page's work grow with the square of the queue.
  */
+import { emptySummary, summarize, withItem, withReplaced, type QueueSummary } from "./queue-summary";
+import { nextSpeed, startSpeed, type SpeedSample } from "./upload-progress";
 import { checkUpload, type UploadCandidate, type UploadRules } from "./upload-rules";
 import type { FileDto } from "./upload-schemas";
-import { nextSpeed, startSpeed, type SpeedSample } from "./upload-progress";
 
-export const DEFAULT_CONCURRENCY = 3;
+/**
+ * Files at once. Each small file is three round trips (create, the POST to storage, complete) and
+ * holds its slot through all three, so 3 left storage connections idle; 6 matches the browser's
+ * connections per host over HTTP/1.1 and the default UPLOAD_CONNECTIONS.
+ */
+export const DEFAULT_CONCURRENCY = 6;
 /** Browsers open at most 6 connections per host over HTTP/1.1; more than 10 only queues inside the browser. */
 export const MAX_CONCURRENCY = 10;
 
@@ -25,19 +36,29 @@ export type QueueItem = UploadCandidate & {
   resumable: boolean;
   loaded: number;
   speed: SpeedSample | null;
+  /** Times the file was sent again on its own after a transient failure, since it last started. */
+  retries: number;
   error: { code: string; message: string } | null;
   file: FileDto | null;
 };
 
-export type QueueState = { items: QueueItem[] };
+export type QueueState = {
+  readonly items: readonly QueueItem[];
+  /** Where each key sits in `items`. */
+  readonly positions: ReadonlyMap<string, number>;
+  readonly summary: QueueSummary;
+  /** No waiting row sits before this position (it may equal items.length). */
+  readonly firstWaiting: number;
+};
 
-export const initialQueueState: QueueState = { items: [] };
+export const initialQueueState: QueueState = { items: [], positions: new Map(), summary: emptySummary, firstWaiting: 0 };
 
 export type QueueAction =
   | { type: "add"; files: (UploadCandidate & { key: string })[]; rules: UploadRules }
   | { type: "start"; key: string; at: number }
   | { type: "created"; key: string; serverId: string; resumable?: boolean; loaded?: number }
   | { type: "progress"; key: string; loaded: number; at: number }
+  | { type: "retrying"; key: string; at: number }
   | { type: "verifying"; key: string }
   | { type: "done"; key: string; file: FileDto }
   | { type: "failed"; key: string; code: string; message: string }
@@ -54,6 +75,7 @@ const APPLIES_TO: Record<ItemAction["type"], readonly UploadStatus[]> = {
   start: ["waiting"],
   created: ["uploading"],
   progress: ["uploading", "paused"],
+  retrying: ["uploading"],
   verifying: ["uploading"],
   done: ["verifying"],
   failed: ["uploading", "paused", "verifying"],
@@ -67,8 +89,10 @@ const FINISHED: readonly UploadStatus[] = ["done", "cancelled", "rejected"];
 
 function update(item: QueueItem, action: ItemAction): QueueItem {
   switch (action.type) {
-    case "start":
-      return { ...item, status: "uploading", loaded: item.resumable ? item.loaded : 0, error: null, speed: startSpeed(action.at, item.resumable ? item.loaded : 0) };
+    case "start": {
+      const loaded = item.resumable ? item.loaded : 0;
+      return { ...item, status: "uploading", loaded, retries: 0, error: null, speed: startSpeed(action.at, loaded) };
+    }
     case "created":
       return { ...item, serverId: action.serverId, resumable: action.resumable ?? false, loaded: action.loaded ?? item.loaded };
     case "pause":
@@ -80,6 +104,9 @@ function update(item: QueueItem, action: ItemAction): QueueItem {
       const loaded = Math.min(item.size, Math.max(item.loaded, action.loaded));
       return { ...item, loaded, speed: item.speed ? nextSpeed(item.speed, loaded, action.at) : startSpeed(action.at, loaded) };
     }
+    case "retrying":
+      // A single POST sends the whole file again, so its bytes count from zero.
+      return { ...item, loaded: 0, retries: item.retries + 1, speed: startSpeed(action.at, 0) };
     case "verifying":
       return { ...item, status: "verifying", loaded: item.size, speed: null };
     case "done":
@@ -94,39 +121,50 @@ function update(item: QueueItem, action: ItemAction): QueueItem {
   }
 }
 
-export function uploadQueueReducer(state: QueueState, action: QueueAction): QueueState {
-  if (action.type === "add") {
-    const added = action.files.map(({ key, name, size, type }): QueueItem => {
-      const violation = checkUpload({ name, size, type }, action.rules);
-      const status = violation ? "rejected" : "waiting";
-      return { key, name, size, type, status, serverId: null, resumable: false, loaded: 0, speed: null, error: violation, file: null };
-    });
-    return { items: [...state.items, ...added] };
+/** The first waiting position at or after `from`. */
+export function nextWaiting(items: readonly QueueItem[], from: number): number {
+  let i = from;
+  while (i < items.length && items[i]!.status !== "waiting") i++;
+  return i;
+}
+
+/** A state built from scratch (after `clear`, or in tests). */
+export function queueStateOf(items: readonly QueueItem[]): QueueState {
+  return { items, positions: new Map(items.map((item, i) => [item.key, i])), summary: summarize(items), firstWaiting: nextWaiting(items, 0) };
+}
+
+function addFiles(state: QueueState, action: Extract<QueueAction, { type: "add" }>): QueueState {
+  const items = state.items.slice();
+  const positions = new Map(state.positions);
+  let summary = state.summary;
+  for (const { key, name, size, type } of action.files) {
+    const violation = checkUpload({ name, size, type }, action.rules);
+    const item: QueueItem = {
+      ...{ key, name, size, type, serverId: null, resumable: false, loaded: 0, speed: null, retries: 0, file: null },
+      status: violation ? "rejected" : "waiting",
+      error: violation,
+    };
+    positions.set(key, items.length);
+    items.push(item);
+    summary = withItem(summary, item, 1);
   }
-  if (action.type === "clear") return { items: state.items.filter((item) => !FINISHED.includes(item.status)) };
-  const index = state.items.findIndex((item) => item.key === action.key);
-  const item = state.items[index];
-  if (!item || !APPLIES_TO[action.type].includes(item.status)) return state;
+  return { items, positions, summary, firstWaiting: nextWaiting(items, state.firstWaiting) };
+}
+
+export function uploadQueueReducer(state: QueueState, action: QueueAction): QueueState {
+  if (action.type === "add") return addFiles(state, action);
+  if (action.type === "clear") return queueStateOf(state.items.filter((item) => !FINISHED.includes(item.status)));
+  const index = state.positions.get(action.key);
+  const item = index === undefined ? undefined : state.items[index];
+  if (index === undefined || !item || !APPLIES_TO[action.type].includes(item.status)) return state;
   const next = update(item, action);
   if (next === item) return state;
   const items = state.items.slice();
   items[index] = next;
-  return { items };
-}
-
-export function countActive(state: QueueState): number {
-  return state.items.filter((item) => ACTIVE_STATUSES.includes(item.status)).length;
-}
-
-/** The waiting items that may start now, oldest first, so no more than `concurrency` are active. */
-export function selectStartable(state: QueueState, concurrency: number): QueueItem[] {
-  const free = Math.max(0, concurrency - countActive(state));
-  return state.items.filter((item) => item.status === "waiting").slice(0, free);
-}
-
-/** True while leaving the page would lose work. */
-export function hasPendingWork(state: QueueState): boolean {
-  return state.items.some((item) => item.status === "waiting" || item.status === "paused" || ACTIVE_STATUSES.includes(item.status));
+  let firstWaiting = state.firstWaiting;
+  if (next.status === "waiting") firstWaiting = Math.min(firstWaiting, index);
+  else if (index === firstWaiting) firstWaiting = nextWaiting(items, index + 1);
+  return { items, positions: state.positions, summary: withReplaced(state.summary, item, next), firstWaiting };
 }
 
 /** A whole number in 1..MAX_CONCURRENCY; anything unreadable falls back to the default. */

@@ -11,7 +11,12 @@ describe("transferErrorFor", () => {
     [500, xml("InternalError"), "storage_error", "Storage failed with status 500 (InternalError)."],
     [503, "<html>busy</html>", "storage_error", "Storage failed with status 503."],
   ])("%i %s → %s", (status, body, code, message) => {
-    expect(transferErrorFor(status, body)).toMatchObject({ code, message, status });
+    expect(transferErrorFor(status, body)).toMatchObject({ code, message, status, body });
+  });
+
+  it("keeps a 503's Retry-After for the retry decision", () => {
+    expect(transferErrorFor(503, xml("SlowDown"), "1").retryAfterMs).toBe(1_000);
+    expect(transferErrorFor(503, xml("SlowDown"), null).retryAfterMs).toBeNull();
   });
 });
 

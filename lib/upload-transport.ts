@@ -3,6 +3,7 @@
  * fetch: only XHR reports upload progress (`xhr.upload.onprogress`) in every browser, and
  * `abort()` stops the transfer at once. Browser-only; no React.
  */
+import { retryAfterMs } from "./retry-policy";
 import type { PostUploadTarget } from "./upload-schemas";
 
 export type TransferErrorCode = "storage_refused" | "storage_error" | "network_error";
@@ -10,12 +11,18 @@ export type TransferErrorCode = "storage_refused" | "storage_error" | "network_e
 export class TransferError extends Error {
   readonly code: TransferErrorCode;
   readonly status: number;
+  /** Storage's XML error body, so the retry decision can read its `<Code>` and message. */
+  readonly body: string;
+  /** From a 503 SlowDown's `Retry-After` (when CORS lets the page read it), else null. */
+  readonly retryAfterMs: number | null;
 
-  constructor(code: TransferErrorCode, message: string, status: number) {
+  constructor(code: TransferErrorCode, message: string, status: number, body = "", retryAfterMs: number | null = null) {
     super(message);
     this.name = "TransferError";
     this.code = code;
     this.status = status;
+    this.body = body;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -25,12 +32,12 @@ export function s3ErrorCode(xml: string): string | null {
 }
 
 /** S3 answers a broken policy (wrong size, type, key, expired signature) with a 4xx and an XML reason. */
-export function transferErrorFor(status: number, body: string): TransferError {
+export function transferErrorFor(status: number, body: string, retryAfter: string | null = null): TransferError {
   const detail = s3ErrorCode(body);
   if (status >= 400 && status < 500) {
-    return new TransferError("storage_refused", `Storage refused the upload${detail ? ` (${detail})` : ""}.`, status);
+    return new TransferError("storage_refused", `Storage refused the upload${detail ? ` (${detail})` : ""}.`, status, body);
   }
-  return new TransferError("storage_error", `Storage failed with status ${status}${detail ? ` (${detail})` : ""}.`, status);
+  return new TransferError("storage_error", `Storage failed with status ${status}${detail ? ` (${detail})` : ""}.`, status, body, retryAfterMs(retryAfter));
 }
 
 export type TransferOptions = {
@@ -64,7 +71,8 @@ export function postToStorage(target: PostUploadTarget, file: Blob, options: Tra
       // The multipart body is the fields, then the file, then a closing boundary: count file bytes only.
       if (event.lengthComputable) onProgress?.(Math.min(file.size, Math.max(0, event.loaded - (event.total - file.size))));
     };
-    xhr.onload = () => settle(xhr.status >= 200 && xhr.status < 300 ? null : transferErrorFor(xhr.status, xhr.responseText));
+    xhr.onload = () =>
+      settle(xhr.status >= 200 && xhr.status < 300 ? null : transferErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
     xhr.onerror = () => settle(new TransferError("network_error", "The connection to storage failed.", 0));
     xhr.ontimeout = xhr.onerror;
     xhr.onabort = () => settle(abortError());
