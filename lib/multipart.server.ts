@@ -11,7 +11,7 @@ import {
   deleteObject,
   headObject,
   listAllParts,
-  signUploadPartUrl,
+  signUploadPartUrls,
   type StoredPart,
 } from "./s3.server";
 import type { MultipartUploadTarget, PartReport, SignedPart, SignPartsBody } from "./upload-schemas";
@@ -54,20 +54,17 @@ export async function signParts(item: FileItem, body: SignPartsBody): Promise<Si
   if (unchecked.length > 0) {
     throw new AppError("bad_request", `checksums: every part needs its CRC32 (missing for part ${unchecked[0]})`);
   }
-  return Promise.all(
-    unique.map(async (partNumber) => ({
+  const urls = await signUploadPartUrls({
+    key: item.key,
+    uploadId: item.uploadId!,
+    parts: unique.map((partNumber) => ({
       partNumber,
-      expiresAt,
-      url: await signUploadPartUrl({
-        key: item.key,
-        uploadId: item.uploadId!,
-        partNumber,
-        size: partSizeOf(plan, item.size, partNumber),
-        checksumCRC32: body.checksums?.[String(partNumber)],
-        expiresInSeconds: ttl,
-      }),
+      size: partSizeOf(plan, item.size, partNumber),
+      checksumCRC32: body.checksums?.[String(partNumber)],
     })),
-  );
+    expiresInSeconds: ttl,
+  });
+  return unique.map((partNumber, i) => ({ partNumber, expiresAt, url: urls[i]! }));
 }
 
 export async function recordParts(item: FileItem, reports: PartReport[]): Promise<void> {
