@@ -33,7 +33,14 @@ async function insertWithinQuota(row: NewFileItem): Promise<FileItem> {
   return item;
 }
 
-export async function createUpload(userId: string, body: CreateUploadBody): Promise<{ item: FileItem; upload: UploadTarget }> {
+/** A checked upload's row; its id is the key's, so it is fixed before the insert. */
+export type PlannedUpload = NewFileItem & { id: string };
+
+/**
+ * The row a request would create, checked against the upload rules (400 / 413 / 415) and planned
+ * (post or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
+ */
+export function planUpload(userId: string, body: CreateUploadBody): PlannedUpload {
   const env = getEnv();
   const violation = checkUpload(body, getUploadRules());
   if (violation) throw new AppError(violation.code, violation.message);
@@ -41,22 +48,27 @@ export async function createUpload(userId: string, body: CreateUploadBody): Prom
   const contentType = body.type.trim().toLowerCase();
   const key = objectKeyFor(userId, id, body.name, contentType);
   const base = { id, userId, name: body.name, key, size: body.size, contentType };
+  if (body.size <= Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) return { ...base, strategy: "post" };
+  const plan = planParts(body.size);
+  if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
+  return { ...base, strategy: "multipart", partSize: plan.partSize };
+}
 
-  if (body.size > Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) {
-    const plan = planParts(body.size);
-    if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
+/** Stores a planned upload's row (within the quota) and signs its POST or starts its multipart upload. */
+export async function createUpload(row: PlannedUpload): Promise<{ item: FileItem; upload: UploadTarget }> {
+  if (row.strategy === "multipart") {
     // The row first (it holds the quota), then S3; a failed start leaves the row aborted.
-    await insertWithinQuota({ ...base, strategy: "multipart", partSize: plan.partSize });
+    await insertWithinQuota(row);
     try {
-      const item = await setFileUploadId({ id, uploadId: await createMultipartUpload({ key, contentType }) });
+      const item = await setFileUploadId({ id: row.id, uploadId: await createMultipartUpload({ key: row.key, contentType: row.contentType }) });
       return { item, upload: multipartTarget(item) };
     } catch (err) {
-      await markFileAborted({ id, ownerId: userId });
+      await markFileAborted({ id: row.id, ownerId: row.userId });
       throw err;
     }
   }
-  const item = await insertWithinQuota({ ...base, strategy: "post" });
-  const upload = await signUploadPost({ key, size: body.size, contentType, expiresInSeconds: env.UPLOAD_URL_TTL_SECONDS });
+  const item = await insertWithinQuota(row);
+  const upload = await signUploadPost({ key: row.key, size: row.size, contentType: row.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
   return { item, upload: { strategy: "post", ...upload } };
 }
 
