@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
-import { getDb } from "./client";
+import { getDb, preparedQuery } from "./client";
 import { fileItems, fileParts, users, type FileItem, type FilePart, type NewFileItem, type User } from "./schema";
 
 /** Returns null when the email is taken (the unique index decides, so two racing sign-ups can't both win). */
@@ -62,14 +62,18 @@ export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: 
   return item;
 }
 
-/** Scoped by owner: another user's row is indistinguishable from a missing one. */
-export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
-  const db = await getDb();
-  const [item] = await db
+const fileItemById = preparedQuery((db) =>
+  db
     .select()
     .from(fileItems)
-    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId)))
-    .limit(1);
+    .where(and(eq(fileItems.id, sql.placeholder("id")), eq(fileItems.userId, sql.placeholder("ownerId"))))
+    .limit(1)
+    .prepare("get_file_item_by_id"),
+);
+
+/** Scoped by owner: another user's row is indistinguishable from a missing one. */
+export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const [item] = await (await fileItemById()).execute({ id, ownerId });
   return item ?? null;
 }
 
