@@ -33,6 +33,36 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
   return item;
 }
 
+/** The columns POST /api/uploads sets; the rest take their defaults (pending, now). */
+export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
+  id: string;
+  partSize?: number | null;
+};
+
+const insertPlannedFileItem = preparedQuery((db) =>
+  db
+    .insert(fileItems)
+    .values({
+      id: sql.placeholder("id"),
+      userId: sql.placeholder("userId"),
+      name: sql.placeholder("name"),
+      key: sql.placeholder("key"),
+      size: sql.placeholder("size"),
+      contentType: sql.placeholder("contentType"),
+      strategy: sql.placeholder("strategy"),
+      partSize: sql.placeholder("partSize"),
+    })
+    .returning()
+    .prepare("insert_planned_file_item"),
+);
+
+/** createFileItem for the row of a new upload, prepared because every upload runs it. */
+export async function createPlannedFileItem(input: PlannedFileItem): Promise<FileItem> {
+  const [item] = await (await insertPlannedFileItem()).execute({ ...input, partSize: input.partSize ?? null });
+  if (!item) throw new Error("insert into file_items returned no row");
+  return item;
+}
+
 /** Bytes that count against a quota: everything uploaded plus everything still on its way. */
 const COUNTED_STATUSES = ["pending", "uploaded"] as const;
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createFileItem, createFileItemWithinQuota, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
-import type { FileItem, NewFileItem } from "@/db/schema";
+import { createFileItemWithinQuota, createPlannedFileItem, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
+import type { PlannedFileItem } from "@/db/queries";
+import type { FileItem } from "@/db/schema";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { rejectIfContentMismatch } from "./content-check.server";
@@ -25,22 +26,19 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
 }
 
 /** Inserts the row, within the owner's quota when USER_QUOTA_BYTES is set (413 quota_exceeded). */
-async function insertWithinQuota(row: NewFileItem): Promise<FileItem> {
+async function insertWithinQuota(row: PlannedFileItem): Promise<FileItem> {
   const quota = getEnv().USER_QUOTA_BYTES;
-  if (quota === undefined) return createFileItem(row);
+  if (quota === undefined) return createPlannedFileItem(row);
   const item = await createFileItemWithinQuota(row, quota);
   if (!item) throw new AppError("quota_exceeded", "This upload would take you over your storage quota.");
   return item;
 }
 
-/** A checked upload's row; its id is the key's, so it is fixed before the insert. */
-export type PlannedUpload = NewFileItem & { id: string };
-
 /**
  * The row a request would create, checked against the upload rules (400 / 413 / 415) and planned
  * (post or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
  */
-export function planUpload(userId: string, body: CreateUploadBody): PlannedUpload {
+export function planUpload(userId: string, body: CreateUploadBody): PlannedFileItem {
   const env = getEnv();
   const violation = checkUpload(body, getUploadRules());
   if (violation) throw new AppError(violation.code, violation.message);
@@ -55,7 +53,7 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedUploa
 }
 
 /** Stores a planned upload's row (within the quota) and signs its POST or starts its multipart upload. */
-export async function createUpload(row: PlannedUpload): Promise<{ item: FileItem; upload: UploadTarget }> {
+export async function createUpload(row: PlannedFileItem): Promise<{ item: FileItem; upload: UploadTarget }> {
   if (row.strategy === "multipart") {
     // The row first (it holds the quota), then S3; a failed start leaves the row aborted.
     await insertWithinQuota(row);
