@@ -30,3 +30,19 @@ export async function getDatabaseDriver(): Promise<DatabaseHandle["driver"]> {
   await getDb();
   return (await globalForDb.__appDatabase!).driver;
 }
+
+/**
+ * A query built once per database handle and run as a prepared statement. postgres.js sends an
+ * unprepared query that has parameters in two round trips (describe, then execute) and Postgres
+ * plans it every time; prepared, it is one round trip once each connection has seen it. For the
+ * queries every signing request runs (token, rate limit, upload row).
+ */
+export function preparedQuery<T>(build: (db: Database) => T): () => Promise<T> {
+  const built = new WeakMap<Database, T>();
+  return async () => {
+    const db = await getDb();
+    let query = built.get(db);
+    if (!query) built.set(db, (query = build(db)));
+    return query;
+  };
+}

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
-import { getDb } from "./client";
+import { getDb, preparedQuery } from "./client";
 import { fileItems, fileParts, users, type FileItem, type FilePart, type NewFileItem, type User } from "./schema";
 
 /** Returns null when the email is taken (the unique index decides, so two racing sign-ups can't both win). */
@@ -29,6 +29,36 @@ export async function getUserById({ id }: { id: string }): Promise<User | null> 
 export async function createFileItem(input: NewFileItem): Promise<FileItem> {
   const db = await getDb();
   const [item] = await db.insert(fileItems).values(input).returning();
+  if (!item) throw new Error("insert into file_items returned no row");
+  return item;
+}
+
+/** The columns POST /api/uploads sets; the rest take their defaults (pending, now). */
+export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
+  id: string;
+  partSize?: number | null;
+};
+
+const insertPlannedFileItem = preparedQuery((db) =>
+  db
+    .insert(fileItems)
+    .values({
+      id: sql.placeholder("id"),
+      userId: sql.placeholder("userId"),
+      name: sql.placeholder("name"),
+      key: sql.placeholder("key"),
+      size: sql.placeholder("size"),
+      contentType: sql.placeholder("contentType"),
+      strategy: sql.placeholder("strategy"),
+      partSize: sql.placeholder("partSize"),
+    })
+    .returning()
+    .prepare("insert_planned_file_item"),
+);
+
+/** createFileItem for the row of a new upload, prepared because every upload runs it. */
+export async function createPlannedFileItem(input: PlannedFileItem): Promise<FileItem> {
+  const [item] = await (await insertPlannedFileItem()).execute({ ...input, partSize: input.partSize ?? null });
   if (!item) throw new Error("insert into file_items returned no row");
   return item;
 }
@@ -62,14 +92,18 @@ export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: 
   return item;
 }
 
-/** Scoped by owner: another user's row is indistinguishable from a missing one. */
-export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
-  const db = await getDb();
-  const [item] = await db
+const fileItemById = preparedQuery((db) =>
+  db
     .select()
     .from(fileItems)
-    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId)))
-    .limit(1);
+    .where(and(eq(fileItems.id, sql.placeholder("id")), eq(fileItems.userId, sql.placeholder("ownerId"))))
+    .limit(1)
+    .prepare("get_file_item_by_id"),
+);
+
+/** Scoped by owner: another user's row is indistinguishable from a missing one. */
+export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const [item] = await (await fileItemById()).execute({ id, ownerId });
   return item ?? null;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { lt, sql } from "drizzle-orm";
-import { getDb } from "./client";
+import { getDb, preparedQuery } from "./client";
 import { rateLimits } from "./schema";
 
 /**
@@ -11,18 +11,22 @@ import { rateLimits } from "./schema";
  */
 export async function incrementRateLimit(input: { bucket: string; windowStart: Date; cost: number; limit: number }): Promise<number | null> {
   if (input.cost > input.limit) return null;
-  const db = await getDb();
-  const [row] = await db
+  const [row] = await (await incrementStatement()).execute(input);
+  return row?.count ?? null;
+}
+
+const incrementStatement = preparedQuery((db) =>
+  db
     .insert(rateLimits)
-    .values({ bucket: input.bucket, windowStart: input.windowStart, count: input.cost })
+    .values({ bucket: sql.placeholder("bucket"), windowStart: sql.placeholder("windowStart"), count: sql.placeholder("cost") })
     .onConflictDoUpdate({
       target: [rateLimits.bucket, rateLimits.windowStart],
       set: { count: sql`rate_limits.count + excluded.count` },
-      setWhere: sql`rate_limits.count + excluded.count <= ${input.limit}`,
+      setWhere: sql`rate_limits.count + excluded.count <= ${sql.placeholder("limit")}`,
     })
-    .returning({ count: rateLimits.count });
-  return row?.count ?? null;
-}
+    .returning({ count: rateLimits.count })
+    .prepare("increment_rate_limit"),
+);
 
 /** Drops every counter of windows before `before`; they can never matter again. */
 export async function deleteRateLimitsBefore({ before }: { before: Date }): Promise<void> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { getDb } from "./client";
+import { getDb, preparedQuery } from "./client";
 import { apiTokens, users, type ApiToken, type User } from "./schema";
 
 /**
@@ -49,15 +49,19 @@ export async function revokeApiToken({ id, userId }: { id: string; userId: strin
   return rows.length > 0;
 }
 
-/** An active token and its owner, found by the token's hash (the unique index). */
-export async function getActiveApiTokenByHash({ tokenHash }: { tokenHash: string }): Promise<{ token: ApiToken; user: User } | null> {
-  const db = await getDb();
-  const [row] = await db
+const activeApiTokenByHash = preparedQuery((db) =>
+  db
     .select({ token: apiTokens, user: users })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
-    .limit(1);
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder("tokenHash")), isNull(apiTokens.revokedAt)))
+    .limit(1)
+    .prepare("get_active_api_token_by_hash"),
+);
+
+/** An active token and its owner, found by the token's hash (the unique index); read on every Bearer request. */
+export async function getActiveApiTokenByHash({ tokenHash }: { tokenHash: string }): Promise<{ token: ApiToken; user: User } | null> {
+  const [row] = await (await activeApiTokenByHash()).execute({ tokenHash });
   return row ?? null;
 }
 

@@ -11,7 +11,8 @@ import {
   deleteObject,
   headObject,
   listAllParts,
-  signUploadPartUrl,
+  signUploadPartUrls,
+  type PartToSign,
   type StoredPart,
 } from "./s3.server";
 import type { MultipartUploadTarget, PartReport, SignedPart, SignPartsBody } from "./upload-schemas";
@@ -39,11 +40,13 @@ function requireInPlan(plan: PartPlan, partNumber: number): void {
   }
 }
 
-export async function signParts(item: FileItem, body: SignPartsBody): Promise<SignedPart[]> {
+/**
+ * The parts a POST …/parts asks for, checked against the upload (409 unless a pending multipart
+ * upload; 400 for a part outside the plan or without its CRC32) before any budget is spent.
+ */
+export function partsToSign(item: FileItem, body: SignPartsBody): PartToSign[] {
   const plan = planOf(item);
   requirePending(item);
-  const ttl = getEnv().UPLOAD_URL_TTL_SECONDS;
-  const expiresAt = new Date(Date.now() + ttl * 1000).toISOString();
   const unique = [...new Set(body.partNumbers)];
   for (const n of unique) requireInPlan(plan, n);
   for (const n of Object.keys(body.checksums ?? {})) {
@@ -54,20 +57,18 @@ export async function signParts(item: FileItem, body: SignPartsBody): Promise<Si
   if (unchecked.length > 0) {
     throw new AppError("bad_request", `checksums: every part needs its CRC32 (missing for part ${unchecked[0]})`);
   }
-  return Promise.all(
-    unique.map(async (partNumber) => ({
-      partNumber,
-      expiresAt,
-      url: await signUploadPartUrl({
-        key: item.key,
-        uploadId: item.uploadId!,
-        partNumber,
-        size: partSizeOf(plan, item.size, partNumber),
-        checksumCRC32: body.checksums?.[String(partNumber)],
-        expiresInSeconds: ttl,
-      }),
-    })),
-  );
+  return unique.map((partNumber) => ({
+    partNumber,
+    size: partSizeOf(plan, item.size, partNumber),
+    checksumCRC32: body.checksums?.[String(partNumber)],
+  }));
+}
+
+export async function signParts(item: FileItem, parts: PartToSign[]): Promise<SignedPart[]> {
+  const ttl = getEnv().UPLOAD_URL_TTL_SECONDS;
+  const expiresAt = new Date(Date.now() + ttl * 1000).toISOString();
+  const urls = await signUploadPartUrls({ key: item.key, uploadId: item.uploadId!, parts, expiresInSeconds: ttl });
+  return parts.map((part, i) => ({ partNumber: part.partNumber, expiresAt, url: urls[i]! }));
 }
 
 export async function recordParts(item: FileItem, reports: PartReport[]): Promise<void> {

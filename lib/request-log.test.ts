@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { AppError } from "./errors";
 import { logged, noteRequestUser, type RequestLogLine } from "./request-log";
 
 describe("logged", () => {
@@ -20,10 +21,21 @@ describe("logged", () => {
     expect(JSON.stringify(lines)).not.toMatch(/secret|abc/);
   });
 
-  it("logs a thrown error as a 500 at error level, and rethrows it", async () => {
+  it("answers a thrown error through toErrorResponse and logs the status it answered", async () => {
     const lines: RequestLogLine[] = [];
-    const handler = logged("GET /api/x", async () => Promise.reject(new Error("boom")), (line) => lines.push(line));
-    await expect(handler(new Request("http://x/api/x"))).rejects.toThrow("boom");
+    const log = (line: RequestLogLine) => lines.push(line);
+    const consoleError = vi.spyOn(console, "error").mockImplementation(() => {});
+    const failing = logged("GET /api/x", async () => Promise.reject(new Error("boom: SELECT secret")), log);
+    const res = await failing(new Request("http://x/api/x"));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: "internal", message: expect.not.stringMatching(/boom|secret/) } });
     expect(lines[0]).toMatchObject({ level: "error", status: 500, userId: null });
+    consoleError.mockRestore();
+
+    const refused = logged("GET /api/y", async () => Promise.reject(new AppError("not_found", "No such file.")), log);
+    const notFound = await refused(new Request("http://x/api/y"));
+    expect(notFound.status).toBe(404);
+    expect((await notFound.json()).error.code).toBe("not_found");
+    expect(lines[1]).toMatchObject({ level: "info", route: "GET /api/y", status: 404 });
   });
 });

@@ -1,3 +1,5 @@
+import { toErrorResponse } from "./errors";
+
 /**
  * One structured log line per API request: method, route template, status, duration and user id.
  * Never the URL's query, headers or bodies, so no presigned URL, token or secret reaches the logs.
@@ -26,6 +28,10 @@ const defaultSink: LogSink = (line) => {
   if (!process.env.VITEST) console.log(JSON.stringify(line));
 };
 
+/**
+ * Wraps a route handler: a thrown error becomes its response through toErrorResponse (so handlers
+ * just throw), and every request, answered or failed, writes one log line with the final status.
+ */
 export function logged<Rest extends unknown[]>(
   route: string,
   handler: (req: Request, ...rest: Rest) => Promise<Response>,
@@ -35,7 +41,7 @@ export function logged<Rest extends unknown[]>(
     const started = performance.now();
     let status = 500;
     try {
-      const res = await handler(req, ...rest);
+      const res = await handler(req, ...rest).catch(toErrorResponse);
       status = res.status;
       return res;
     } finally {

@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createFileItem, createFileItemWithinQuota, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
-import type { FileItem, NewFileItem } from "@/db/schema";
+import { createFileItemWithinQuota, createPlannedFileItem, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
+import type { PlannedFileItem } from "@/db/queries";
+import type { FileItem } from "@/db/schema";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { rejectIfContentMismatch } from "./content-check.server";
@@ -25,15 +26,19 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
 }
 
 /** Inserts the row, within the owner's quota when USER_QUOTA_BYTES is set (413 quota_exceeded). */
-async function insertWithinQuota(row: NewFileItem): Promise<FileItem> {
+async function insertWithinQuota(row: PlannedFileItem): Promise<FileItem> {
   const quota = getEnv().USER_QUOTA_BYTES;
-  if (quota === undefined) return createFileItem(row);
+  if (quota === undefined) return createPlannedFileItem(row);
   const item = await createFileItemWithinQuota(row, quota);
   if (!item) throw new AppError("quota_exceeded", "This upload would take you over your storage quota.");
   return item;
 }
 
-export async function createUpload(userId: string, body: CreateUploadBody): Promise<{ item: FileItem; upload: UploadTarget }> {
+/**
+ * The row a request would create, checked against the upload rules (400 / 413 / 415) and planned
+ * (post or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
+ */
+export function planUpload(userId: string, body: CreateUploadBody): PlannedFileItem {
   const env = getEnv();
   const violation = checkUpload(body, getUploadRules());
   if (violation) throw new AppError(violation.code, violation.message);
@@ -41,22 +46,27 @@ export async function createUpload(userId: string, body: CreateUploadBody): Prom
   const contentType = body.type.trim().toLowerCase();
   const key = objectKeyFor(userId, id, body.name, contentType);
   const base = { id, userId, name: body.name, key, size: body.size, contentType };
+  if (body.size <= Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) return { ...base, strategy: "post" };
+  const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
+  if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
+  return { ...base, strategy: "multipart", partSize: plan.partSize };
+}
 
-  if (body.size > Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) {
-    const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
-    if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
+/** Stores a planned upload's row (within the quota) and signs its POST or starts its multipart upload. */
+export async function createUpload(row: PlannedFileItem): Promise<{ item: FileItem; upload: UploadTarget }> {
+  if (row.strategy === "multipart") {
     // The row first (it holds the quota), then S3; a failed start leaves the row aborted.
-    await insertWithinQuota({ ...base, strategy: "multipart", partSize: plan.partSize });
+    await insertWithinQuota(row);
     try {
-      const item = await setFileUploadId({ id, uploadId: await createMultipartUpload({ key, contentType }) });
+      const item = await setFileUploadId({ id: row.id, uploadId: await createMultipartUpload({ key: row.key, contentType: row.contentType }) });
       return { item, upload: multipartTarget(item) };
     } catch (err) {
-      await markFileAborted({ id, ownerId: userId });
+      await markFileAborted({ id: row.id, ownerId: row.userId });
       throw err;
     }
   }
-  const item = await insertWithinQuota({ ...base, strategy: "post" });
-  const upload = await signUploadPost({ key, size: body.size, contentType, expiresInSeconds: env.UPLOAD_URL_TTL_SECONDS });
+  const item = await insertWithinQuota(row);
+  const upload = await signUploadPost({ key: row.key, size: row.size, contentType: row.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
   return { item, upload: { strategy: "post", ...upload } };
 }
 

@@ -108,3 +108,44 @@ describe("rate limits on the signing routes", () => {
     expect((await sign([3])).status).toBe(429);
   });
 });
+
+describe("budget spent before validation (regression: a 413 or 415 used to cost one)", () => {
+  it("spends no uploads budget on requests refused as invalid (400, 413, 415)", async () => {
+    const { user, cookie } = await createSignedInUser();
+    await exhaust("uploads", user.id, getEnv().RATE_LIMIT_UPLOADS_PER_MINUTE, 1);
+    const spentBefore = await storedCount(rateLimitBucket("uploads", user.id));
+    const upload = (body: unknown) => createUpload(jsonRequest("/api/uploads", { cookie, body }));
+    expect((await upload({ name: "a.png", size: -1, type: "image/png" })).status).toBe(400);
+    expect((await upload({ name: "a.png", size: getEnv().UPLOAD_MAX_BYTES + 1, type: "image/png" })).status).toBe(413);
+    expect((await upload({ name: "a.exe", size: 1, type: "application/x-msdownload" })).status).toBe(415);
+    expect((await upload({ name: "a.jpg", size: 1, type: "image/png" })).status).toBe(415);
+    expect(await storedCount(rateLimitBucket("uploads", user.id))).toBe(spentBefore);
+    // The one request left in the budget still goes through, and then the limit holds.
+    expect((await upload({ name: "a.png", size: 1, type: "image/png" })).status).toBe(201);
+    expect((await upload({ name: "a.png", size: 1, type: "image/png" })).status).toBe(429);
+  });
+
+  it("spends no parts budget on a batch refused as invalid (outside the plan, missing CRC32, not pending)", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const created = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: "big.mp4", size: 200 * MIB, type: "video/mp4" } }));
+    const { file } = await created.json();
+    await exhaust("parts", user.id, getEnv().RATE_LIMIT_PARTS_PER_MINUTE, 2);
+    const spentBefore = await storedCount(rateLimitBucket("parts", user.id));
+    const sign = (body: unknown) => signParts(jsonRequest(`/api/uploads/${file.id}/parts`, { cookie, body }), routeParams({ id: file.id }));
+    expect((await sign({ partNumbers: [1, 99], checksums: { 1: "AAAAAA==", 99: "AAAAAA==" } })).status).toBe(400);
+    expect((await sign({ partNumbers: [1, 2], checksums: { 1: "AAAAAA==" } })).status).toBe(400);
+    expect((await sign({ partNumbers: [1, 2], checksums: { 1: "AAAAAA==", 2: "AAAAAA==", 3: "AAAAAA==" } })).status).toBe(400);
+    expect(await storedCount(rateLimitBucket("parts", user.id))).toBe(spentBefore);
+    expect((await sign({ partNumbers: [1, 2], checksums: { 1: "AAAAAA==", 2: "AAAAAA==" } })).status).toBe(200);
+
+    // With the budget spent, a batch for an upload that is not multipart is still told so (409, not 429).
+    const small = await (await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: "a.png", size: 1, type: "image/png" } }))).json();
+    const spent = await storedCount(rateLimitBucket("parts", user.id));
+    const notMultipart = await signParts(
+      jsonRequest(`/api/uploads/${small.file.id}/parts`, { cookie, body: { partNumbers: [1], checksums: { 1: "AAAAAA==" } } }),
+      routeParams({ id: small.file.id }),
+    );
+    expect(notMultipart.status).toBe(409);
+    expect(await storedCount(rateLimitBucket("parts", user.id))).toBe(spent);
+  });
+});

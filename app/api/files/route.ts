@@ -1,18 +1,13 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResponse } from "@/lib/errors";
 import { listLibrary } from "@/lib/library.server";
 import { listFilesQuerySchema, queryParams } from "@/lib/library-schemas";
 import { logged } from "@/lib/request-log";
 
 // GET /api/files - the caller's uploaded files: one page, filtered and sorted, plus their usage
 async function handleGET(req: Request) {
-  try {
-    const user = await getCurrentUser(req);
-    const query = listFilesQuerySchema.parse(queryParams(new URL(req.url)));
-    return Response.json(await listLibrary(user.id, query));
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req);
+  const query = listFilesQuerySchema.parse(queryParams(new URL(req.url)));
+  return Response.json(await listLibrary(user.id, query));
 }
 
 export const GET = logged("GET /api/files", handleGET);

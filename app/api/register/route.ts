@@ -2,27 +2,23 @@ import { createUser } from "@/db/queries";
 import { registerBodySchema } from "@/lib/auth-schemas";
 import { assertSameOriginRequest } from "@/lib/csrf";
 import { getEnv } from "@/lib/env";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { hashPassword } from "@/lib/password.server";
 import { logged } from "@/lib/request-log";
 
 // POST /api/register - create an email + password account
 async function handlePOST(req: Request) {
-  try {
-    // No session yet, but the same cross-site rule: another site must not create accounts here.
-    assertSameOriginRequest(req, getEnv().APP_URL);
-    const body = await parseJsonBody(req, registerBodySchema);
-    const user = await createUser({
-      email: body.email,
-      name: body.name || null,
-      passwordHash: await hashPassword(body.password),
-    });
-    if (!user) throw new AppError("conflict", "An account with this email already exists.");
-    return Response.json({ user: { id: user.id, email: user.email, name: user.name } }, { status: 201 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  // No session yet, but the same cross-site rule: another site must not create accounts here.
+  assertSameOriginRequest(req, getEnv().APP_URL);
+  const body = await parseJsonBody(req, registerBodySchema);
+  const user = await createUser({
+    email: body.email,
+    name: body.name || null,
+    passwordHash: await hashPassword(body.password),
+  });
+  if (!user) throw new AppError("conflict", "An account with this email already exists.");
+  return Response.json({ user: { id: user.id, email: user.email, name: user.name } }, { status: 201 });
 }
 
 export const POST = logged("POST /api/register", handlePOST);

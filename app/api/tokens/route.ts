@@ -2,7 +2,6 @@ import { listActiveApiTokens } from "@/db/token-queries";
 import { createTokenBodySchema, type ListTokensResponse } from "@/lib/api-token-schemas";
 import { createApiToken, toApiTokenDto } from "@/lib/api-tokens.server";
 import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { logged } from "@/lib/request-log";
 
@@ -11,25 +10,17 @@ const SESSION_ONLY = { allowApiToken: false };
 
 // GET /api/tokens - the caller's active API tokens (never the secret or its hash)
 async function handleGET(req: Request) {
-  try {
-    const user = await getCurrentUser(req, SESSION_ONLY);
-    const tokens = await listActiveApiTokens({ userId: user.id });
-    const response: ListTokensResponse = { tokens: tokens.map(toApiTokenDto) };
-    return Response.json(response);
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req, SESSION_ONLY);
+  const tokens = await listActiveApiTokens({ userId: user.id });
+  const response: ListTokensResponse = { tokens: tokens.map(toApiTokenDto) };
+  return Response.json(response);
 }
 
 // POST /api/tokens - mint a token; the secret is in this answer only
 async function handlePOST(req: Request) {
-  try {
-    const user = await getCurrentUser(req, SESSION_ONLY);
-    const body = await parseJsonBody(req, createTokenBodySchema);
-    return Response.json(await createApiToken(user.id, body.name), { status: 201 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req, SESSION_ONLY);
+  const body = await parseJsonBody(req, createTokenBodySchema);
+  return Response.json(await createApiToken(user.id, body.name), { status: 201 });
 }
 
 export const GET = logged("GET /api/tokens", handleGET);

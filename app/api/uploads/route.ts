@@ -1,24 +1,21 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResponse } from "@/lib/errors";
 import { toFileDto } from "@/lib/file-dto";
 import { parseJsonBody } from "@/lib/http";
 import { enforceRateLimit } from "@/lib/rate-limit.server";
 import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/upload-schemas";
-import { createUpload } from "@/lib/uploads.server";
+import { createUpload, planUpload } from "@/lib/uploads.server";
 import { logged } from "@/lib/request-log";
 
 // POST /api/uploads - register a file and sign a POST policy for it, or start a multipart upload
 async function handlePOST(req: Request) {
-  try {
-    const user = await getCurrentUser(req);
-    const body = await parseJsonBody(req, createUploadBodySchema);
-    await enforceRateLimit("uploads", user.id);
-    const { item, upload } = await createUpload(user.id, body);
-    const response: CreateUploadResponse = { file: toFileDto(item), upload };
-    return Response.json(response, { status: 201 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req);
+  const body = await parseJsonBody(req, createUploadBodySchema);
+  const planned = planUpload(user.id, body);
+  // Only a valid request spends budget, and it does before anything is stored or signed.
+  await enforceRateLimit("uploads", user.id);
+  const { item, upload } = await createUpload(planned);
+  const response: CreateUploadResponse = { file: toFileDto(item), upload };
+  return Response.json(response, { status: 201 });
 }
 
 export const POST = logged("POST /api/uploads", handlePOST);

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { cleanupStaleUploads } from "@/lib/cleanup.server";
 import { getEnv } from "@/lib/env";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { logged } from "@/lib/request-log";
 
 function authorizeCron(req: Request): void {
@@ -14,12 +14,8 @@ function authorizeCron(req: Request): void {
 
 // GET|POST /api/internal/cleanup - the cleanup job for serverless cron (Bearer CRON_SECRET)
 async function handler(req: Request) {
-  try {
-    authorizeCron(req);
-    return Response.json(await cleanupStaleUploads());
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  authorizeCron(req);
+  return Response.json(await cleanupStaleUploads());
 }
 
 export const GET = logged("GET /api/internal/cleanup", handler);

@@ -1,6 +1,6 @@
 import { revokeApiToken } from "@/db/token-queries";
 import { getCurrentUser } from "@/lib/auth.server";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { fileIdParam } from "@/lib/http";
 import { logged } from "@/lib/request-log";
 
@@ -8,14 +8,10 @@ type Context = { params: Promise<{ id: string }> };
 
 // DELETE /api/tokens/{id} - revoke a token; it answers 401 from the next request on
 async function handleDELETE(req: Request, { params }: Context) {
-  try {
-    const user = await getCurrentUser(req, { allowApiToken: false });
-    const id = await fileIdParam(params).catch(() => null);
-    if (!id || !(await revokeApiToken({ id, userId: user.id }))) throw new AppError("not_found", "No such token.");
-    return new Response(null, { status: 204 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req, { allowApiToken: false });
+  const id = await fileIdParam(params).catch(() => null);
+  if (!id || !(await revokeApiToken({ id, userId: user.id }))) throw new AppError("not_found", "No such token.");
+  return new Response(null, { status: 204 });
 }
 
 export const DELETE = logged("DELETE /api/tokens/{id}", handleDELETE);

@@ -1,5 +1,4 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResponse } from "@/lib/errors";
 import { toFileDto } from "@/lib/file-dto";
 import { fileIdParam } from "@/lib/http";
 import { multipartTarget, storedParts } from "@/lib/multipart.server";
@@ -11,30 +10,22 @@ type Context = { params: Promise<{ id: string }> };
 
 // GET /api/uploads/{id} - the file and, for a multipart upload, the parts already stored (for resume)
 async function handleGET(req: Request, { params }: Context) {
-  try {
-    const user = await getCurrentUser(req);
-    const item = await requireOwnedItem(await fileIdParam(params), user.id);
-    const response: UploadStatusResponse = { file: toFileDto(item), upload: null, parts: [] };
-    if (item.strategy === "multipart" && item.status === "pending") {
-      const parts = await storedParts(item);
-      response.upload = multipartTarget(item);
-      response.parts = parts === "gone" ? [] : parts.map(({ partNumber, size, etag }) => ({ partNumber, size, etag }));
-    }
-    return Response.json(response);
-  } catch (err) {
-    return toErrorResponse(err);
+  const user = await getCurrentUser(req);
+  const item = await requireOwnedItem(await fileIdParam(params), user.id);
+  const response: UploadStatusResponse = { file: toFileDto(item), upload: null, parts: [] };
+  if (item.strategy === "multipart" && item.status === "pending") {
+    const parts = await storedParts(item);
+    response.upload = multipartTarget(item);
+    response.parts = parts === "gone" ? [] : parts.map(({ partNumber, size, etag }) => ({ partNumber, size, etag }));
   }
+  return Response.json(response);
 }
 
 // DELETE /api/uploads/{id} - cancel a pending upload and remove anything already stored
 async function handleDELETE(req: Request, { params }: Context) {
-  try {
-    const user = await getCurrentUser(req);
-    await cancelUpload(await fileIdParam(params), user.id);
-    return new Response(null, { status: 204 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req);
+  await cancelUpload(await fileIdParam(params), user.id);
+  return new Response(null, { status: 204 });
 }
 
 export const GET = logged("GET /api/uploads/{id}", handleGET);

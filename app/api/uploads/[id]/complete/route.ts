@@ -1,5 +1,4 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResponse } from "@/lib/errors";
 import { fileIdParam } from "@/lib/http";
 import { toFileDto } from "@/lib/file-dto";
 import type { CompleteUploadResponse } from "@/lib/upload-schemas";
@@ -10,15 +9,11 @@ type Context = { params: Promise<{ id: string }> };
 
 // POST /api/uploads/{id}/complete - mark the file uploaded once S3 confirms size and type
 async function handlePOST(req: Request, { params }: Context) {
-  try {
-    const user = await getCurrentUser(req);
-    const id = await fileIdParam(params);
-    const item = await completeUpload(id, user.id);
-    const response: CompleteUploadResponse = { file: toFileDto(item) };
-    return Response.json(response);
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req);
+  const id = await fileIdParam(params);
+  const item = await completeUpload(id, user.id);
+  const response: CompleteUploadResponse = { file: toFileDto(item) };
+  return Response.json(response);
 }
 
 export const POST = logged("POST /api/uploads/{id}/complete", handlePOST);

@@ -1,5 +1,4 @@
 import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResponse } from "@/lib/errors";
 import { fileIdParam, parseJsonBody } from "@/lib/http";
 import { recordParts } from "@/lib/multipart.server";
 import { partsDoneBodySchema } from "@/lib/upload-schemas";
@@ -10,15 +9,11 @@ type Context = { params: Promise<{ id: string }> };
 
 // POST /api/uploads/{id}/parts/done - record a batch of stored parts {parts:[{partNumber, etag, checksum?}]}
 async function handlePOST(req: Request, { params }: Context) {
-  try {
-    const user = await getCurrentUser(req);
-    const item = await requireOwnedItem(await fileIdParam(params), user.id);
-    const body = await parseJsonBody(req, partsDoneBodySchema);
-    await recordParts(item, body.parts);
-    return new Response(null, { status: 204 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req);
+  const item = await requireOwnedItem(await fileIdParam(params), user.id);
+  const body = await parseJsonBody(req, partsDoneBodySchema);
+  await recordParts(item, body.parts);
+  return new Response(null, { status: 204 });
 }
 
 export const POST = logged("POST /api/uploads/{id}/parts/done", handlePOST);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth.server";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { fileIdParam, parseJsonBody } from "@/lib/http";
 import { recordParts } from "@/lib/multipart.server";
 import { partDoneBodySchema } from "@/lib/upload-schemas";
@@ -13,17 +13,13 @@ const partNumberParam = z.coerce.number().int().min(1).max(10_000);
 
 // POST /api/uploads/{id}/parts/{n}/done - record one stored part {etag, checksum?}
 async function handlePOST(req: Request, { params }: Context) {
-  try {
-    const user = await getCurrentUser(req);
-    const item = await requireOwnedItem(await fileIdParam(params), user.id);
-    const partNumber = partNumberParam.safeParse((await params).n);
-    if (!partNumber.success) throw new AppError("bad_request", "n: must be a part number from 1 to 10000");
-    const body = await parseJsonBody(req, partDoneBodySchema);
-    await recordParts(item, [{ partNumber: partNumber.data, ...body }]);
-    return new Response(null, { status: 204 });
-  } catch (err) {
-    return toErrorResponse(err);
-  }
+  const user = await getCurrentUser(req);
+  const item = await requireOwnedItem(await fileIdParam(params), user.id);
+  const partNumber = partNumberParam.safeParse((await params).n);
+  if (!partNumber.success) throw new AppError("bad_request", "n: must be a part number from 1 to 10000");
+  const body = await parseJsonBody(req, partDoneBodySchema);
+  await recordParts(item, [{ partNumber: partNumber.data, ...body }]);
+  return new Response(null, { status: 204 });
 }
 
 export const POST = logged("POST /api/uploads/{id}/parts/{n}/done", handlePOST);
