@@ -6,6 +6,7 @@
  * `flock /tmp/next-build.lock` (see package.json): the build and the server use this folder's
  * .next output, which other runs share.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -55,6 +56,8 @@ async function benchmarks({ selected, browser, server, env, tmp, restartApp }: R
 
   let logged = (await readRequestLines(server.logFile)).length;
   if (selected.includes("b3")) {
+    console.log("\nB3 part-URL signing cost (CPU per URL, offline):");
+    spawnSync("npx", ["tsx", "--conditions=react-server", "bench/part-signing.ts"], { stdio: "inherit" });
     const page = await signedInUploadPage(browser, appUrl);
     const token = await createApiToken(page);
     await page.context().close();

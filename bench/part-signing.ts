@@ -1,9 +1,9 @@
 /**
- * Prints the CPU cost per presigned UploadPart URL (B3 in docs/benchmarks.md): the SDK's
- * getSignedUrl, one URL at a time, against signUploadPartUrls in batches of 100 as
- * POST /api/uploads/{id}/parts asks for them. Offline: signing needs no network, so fixed
- * credentials and a local endpoint stand in for real ones.
- * `npx tsx --conditions=react-server scripts/measure-part-signing.ts`
+ * B3's first figure: the CPU cost per presigned UploadPart URL, the SDK's getSignedUrl one URL at
+ * a time against signUploadPartUrls in batches of 100 as POST /api/uploads/{id}/parts asks for
+ * them. Offline: signing needs no network, so fixed credentials and a local endpoint stand in for
+ * real ones. Runs in its own process (`npm run bench -- b3` starts it) so its env stays its own:
+ * `npx tsx --conditions=react-server bench/part-signing.ts`
  */
 import { UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
