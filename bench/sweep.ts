@@ -58,6 +58,7 @@ export function printSweep(result: SweepResult): void {
   const bestLib = result.cells.reduce((a, b) => (b.libStorage > a.libStorage ? b : a));
   const atDefaults = cellAt(result, DEFAULTS.partMib, DEFAULTS.connections);
   console.log(`  best page ${fmt(bestPage.page)} MB/s at ${bestPage.partMib} MiB x ${bestPage.connections}; best lib-storage ${fmt(bestLib.libStorage)} MB/s at ${bestLib.partMib} MiB x ${bestLib.connections}`);
+  console.log(`  each at its best settings: page / lib-storage ${fmt((100 * bestPage.page) / bestLib.libStorage, 0)}%  (B1 target >= 95%)`);
   if (atDefaults) console.log(`  page at its defaults: ${fmt(atDefaults.page)} MB/s, ${fmt((100 * atDefaults.page) / bestPage.page, 0)}% of the page's best and ${fmt((100 * atDefaults.page) / bestLib.libStorage, 0)}% of lib-storage's best`);
 }
 
