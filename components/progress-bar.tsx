@@ -10,7 +10,7 @@ export function ProgressBar({ label, percent, valueText }: { label: string; perc
       aria-valuenow={percent}
       aria-valuetext={valueText}
     >
-      <div className="bar-fill" style={{ width: `${percent}%` }} />
+      <div className="bar-fill" style={{ transform: `scaleX(${percent / 100})` }} />
     </div>
   );
 }

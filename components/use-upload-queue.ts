@@ -4,15 +4,28 @@ import { cancelUpload, completeUpload, createUpload, FILES_QUERY_KEY, getUpload,
 import { UploadQueueStore } from "@/components/upload-queue-store";
 import type { UploadRules } from "@/lib/upload-rules";
 
+/** A queue of small files completes dozens a second; the files list needs to hear of them only this often. */
+const FILES_REFRESH_MS = 500;
+
 /** The upload queue for one page: its state, and the actions a person can take on it. */
 export function useUploadQueue(rules: UploadRules, concurrency: number, connections: number) {
   const queryClient = useQueryClient();
   // Plain calls, not useMutation: each mutation's state change re-rendered this hook's component
   // (the whole queue) several times per file, outside the store's once-per-frame rendering.
   const [store] = useState(() => {
+    // One refresh of the files list per FILES_REFRESH_MS, not one per completed file.
+    let refreshPending = false;
+    const refreshFiles = () => {
+      if (refreshPending) return;
+      refreshPending = true;
+      setTimeout(() => {
+        refreshPending = false;
+        void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
+      }, FILES_REFRESH_MS);
+    };
     const complete = async (id: string) => {
       const done = await completeUpload(id);
-      void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
+      refreshFiles();
       return done;
     };
     return new UploadQueueStore({ create: createUpload, complete, cancel: cancelUpload, getUpload, signParts, reportParts }, rules);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { s3ErrorCode, transferErrorFor } from "./upload-transport";
+import { PROGRESS_MIN_BYTES, reportsProgress, s3ErrorCode, transferErrorFor } from "./upload-transport";
 
 const xml = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
 
@@ -27,5 +27,17 @@ describe("s3ErrorCode", () => {
     ["not xml", null],
   ])("%s → %s", (body, expected) => {
     expect(s3ErrorCode(body)).toBe(expected);
+  });
+});
+
+describe("reportsProgress", () => {
+  it.each([
+    [0, false],
+    [64 * 1024, false],
+    [PROGRESS_MIN_BYTES - 1, false],
+    [PROGRESS_MIN_BYTES, true],
+    [5 * 1024 ** 2, true],
+  ])("%i bytes → %s", (size, expected) => {
+    expect(reportsProgress(size)).toBe(expected);
   });
 });

@@ -40,9 +40,22 @@ export function transferErrorFor(status: number, body: string, retryAfter: strin
   return new TransferError("storage_error", `Storage failed with status ${status}${detail ? ` (${detail})` : ""}.`, status, body, retryAfterMs(retryAfter));
 }
 
+/**
+ * Files smaller than this are sent without an upload progress listener: they leave in a burst
+ * (at 1 Mbit/s, about a second) and their bar goes from 0 to 100% when storage answers. A listener
+ * costs the renderer progress messages per request and, cross-origin, makes the browser send a
+ * CORS preflight first (the XHR spec's "upload listener flag").
+ */
+export const PROGRESS_MIN_BYTES = 128 * 1024;
+
+/** Whether a POST of `size` bytes listens for upload progress. */
+export function reportsProgress(size: number): boolean {
+  return size >= PROGRESS_MIN_BYTES;
+}
+
 export type TransferOptions = {
   signal?: AbortSignal;
-  /** Bytes of the file sent so far (the form fields around it are not counted). */
+  /** Bytes of the file sent so far (the form fields around it are not counted); only for files of PROGRESS_MIN_BYTES or more. */
   onProgress?: (loaded: number) => void;
 };
 
@@ -67,10 +80,12 @@ export function postToStorage(target: PostUploadTarget, file: Blob, options: Tra
       if (error) reject(error);
       else resolve();
     };
-    xhr.upload.onprogress = (event) => {
-      // The multipart body is the fields, then the file, then a closing boundary: count file bytes only.
-      if (event.lengthComputable) onProgress?.(Math.min(file.size, Math.max(0, event.loaded - (event.total - file.size))));
-    };
+    if (onProgress && reportsProgress(file.size)) {
+      xhr.upload.onprogress = (event) => {
+        // The multipart body is the fields, then the file, then a closing boundary: count file bytes only.
+        if (event.lengthComputable) onProgress(Math.min(file.size, Math.max(0, event.loaded - (event.total - file.size))));
+      };
+    }
     xhr.onload = () =>
       settle(xhr.status >= 200 && xhr.status < 300 ? null : transferErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
     xhr.onerror = () => settle(new TransferError("network_error", "The connection to storage failed.", 0));
