@@ -76,6 +76,10 @@ export function printMemory(result: MemoryResult): void {
   console.log(`\nB4 memory, one ${B4_FILE_BYTES / GIB} GiB file through the upload page (${fmt(result.mbps)} MB/s), ${samples.length} samples every ${SAMPLE_MS} ms`);
   console.log(`  tab JS heap:        max ${mb(max(samples.map((s) => s.jsHeap)))}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).jsHeap)).join(" / ")}`);
   const tabMax = max(samples.map((s) => s.renderers));
+  const tabSorted = samples.map((s) => s.renderers).sort((a, b) => a - b);
+  const atMax = samples.find((s) => s.renderers === tabMax)!;
+  console.log(`  tab renderer PSS every 10% of the run: ${Array.from({ length: 11 }, (_, i) => fmt(samples[Math.min(samples.length - 1, Math.floor(((samples.length - 1) * i) / 10))]!.renderers / 1e6, 0)).join(" ")} MB`);
+  console.log(`  tab renderer PSS p50 ${mb(tabSorted[Math.floor(tabSorted.length / 2)]!)}, p95 ${mb(tabSorted[Math.floor(tabSorted.length * 0.95)]!)}; max at ${fmt(atMax.at / 1000)} s of ${fmt(samples.at(-1)!.at / 1000)} s`);
   console.log(`  tab renderer PSS:   max ${mb(tabMax)}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).renderers)).join(" / ")}  (target < ${mb(TAB_TARGET_BYTES)}: ${tabMax < TAB_TARGET_BYTES ? "met" : "NOT met"})`);
   const serverMax = max(samples.map((s) => s.server));
   console.log(
