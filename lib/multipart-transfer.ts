@@ -147,12 +147,19 @@ export class MultipartTransfer {
     try {
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       const blob = this.file.slice(start, end);
+      const t0 = performance.now();
       const checksum = await this.checksumOf(partNumber);
+      const t1 = performance.now();
       const url = await this.urlFor(partNumber);
+      const t2 = performance.now();
       const { etag } = await this.deps.put(url, blob, checksum, {
         signal: controller.signal,
         onProgress: (loaded) => this.dispatch({ type: "partProgress", partNumber, loaded }),
       });
+      const t3 = performance.now();
+      performance.measure(`mp:wait-hash:${partNumber}`, { start: t0, end: t1 });
+      performance.measure(`mp:wait-url:${partNumber}`, { start: t1, end: t2 });
+      performance.measure(`mp:put:${partNumber}`, { start: t2, end: t3 });
       // The connection is free as soon as storage has the part; the report to our server rides along in the next batch.
       this.dispatch({ type: "partDone", partNumber, etag });
       this.unreported.push({ partNumber, etag, checksum });
@@ -229,8 +236,12 @@ export class MultipartTransfer {
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       checksum = this.deps.hash(this.file.slice(start, end));
       this.checksums.set(partNumber, checksum);
+      const h0 = performance.now();
       checksum.then(
-        (value) => this.hashed.set(partNumber, value),
+        (value) => {
+          performance.measure(`mp:hash:${partNumber}`, { start: h0, end: performance.now() });
+          this.hashed.set(partNumber, value);
+        },
         () => this.checksums.delete(partNumber),
       );
     }
@@ -263,7 +274,9 @@ export class MultipartTransfer {
   private async signBatch(partNumbers: number[]): Promise<void> {
     const checksums: Record<string, string> = {};
     for (const n of partNumbers) checksums[String(n)] = this.hashed.get(n) ?? (await this.checksumOf(n));
+    const s0 = performance.now();
     const signed = await this.deps.api.signParts(this.fileId, partNumbers, checksums);
+    performance.measure(`mp:sign:${partNumbers.length}`, { start: s0, end: performance.now() });
     for (const part of signed) this.urls.set(part.partNumber, { url: part.url, expiresAt: Date.parse(part.expiresAt) });
   }
 
