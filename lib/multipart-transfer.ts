@@ -108,23 +108,42 @@ export class MultipartTransfer {
         await this.sleep(s.status === "running" ? nextRetryAt(s) : null);
         continue;
       }
+      // Hash and sign before taking a connection: a slot held while waiting on either sends nothing.
+      const prepared = await this.prepare(next.partNumber);
       let release: () => void;
       try {
         release = await this.deps.pool.acquire(this.stopped.signal);
       } catch {
         continue;
       }
-      // The state may have moved while waiting for a slot (paused, or the part started elsewhere).
+      // The state may have moved meanwhile (paused, or the part started elsewhere).
       if (!startableParts(this.state, Infinity, Date.now()).some((p) => p.partNumber === next.partNumber)) {
         release();
         continue;
       }
       this.dispatch({ type: "partStarted", partNumber: next.partNumber });
-      this.prefetchChecksums(next.partNumber);
-      void this.sendPart(next.partNumber).finally(() => {
+      this.signAhead(next.partNumber);
+      void this.sendPart(next.partNumber, prepared).finally(() => {
         release();
         this.wake();
       });
+    }
+  }
+
+  /**
+   * The part's checksum and URL, and the next parts' hashing under way; an error is handed to
+   * `sendPart`, which counts the attempt and retries or fails like any other.
+   */
+  private async prepare(partNumber: number): Promise<{ error: unknown } | null> {
+    try {
+      // This part first: the hasher works in arrival order.
+      const checksum = this.checksumOf(partNumber);
+      this.prefetchChecksums(partNumber);
+      await checksum;
+      await this.urlFor(partNumber);
+      return null;
+    } catch (error) {
+      return { error };
     }
   }
 
@@ -141,10 +160,11 @@ export class MultipartTransfer {
     }
   }
 
-  private async sendPart(partNumber: number): Promise<void> {
+  private async sendPart(partNumber: number, prepared: { error: unknown } | null): Promise<void> {
     const controller = new AbortController();
     this.inFlight.set(partNumber, controller);
     try {
+      if (prepared) throw prepared.error;
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       const blob = this.file.slice(start, end);
       const t0 = performance.now();
@@ -248,11 +268,29 @@ export class MultipartTransfer {
     return checksum;
   }
 
+  /** Signs the next hashed parts while the URLs in hand still last, so no part waits on a sign round trip. */
+  private signAhead(after: number): void {
+    if (this.signing) return;
+    const upcoming = this.state.parts.filter((p) => p.partNumber > after && p.status === "pending").slice(0, SIGN_AHEAD);
+    const signed = upcoming.filter((p) => this.hasFreshUrl(p.partNumber)).length;
+    if (signed >= SIGN_AHEAD / 2) return;
+    const batch = upcoming.map((p) => p.partNumber).filter((n) => this.hashed.has(n) && !this.hasFreshUrl(n));
+    if (batch.length === 0) return;
+    // A failure here is not the part's: `urlFor` signs it again when the part needs it.
+    this.signing = this.signBatch(batch)
+      .catch(() => {})
+      .finally(() => (this.signing = null));
+  }
+
+  private hasFreshUrl(partNumber: number): boolean {
+    const cached = this.urls.get(partNumber);
+    return cached !== undefined && cached.expiresAt - Date.now() > URL_SAFETY_MS;
+  }
+
   /** A fresh URL for the part, signing it together with the next parts that will need one. */
   private async urlFor(partNumber: number): Promise<string> {
     for (;;) {
-      const cached = this.urls.get(partNumber);
-      if (cached && cached.expiresAt - Date.now() > URL_SAFETY_MS) return cached.url;
+      if (this.hasFreshUrl(partNumber)) return this.urls.get(partNumber)!.url;
       if (this.signing) {
         await this.signing;
         continue;
@@ -264,11 +302,10 @@ export class MultipartTransfer {
   }
 
   private upcomingWithoutUrl(except: number): number[] {
-    const now = Date.now();
     return this.state.parts
       .filter((p) => p.status !== "done" && p.partNumber !== except && this.hashed.has(p.partNumber))
       .map((p) => p.partNumber)
-      .filter((n) => !this.urls.has(n) || this.urls.get(n)!.expiresAt - now <= URL_SAFETY_MS);
+      .filter((n) => !this.hasFreshUrl(n));
   }
 
   private async signBatch(partNumbers: number[]): Promise<void> {
