@@ -43,6 +43,11 @@ function classifyApiFailure(err: unknown): "retry" | "fatal" {
 const URL_SAFETY_MS = 60_000;
 /** URLs signed per batch: enough to keep every connection busy for a while, one request. */
 const SIGN_AHEAD = 12;
+/**
+ * Parts hashed ahead, and the window in which a new batch is signed once fewer than SIGN_AHEAD of
+ * them have a URL: a sign round trip on a busy server (100-600 ms in B1) outlasts several parts.
+ */
+const PREPARE_AHEAD = 2 * SIGN_AHEAD;
 /** The most parts one `reportParts` call carries (the route accepts up to 1,000). */
 const REPORT_BATCH = 100;
 /** Waits between the last report attempts before complete: a blip should not fail a finished upload. */
@@ -245,7 +250,7 @@ export class MultipartTransfer {
 
   /** Hashes the next parts while this one is on the wire, so their URLs can be signed in one batch. */
   private prefetchChecksums(after: number): void {
-    for (const part of this.state.parts.slice(after, after + SIGN_AHEAD)) {
+    for (const part of this.state.parts.slice(after, after + PREPARE_AHEAD)) {
       if (part.status !== "done") void this.checksumOf(part.partNumber).catch(() => {});
     }
   }
@@ -271,10 +276,13 @@ export class MultipartTransfer {
   /** Signs the next hashed parts while the URLs in hand still last, so no part waits on a sign round trip. */
   private signAhead(after: number): void {
     if (this.signing) return;
-    const upcoming = this.state.parts.filter((p) => p.partNumber > after && p.status === "pending").slice(0, SIGN_AHEAD);
+    const upcoming = this.state.parts.filter((p) => p.partNumber > after && p.status === "pending").slice(0, PREPARE_AHEAD);
     const signed = upcoming.filter((p) => this.hasFreshUrl(p.partNumber)).length;
-    if (signed >= SIGN_AHEAD / 2) return;
-    const batch = upcoming.map((p) => p.partNumber).filter((n) => this.hashed.has(n) && !this.hasFreshUrl(n));
+    if (signed >= SIGN_AHEAD) return;
+    const batch = upcoming
+      .map((p) => p.partNumber)
+      .filter((n) => this.hashed.has(n) && !this.hasFreshUrl(n))
+      .slice(0, SIGN_AHEAD);
     if (batch.length === 0) return;
     // A failure here is not the part's: `urlFor` signs it again when the part needs it.
     this.signing = this.signBatch(batch)
