@@ -114,13 +114,17 @@ export class MultipartTransfer {
         continue;
       }
       // Hash and sign before taking a connection: a slot held while waiting on either sends nothing.
+      const p0 = performance.now();
       const prepared = await this.prepare(next.partNumber);
+      const p1 = performance.now();
       let release: () => void;
       try {
         release = await this.deps.pool.acquire(this.stopped.signal);
       } catch {
         continue;
       }
+      performance.measure(`mp:prepare:${next.partNumber}`, { start: p0, end: p1 });
+      performance.measure(`mp:acquire:${next.partNumber}`, { start: p1, end: performance.now() });
       // The state may have moved meanwhile (paused, or the part started elsewhere).
       if (!startableParts(this.state, Infinity, Date.now()).some((p) => p.partNumber === next.partNumber)) {
         release();
