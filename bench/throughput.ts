@@ -41,10 +41,32 @@ export async function pageUploadMbps(browser: Browser, appUrl: string, file: str
     if (run.failures.length > 0) throw new Error(`the upload did not finish: ${run.failures[0]!.reason}`);
     const done = run.rows[path.basename(file)]?.done;
     if (done === undefined) throw new Error("the row never showed done");
+    printPartTimeline(await page.evaluate(() => performance.getEntriesByType("measure").map((m) => ({ name: m.name, start: m.startTime, duration: m.duration }))), run.addedAt, done);
     return megabytesPerSecond(bytes, done - run.addedAt);
   } finally {
     await page.context().close();
   }
+}
+
+type Measure = { name: string; start: number; duration: number };
+
+/** Where the page's parts spent their time (the engine's `mp:*` User Timing measures), ms. */
+function printPartTimeline(measures: Measure[], addedAt: number, doneAt: number): void {
+  const byKind = new Map<string, Measure[]>();
+  for (const m of measures.filter((m) => m.name.startsWith("mp:"))) {
+    const kind = m.name.split(":")[1]!;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), m]);
+  }
+  const line = (kind: string, list: Measure[]) => {
+    const d = list.map((m) => m.duration);
+    const sum = d.reduce((a, b) => a + b, 0);
+    return `${kind} n=${d.length} median ${fmt(median(d), 1)} mean ${fmt(sum / d.length, 1)} max ${fmt(Math.max(...d), 1)} sum ${fmt(sum, 0)}`;
+  };
+  console.log(`[B1 timeline] wall ${fmt(doneAt - addedAt, 0)} ms; ${[...byKind].map(([k, l]) => line(k, l)).join("; ")}`);
+  const signs = byKind.get("sign") ?? [];
+  console.log(`[B1 timeline] sign batches (size@start+ms): ${signs.map((m) => `${m.name.split(":")[2]}@${fmt(m.start - addedAt, 0)}+${fmt(m.duration, 0)}`).join(" ")}`);
+  const puts = (byKind.get("put") ?? []).sort((a, b) => a.start - b.start);
+  console.log(`[B1 timeline] first puts start at: ${puts.slice(0, 8).map((m) => `${m.name.split(":")[2]}@${fmt(m.start - addedAt, 0)}`).join(" ")}`);
 }
 
 export async function libStorageRun(client: S3Client, bucket: string, file: string, options: { partSize?: number; queueSize?: number }): Promise<number> {

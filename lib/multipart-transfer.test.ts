@@ -68,4 +68,69 @@ describe("MultipartTransfer", () => {
     expect(events).not.toContain("complete");
     expect(transfer.snapshot.status).toBe("failed");
   });
+
+  describe("a connection is only held by a part that is sending (regression: slots waited on hashing and signing)", () => {
+    /** 40 parts of 5 MiB through 4 connections, with a serial hasher and a slow sign call, as in the browser. */
+    function slowPrepSetup() {
+      const fileSize = 40 * 5 * MIB;
+      const file = { size: fileSize, slice: (start: number, end: number) => ({ size: end - start }) } as unknown as Blob;
+      const plan = planParts(fileSize, 5 * MIB)!;
+      const pool = new ConnectionPool(4);
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      let sending = 0;
+      let lastPutEnd: number | null = null;
+      const signedAt = new Map<number, number>();
+      /** PUTs (after the first one finished) whose URL was signed only after a connection came free. */
+      const signedLate: number[] = [];
+      const idleSlots: string[] = [];
+      const batches: number[][] = [];
+      // Sampled once the hash or sign settles: by then every granted slot should have started its PUT.
+      const check = (what: string) => pool.inUse !== sending && idleSlots.push(`${what}: ${pool.inUse} held, ${sending} sending`);
+      let hashQueue = Promise.resolve();
+      const deps: MultipartDeps = {
+        pool,
+        hash: (blob) => {
+          const done = hashQueue.then(() => sleep(1)).then(() => (check("hash"), `crc-${blob.size}`));
+          hashQueue = done.then(() => {});
+          return done;
+        },
+        put: async (url) => {
+          if (lastPutEnd !== null && signedAt.get(Number(url))! > lastPutEnd) signedLate.push(Number(url));
+          sending++;
+          await sleep(40);
+          sending--;
+          lastPutEnd = performance.now();
+          return { etag: '"e"' };
+        },
+        api: {
+          signParts: async (_id, partNumbers) => {
+            batches.push(partNumbers);
+            await sleep(20);
+            check("sign");
+            for (const n of partNumbers) signedAt.set(n, performance.now());
+            return partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() }));
+          },
+          reportParts: async () => {},
+          complete: async (id) => ({ id }) as never,
+        },
+      };
+      return { transfer: new MultipartTransfer("file-1", file, plan, deps, () => {}), idleSlots, batches, signedLate, plan };
+    }
+
+    it("hashes and signs a part before it takes a connection", async () => {
+      const { transfer, idleSlots } = slowPrepSetup();
+      await transfer.run();
+      expect(idleSlots).toEqual([]);
+    });
+
+    it("signs each part once, in batches signed before the URLs in hand run out", async () => {
+      const { transfer, batches, signedLate, plan } = slowPrepSetup();
+      await transfer.run();
+      // Past the first batch (its parts are hashed and signed as they come), a freed connection goes to a part that already has its URL.
+      expect(signedLate.filter((n) => n > 12)).toEqual([]);
+      const signed = batches.flat().sort((a, b) => a - b);
+      expect(signed).toEqual(Array.from({ length: plan.partCount }, (_, i) => i + 1));
+      expect(batches.length).toBeLessThanOrEqual(plan.partCount / 3);
+    });
+  });
 });

@@ -43,6 +43,11 @@ function classifyApiFailure(err: unknown): "retry" | "fatal" {
 const URL_SAFETY_MS = 60_000;
 /** URLs signed per batch: enough to keep every connection busy for a while, one request. */
 const SIGN_AHEAD = 12;
+/**
+ * Parts hashed ahead, and the window in which a new batch is signed once fewer than SIGN_AHEAD of
+ * them have a URL: a sign round trip on a busy server (100-600 ms in B1) outlasts several parts.
+ */
+const PREPARE_AHEAD = 2 * SIGN_AHEAD;
 /** The most parts one `reportParts` call carries (the route accepts up to 1,000). */
 const REPORT_BATCH = 100;
 /** Waits between the last report attempts before complete: a blip should not fail a finished upload. */
@@ -108,23 +113,46 @@ export class MultipartTransfer {
         await this.sleep(s.status === "running" ? nextRetryAt(s) : null);
         continue;
       }
+      // Hash and sign before taking a connection: a slot held while waiting on either sends nothing.
+      const p0 = performance.now();
+      const prepared = await this.prepare(next.partNumber);
+      const p1 = performance.now();
       let release: () => void;
       try {
         release = await this.deps.pool.acquire(this.stopped.signal);
       } catch {
         continue;
       }
-      // The state may have moved while waiting for a slot (paused, or the part started elsewhere).
+      performance.measure(`mp:prepare:${next.partNumber}`, { start: p0, end: p1 });
+      performance.measure(`mp:acquire:${next.partNumber}`, { start: p1, end: performance.now() });
+      // The state may have moved meanwhile (paused, or the part started elsewhere).
       if (!startableParts(this.state, Infinity, Date.now()).some((p) => p.partNumber === next.partNumber)) {
         release();
         continue;
       }
       this.dispatch({ type: "partStarted", partNumber: next.partNumber });
-      this.prefetchChecksums(next.partNumber);
-      void this.sendPart(next.partNumber).finally(() => {
+      this.signAhead(next.partNumber);
+      void this.sendPart(next.partNumber, prepared).finally(() => {
         release();
         this.wake();
       });
+    }
+  }
+
+  /**
+   * The part's checksum and URL, and the next parts' hashing under way; an error is handed to
+   * `sendPart`, which counts the attempt and retries or fails like any other.
+   */
+  private async prepare(partNumber: number): Promise<{ error: unknown } | null> {
+    try {
+      // This part first: the hasher works in arrival order.
+      const checksum = this.checksumOf(partNumber);
+      this.prefetchChecksums(partNumber);
+      await checksum;
+      await this.urlFor(partNumber);
+      return null;
+    } catch (error) {
+      return { error };
     }
   }
 
@@ -141,18 +169,26 @@ export class MultipartTransfer {
     }
   }
 
-  private async sendPart(partNumber: number): Promise<void> {
+  private async sendPart(partNumber: number, prepared: { error: unknown } | null): Promise<void> {
     const controller = new AbortController();
     this.inFlight.set(partNumber, controller);
     try {
+      if (prepared) throw prepared.error;
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       const blob = this.file.slice(start, end);
+      const t0 = performance.now();
       const checksum = await this.checksumOf(partNumber);
+      const t1 = performance.now();
       const url = await this.urlFor(partNumber);
+      const t2 = performance.now();
       const { etag } = await this.deps.put(url, blob, checksum, {
         signal: controller.signal,
         onProgress: (loaded) => this.dispatch({ type: "partProgress", partNumber, loaded }),
       });
+      const t3 = performance.now();
+      performance.measure(`mp:wait-hash:${partNumber}`, { start: t0, end: t1 });
+      performance.measure(`mp:wait-url:${partNumber}`, { start: t1, end: t2 });
+      performance.measure(`mp:put:${partNumber}`, { start: t2, end: t3 });
       // The connection is free as soon as storage has the part; the report to our server rides along in the next batch.
       this.dispatch({ type: "partDone", partNumber, etag });
       this.unreported.push({ partNumber, etag, checksum });
@@ -218,7 +254,7 @@ export class MultipartTransfer {
 
   /** Hashes the next parts while this one is on the wire, so their URLs can be signed in one batch. */
   private prefetchChecksums(after: number): void {
-    for (const part of this.state.parts.slice(after, after + SIGN_AHEAD)) {
+    for (const part of this.state.parts.slice(after, after + PREPARE_AHEAD)) {
       if (part.status !== "done") void this.checksumOf(part.partNumber).catch(() => {});
     }
   }
@@ -229,19 +265,44 @@ export class MultipartTransfer {
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       checksum = this.deps.hash(this.file.slice(start, end));
       this.checksums.set(partNumber, checksum);
+      const h0 = performance.now();
       checksum.then(
-        (value) => this.hashed.set(partNumber, value),
+        (value) => {
+          performance.measure(`mp:hash:${partNumber}`, { start: h0, end: performance.now() });
+          this.hashed.set(partNumber, value);
+        },
         () => this.checksums.delete(partNumber),
       );
     }
     return checksum;
   }
 
+  /** Signs the next hashed parts while the URLs in hand still last, so no part waits on a sign round trip. */
+  private signAhead(after: number): void {
+    if (this.signing) return;
+    const upcoming = this.state.parts.filter((p) => p.partNumber > after && p.status === "pending").slice(0, PREPARE_AHEAD);
+    const signed = upcoming.filter((p) => this.hasFreshUrl(p.partNumber)).length;
+    if (signed >= SIGN_AHEAD) return;
+    const batch = upcoming
+      .map((p) => p.partNumber)
+      .filter((n) => this.hashed.has(n) && !this.hasFreshUrl(n))
+      .slice(0, SIGN_AHEAD);
+    if (batch.length === 0) return;
+    // A failure here is not the part's: `urlFor` signs it again when the part needs it.
+    this.signing = this.signBatch(batch)
+      .catch(() => {})
+      .finally(() => (this.signing = null));
+  }
+
+  private hasFreshUrl(partNumber: number): boolean {
+    const cached = this.urls.get(partNumber);
+    return cached !== undefined && cached.expiresAt - Date.now() > URL_SAFETY_MS;
+  }
+
   /** A fresh URL for the part, signing it together with the next parts that will need one. */
   private async urlFor(partNumber: number): Promise<string> {
     for (;;) {
-      const cached = this.urls.get(partNumber);
-      if (cached && cached.expiresAt - Date.now() > URL_SAFETY_MS) return cached.url;
+      if (this.hasFreshUrl(partNumber)) return this.urls.get(partNumber)!.url;
       if (this.signing) {
         await this.signing;
         continue;
@@ -253,17 +314,18 @@ export class MultipartTransfer {
   }
 
   private upcomingWithoutUrl(except: number): number[] {
-    const now = Date.now();
     return this.state.parts
       .filter((p) => p.status !== "done" && p.partNumber !== except && this.hashed.has(p.partNumber))
       .map((p) => p.partNumber)
-      .filter((n) => !this.urls.has(n) || this.urls.get(n)!.expiresAt - now <= URL_SAFETY_MS);
+      .filter((n) => !this.hasFreshUrl(n));
   }
 
   private async signBatch(partNumbers: number[]): Promise<void> {
     const checksums: Record<string, string> = {};
     for (const n of partNumbers) checksums[String(n)] = this.hashed.get(n) ?? (await this.checksumOf(n));
+    const s0 = performance.now();
     const signed = await this.deps.api.signParts(this.fileId, partNumbers, checksums);
+    performance.measure(`mp:sign:${partNumbers.length}`, { start: s0, end: performance.now() });
     for (const part of signed) this.urls.set(part.partNumber, { url: part.url, expiresAt: Date.parse(part.expiresAt) });
   }
 
