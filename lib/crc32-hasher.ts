@@ -1,32 +1,12 @@
 /**
- * CRC32 of Blobs in Web Workers (each one part at a time, in order), or on the main thread where
- * workers are unavailable. Browser-only; no React.
+ * CRC32 of Blobs in a Web Worker (one at a time, in order), or on the main thread where workers
+ * are unavailable. Browser-only; no React.
  */
 import { crc32Base64 } from "./checksum";
 
 type Pending = { resolve: (checksum: string) => void; reject: (err: Error) => void };
 
-type Hash = (blob: Blob) => Promise<string>;
-
-/**
- * Two workers by default: reading a part from disk waits on the browser process as much as it
- * computes, so a second worker keeps hashing ahead of six connections (B1 found one worker's queue
- * to be what parts waited on once connections were no longer held idle).
- */
-export function createCrc32Hasher(workers = Math.min(2, Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1))): Hash {
-  const hashers = Array.from({ length: workers }, () => ({ hash: createWorkerHasher(), inFlight: 0 }));
-  return async (blob) => {
-    const least = hashers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-    least.inFlight++;
-    try {
-      return await least.hash(blob);
-    } finally {
-      least.inFlight--;
-    }
-  };
-}
-
-function createWorkerHasher(): Hash {
+export function createCrc32Hasher(): (blob: Blob) => Promise<string> {
   let worker: Worker | null = null;
   try {
     worker = new Worker(new URL("./crc32.worker.ts", import.meta.url), { type: "module" });
