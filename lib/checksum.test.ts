@@ -19,3 +19,27 @@ describe("crc32Base64", () => {
     expect(hexToBase64("cbf43926")).toBe("y/Q5Jg==");
   });
 });
+
+describe("crc32Base64 when a BYOB read stalls", () => {
+  it("starts over with the default reader and gives the same answer", async () => {
+    const bytes = new Uint8Array(3 * 1024 * 1024 + 5).map((_, i) => (i * 13) % 241);
+    // A Blob whose byte stream answers its first read and then never again, as Chromium's did.
+    class StallingBlob extends Blob {
+      override stream() {
+        const real = super.stream();
+        const getReader = real.getReader.bind(real) as (options?: { mode: "byob" }) => ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array>;
+        return Object.assign(real, {
+          getReader: (options?: { mode: "byob" }) => {
+            const reader = getReader(options);
+            if (options?.mode !== "byob") return reader;
+            let reads = 0;
+            const byob = reader as ReadableStreamBYOBReader;
+            const read = byob.read.bind(byob);
+            return Object.assign(byob, { read: (view: Uint8Array) => (reads++ === 0 ? read(view) : new Promise(() => {})) });
+          },
+        }) as ReturnType<Blob["stream"]>;
+      }
+    }
+    expect(await crc32Base64(new StallingBlob([bytes]), 50)).toBe(await crc32Base64(bytes));
+  });
+});
