@@ -47,7 +47,8 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
   await expect(page.getByTestId("signed-in-user")).toContainText(newUser.email, { timeout: 60_000 });
   await page.getByTestId("sign-out-link").click();
   await page.getByTestId("confirm-sign-out").click();
-  await expect(page.getByTestId("signin-form")).toBeVisible();
+  // next dev compiles /signin on its first visit; on a cold, busy machine that took over 5 s.
+  await expect(page.getByTestId("signin-form")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId("signed-in-user")).toHaveCount(0);
   await page.getByTestId("email-input").fill(newUser.email);
   await page.getByTestId("password-input").fill(newUser.password);
