@@ -4,30 +4,25 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 
-/** VmRSS of one process in bytes, or null once it has gone. */
-export async function residentBytes(pid: number): Promise<number | null> {
+/** A "Name:   123 kB" field of a /proc file in bytes, or null once the process has gone. */
+async function procKilobytesField(pid: number, file: string, field: string): Promise<number | null> {
   try {
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    const text = await readFile(`/proc/${pid}/${file}`, "utf8");
+    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text)?.[1];
     return kib === undefined ? null : Number(kib) * 1024;
   } catch {
     return null;
   }
 }
 
+/** VmRSS of one process in bytes. */
+export const residentBytes = (pid: number) => procKilobytesField(pid, "status", "VmRSS");
+
 /**
  * Proportional set size in bytes (smaps_rollup): private pages plus a fair share of pages shared
  * with other processes, such as Chromium's own binary, which RSS would count whole in every process.
  */
-export async function proportionalBytes(pid: number): Promise<number | null> {
-  try {
-    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
-    const kib = /^Pss:\s+(\d+) kB/m.exec(rollup)?.[1];
-    return kib === undefined ? null : Number(kib) * 1024;
-  } catch {
-    return null;
-  }
-}
+export const proportionalBytes = (pid: number) => procKilobytesField(pid, "smaps_rollup", "Pss");
 
 /** The pids whose process group is `pgid` (`next start` runs npx, which runs the server). */
 export async function processGroupPids(pgid: number): Promise<number[]> {
