@@ -66,23 +66,48 @@ export async function createPlannedFileItem(input: PlannedFileItem): Promise<Fil
 /** Bytes that count against a quota: everything uploaded plus everything still on its way. */
 const COUNTED_STATUSES = ["pending", "uploaded"] as const;
 
+/** Rows of new uploads in one statement (a batch create); in the order given. */
+export async function createPlannedFileItems(rows: PlannedFileItem[]): Promise<FileItem[]> {
+  if (rows.length === 0) return [];
+  const db = await getDb();
+  const items = await db.insert(fileItems).values(rows).returning();
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return rows.map((row) => byId.get(row.id)!);
+}
+
 /**
- * Inserts the row only if the owner's uploaded plus pending bytes plus this file stay within
- * `quotaBytes`; null when they would not. Locking the user's row makes concurrent checks take
- * turns, so two requests can never both slip under the quota.
+ * Inserts, in order, each row that keeps the owner's uploaded plus pending bytes within
+ * `quotaBytes` (all rows belong to one owner); a row that would not fit is null in the answer and
+ * later smaller rows may still fit. Locking the user's row makes concurrent checks take turns, so
+ * two requests can never both slip under the quota.
  */
-export async function createFileItemWithinQuota(input: NewFileItem, quotaBytes: number): Promise<FileItem | null> {
+export async function createFileItemsWithinQuota(rows: PlannedFileItem[], quotaBytes: number): Promise<Array<FileItem | null>> {
+  const userId = rows[0]?.userId;
+  if (!userId) return [];
+  if (rows.some((row) => row.userId !== userId)) throw new Error("a quota batch must belong to one user");
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).for("update");
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
     const [row] = await tx
       .select({ used: sql<string>`coalesce(sum(${fileItems.size}), 0)` })
       .from(fileItems)
-      .where(and(eq(fileItems.userId, input.userId), inArray(fileItems.status, [...COUNTED_STATUSES])));
-    if (Number(row?.used ?? 0) + input.size > quotaBytes) return null;
-    const [item] = await tx.insert(fileItems).values(input).returning();
-    return item ?? null;
+      .where(and(eq(fileItems.userId, userId), inArray(fileItems.status, [...COUNTED_STATUSES])));
+    let used = Number(row?.used ?? 0);
+    const fitting = rows.filter((candidate) => {
+      if (used + candidate.size > quotaBytes) return false;
+      used += candidate.size;
+      return true;
+    });
+    const items = fitting.length > 0 ? await tx.insert(fileItems).values(fitting).returning() : [];
+    const byId = new Map(items.map((item) => [item.id, item]));
+    return rows.map((candidate) => byId.get(candidate.id) ?? null);
   });
+}
+
+/** createFileItemsWithinQuota for one row; null when it would not fit. */
+export async function createFileItemWithinQuota(input: PlannedFileItem, quotaBytes: number): Promise<FileItem | null> {
+  const [item] = await createFileItemsWithinQuota([input], quotaBytes);
+  return item ?? null;
 }
 
 export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {

@@ -64,14 +64,19 @@ export function describeZodError(error: ZodError): string {
   return `${field}: ${issue.message}`;
 }
 
-/** The one way a route turns a thrown error into a response; unknown errors never leak detail. */
-export function toErrorResponse(err: unknown): Response {
-  if (err instanceof AppError) {
-    return Response.json(errorBody(err.code, err.message), { status: err.status, headers: err.headers });
-  }
-  if (err instanceof ZodError) {
-    return Response.json(errorBody("bad_request", describeZodError(err)), { status: 400 });
-  }
+/** One item's failure inside a batch answer: the status and body the item would have had alone. */
+export type ErrorResult = ErrorBody & { status: number };
+
+/** How any thrown error is answered; unknown errors never leak detail (they are logged instead). */
+export function toErrorResult(err: unknown): ErrorResult {
+  if (err instanceof AppError) return { status: err.status, ...errorBody(err.code, err.message) };
+  if (err instanceof ZodError) return { status: 400, ...errorBody("bad_request", describeZodError(err)) };
   console.error("Unhandled API error", err);
-  return Response.json(errorBody("internal"), { status: 500 });
+  return { status: 500, ...errorBody("internal") };
+}
+
+/** The one way a route turns a thrown error into a response. */
+export function toErrorResponse(err: unknown): Response {
+  const { status, error } = toErrorResult(err);
+  return Response.json({ error }, { status, headers: err instanceof AppError ? err.headers : undefined });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { listFileParts, markFileAborted, markFileUploaded, upsertFileParts } from "@/db/queries";
 import type { FileItem } from "@/db/schema";
 import { rejectIfContentMismatch } from "./content-check.server";
+import { SNIFF_BYTES } from "./content-sniff";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { partSizeOf, type PartPlan } from "./part-plan";
@@ -11,6 +12,7 @@ import {
   deleteObject,
   headObject,
   listAllParts,
+  readObjectStart,
   signUploadPartUrls,
   type PartToSign,
   type StoredPart,
@@ -117,7 +119,8 @@ export async function completeMultipart(item: FileItem): Promise<FileItem | null
   if (!stored || stored.size !== item.size) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
   }
-  await rejectIfContentMismatch(item);
+  // HeadObject for the whole-object CRC32 S3 keeps for multipart uploads; the first bytes separately.
+  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array());
   return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
 }
 

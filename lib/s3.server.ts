@@ -119,12 +119,38 @@ export async function headObject(key: string): Promise<StoredObject | null> {
   }
 }
 
-/** The first `length` bytes of an object (a ranged GET), for checking what was really stored. */
-export async function readObjectStart(key: string, length: number): Promise<Uint8Array> {
-  const out = await clients().internal.send(
-    new GetObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }),
-  );
-  return out.Body ? out.Body.transformToByteArray() : new Uint8Array();
+export type ObjectStart = { size: number; contentType: string | undefined; bytes: Uint8Array };
+
+/** `bytes 0-4099/65536` → 65536; null when the header is missing or the total is unknown (`*`). */
+export function totalFromContentRange(header: string | undefined): number | null {
+  const match = header && /\/(\d+)$/.exec(header.trim());
+  return match ? Number(match[1]) : null;
+}
+
+function isInvalidRange(err: unknown): boolean {
+  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 416 || err.name === "InvalidRange");
+}
+
+/**
+ * The object's size and type with its first `length` bytes, from one ranged GET (Content-Range
+ * carries the full size), so checking a small upload costs one request instead of HeadObject plus
+ * a GET. Null when nothing is stored at `key`. An empty object has no byte to range over (416).
+ */
+export async function readObjectStart(key: string, length: number): Promise<ObjectStart | null> {
+  try {
+    const out = await clients().internal.send(
+      new GetObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }),
+    );
+    const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    // A store that ignores Range answers 200 with the whole object; its length is the size then.
+    const size = totalFromContentRange(out.ContentRange) ?? out.ContentLength ?? bytes.length;
+    return { size, contentType: out.ContentType, bytes: bytes.subarray(0, length) };
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    if (!isInvalidRange(err)) throw err;
+    const head = await headObject(key);
+    return head && { size: head.size, contentType: head.contentType, bytes: new Uint8Array() };
+  }
 }
 
 /** Every object under `prefix` with its size (all pages). */

@@ -28,6 +28,22 @@ export type UploadTarget = PostUploadTarget | MultipartUploadTarget;
 
 export type CreateUploadResponse = { file: FileDto; upload: UploadTarget };
 export type CompleteUploadResponse = { file: FileDto };
+
+/** One item of a batch answer that failed: the status and error it would have had alone. */
+export type BatchItemError = { status: number; error: { code: string; message: string } };
+
+/** Files per batch request: one request signs or checks many small files instead of one each. */
+export const MAX_BATCH_ITEMS = 100;
+
+export const createUploadsBodySchema = z.object({ files: z.array(createUploadBodySchema).min(1).max(MAX_BATCH_ITEMS) });
+export type CreateUploadsBody = z.infer<typeof createUploadsBodySchema>;
+/** In the order of `files`: each created upload (status 201) or what refused that file alone. */
+export type CreateUploadsResponse = { results: Array<({ status: 201 } & CreateUploadResponse) | BatchItemError> };
+
+// Any string: an id that names no upload of the caller's is that item's 404, as on the single route.
+export const completeUploadsBodySchema = z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_BATCH_ITEMS) });
+/** In the order of `ids`: each completed file (status 200) or why that upload is not complete. */
+export type CompleteUploadsResponse = { results: Array<({ status: 200 } & CompleteUploadResponse) | BatchItemError> };
 export type ListFilesResponse = { files: FileDto[] };
 
 /** S3 part numbers are 1..10,000; a batch signs at most 100 URLs. */

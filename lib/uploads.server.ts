@@ -1,14 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createFileItemWithinQuota, createPlannedFileItem, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
+import { createFileItemsWithinQuota, createFileItemWithinQuota, createPlannedFileItem, createPlannedFileItems, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
 import type { PlannedFileItem } from "@/db/queries";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "./env";
+import { isUuid } from "./http";
 import { AppError } from "./errors";
 import { rejectIfContentMismatch } from "./content-check.server";
 import { abortMultipart, completeMultipart, multipartTarget } from "./multipart.server";
 import { GIB, MIB, planParts } from "./part-plan";
-import { createMultipartUpload, deleteObject, headObject, signUploadPost } from "./s3.server";
+import { SNIFF_BYTES } from "./content-sniff";
+import { createMultipartUpload, deleteObject, readObjectStart, signUploadPost } from "./s3.server";
 import { checkUpload, parseAllowedTypes, safeExtension, type UploadRules } from "./upload-rules";
 import type { CreateUploadBody, UploadTarget } from "./upload-schemas";
 
@@ -52,22 +54,44 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
   return { ...base, strategy: "multipart", partSize: plan.partSize };
 }
 
-/** Stores a planned upload's row (within the quota) and signs its POST or starts its multipart upload. */
-export async function createUpload(row: PlannedFileItem): Promise<{ item: FileItem; upload: UploadTarget }> {
-  if (row.strategy === "multipart") {
-    // The row first (it holds the quota), then S3; a failed start leaves the row aborted.
-    await insertWithinQuota(row);
+export type CreatedUpload = { item: FileItem; upload: UploadTarget };
+
+/** Signs a stored row's POST, or starts its multipart upload (a failed start leaves the row aborted). */
+async function startUpload(item: FileItem): Promise<CreatedUpload> {
+  if (item.strategy === "multipart") {
     try {
-      const item = await setFileUploadId({ id: row.id, uploadId: await createMultipartUpload({ key: row.key, contentType: row.contentType }) });
-      return { item, upload: multipartTarget(item) };
+      const started = await setFileUploadId({ id: item.id, uploadId: await createMultipartUpload({ key: item.key, contentType: item.contentType }) });
+      return { item: started, upload: multipartTarget(started) };
     } catch (err) {
-      await markFileAborted({ id: row.id, ownerId: row.userId });
+      await markFileAborted({ id: item.id, ownerId: item.userId });
       throw err;
     }
   }
-  const item = await insertWithinQuota(row);
-  const upload = await signUploadPost({ key: row.key, size: row.size, contentType: row.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
+  const upload = await signUploadPost({ key: item.key, size: item.size, contentType: item.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
   return { item, upload: { strategy: "post", ...upload } };
+}
+
+/** Stores a planned upload's row (within the quota; the row first, it holds the quota) and starts it. */
+export async function createUpload(row: PlannedFileItem): Promise<CreatedUpload> {
+  return startUpload(await insertWithinQuota(row));
+}
+
+/**
+ * createUpload for many rows of one owner: one INSERT (one quota check) for all, then each is
+ * signed or started. Per row, in order: the upload, or the error that row alone met (quota, storage).
+ */
+export async function createUploads(rows: PlannedFileItem[]): Promise<Array<CreatedUpload | Error>> {
+  const quota = getEnv().USER_QUOTA_BYTES;
+  const items = quota === undefined ? await createPlannedFileItems(rows) : await createFileItemsWithinQuota(rows, quota);
+  return Promise.all(
+    items.map((item) =>
+      item ? startUpload(item).catch((err: unknown) => asError(err)) : new AppError("quota_exceeded", "This upload would take you over your storage quota."),
+    ),
+  );
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 export async function requireOwnedItem(id: string, ownerId: string): Promise<FileItem> {
@@ -76,14 +100,16 @@ export async function requireOwnedItem(id: string, ownerId: string): Promise<Fil
   return item;
 }
 
+/** One ranged GET gives the size, the type and the bytes the content check reads. */
 async function completePost(item: FileItem): Promise<FileItem | null> {
-  const stored = await headObject(item.key);
+  const stored = await readObjectStart(item.key, SNIFF_BYTES);
   if (!stored) throw new AppError("upload_incomplete", "The file has not reached storage yet.");
   if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
   }
-  await rejectIfContentMismatch(item);
-  return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
+  await rejectIfContentMismatch(item, stored.bytes);
+  // A browser POST carries no checksum field, so S3 has none of ours to report for it.
+  return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: null });
 }
 
 /**
@@ -110,4 +136,11 @@ export async function cancelUpload(id: string, ownerId: string): Promise<void> {
   if (item.strategy === "multipart") return abortMultipart(item);
   await markFileAborted({ id, ownerId });
   await deleteObject(item.key);
+}
+
+/** completeUpload for each id (of one owner), at once; per id, in order: the row or its error. */
+export async function completeUploads(ids: string[], ownerId: string): Promise<Array<FileItem | Error>> {
+  return Promise.all(
+    ids.map((id) => (isUuid(id) ? completeUpload(id.toLowerCase(), ownerId).catch((err: unknown) => asError(err)) : new AppError("not_found", "No such upload."))),
+  );
 }

@@ -158,14 +158,36 @@ export type Expected = { status?: number | number[]; code?: string | string[] };
 
 const asList = <T>(value: T | T[] | undefined): T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 
-/** Runs a request that must be refused: the clear 4xx shape, and nothing changed for `userIds`. */
-export async function expectRefusedUnchanged(userIds: string[], run: () => Promise<Response>, expected: Expected = {}) {
-  const before = await snapshot(userIds);
-  const error = await expectClientError(await run());
+function expectMatches(error: { status: number; code: string; message: string }, expected: Expected) {
   const statuses = asList(expected.status);
   const codes = asList(expected.code);
   if (statuses) expect.soft(statuses, `status ${error.status} (${error.code}: ${error.message})`).toContain(error.status);
   if (codes) expect.soft(codes, `code ${error.code} (${error.message})`).toContain(error.code);
+}
+
+/** Runs a request that must be refused: the clear 4xx shape, and nothing changed for `userIds`. */
+export async function expectRefusedUnchanged(userIds: string[], run: () => Promise<Response>, expected: Expected = {}) {
+  const before = await snapshot(userIds);
+  const error = await expectClientError(await run());
+  expectMatches(error, expected);
   expect(await snapshot(userIds)).toEqual(before);
   return error;
+}
+
+/**
+ * A batch request whose every item must be refused: `200 { results }` with one result per item,
+ * each the same clear 4xx shape as a single request's answer (status inside), and nothing changed.
+ */
+export async function expectItemsRefusedUnchanged(userIds: string[], run: () => Promise<Response>, items: number, expected: Expected = {}) {
+  const before = await snapshot(userIds);
+  const res = await run();
+  const text = await res.text();
+  expect(res.status, text.slice(0, 300)).toBe(200);
+  const { results } = JSON.parse(text) as { results: Array<{ status: number } & Record<string, unknown>> };
+  expect(results).toHaveLength(items);
+  for (const { status, ...body } of results) {
+    const error = await expectClientError(Response.json(body, { status }));
+    expectMatches(error, expected);
+  }
+  expect(await snapshot(userIds)).toEqual(before);
 }

@@ -15,13 +15,15 @@ import { POST as partsDoneRoute } from "@/app/api/uploads/[id]/parts/done/route"
 import { POST as signPartsRoute } from "@/app/api/uploads/[id]/parts/route";
 import { DELETE as cancelUploadRoute, GET as getUploadRoute } from "@/app/api/uploads/[id]/route";
 import { POST as createUploadRoute } from "@/app/api/uploads/route";
+import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
+import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
 import { createFileItem, getFileItemById } from "@/db/queries";
 import type { User } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/api-token-schemas";
 import { encodeCursor } from "@/lib/library-cursor";
 import { MIB } from "@/lib/part-plan";
 import type { CreateUploadResponse } from "@/lib/upload-schemas";
-import { createTestUser, expectRefusedUnchanged, freshEmail, sessionCookie, sessionJwt, snapshot, type Expected } from "./bad-input-helpers";
+import { createTestUser, expectItemsRefusedUnchanged, expectRefusedUnchanged, freshEmail, sessionCookie, sessionJwt, snapshot, type Expected } from "./bad-input-helpers";
 import { APP, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";
 
@@ -127,6 +129,8 @@ const R = {
   me: { name: "GET /api/me", handler: meRoute },
   listFiles: { name: "GET /api/files", handler: listFilesRoute },
   createUpload: { name: "POST /api/uploads", handler: createUploadRoute, body: uploadBody },
+  createBatch: { name: "POST /api/uploads/batch", handler: createBatchRoute, body: () => ({ files: [uploadBody()] }) },
+  completeBatch: { name: "POST /api/uploads/batch/complete", handler: completeBatchRoute, body: () => ({ ids: [fx.pendingPost] }) },
   getUpload: { name: "GET /api/uploads/{id}", handler: getUploadRoute, target: "multipart" },
   cancelUpload: { name: "DELETE /api/uploads/{id}", handler: cancelUploadRoute, target: "pendingPost" },
   complete: { name: "POST /api/uploads/{id}/complete", handler: completeRoute, target: "pendingPost" },
@@ -353,6 +357,31 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       omitCase("type"),
     ],
   ],
+  [
+    R.createBatch,
+    [
+      fieldCase("files", "empty", []),
+      fieldCase("files", "101 files", Array.from({ length: 101 }, uploadBody)),
+      fieldCase("files", "an object", uploadBody()),
+      fieldCase("files", "a string", "new.png"),
+      fieldCase("files", "null", null),
+      fieldCase("files", "null entries", [null]),
+      fieldCase("files", "a valid file next to a malformed one", [uploadBody(), { ...uploadBody(), size: -1 }]),
+      omitCase("files"),
+    ],
+  ],
+  [
+    R.completeBatch,
+    [
+      fieldCase("ids", "empty", []),
+      fieldCase("ids", "101 ids", Array.from({ length: 101 }, () => randomUUID())),
+      fieldCase("ids", "a string", randomUUID()),
+      fieldCase("ids", "numbers", [5]),
+      fieldCase("ids", "null entries", [null]),
+      fieldCase("ids", "a 1 MB id", [MB_STRING]),
+      omitCase("ids"),
+    ],
+  ],
   [R.rename, FILE_NAME_CASES],
   [
     R.createToken,
@@ -466,6 +495,40 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
 describe.each(FIELD_CASES.map(([route, cases]) => [route.name, route, cases] as const))("%s with a bad field", (_name, route, cases) => {
   it.each(cases)("refuses %s", async (_label, make, expected) => {
     await refused(() => call(route, { cookie: fx.owner.cookie, rawBody: make(route.body!() as Record<string, unknown>) }), expected);
+  });
+});
+
+// A batch refuses a malformed file as a whole (400); a well-formed file the upload rules refuse
+// gets its own result with the status POST /api/uploads would answer, and nothing is created.
+const CREATE_CASES = FIELD_CASES.find(([route]) => route === R.createUpload)![1];
+
+describe("POST /api/uploads/batch with each bad field of POST /api/uploads in its one file", () => {
+  it.each(CREATE_CASES)("refuses %s", async (_label, make, expected = BAD_REQUEST) => {
+    const rawBody = `{"files":[${make(uploadBody())}]}`;
+    const run = () => call(R.createBatch, { cookie: fx.owner.cookie, rawBody });
+    if (expected === BAD_REQUEST) await refused(run, expected);
+    else await expectItemsRefusedUnchanged(userIds(), run, 1, expected);
+  });
+});
+
+describe("POST /api/uploads/batch/complete with ids that name nothing of the caller's", () => {
+  const completeAll = (auth: Call, ids: string[]) => () => call(R.completeBatch, { ...auth, rawBody: JSON.stringify({ ids }) });
+
+  it("answers 404 for each bad id, in one batch", async () => {
+    const ids = BAD_IDS.map(([, id]) => id()).filter((id) => id.length <= 100);
+    await expectItemsRefusedUnchanged(userIds(), completeAll({ cookie: fx.owner.cookie }, ids), ids.length, { status: 404, code: "not_found" });
+  });
+
+  it("answers 404 for each of the owner's files, asked by another user (cookie and token, any case)", async () => {
+    const ids = OWNER_FILES.flatMap((target) => [fx[target], fx[target].toUpperCase()]);
+    for (const auth of [{ cookie: fx.intruder.cookie }, { bearer: fx.intruderToken.secret }]) {
+      await expectItemsRefusedUnchanged(userIds(), completeAll(auth, ids), ids.length, { status: 404, code: "not_found" });
+    }
+  });
+
+  it("answers 409 for the owner's multipart upload with no parts, and 404 for a token id", async () => {
+    await expectItemsRefusedUnchanged(userIds(), completeAll({ cookie: fx.owner.cookie }, [fx.multipart]), 1, { status: 409, code: "upload_incomplete" });
+    await expectItemsRefusedUnchanged(userIds(), completeAll({ cookie: fx.owner.cookie }, [fx.ownerToken.token.id]), 1, { status: 404, code: "not_found" });
   });
 });
 

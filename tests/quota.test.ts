@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
+import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { getEnv } from "@/lib/env";
 import { MIB } from "@/lib/part-plan";
@@ -42,5 +43,14 @@ describe("USER_QUOTA_BYTES", () => {
     const b = await createSignedInUser();
     expect((await start(a.cookie, QUOTA)).status).toBe(201);
     expect((await start(b.cookie, QUOTA)).status).toBe(201);
+  });
+
+  it("checks a batch file by file, in order: one over the quota is refused and a later smaller one still fits", async () => {
+    const { cookie } = await createSignedInUser();
+    const files = [200 * MIB, 150 * MIB, 100 * MIB, 1].map((size, i) => ({ name: `clip${i}.mp4`, size, type: "video/mp4" }));
+    const res = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files } }));
+    const { results } = await res.json();
+    expect(results.map((r: { status: number }) => r.status)).toEqual([201, 413, 201, 413]);
+    expect(results[1].error.code).toBe("quota_exceeded");
   });
 });

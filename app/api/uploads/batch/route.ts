@@ -1,0 +1,35 @@
+import type { PlannedFileItem } from "@/db/queries";
+import { getCurrentUser } from "@/lib/auth.server";
+import { toErrorResult } from "@/lib/errors";
+import { toFileDto } from "@/lib/file-dto";
+import { parseJsonBody } from "@/lib/http";
+import { enforceRateLimit } from "@/lib/rate-limit.server";
+import { logged } from "@/lib/request-log";
+import { createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/upload-schemas";
+import { createUploads, planUpload } from "@/lib/uploads.server";
+
+// POST /api/uploads/batch - POST /api/uploads for up to 100 files in one request, answered per file
+async function handlePOST(req: Request) {
+  const user = await getCurrentUser(req);
+  const { files } = await parseJsonBody(req, createUploadsBodySchema);
+  const plans = files.map((file) => {
+    try {
+      return planUpload(user.id, file);
+    } catch (err) {
+      return toErrorResult(err);
+    }
+  });
+  const rows = plans.filter((plan): plan is PlannedFileItem => !("error" in plan));
+  // Each accepted file spends one unit, before anything is stored; refused ones cost nothing.
+  if (rows.length > 0) await enforceRateLimit("uploads", user.id, rows.length);
+  const created = (await createUploads(rows)).values();
+  const results: CreateUploadsResponse["results"] = plans.map((plan) => {
+    if ("error" in plan) return plan;
+    const outcome = created.next().value!;
+    if (outcome instanceof Error) return toErrorResult(outcome);
+    return { status: 201, file: toFileDto(outcome.item), upload: outcome.upload };
+  });
+  return Response.json({ results } satisfies CreateUploadsResponse);
+}
+
+export const POST = logged("POST /api/uploads/batch", handlePOST);
