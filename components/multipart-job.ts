@@ -11,7 +11,8 @@ export type MultipartApi = {
   getUpload: (id: string) => Promise<UploadStatusResponse>;
   signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignPartsResponse>;
   reportParts: (id: string, parts: PartReport[]) => Promise<void>;
-  complete: (id: string) => Promise<CompleteUploadResponse>;
+  /** Not batched with small files' completes: S3 may take seconds to assemble a large object. */
+  completeMultipart: (id: string) => Promise<CompleteUploadResponse>;
 };
 
 export type ResumedUpload = { record: FileDto; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
@@ -63,7 +64,7 @@ export async function runMultipart(input: {
       api: {
         signParts: async (id, partNumbers, checksums) => (await api.signParts(id, partNumbers, checksums)).parts,
         reportParts: api.reportParts,
-        complete: async (id) => (await api.complete(id)).file,
+        complete: async (id) => (await api.completeMultipart(id)).file,
       },
     },
     (state) => input.onChange(state, transfer.bytesSent()),

@@ -1,4 +1,5 @@
 import { ApiError } from "@/components/upload-api";
+import type { Settled } from "@/lib/batch-coalescer";
 import type { ConnectionPool } from "@/lib/connection-pool";
 import { decideRetry, isPolicyExpired, type RetryDecision, type StepFailure, type UploadStep } from "@/lib/upload-retry";
 import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, FileDto, PostUploadTarget } from "@/lib/upload-schemas";
@@ -6,6 +7,8 @@ import { postToStorage, TransferError } from "@/lib/upload-transport";
 
 export type PostApi = {
   create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
+  /** Many records in one request, each file's outcome on its own. */
+  createMany: (bodies: CreateUploadBody[]) => Promise<Settled<CreateUploadResponse>[]>;
   complete: (id: string) => Promise<CompleteUploadResponse>;
   cancel: (id: string) => Promise<void>;
 };

@@ -4,10 +4,14 @@
  */
 import type { ErrorBody } from "@/lib/errors";
 import { retryAfterMs } from "@/lib/retry-policy";
+import type { Settled } from "@/lib/batch-coalescer";
 import type {
+  BatchItemError,
   CompleteUploadResponse,
+  CompleteUploadsResponse,
   CreateUploadBody,
   CreateUploadResponse,
+  CreateUploadsResponse,
   ListFilesResponse,
   PartReport,
   SignPartsResponse,
@@ -49,6 +53,33 @@ export const FILES_QUERY_KEY = ["files"] as const;
 // POST /api/uploads - record the file and sign its upload
 export function createUpload(body: CreateUploadBody): Promise<CreateUploadResponse> {
   return callApi("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** A batch answer's item as its own outcome; a refused item is the ApiError a single request would have thrown. */
+function settleItem<T>(result: ({ status: number } & T) | BatchItemError): Settled<T> {
+  if ("error" in result) return { ok: false, error: new ApiError(result.error.code, result.error.message, result.status) };
+  const { status: _status, ...value } = result;
+  return { ok: true, value: value as unknown as T };
+}
+
+// POST /api/uploads/batch - record many files and sign each one's upload, answered per file
+export async function createUploads(bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> {
+  const { results } = await callApi<CreateUploadsResponse>("/api/uploads/batch", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ files: bodies }),
+  });
+  return results.map((result) => settleItem<CreateUploadResponse>(result));
+}
+
+// POST /api/uploads/batch/complete - complete many uploads, answered per upload
+export async function completeUploads(ids: string[]): Promise<Settled<CompleteUploadResponse>[]> {
+  const { results } = await callApi<CompleteUploadsResponse>("/api/uploads/batch/complete", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ids }),
+  });
+  return results.map((result) => settleItem<CompleteUploadResponse>(result));
 }
 
 // POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded

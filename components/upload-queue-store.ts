@@ -1,18 +1,21 @@
 import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/components/multipart-job";
 import { callWithRetries, runSinglePost, type PostApi } from "@/components/post-job";
 import { ApiError, failureMessage } from "@/components/upload-api";
+import type { Settled } from "@/lib/batch-coalescer";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/lib/connection-pool";
 import type { MultipartTransfer } from "@/lib/multipart-transfer";
-import { selectItem, selectStartable } from "@/lib/queue-select";
+import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS, selectToPrepare } from "@/lib/prepare-ahead";
+import { selectItem, selectStartable, selectWaiting } from "@/lib/queue-select";
 import { fingerprintOf, forgetResumable, listResumable } from "@/lib/resume-store";
 import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "@/lib/upload-queue";
 import type { UploadRules } from "@/lib/upload-rules";
-import type { CreateUploadBody } from "@/lib/upload-schemas";
+import { MAX_BATCH_ITEMS, type CreateUploadBody, type FileDto, type UploadTarget } from "@/lib/upload-schemas";
 import { TransferError } from "@/lib/upload-transport";
 
 export type UploadApi = MultipartApi & PostApi;
 
 type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
+type Created = { record: FileDto; upload: UploadTarget; stored: Array<{ partNumber: number; etag: string }> };
 
 function toFailure(err: unknown): { code: string; message: string } {
   if (err instanceof ApiError || err instanceof TransferError) return { code: err.code, message: err.message };
@@ -49,6 +52,9 @@ export class UploadQueueStore {
   private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
   private nextKey = 0;
   private pumping = false;
+  /** Records made ahead for waiting small files (lib/prepare-ahead.ts), taken when each starts. */
+  private readonly prepared = new Map<string, Promise<Created>>();
+  private preparing = false;
   /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
   private resumable: Promise<ReadonlySet<string>> = Promise.resolve(new Set());
 
@@ -84,6 +90,7 @@ export class UploadQueueStore {
     job?.controller.abort();
     const serverId = job?.serverId ?? selectItem(this.state, key)?.serverId;
     if (serverId) this.release(serverId);
+    this.releasePrepared(key);
     const file = this.files.get(key);
     if (file) void forgetResumable(file);
     this.files.delete(key);
@@ -150,6 +157,8 @@ export class UploadQueueStore {
     if (this.pumping) return;
     this.pumping = true;
     try {
+      // Before starting files, so the ones starting now share the batch instead of creating alone.
+      this.prepareAhead();
       for (let next = selectStartable(this.state, this.concurrency)[0]; next; next = selectStartable(this.state, this.concurrency)[0]) {
         this.dispatch({ type: "start", key: next.key, at: performance.now() });
         void this.run(next);
@@ -166,9 +175,62 @@ export class UploadQueueStore {
   }
 
   /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
-  private async createRecord(body: CreateUploadBody, signal: AbortSignal) {
+  private async createRecord(body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
     const { file, upload } = await callWithRetries("create", () => this.api.create(body), signal);
-    return { record: file, upload, stored: [] as Array<{ partNumber: number; etag: string }> };
+    return { record: file, upload, stored: [] };
+  }
+
+  /** One batch request at a time makes records for the next small files (see lib/prepare-ahead.ts). */
+  private prepareAhead() {
+    if (this.preparing) return;
+    const batch = selectToPrepare(selectWaiting(this.state, PREPARE_WINDOW), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
+    if (batch.length === 0) return;
+    this.preparing = true;
+    const bodies = batch.map(({ name, size, type }) => ({ name, size, type }));
+    // Nobody cancels a batch: a file cancelled meanwhile releases its own record when it arrives.
+    const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
+    answer.finally(() => {
+      this.preparing = false;
+      this.pump();
+    }).catch(() => {
+      // Each file's promise below carries the failure to its own row.
+    });
+    batch.forEach(({ key }, i) => {
+      const created = answer.then((results) => {
+        const { file, upload } = settledOne(results.slice(i, i + 1));
+        return { record: file, upload, stored: [] };
+      });
+      created.catch(() => {
+        // Read when the file starts; unhandled until then is not an error.
+      });
+      this.prepared.set(key, created);
+    });
+  }
+
+  /** The record made ahead for this file, if any; it leaves the map, so it is used or released once. */
+  private takePrepared(key: string): Promise<Created> | null {
+    const created = this.prepared.get(key);
+    if (!created) return null;
+    this.prepared.delete(key);
+    return created;
+  }
+
+  private releasePrepared(key: string) {
+    const created = this.takePrepared(key);
+    created?.then(({ record }) => this.release(record.id)).catch(() => {
+      // Nothing was recorded, so nothing to release.
+    });
+  }
+
+  /** A prepared record, or a fresh one when there is none or its policy would expire before it is sent. */
+  private async recordFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
+    // A failed batch falls back to this file's own request, which retries and gives its own answer.
+    const created = await this.takePrepared(key)?.catch(() => null);
+    if (!created) return this.createRecord(body, signal);
+    const { upload } = created;
+    if (upload.strategy !== "post" || Date.parse(upload.expiresAt) - Date.now() > PREPARED_POLICY_MIN_LIFE_MS) return created;
+    this.release(created.record.id);
+    return this.createRecord(body, signal);
   }
 
   private async run({ key, name, size, type }: QueueItem) {
@@ -181,7 +243,8 @@ export class UploadQueueStore {
       if (!file) throw new Error(`No file for ${key}`);
       // The same file picked again after a reload resumes its unfinished multipart upload.
       const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file) : null;
-      const { record, upload, stored } = resumed ?? (await this.createRecord({ name, size, type }, signal));
+      if (resumed) this.releasePrepared(key);
+      const { record, upload, stored } = resumed ?? (await this.recordFor(key, { name, size, type }, signal));
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
       if (signal.aborted) return this.release(record.id);
       job.serverId = record.id;
@@ -238,4 +301,12 @@ export class UploadQueueStore {
       if (this.jobs.get(key) === job) this.jobs.delete(key);
     }
   }
+}
+
+/** The one result of a one-file batch answer, or its error thrown. */
+function settledOne<T>(results: Settled<T>[]): T {
+  const [result] = results;
+  if (!result) throw new Error("The server's batch answer has no result for this file.");
+  if (!result.ok) throw result.error;
+  return result.value;
 }

@@ -1,6 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { cancelUpload, completeUpload, createUpload, FILES_QUERY_KEY, getUpload, reportParts, signParts } from "@/components/upload-api";
+import { cancelUpload, completeUpload, completeUploads, createUpload, createUploads, FILES_QUERY_KEY, getUpload, reportParts, signParts } from "@/components/upload-api";
+import { BatchCoalescer } from "@/lib/batch-coalescer";
+import { MAX_BATCH_ITEMS } from "@/lib/upload-schemas";
 import { UploadQueueStore } from "@/components/upload-queue-store";
 import type { UploadRules } from "@/lib/upload-rules";
 
@@ -23,12 +25,26 @@ export function useUploadQueue(rules: UploadRules, concurrency: number, connecti
         void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
       }, FILES_REFRESH_MS);
     };
-    const complete = async (id: string) => {
-      const done = await completeUpload(id);
+    const refreshAfter = async <T,>(done: Promise<T>) => {
+      const value = await done;
       refreshFiles();
-      return done;
+      return value;
     };
-    return new UploadQueueStore({ create: createUpload, complete, cancel: cancelUpload, getUpload, signParts, reportParts }, rules);
+    // Small files finishing close together share one complete request (see BatchCoalescer).
+    const completer = new BatchCoalescer(completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 2 });
+    return new UploadQueueStore(
+      {
+        create: createUpload,
+        createMany: createUploads,
+        complete: (id) => refreshAfter(completer.call(id)),
+        completeMultipart: (id) => refreshAfter(completeUpload(id)),
+        cancel: cancelUpload,
+        getUpload,
+        signParts,
+        reportParts,
+      },
+      rules,
+    );
   });
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   useEffect(() => store.setConcurrency(concurrency), [store, concurrency]);

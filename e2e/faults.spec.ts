@@ -61,8 +61,15 @@ type PartPut = { key: string; signature: string; at: number };
 /** Every request the page sends to storage (part PUTs keyed `<uploadId>#<partNumber>`, and POSTs), and the records it creates. */
 function recordStorageRequests(page: Page, storageOrigin: string) {
   const sent = { part: [] as PartPut[], post: 0, created: 0 };
-  page.on("response", (res) => {
-    if (res.status() === 201 && res.request().method() === "POST" && new URL(res.url()).pathname === "/api/uploads") sent.created++;
+  page.on("response", async (res) => {
+    if (res.request().method() !== "POST") return;
+    const { pathname } = new URL(res.url());
+    if (pathname === "/api/uploads" && res.status() === 201) sent.created++;
+    // Small files are created ahead in batches; each file created is one result with status 201.
+    if (pathname === "/api/uploads/batch" && res.ok()) {
+      const { results } = (await res.json()) as { results: Array<{ status: number }> };
+      sent.created += results.filter((result) => result.status === 201).length;
+    }
   });
   page.on("request", (req) => {
     const url = new URL(req.url());

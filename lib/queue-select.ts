@@ -15,12 +15,16 @@ export function countActive(state: QueueState): number {
 
 /** The waiting items that may start now, oldest first, so no more than `concurrency` are active. */
 export function selectStartable(state: QueueState, concurrency: number): QueueItem[] {
-  const free = Math.max(0, concurrency - countActive(state));
-  const startable: QueueItem[] = [];
-  for (let i = state.firstWaiting; i < state.items.length && startable.length < free; i = nextWaiting(state.items, i + 1)) {
-    startable.push(state.items[i]!);
+  return selectWaiting(state, Math.max(0, concurrency - countActive(state)));
+}
+
+/** The first `limit` waiting items, in queue order: the ones whose turn comes next. */
+export function selectWaiting(state: QueueState, limit: number): QueueItem[] {
+  const waiting: QueueItem[] = [];
+  for (let i = state.firstWaiting; i < state.items.length && waiting.length < limit; i = nextWaiting(state.items, i + 1)) {
+    waiting.push(state.items[i]!);
   }
-  return startable;
+  return waiting;
 }
 
 /** True while leaving the page would lose work. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { itemPercent } from "./upload-progress";
 import type { FileDto } from "./upload-schemas";
 import { summarize } from "./queue-summary";
-import { countActive, hasPendingWork, selectItem, selectStartable } from "./queue-select";
+import { countActive, hasPendingWork, selectItem, selectStartable, selectWaiting } from "./queue-select";
 import {
   clampConcurrency,
   DEFAULT_CONCURRENCY,
@@ -84,6 +84,17 @@ describe("selectStartable", () => {
     }
     expect(maxActive).toBe(2);
     expect(state.items.every((i) => i.status === "done")).toBe(true);
+  });
+});
+
+describe("selectWaiting", () => {
+  it.each([
+    [[], 3, []],
+    [["waiting", "uploading", "done", "waiting", "paused", "waiting", "waiting"], 3, ["f0", "f3", "f5"]],
+    [["waiting", "uploading", "waiting"], 0, []],
+    [["failed", "cancelled", "waiting"], 10, ["f2"]],
+  ] as [UploadStatus[], number, string[]][])("%j, at most %i → %j", (statuses, limit, expected) => {
+    expect(selectWaiting(queue(...statuses), limit).map((i) => i.key)).toEqual(expected);
   });
 });
 
