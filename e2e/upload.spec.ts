@@ -167,6 +167,33 @@ test("files dropped on the drop zone, or picked from the keyboard, upload", asyn
   ]);
 });
 
+test("small files get their records ahead in one batch; cancelling a waiting one releases its record", async ({ page, auth, newUser, uploadPage }, testInfo) => {
+  const names = ["first.png", "second.png", "third.png", "fourth.png"];
+  const files = await Promise.all(names.map((name) => makeFile(testInfo, name, 200_000)));
+  await auth.signUp(newUser);
+  await uploadPage.goto();
+  await uploadPage.setConcurrency(1);
+  await throttleUploads(page, 400_000);
+
+  const batch = page.waitForResponse((res) => res.request().method() === "POST" && new URL(res.url()).pathname === "/api/uploads/batch");
+  await uploadPage.addFiles(files);
+  const { results } = (await (await batch).json()) as { results: Array<{ status: number; file: { id: string; name: string } }> };
+  expect(results.map((r) => [r.status, r.file.name])).toEqual(names.map((name) => [201, name]));
+  const third = results[2]!.file.id;
+
+  await expect(uploadPage.row("first.png")).toHaveAttribute("data-status", "uploading");
+  await expect(uploadPage.row("third.png")).toHaveAttribute("data-status", "waiting");
+  const released = page.waitForResponse((res) => res.request().method() === "DELETE" && new URL(res.url()).pathname === `/api/uploads/${third}`);
+  await uploadPage.row("third.png").getByTestId("cancel-button").click();
+  expect((await released).status()).toBe(204);
+
+  for (const name of ["first.png", "second.png", "fourth.png"]) await expect(uploadPage.row(name)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(uploadPage.row("third.png")).toHaveAttribute("data-status", "cancelled");
+  expect((await listedFiles(page)).map((f) => f.name).sort()).toEqual(["first.png", "fourth.png", "second.png"]);
+  const record = await page.evaluate(async (id) => (await (await fetch(`/api/uploads/${id}`)).json()).file.status, third);
+  expect(record).toBe("aborted");
+});
+
 test("leaving mid-upload asks first", async ({ page, auth, newUser, uploadPage }, testInfo) => {
   const file = await makeFile(testInfo, "slow.mp4", 20 * MIB);
   await auth.signUp(newUser);
