@@ -1,5 +1,6 @@
 import { ApiError } from "@/components/upload-api";
 import type { Settled } from "@/lib/batch-coalescer";
+import { newIdempotencyKey } from "@/lib/idempotency-key";
 import type { ConnectionPool } from "@/lib/connection-pool";
 import { decideRetry, isPolicyExpired, type RetryDecision, type StepFailure, type UploadStep } from "@/lib/upload-retry";
 import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, FileDto, PostUploadTarget } from "@/lib/upload-schemas";
@@ -98,7 +99,9 @@ export async function runSinglePost(input: {
       if (decision.action === "renew") {
         // Nobody will POST with the expired policy again; best effort, cleanup expires it otherwise.
         release(api, record.id);
-        const fresh = await callWithRetries("create", () => api.create(input.body), signal);
+        // A new record, so a new key; the same key for each try of this create.
+        const body = { ...input.body, idempotencyKey: newIdempotencyKey() };
+        const fresh = await callWithRetries("create", () => api.create(body), signal);
         // Cancelled while the server was signing: nobody else knows this id, so release it here.
         if (signal.aborted) {
           release(api, fresh.file.id);

@@ -4,6 +4,7 @@ import { ApiError, failureMessage } from "@/components/upload-api";
 import type { Settled } from "@/lib/batch-coalescer";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/lib/connection-pool";
 import type { MultipartTransfer } from "@/lib/multipart-transfer";
+import { newIdempotencyKey } from "@/lib/idempotency-key";
 import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS, selectToPrepare } from "@/lib/prepare-ahead";
 import { selectItem, selectStartable, selectWaiting } from "@/lib/queue-select";
 import { fingerprintOf, forgetResumable, listResumable } from "@/lib/resume-store";
@@ -176,7 +177,9 @@ export class UploadQueueStore {
 
   /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
   private async createRecord(body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
-    const { file, upload } = await callWithRetries("create", () => this.api.create(body), signal);
+    // One key for every try, so a retry after a lost answer gets the same record back.
+    const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
+    const { file, upload } = await callWithRetries("create", () => this.api.create(keyed), signal);
     return { record: file, upload, stored: [] };
   }
 
@@ -186,7 +189,7 @@ export class UploadQueueStore {
     const batch = selectToPrepare(selectWaiting(this.state, PREPARE_WINDOW), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
     if (batch.length === 0) return;
     this.preparing = true;
-    const bodies = batch.map(({ name, size, type }) => ({ name, size, type }));
+    const bodies = batch.map(({ name, size, type }) => ({ name, size, type, idempotencyKey: newIdempotencyKey() }));
     // Nobody cancels a batch: a file cancelled meanwhile releases its own record when it arrives.
     const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
     answer.finally(() => {

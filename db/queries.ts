@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "./client";
+import type { Database } from "./index";
 import { fileItems, fileParts, users, type FileItem, type FilePart, type NewFileItem, type User } from "./schema";
 
 /** Returns null when the email is taken (the unique index decides, so two racing sign-ups can't both win). */
@@ -37,7 +38,13 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
 export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
   id: string;
   partSize?: number | null;
+  idempotencyKey?: string | null;
 };
+
+/** A create's row: the one inserted now, or (`existing`) the one an earlier request with the same idempotency key stored. */
+export type StoredFileItem = { item: FileItem; existing: boolean };
+
+const idempotencyTarget = [fileItems.userId, fileItems.idempotencyKey];
 
 const insertPlannedFileItem = preparedQuery((db) =>
   db
@@ -51,63 +58,105 @@ const insertPlannedFileItem = preparedQuery((db) =>
       contentType: sql.placeholder("contentType"),
       strategy: sql.placeholder("strategy"),
       partSize: sql.placeholder("partSize"),
+      idempotencyKey: sql.placeholder("idempotencyKey"),
     })
+    .onConflictDoNothing({ target: idempotencyTarget })
     .returning()
     .prepare("insert_planned_file_item"),
 );
 
+/** The owner's rows stored under these idempotency keys, by key. */
+async function itemsByIdempotencyKey(db: Pick<Database, "select">, userId: string, keys: string[]): Promise<Map<string, FileItem>> {
+  if (keys.length === 0) return new Map();
+  const items = await db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.userId, userId), inArray(fileItems.idempotencyKey, keys)));
+  return new Map(items.map((item) => [item.idempotencyKey!, item]));
+}
+
+/**
+ * Each planned row as stored: the row `inserted` for it, else the row stored under its key (by
+ * an earlier request, or by a row before it in the same batch).
+ */
+function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map<string, FileItem>): StoredFileItem[] {
+  const byId = new Map(inserted.map((item) => [item.id, item]));
+  const byKey = new Map(earlier);
+  for (const item of inserted) if (item.idempotencyKey) byKey.set(item.idempotencyKey, item);
+  return rows.map((row) => {
+    const item = byId.get(row.id);
+    if (item) return { item, existing: false };
+    const before = row.idempotencyKey ? byKey.get(row.idempotencyKey) : undefined;
+    if (!before) throw new Error("insert into file_items returned no row");
+    return { item: before, existing: true };
+  });
+}
+
+const keysOf = (rows: PlannedFileItem[]) => rows.flatMap((row) => (row.idempotencyKey ? [row.idempotencyKey] : []));
+
 /** createFileItem for the row of a new upload, prepared because every upload runs it. */
-export async function createPlannedFileItem(input: PlannedFileItem): Promise<FileItem> {
-  const [item] = await (await insertPlannedFileItem()).execute({ ...input, partSize: input.partSize ?? null });
-  if (!item) throw new Error("insert into file_items returned no row");
-  return item;
+export async function createPlannedFileItem(input: PlannedFileItem): Promise<StoredFileItem> {
+  const inserted = await (await insertPlannedFileItem()).execute({ ...input, partSize: input.partSize ?? null, idempotencyKey: input.idempotencyKey ?? null });
+  const earlier = inserted.length > 0 ? new Map() : await itemsByIdempotencyKey(await getDb(), input.userId, keysOf([input]));
+  return matchStored([input], inserted, earlier)[0]!;
 }
 
 /** Bytes that count against a quota: everything uploaded plus everything still on its way. */
 const COUNTED_STATUSES = ["pending", "uploaded"] as const;
 
-/** Rows of new uploads in one statement (a batch create); in the order given. */
-export async function createPlannedFileItems(rows: PlannedFileItem[]): Promise<FileItem[]> {
-  if (rows.length === 0) return [];
+/** Rows of new uploads (one owner) in one statement, a batch create; in the order given. */
+export async function createPlannedFileItems(rows: PlannedFileItem[]): Promise<StoredFileItem[]> {
+  const userId = rows[0]?.userId;
+  if (!userId) return [];
   const db = await getDb();
-  const items = await db.insert(fileItems).values(rows).returning();
-  const byId = new Map(items.map((item) => [item.id, item]));
-  return rows.map((row) => byId.get(row.id)!);
+  const inserted = await db.insert(fileItems).values(rows).onConflictDoNothing({ target: idempotencyTarget }).returning();
+  const earlier = inserted.length < rows.length ? await itemsByIdempotencyKey(db, userId, keysOf(rows)) : new Map();
+  return matchStored(rows, inserted, earlier);
 }
 
 /**
  * Inserts, in order, each row that keeps the owner's uploaded plus pending bytes within
  * `quotaBytes` (all rows belong to one owner); a row that would not fit is null in the answer and
- * later smaller rows may still fit. Locking the user's row makes concurrent checks take turns, so
- * two requests can never both slip under the quota.
+ * later smaller rows may still fit. A row whose idempotency key was used before is that earlier
+ * row (already counted). Locking the user's row makes concurrent checks take turns, so two
+ * requests can never both slip under the quota.
  */
-export async function createFileItemsWithinQuota(rows: PlannedFileItem[], quotaBytes: number): Promise<Array<FileItem | null>> {
+export async function createFileItemsWithinQuota(rows: PlannedFileItem[], quotaBytes: number): Promise<Array<StoredFileItem | null>> {
   const userId = rows[0]?.userId;
   if (!userId) return [];
   if (rows.some((row) => row.userId !== userId)) throw new Error("a quota batch must belong to one user");
   const db = await getDb();
   return db.transaction(async (tx) => {
     await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+    const earlier = await itemsByIdempotencyKey(tx, userId, keysOf(rows));
     const [row] = await tx
       .select({ used: sql<string>`coalesce(sum(${fileItems.size}), 0)` })
       .from(fileItems)
       .where(and(eq(fileItems.userId, userId), inArray(fileItems.status, [...COUNTED_STATUSES])));
     let used = Number(row?.used ?? 0);
+    // Keys already stored, or taken by a row before this one in the batch: that row, not a new one.
+    const taken = new Set(earlier.keys());
     const fitting = rows.filter((candidate) => {
+      if (candidate.idempotencyKey && taken.has(candidate.idempotencyKey)) return false;
       if (used + candidate.size > quotaBytes) return false;
       used += candidate.size;
+      if (candidate.idempotencyKey) taken.add(candidate.idempotencyKey);
       return true;
     });
-    const items = fitting.length > 0 ? await tx.insert(fileItems).values(fitting).returning() : [];
-    const byId = new Map(items.map((item) => [item.id, item]));
-    return rows.map((candidate) => byId.get(candidate.id) ?? null);
+    const inserted = fitting.length > 0 ? await tx.insert(fileItems).values(fitting).returning() : [];
+    const insertedIds = new Set(inserted.map((item) => item.id));
+    const storedKeys = new Set([...earlier.keys(), ...keysOf(fitting)]);
+    const isStored = (candidate: PlannedFileItem) => insertedIds.has(candidate.id) || (!!candidate.idempotencyKey && storedKeys.has(candidate.idempotencyKey));
+    const kept = rows.filter(isStored);
+    const stored = new Map(matchStored(kept, inserted, earlier).map((entry, i) => [kept[i]!, entry]));
+    return rows.map((candidate) => stored.get(candidate) ?? null);
   });
 }
 
 /** createFileItemsWithinQuota for one row; null when it would not fit. */
-export async function createFileItemWithinQuota(input: PlannedFileItem, quotaBytes: number): Promise<FileItem | null> {
-  const [item] = await createFileItemsWithinQuota([input], quotaBytes);
-  return item ?? null;
+export async function createFileItemWithinQuota(input: PlannedFileItem, quotaBytes: number): Promise<StoredFileItem | null> {
+  const [stored] = await createFileItemsWithinQuota([input], quotaBytes);
+  return stored ?? null;
 }
 
 export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, uniqueIndex, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** `rejected`: the stored bytes did not match the declared type, so the object was removed. */
 export const FILE_STATUSES = ["pending", "uploaded", "aborted", "deleted", "rejected"] as const;
@@ -45,8 +45,11 @@ export const fileItems = pgTable(
       .defaultNow()
       .$onUpdate(() => new Date()),
     uploadedAt: timestamp({ withTimezone: true }),
+    /** The client's name for this create request: a retry with the same key gets this row back, not a second one. */
+    idempotencyKey: text(),
   },
   (table) => [
+    uniqueIndex("file_items_user_idempotency_key_idx").on(table.userId, table.idempotencyKey),
     // "My files, newest first": the library's main query and its cursor.
     index("file_items_user_created_idx").on(table.userId, table.createdAt.desc(), table.id.desc()),
     // The library's other sort orders (keyset paging on the sort key, then id).

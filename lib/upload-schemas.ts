@@ -6,6 +6,14 @@ export const createUploadBodySchema = z.object({
   name: displayNameSchema(MAX_NAME_LENGTH),
   size: z.number().int("must be a whole number of bytes").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER),
   type: z.string().trim().min(1, "must not be empty").max(255),
+  /**
+   * The client's own name for this create (a random id per file): sending the same request again
+   * after a lost answer returns the same record instead of a second one.
+   */
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, '-' or '_'")
+    .optional(),
 });
 export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
 

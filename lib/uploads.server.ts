@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { createFileItemsWithinQuota, createFileItemWithinQuota, createPlannedFileItem, createPlannedFileItems, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries";
-import type { PlannedFileItem } from "@/db/queries";
+import type { PlannedFileItem, StoredFileItem } from "@/db/queries";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "./env";
 import { isUuid } from "./http";
@@ -27,13 +27,15 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
   return `u/${userId}/${fileId}${safeExtension(name, type)}`;
 }
 
+const QUOTA_EXCEEDED = "This upload would take you over your storage quota.";
+
 /** Inserts the row, within the owner's quota when USER_QUOTA_BYTES is set (413 quota_exceeded). */
-async function insertWithinQuota(row: PlannedFileItem): Promise<FileItem> {
+async function insertWithinQuota(row: PlannedFileItem): Promise<StoredFileItem> {
   const quota = getEnv().USER_QUOTA_BYTES;
   if (quota === undefined) return createPlannedFileItem(row);
-  const item = await createFileItemWithinQuota(row, quota);
-  if (!item) throw new AppError("quota_exceeded", "This upload would take you over your storage quota.");
-  return item;
+  const stored = await createFileItemWithinQuota(row, quota);
+  if (!stored) throw new AppError("quota_exceeded", QUOTA_EXCEEDED);
+  return stored;
 }
 
 /**
@@ -47,7 +49,7 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
   const id = randomUUID();
   const contentType = body.type.trim().toLowerCase();
   const key = objectKeyFor(userId, id, body.name, contentType);
-  const base = { id, userId, name: body.name, key, size: body.size, contentType };
+  const base = { id, userId, name: body.name, key, size: body.size, contentType, idempotencyKey: body.idempotencyKey ?? null };
   if (body.size <= Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) return { ...base, strategy: "post" };
   const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
   if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
@@ -67,13 +69,52 @@ async function startUpload(item: FileItem): Promise<CreatedUpload> {
       throw err;
     }
   }
+  return { item, upload: await signPost(item) };
+}
+
+async function signPost(item: FileItem): Promise<UploadTarget> {
   const upload = await signUploadPost({ key: item.key, size: item.size, contentType: item.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
-  return { item, upload: { strategy: "post", ...upload } };
+  return { strategy: "post", ...upload };
+}
+
+/**
+ * A create retried with the same idempotency key (its first answer was lost): the same row again,
+ * with a fresh POST policy or its multipart upload as it stands, so a retry never adds a record.
+ * The key names one request: reused for another file, or for an upload no longer pending, it is a 409.
+ */
+async function resumeStored(row: PlannedFileItem, item: FileItem): Promise<CreatedUpload> {
+  if (item.name !== row.name || item.size !== row.size || item.contentType !== row.contentType) {
+    throw new AppError("conflict", "This idempotency key was used for another file.");
+  }
+  if (item.strategy === "multipart" && item.status === "pending" && !item.uploadId) item = await whenStarted(item);
+  if (item.status !== "pending") throw new AppError("conflict", `The upload created with this idempotency key is ${item.status}.`);
+  if (item.strategy === "post") return { item, upload: await signPost(item) };
+  return { item, upload: multipartTarget(item) };
+}
+
+const STARTING_POLL_MS = 200;
+const STARTING_POLLS = 25;
+
+/**
+ * A retry that overtook its first request (the client saw the connection drop while the server
+ * was still starting the multipart upload): waits a few seconds for the first request to finish.
+ */
+async function whenStarted(item: FileItem): Promise<FileItem> {
+  for (let poll = 0; poll < STARTING_POLLS; poll++) {
+    await new Promise((resolve) => setTimeout(resolve, STARTING_POLL_MS));
+    const current = await requireOwnedItem(item.id, item.userId);
+    if (current.uploadId || current.status !== "pending") return current;
+  }
+  throw new AppError("conflict", "The upload created with this idempotency key did not start; try again with a new key.");
+}
+
+function startOrResume(row: PlannedFileItem, { item, existing }: StoredFileItem): Promise<CreatedUpload> {
+  return existing ? resumeStored(row, item) : startUpload(item);
 }
 
 /** Stores a planned upload's row (within the quota; the row first, it holds the quota) and starts it. */
 export async function createUpload(row: PlannedFileItem): Promise<CreatedUpload> {
-  return startUpload(await insertWithinQuota(row));
+  return startOrResume(row, await insertWithinQuota(row));
 }
 
 /**
@@ -82,10 +123,10 @@ export async function createUpload(row: PlannedFileItem): Promise<CreatedUpload>
  */
 export async function createUploads(rows: PlannedFileItem[]): Promise<Array<CreatedUpload | Error>> {
   const quota = getEnv().USER_QUOTA_BYTES;
-  const items = quota === undefined ? await createPlannedFileItems(rows) : await createFileItemsWithinQuota(rows, quota);
+  const stored = quota === undefined ? await createPlannedFileItems(rows) : await createFileItemsWithinQuota(rows, quota);
   return Promise.all(
-    items.map((item) =>
-      item ? startUpload(item).catch((err: unknown) => asError(err)) : new AppError("quota_exceeded", "This upload would take you over your storage quota."),
+    stored.map((entry, i) =>
+      entry ? startOrResume(rows[i]!, entry).catch((err: unknown) => asError(err)) : new AppError("quota_exceeded", QUOTA_EXCEEDED),
     ),
   );
 }

@@ -355,6 +355,13 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       fieldCase("type", "a wildcard", "image/*", UNSUPPORTED_TYPE),
       fieldCase("type", "a NUL after the type", "image/png\u0000", UNSUPPORTED_TYPE),
       omitCase("type"),
+      fieldCase("idempotencyKey", "a number", 1234567890123456),
+      fieldCase("idempotencyKey", "null", null),
+      fieldCase("idempotencyKey", "15 characters", "k".repeat(15)),
+      fieldCase("idempotencyKey", "65 characters", "k".repeat(65)),
+      fieldCase("idempotencyKey", "a path traversal", "../../../../etc/passwd"),
+      fieldCase("idempotencyKey", "a NUL byte", `${"k".repeat(16)}\u0000`),
+      fieldCase("idempotencyKey", "SQL", "k'; drop table file_items; --"),
     ],
   ],
   [

@@ -53,4 +53,22 @@ describe("USER_QUOTA_BYTES", () => {
     expect(results.map((r: { status: number }) => r.status)).toEqual([201, 413, 201, 413]);
     expect(results[1].error.code).toBe("quota_exceeded");
   });
+
+  it("a create repeated with its idempotency key is not counted twice", async () => {
+    const { cookie } = await createSignedInUser();
+    const body = { name: "clip.mp4", size: 200 * MIB, type: "video/mp4", idempotencyKey: "retry-key-0123456789" };
+    const first = await createUpload(jsonRequest("/api/uploads", { cookie, body }));
+    const again = await createUpload(jsonRequest("/api/uploads", { cookie, body }));
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect((await again.json()).file.id).toBe((await first.json()).file.id);
+    const batch = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [body, { ...body, idempotencyKey: undefined, size: 100 * MIB }] } }));
+    expect((await batch.json()).results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+    // One key twice in one batch is one record, counted once.
+    const other = await createSignedInUser();
+    const twice = { ...body, idempotencyKey: "twice-in-one-batch-0" };
+    const dup = await createBatch(jsonRequest("/api/uploads/batch", { cookie: other.cookie, body: { files: [twice, twice, { ...twice, idempotencyKey: undefined, size: 100 * MIB }] } }));
+    const { results } = await dup.json();
+    expect(results.map((r: { status: number }) => r.status)).toEqual([201, 201, 201]);
+    expect(results[1].file.id).toBe(results[0].file.id);
+  });
 });

@@ -1,0 +1,102 @@
+import { and, count, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { POST as createBatch } from "@/app/api/uploads/batch/route";
+import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
+import { POST as createUpload } from "@/app/api/uploads/route";
+import { getDb } from "@/db/client";
+import { fileItems } from "@/db/schema";
+import { newIdempotencyKey } from "@/lib/idempotency-key";
+import { MIB } from "@/lib/part-plan";
+import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/upload-schemas";
+import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+
+type Body = { name: string; size: number; type: string; idempotencyKey?: string };
+
+const create = (cookie: string, body: Body) => createUpload(jsonRequest("/api/uploads", { cookie, body }));
+
+async function rows(userId: string): Promise<number> {
+  const db = await getDb();
+  const [row] = await db.select({ n: count() }).from(fileItems).where(and(eq(fileItems.userId, userId)));
+  return row!.n;
+}
+
+async function post(upload: PostUploadTarget, bytes: Uint8Array) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  return (await fetch(upload.url, { method: "POST", body: form })).status;
+}
+
+const png = (size: number, idempotencyKey = newIdempotencyKey()): Body => ({ name: "a.png", size, type: "image/png", idempotencyKey });
+
+describe("idempotency keys on create", () => {
+  it("a repeated create (its first answer lost) returns the same record with a policy that works", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const body = png(10);
+    const first = await create(cookie, body);
+    const again = await create(cookie, body);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    const [a, b] = await Promise.all([first.json(), again.json()]);
+    expect(b.file.id).toBe(a.file.id);
+    expect(await rows(user.id)).toBe(1);
+    expect(await post(b.upload, new Uint8Array(10).fill(1))).toBe(204);
+    const done = await completeUpload(jsonRequest(`/api/uploads/${a.file.id}/complete`, { method: "POST", cookie }), routeParams({ id: a.file.id }));
+    expect((await done.json()).file).toMatchObject({ id: a.file.id, status: "uploaded", size: 10 });
+  });
+
+  it("two concurrent creates with one key make one record", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const body = png(10);
+    const answers = await Promise.all([create(cookie, body), create(cookie, body), create(cookie, body)]);
+    const ids = await Promise.all(answers.map(async (res) => (expect(res.status).toBe(201), (await res.json()).file.id)));
+    expect(new Set(ids).size).toBe(1);
+    expect(await rows(user.id)).toBe(1);
+  });
+
+  it("returns a multipart upload as it stands, without starting another", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const body: Body = { name: "big.mp4", size: 200 * MIB, type: "video/mp4", idempotencyKey: newIdempotencyKey() };
+    const [a, b] = await Promise.all([(await create(cookie, body)).json(), (await create(cookie, body)).json()]);
+    expect(b).toEqual(a);
+    expect(a.upload.strategy).toBe("multipart");
+    expect(await rows(user.id)).toBe(1);
+  });
+
+  it("refuses a key reused for another file, or for an upload no longer pending, with 409 and no new record", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const body = png(10);
+    const { file, upload } = await (await create(cookie, body)).json();
+    const other = await create(cookie, { ...body, size: 11 });
+    expect(other.status).toBe(409);
+    expect((await other.json()).error.code).toBe("conflict");
+    await post(upload, new Uint8Array(10).fill(1));
+    await completeUpload(jsonRequest(`/api/uploads/${file.id}/complete`, { method: "POST", cookie }), routeParams({ id: file.id }));
+    const late = await create(cookie, body);
+    expect(late.status).toBe(409);
+    expect(await rows(user.id)).toBe(1);
+  });
+
+  it("keys belong to their user: another user's same key makes their own record", async () => {
+    const a = await createSignedInUser();
+    const b = await createSignedInUser();
+    const body = png(10);
+    const [first, second] = await Promise.all([(await create(a.cookie, body)).json(), (await create(b.cookie, body)).json()]);
+    expect(second.file.id).not.toBe(first.file.id);
+  });
+
+  it("a repeated batch returns the same records, and only its new files add rows", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const files = [png(1), png(2), png(3)];
+    const batch = async (list: Body[]) =>
+      ((await (await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: list } }))).json()) as CreateUploadsResponse).results;
+    const first = await batch(files);
+    const again = await batch([...files, png(4)]);
+    const ids = (results: CreateUploadsResponse["results"]) => results.map((r) => ("file" in r ? r.file.id : r.error.code));
+    expect(ids(again).slice(0, 3)).toEqual(ids(first));
+    expect(await rows(user.id)).toBe(4);
+    // Within one batch too: the second file with a key the first used is that same record.
+    const twice = await batch([png(5, "k".repeat(20)), png(5, "k".repeat(20))]);
+    expect(ids(twice)[0]).toBe(ids(twice)[1]);
+    expect(await rows(user.id)).toBe(5);
+  });
+});
