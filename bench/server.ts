@@ -39,7 +39,10 @@ export async function buildApp(env: Record<string, string>): Promise<void> {
 export async function startApp(port: number, env: Record<string, string>, logFile: string): Promise<AppServer> {
   const url = `http://127.0.0.1:${port}`;
   const log = createWriteStream(logFile);
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_PROFILE=<dir>: a V8 CPU profile of the server, written there when it stops.
+  const profileDir = process.env.BENCH_SERVER_PROFILE;
+  const command = profileDir ? ["node", `--cpu-prof`, `--cpu-prof-dir=${profileDir}`, "node_modules/next/dist/bin/next"] : ["npx", "next"];
+  const child = spawn(command[0]!, [...command.slice(1), "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stop() ends npx and the node server under it
