@@ -1,12 +1,13 @@
 /**
- * B2: 1,000 files of 64 KiB through the upload page at a concurrency of 6: each is one
- * POST /api/uploads, one form POST to storage and one complete call.
+ * B2: 1,000 files of 64 KiB through the upload page at a concurrency of 6: each is one form POST
+ * to storage; the page creates and completes them in batches (/api/uploads/batch, …/batch/complete).
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, CDPSession, Page } from "@playwright/test";
 import { setConcurrency, signedInUploadPage, uploadThroughPage, type PageRun } from "./browser";
+import { countCpu } from "./process-cpu";
 import { fmt, median } from "./stats";
 
 /** BENCH_SMALL_FILES=200 for a quicker run. */
@@ -16,8 +17,6 @@ const JPEG_START = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
 const FILE_BYTES = 64 * 1024;
 /** BENCH_SMALL_CONCURRENCY=10 to try another "files at once" setting. */
 const CONCURRENCY = Number(process.env.BENCH_SMALL_CONCURRENCY ?? 6);
-/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
-const TICKS_PER_SECOND = 100;
 
 export type SmallFilesResult = {
   count: number;
@@ -153,26 +152,6 @@ async function startProfile(page: Page): Promise<() => Promise<PageProfile>> {
   };
 }
 
-/** CPU ticks (user + system) so far per process name, over every process on the machine. */
-async function cpuTicksByName(): Promise<Map<string, number>> {
-  const ticks = new Map<string, number>();
-  for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    // "pid (comm) state ppid ..." where comm may hold spaces; utime and stime are fields 14 and 15.
-    const match = /^\d+ \((.*)\) (.*)$/s.exec(stat);
-    if (!match) continue;
-    const fields = match[2]!.split(" ");
-    let name = match[1]!.replace(/ \(v[\d.]*$/, "");
-    if (name.startsWith("chrom")) {
-      // Which Chromium process: the renderer runs the page, the utility one is the network service.
-      const type = /--type=([\w-]+)/.exec(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""))?.[1];
-      name = `chromium ${type ?? "browser"}`;
-    }
-    ticks.set(name, (ticks.get(name) ?? 0) + Number(fields[11]) + Number(fields[12]));
-  }
-  return ticks;
-}
-
 export async function runSmallFiles(browser: Browser, appUrl: string, dir: string): Promise<SmallFilesResult> {
   await mkdir(dir, { recursive: true });
   const paths = Array.from({ length: FILE_COUNT }, (_, i) => path.join(dir, `small-${String(i).padStart(4, "0")}.jpg`));
@@ -188,16 +167,12 @@ export async function runSmallFiles(browser: Browser, appUrl: string, dir: strin
       }
     });
     const stopProfile = PROFILE ? await startProfile(page) : TRACE ? await startTrace(page) : null;
-    const cpuBefore = await cpuTicksByName();
+    const cpu = await countCpu();
     const started = performance.now();
     const run = await uploadThroughPage(page, paths, 5 * 60_000);
     const profile = await stopProfile?.();
     const wallSeconds = (performance.now() - started) / 1000;
-    const cpuSeconds: Record<string, number> = {};
-    for (const [name, ticks] of await cpuTicksByName()) {
-      const used = (ticks - (cpuBefore.get(name) ?? 0)) / TICKS_PER_SECOND;
-      if (used >= 0.5) cpuSeconds[name] = used;
-    }
+    const cpuSeconds = await cpu.stop();
     const rows = Object.values(run.rows).filter((t) => t.done !== undefined);
     // The page renders the queue every 100 ms, so a quick file can go from waiting to verifying or
     // done between two renders; it has no "uploading" time and is left out of the per-file times.

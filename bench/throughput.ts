@@ -11,6 +11,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Browser } from "@playwright/test";
 import { signedInUploadPage, uploadThroughPage } from "./browser";
+import { countCpu, formatCpu } from "./process-cpu";
 import { GIB, MIB, best, fmt, median, megabytesPerSecond } from "./stats";
 
 export const B1_FILE_BYTES = GIB;
@@ -37,7 +38,10 @@ export async function writeRandomFile(file: string, bytes: number): Promise<void
 export async function pageUploadMbps(browser: Browser, appUrl: string, file: string, bytes: number): Promise<number> {
   const page = await signedInUploadPage(browser, appUrl);
   try {
+    // Counted from here (not sign-in) to before the page closes (its renderer's time goes with it).
+    const cpu = await countCpu(0.2);
     const run = await uploadThroughPage(page, [file], 10 * 60_000);
+    printCpu("browser", await cpu.stop(), bytes);
     if (run.failures.length > 0) throw new Error(`the upload did not finish: ${run.failures[0]!.reason}`);
     const done = run.rows[path.basename(file)]?.done;
     if (done === undefined) throw new Error("the row never showed done");
@@ -65,6 +69,13 @@ function printPartTimeline(measures: Measure[], addedAt: number, doneAt: number)
   console.log(`[B1 timeline] wall ${fmt(doneAt - addedAt, 0)} ms; ${[...byKind].map(([k, l]) => line(k, l)).join("; ")}`);
   const signs = byKind.get("sign") ?? [];
   console.log(`[B1 timeline] sign batches (size@start+ms): ${signs.map((m) => `${m.name.split(":")[2]}@${fmt(m.start - addedAt, 0)}+${fmt(m.duration, 0)}`).join(" ")}`);
+  const firstStarts = (kind: string) =>
+    (byKind.get(kind) ?? [])
+      .sort((a, b) => a.start - b.start)
+      .slice(0, 8)
+      .map((m) => `${m.name.split(":")[2]}@${fmt(m.start - addedAt, 0)}+${fmt(m.duration, 0)}`)
+      .join(" ");
+  console.log(`[B1 timeline] create: ${firstStarts("create")}; first hashes (part@start+ms): ${firstStarts("hash")}`);
   const puts = (byKind.get("put") ?? []).sort((a, b) => a.start - b.start);
   console.log(`[B1 timeline] first puts start at: ${puts.slice(0, 8).map((m) => `${m.name.split(":")[2]}@${fmt(m.start - addedAt, 0)}`).join(" ")}`);
 }
@@ -77,6 +88,15 @@ export async function libStorageRun(client: S3Client, bucket: string, file: stri
     ...options,
   }).done();
   return megabytesPerSecond(B1_FILE_BYTES, performance.now() - started);
+}
+
+/**
+ * The CPU each process spent on one upload, per GiB: on 2 shared cores the side that costs more
+ * CPU per byte is the slower one, whatever its own code does with its time.
+ */
+function printCpu(label: string, used: Record<string, number>, bytes: number): void {
+  const total = Object.values(used).reduce((sum, seconds) => sum + seconds, 0);
+  console.log(`[B1 cpu] ${label}: ${(total / (bytes / GIB)).toFixed(2)} CPU-s per GiB: ${formatCpu(used, bytes / GIB)}`);
 }
 
 export function benchS3Client(env: Record<string, string>): S3Client {
@@ -97,7 +117,9 @@ export async function runThroughput(input: { browser: Browser; appUrl: string; f
   // Interleaved, so a slow spell on the machine does not land on one side only.
   for (let i = 0; i < RUNS; i++) {
     browserSeries.mbps.push(await pageUploadMbps(input.browser, input.appUrl, file, B1_FILE_BYTES));
+    const cpu = await countCpu(0.2);
     tuned.mbps.push(await libStorageRun(client, env.S3_BUCKET!, file, { partSize: 16 * MIB, queueSize: 6 }));
+    printCpu("lib-storage", await cpu.stop(), B1_FILE_BYTES);
     defaults.mbps.push(await libStorageRun(client, env.S3_BUCKET!, file, {}));
     console.log(`[B1] run ${i + 1}: ${[browserSeries, tuned, defaults].map((s) => `${s.label} ${fmt(s.mbps[i]!)} MB/s`).join("; ")}`);
   }
