@@ -31,7 +31,7 @@ export function useUploadQueue(rules: UploadRules, concurrency: number, connecti
       return value;
     };
     // Small files finishing close together share one complete request (see BatchCoalescer).
-    const completer = new BatchCoalescer(completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 2 });
+    const completer = new BatchCoalescer(completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
     return new UploadQueueStore(
       {
         create: createUpload,
