@@ -2,12 +2,27 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
+import { faultControl } from "../tests/fault-proxy";
 import { sha256OfObject } from "../tests/s3-direct";
 import { MP4_FTYP_HEADER } from "../tests/file-signatures";
 import { expect, test } from "./fixtures";
 
 const run = promisify(execFile);
 const MIB = 1024 * 1024;
+/** The proxy `npm test` starts in front of MinIO (scripts/provision.ts). */
+const proxyUrl = process.env.FAULT_PROXY_URL;
+
+// The proxy is shared by every spec in the run: never leave faults on.
+test.afterEach(async () => {
+  if (proxyUrl) await faultControl(proxyUrl).off();
+});
+
+async function mintToken(page: import("@playwright/test").Page): Promise<string> {
+  return page.evaluate(async () => {
+    const res = await fetch("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "cli" }) });
+    return (await res.json()).secret as string;
+  });
+}
 
 test("npm run upload sends a small and a multipart file with an API token", async ({ page, auth, newUser, baseURL }, testInfo) => {
   test.setTimeout(180_000);
@@ -20,10 +35,7 @@ test("npm run upload sends a small and a multipart file with an API token", asyn
   await writeFile(large, largeBytes);
 
   await auth.signUp(newUser);
-  const token = await page.evaluate(async () => {
-    const res = await fetch("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "cli" }) });
-    return (await res.json()).secret as string;
-  });
+  const token = await mintToken(page);
   expect(token).toBeTruthy();
 
   const { stdout } = await run("npx", ["tsx", "scripts/upload.ts", small, large, "--url", baseURL!, "--token", token]);
@@ -40,4 +52,32 @@ test("npm run upload sends a small and a multipart file with an API token", asyn
   const bad = await run("npx", ["tsx", "scripts/upload.ts", small, "--url", baseURL!, "--token", "upl_not-a-real-token"]).catch((err) => err);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain("failed");
+});
+
+test("npm run upload gets through dropped connections, SlowDown and expired policies on its own, storing each file once", async ({ page, auth, newUser, baseURL }, testInfo) => {
+  test.setTimeout(180_000);
+  if (!proxyUrl) throw new Error("needs the fault proxy that `npm test` starts in front of MinIO (FAULT_PROXY_URL)");
+  const names = Array.from({ length: 8 }, (_, i) => `shot-${i}.png`);
+  const contents = names.map(() => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300_000)]));
+  const paths = names.map((name) => testInfo.outputPath(name));
+  await Promise.all(paths.map((file, i) => writeFile(file, contents[i]!)));
+  await auth.signUp(newUser);
+  const token = await mintToken(page);
+
+  const control = faultControl(proxyUrl);
+  await control.set({ dropRate: 0.15, slowDownRate: 0.1, expireRate: 0.1, seed: 5, targets: ["post"] });
+  const { stdout } = await run("npx", ["tsx", "scripts/upload.ts", ...paths, "--url", baseURL!, "--token", token]);
+  const stats = await control.stats();
+  await control.off();
+
+  const { drop, slowDown, expire } = stats.faults.post;
+  expect(drop + slowDown + expire, "faults the CLI met").toBeGreaterThan(2);
+  for (const name of names) expect(stdout).toMatch(new RegExp(`uploaded ${name} \\(300008 bytes\\)`));
+  const files = await page.evaluate(async () => (await (await fetch("/api/files")).json()).files as { id: string; name: string }[]);
+  expect(files.map((f) => f.name).sort()).toEqual([...names].sort());
+  const me = await page.evaluate(async () => (await (await fetch("/api/me")).json()).user.id);
+  for (const file of files) {
+    const expected = createHash("sha256").update(contents[names.indexOf(file.name)]!).digest("hex");
+    expect(await sha256OfObject(`u/${me}/${file.id}.png`), file.name).toBe(expected);
+  }
 });

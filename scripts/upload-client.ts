@@ -8,7 +8,10 @@ import path from "node:path";
 import { crc32Base64 } from "../lib/checksum";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "../lib/connection-pool";
 import { MultipartTransfer } from "../lib/multipart-transfer";
+import { newIdempotencyKey } from "../lib/idempotency-key";
 import { PartTransferError } from "../lib/part-transport";
+import { retryAfterMs } from "../lib/retry-policy";
+import { decideRetry, isPolicyExpired } from "../lib/upload-retry";
 import { EXTENSIONS_BY_TYPE, extensionOf } from "../lib/upload-rules";
 import type { CompleteUploadResponse, CreateUploadResponse, FileDto, PartReport, SignPartsResponse } from "../lib/upload-schemas";
 
@@ -17,6 +20,7 @@ export class CliApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -24,15 +28,69 @@ export class CliApiError extends Error {
 
 export type Client = { baseUrl: string; token: string };
 
-async function call<T>(client: Client, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(new URL(route, client.baseUrl), {
-    method: body === undefined ? "GET" : "POST",
-    headers: { authorization: `Bearer ${client.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function call<T>(client: Client, route: string, body?: unknown, method = body === undefined ? "GET" : "POST"): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(route, client.baseUrl), {
+      method,
+      headers: { authorization: `Bearer ${client.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new CliApiError(0, "network_error", `${client.baseUrl} could not be reached.`);
+  }
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
   const error = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  throw new CliApiError(res.status, error?.error?.code ?? "internal", error?.error?.message ?? `The server answered ${res.status}.`);
+  const message = error?.error?.message ?? `The server answered ${res.status}.`;
+  throw new CliApiError(res.status, error?.error?.code ?? "internal", message, retryAfterMs(res.headers.get("retry-after")));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One API step, tried again after no answer, 408, 429 or 5xx, with the page's policy (lib/upload-retry.ts). */
+async function withRetries<T>(step: "create" | "complete", run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!(err instanceof CliApiError)) throw err;
+      const decision = decideRetry(step, { status: err.status, retryAfterMs: err.retryAfterMs }, attempt, Math.random());
+      if (decision.action !== "retry") throw err;
+      await sleep(decision.delayMs);
+    }
+  }
+}
+
+/** Records the file and signs its upload; one idempotency key for every try, so a lost answer never makes a second record. */
+function createRecord(client: Client, body: { name: string; size: number; type: string }): Promise<CreateUploadResponse> {
+  const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
+  return withRetries("create", () => call<CreateUploadResponse>(client, "/api/uploads", keyed));
+}
+
+/**
+ * The form POST to storage, sent again after a dropped connection, a 5xx or SlowDown, and with a
+ * fresh record and policy once the policy has expired, as the upload page does. Returns the record
+ * the bytes went to.
+ */
+async function postWithRetries(client: Client, blob: Blob, body: { name: string; size: number; type: string }, created: CreateUploadResponse): Promise<FileDto> {
+  let { file, upload } = created;
+  for (let attempt = 1; ; attempt++) {
+    if (upload.strategy !== "post") throw new CliApiError(409, "conflict", "The server switched this file to a multipart upload.");
+    const form = new FormData();
+    for (const [key, value] of Object.entries(upload.fields)) form.append(key, value);
+    form.append("file", blob, body.name);
+    const res = await fetch(upload.url, { method: "POST", body: form }).catch(() => null);
+    if (res?.ok) return file;
+    const failure = { status: res?.status ?? 0, body: (await res?.text().catch(() => "")) ?? "", retryAfterMs: retryAfterMs(res?.headers.get("retry-after") ?? null) };
+    const decision = decideRetry("post", failure, attempt, Math.random(), isPolicyExpired(upload.expiresAt, Date.now()));
+    if (decision.action === "fail") throw new CliApiError(failure.status, "storage_refused", `Storage refused the upload (${failure.status || "no answer"}).`);
+    await sleep(decision.delayMs);
+    if (decision.action === "renew") {
+      // Nobody will POST with the expired policy again; cleanup expires the old record if this call is lost.
+      await call<void>(client, `/api/uploads/${file.id}`, undefined, "DELETE").catch(() => {});
+      ({ file, upload } = await createRecord(client, body));
+    }
+  }
 }
 
 /** The MIME type for a file name, from the same table the server checks extensions against. */
@@ -70,15 +128,12 @@ export async function uploadFile(client: Client, filePath: string, onProgress: (
   const type = typeForName(name);
   if (!type) throw new CliApiError(415, "unsupported_type", `No known type for "${name}".`);
   const blob = await openAsBlob(filePath, { type });
-  const { file, upload } = await call<CreateUploadResponse>(client, "/api/uploads", { name, size, type });
+  const created = await createRecord(client, { name, size, type });
+  const { file, upload } = created;
   if (upload.strategy === "post") {
-    const form = new FormData();
-    for (const [key, value] of Object.entries(upload.fields)) form.append(key, value);
-    form.append("file", blob, name);
-    const res = await fetch(upload.url, { method: "POST", body: form });
-    if (!res.ok) throw new CliApiError(res.status, "storage_refused", `Storage refused the upload (${res.status}).`);
+    const stored = await postWithRetries(client, blob, { name, size, type }, created);
     onProgress({ name, sent: size, size });
-    return (await call<CompleteUploadResponse>(client, `/api/uploads/${file.id}/complete`, {})).file;
+    return (await withRetries("complete", () => call<CompleteUploadResponse>(client, `/api/uploads/${stored.id}/complete`, {}))).file;
   }
   const transfer: MultipartTransfer = new MultipartTransfer(
     file.id,
@@ -92,7 +147,7 @@ export async function uploadFile(client: Client, filePath: string, onProgress: (
         signParts: async (id, partNumbers, checksums) =>
           (await call<SignPartsResponse>(client, `/api/uploads/${id}/parts`, { partNumbers, checksums })).parts,
         reportParts: (id, parts: PartReport[]) => call<void>(client, `/api/uploads/${id}/parts/done`, { parts }),
-        complete: async (id) => (await call<CompleteUploadResponse>(client, `/api/uploads/${id}/complete`, {})).file,
+        complete: async (id) => (await withRetries("complete", () => call<CompleteUploadResponse>(client, `/api/uploads/${id}/complete`, {}))).file,
       },
     },
     () => onProgress({ name, sent: transfer.bytesSent(), size }),
