@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { DropZone } from "@/components/drop-zone";
 import { ProgressBar } from "@/components/progress-bar";
+import { UnfinishedUploads } from "@/components/unfinished-uploads";
 import { UploadRow } from "@/components/upload-row";
 import { useConcurrencySetting } from "@/components/use-concurrency-setting";
 import { useUploadQueue } from "@/components/use-upload-queue";
@@ -73,10 +74,12 @@ export function UploadQueue({ rules, connections }: { rules: UploadRules; connec
   useLeaveWarning(pending);
   // False in the server render and during hydration: tests wait for it before picking files.
   const hydrated = useHydrated();
+  const queued = useMemo(() => new Set(state.items.map((item) => `${item.name}|${item.size}`)), [state.items]);
 
   return (
     <section className="upload-queue" data-testid="upload-queue" data-active-count={countActive(state)} data-ready={hydrated}>
       <DropZone rules={rules} onFiles={add} />
+      <UnfinishedUploads queued={queued} refreshKey={state.summary.counts.done} onFiles={add} />
       <div className="queue-toolbar">
         <ConcurrencyInput value={concurrency} onChange={setConcurrency} />
         {canPauseAll && (

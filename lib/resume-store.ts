@@ -45,7 +45,21 @@ export async function rememberResumable(file: ResumableFile, fileId: string): Pr
 }
 
 export async function forgetResumable(file: ResumableFile): Promise<void> {
-  await withStore("readwrite", (s) => s.delete(fingerprintOf(file)));
+  await forgetFingerprint(fingerprintOf(file));
+}
+
+export async function forgetFingerprint(fingerprint: string): Promise<void> {
+  await withStore("readwrite", (s) => s.delete(fingerprint));
+}
+
+/** The last-modified time a record was saved with (part of its fingerprint), or null if unreadable. */
+export function lastModifiedOf(record: ResumeRecord): number | null {
+  try {
+    const value = (JSON.parse(record.fingerprint) as unknown[])[2];
+    return typeof value === "number" ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Everything unfinished, for the page to offer on return. */
