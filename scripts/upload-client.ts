@@ -6,6 +6,7 @@ import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { crc32Base64 } from "../lib/checksum";
+import { BatchCoalescer, type Settled } from "../lib/batch-coalescer";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "../lib/connection-pool";
 import { MultipartTransfer } from "../lib/multipart-transfer";
 import { newIdempotencyKey } from "../lib/idempotency-key";
@@ -13,7 +14,17 @@ import { PartTransferError } from "../lib/part-transport";
 import { retryAfterMs } from "../lib/retry-policy";
 import { decideRetry, isPolicyExpired } from "../lib/upload-retry";
 import { EXTENSIONS_BY_TYPE, extensionOf } from "../lib/upload-rules";
-import type { CompleteUploadResponse, CreateUploadResponse, FileDto, PartReport, SignPartsResponse } from "../lib/upload-schemas";
+import {
+  MAX_BATCH_ITEMS,
+  type BatchItemError,
+  type CompleteUploadResponse,
+  type CompleteUploadsResponse,
+  type CreateUploadResponse,
+  type CreateUploadsResponse,
+  type FileDto,
+  type PartReport,
+  type SignPartsResponse,
+} from "../lib/upload-schemas";
 
 export class CliApiError extends Error {
   constructor(
@@ -27,6 +38,38 @@ export class CliApiError extends Error {
 }
 
 export type Client = { baseUrl: string; token: string };
+
+type CreateBody = { name: string; size: number; type: string; idempotencyKey: string };
+
+/**
+ * Creates and completes made by files running at the same time share batch requests
+ * (/api/uploads/batch and /batch/complete), as the upload page's do: one request per handful of
+ * small files instead of two per file.
+ */
+export type Batchers = {
+  create: BatchCoalescer<CreateBody, CreateUploadResponse>;
+  complete: BatchCoalescer<string, CompleteUploadResponse>;
+};
+
+/** A batch answer's item as its own outcome: a refused item is the error a single call would have thrown. */
+function settle<T>(result: ({ status: number } & T) | BatchItemError): Settled<T> {
+  if ("error" in result) return { ok: false, error: new CliApiError(result.status, result.error.code, result.error.message) };
+  const { status: _status, ...value } = result;
+  return { ok: true, value: value as unknown as T };
+}
+
+export function createBatchers(client: Client): Batchers {
+  return {
+    create: new BatchCoalescer(
+      async (files: CreateBody[]) => (await call<CreateUploadsResponse>(client, "/api/uploads/batch", { files })).results.map((r) => settle<CreateUploadResponse>(r)),
+      { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 },
+    ),
+    complete: new BatchCoalescer(
+      async (ids: string[]) => (await call<CompleteUploadsResponse>(client, "/api/uploads/batch/complete", { ids })).results.map((r) => settle<CompleteUploadResponse>(r)),
+      { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 },
+    ),
+  };
+}
 
 async function call<T>(client: Client, route: string, body?: unknown, method = body === undefined ? "GET" : "POST"): Promise<T> {
   let res: Response;
@@ -62,9 +105,9 @@ async function withRetries<T>(step: "create" | "complete", run: () => Promise<T>
 }
 
 /** Records the file and signs its upload; one idempotency key for every try, so a lost answer never makes a second record. */
-function createRecord(client: Client, body: { name: string; size: number; type: string }): Promise<CreateUploadResponse> {
+function createRecord(batchers: Batchers, body: { name: string; size: number; type: string }): Promise<CreateUploadResponse> {
   const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
-  return withRetries("create", () => call<CreateUploadResponse>(client, "/api/uploads", keyed));
+  return withRetries("create", () => batchers.create.call(keyed));
 }
 
 /**
@@ -72,14 +115,22 @@ function createRecord(client: Client, body: { name: string; size: number; type: 
  * fresh record and policy once the policy has expired, as the upload page does. Returns the record
  * the bytes went to.
  */
-async function postWithRetries(client: Client, blob: Blob, body: { name: string; size: number; type: string }, created: CreateUploadResponse): Promise<FileDto> {
+async function postWithRetries(
+  { client, batchers, pool }: UploadContext,
+  blob: Blob,
+  body: { name: string; size: number; type: string },
+  created: CreateUploadResponse,
+): Promise<FileDto> {
   let { file, upload } = created;
   for (let attempt = 1; ; attempt++) {
     if (upload.strategy !== "post") throw new CliApiError(409, "conflict", "The server switched this file to a multipart upload.");
     const form = new FormData();
     for (const [key, value] of Object.entries(upload.fields)) form.append(key, value);
     form.append("file", blob, body.name);
-    const res = await fetch(upload.url, { method: "POST", body: form }).catch(() => null);
+    const release = await pool.acquire();
+    const res = await fetch(upload.url, { method: "POST", body: form })
+      .catch(() => null)
+      .finally(release);
     if (res?.ok) return file;
     const failure = { status: res?.status ?? 0, body: (await res?.text().catch(() => "")) ?? "", retryAfterMs: retryAfterMs(res?.headers.get("retry-after") ?? null) };
     const decision = decideRetry("post", failure, attempt, Math.random(), isPolicyExpired(upload.expiresAt, Date.now()));
@@ -88,7 +139,7 @@ async function postWithRetries(client: Client, blob: Blob, body: { name: string;
     if (decision.action === "renew") {
       // Nobody will POST with the expired policy again; cleanup expires the old record if this call is lost.
       await call<void>(client, `/api/uploads/${file.id}`, undefined, "DELETE").catch(() => {});
-      ({ file, upload } = await createRecord(client, body));
+      ({ file, upload } = await createRecord(batchers, body));
     }
   }
 }
@@ -122,18 +173,26 @@ async function putPartWithFetch(
 
 export type Progress = { name: string; sent: number; size: number };
 
-export async function uploadFile(client: Client, filePath: string, onProgress: (p: Progress) => void, pool = new ConnectionPool(DEFAULT_CONNECTIONS)): Promise<FileDto> {
+export type UploadContext = { client: Client; batchers: Batchers; pool: ConnectionPool };
+
+export function createUploadContext(client: Client, connections = DEFAULT_CONNECTIONS): UploadContext {
+  return { client, batchers: createBatchers(client), pool: new ConnectionPool(connections) };
+}
+
+/** Uploads one file (a form POST, or parts for a big one) through the context's shared batches and connections. */
+export async function uploadFile(context: UploadContext, filePath: string, onProgress: (p: Progress) => void): Promise<FileDto> {
+  const { client, batchers, pool } = context;
   const name = path.basename(filePath);
   const size = (await stat(filePath)).size;
   const type = typeForName(name);
   if (!type) throw new CliApiError(415, "unsupported_type", `No known type for "${name}".`);
   const blob = await openAsBlob(filePath, { type });
-  const created = await createRecord(client, { name, size, type });
+  const created = await createRecord(batchers, { name, size, type });
   const { file, upload } = created;
   if (upload.strategy === "post") {
-    const stored = await postWithRetries(client, blob, { name, size, type }, created);
+    const stored = await postWithRetries(context, blob, { name, size, type }, created);
     onProgress({ name, sent: size, size });
-    return (await withRetries("complete", () => call<CompleteUploadResponse>(client, `/api/uploads/${stored.id}/complete`, {}))).file;
+    return (await withRetries("complete", () => batchers.complete.call(stored.id))).file;
   }
   const transfer: MultipartTransfer = new MultipartTransfer(
     file.id,
