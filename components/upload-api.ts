@@ -5,8 +5,8 @@
 import type { ErrorBody } from "@/lib/errors";
 import { retryAfterMs } from "@/lib/retry-policy";
 import type { Settled } from "@/lib/batch-coalescer";
+import { settleBatchItem } from "@/lib/batch-result";
 import type {
-  BatchItemError,
   CompleteUploadResponse,
   CompleteUploadsResponse,
   CreateUploadBody,
@@ -55,12 +55,7 @@ export function createUpload(body: CreateUploadBody): Promise<CreateUploadRespon
   return callApi("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
-/** A batch answer's item as its own outcome; a refused item is the ApiError a single request would have thrown. */
-function settleItem<T>(result: ({ status: number } & T) | BatchItemError): Settled<T> {
-  if ("error" in result) return { ok: false, error: new ApiError(result.error.code, result.error.message, result.status) };
-  const { status: _status, ...value } = result;
-  return { ok: true, value: value as unknown as T };
-}
+const toApiError = (status: number, code: string, message: string) => new ApiError(code, message, status);
 
 // POST /api/uploads/batch - record many files and sign each one's upload, answered per file
 export async function createUploads(bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> {
@@ -69,7 +64,7 @@ export async function createUploads(bodies: CreateUploadBody[]): Promise<Settled
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ files: bodies }),
   });
-  return results.map((result) => settleItem<CreateUploadResponse>(result));
+  return results.map((result) => settleBatchItem<CreateUploadResponse>(result, toApiError));
 }
 
 // POST /api/uploads/batch/complete - complete many uploads, answered per upload
@@ -79,7 +74,7 @@ export async function completeUploads(ids: string[]): Promise<Settled<CompleteUp
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ids }),
   });
-  return results.map((result) => settleItem<CompleteUploadResponse>(result));
+  return results.map((result) => settleBatchItem<CompleteUploadResponse>(result, toApiError));
 }
 
 // POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded

@@ -6,7 +6,8 @@ import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { crc32Base64 } from "../lib/checksum";
-import { BatchCoalescer, type Settled } from "../lib/batch-coalescer";
+import { BatchCoalescer } from "../lib/batch-coalescer";
+import { settleBatchItem } from "../lib/batch-result";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "../lib/connection-pool";
 import { MultipartTransfer } from "../lib/multipart-transfer";
 import { newIdempotencyKey } from "../lib/idempotency-key";
@@ -16,7 +17,6 @@ import { decideRetry, isPolicyExpired } from "../lib/upload-retry";
 import { EXTENSIONS_BY_TYPE, extensionOf } from "../lib/upload-rules";
 import {
   MAX_BATCH_ITEMS,
-  type BatchItemError,
   type CompleteUploadResponse,
   type CompleteUploadsResponse,
   type CreateUploadResponse,
@@ -51,21 +51,16 @@ export type Batchers = {
   complete: BatchCoalescer<string, CompleteUploadResponse>;
 };
 
-/** A batch answer's item as its own outcome: a refused item is the error a single call would have thrown. */
-function settle<T>(result: ({ status: number } & T) | BatchItemError): Settled<T> {
-  if ("error" in result) return { ok: false, error: new CliApiError(result.status, result.error.code, result.error.message) };
-  const { status: _status, ...value } = result;
-  return { ok: true, value: value as unknown as T };
-}
+const toCliError = (status: number, code: string, message: string) => new CliApiError(status, code, message);
 
 export function createBatchers(client: Client): Batchers {
   return {
     create: new BatchCoalescer(
-      async (files: CreateBody[]) => (await call<CreateUploadsResponse>(client, "/api/uploads/batch", { files })).results.map((r) => settle<CreateUploadResponse>(r)),
+      async (files: CreateBody[]) => (await call<CreateUploadsResponse>(client, "/api/uploads/batch", { files })).results.map((r) => settleBatchItem<CreateUploadResponse>(r, toCliError)),
       { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 },
     ),
     complete: new BatchCoalescer(
-      async (ids: string[]) => (await call<CompleteUploadsResponse>(client, "/api/uploads/batch/complete", { ids })).results.map((r) => settle<CompleteUploadResponse>(r)),
+      async (ids: string[]) => (await call<CompleteUploadsResponse>(client, "/api/uploads/batch/complete", { ids })).results.map((r) => settleBatchItem<CompleteUploadResponse>(r, toCliError)),
       { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 },
     ),
   };
