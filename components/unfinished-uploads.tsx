@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { ApiError, cancelUpload, getUpload } from "@/components/upload-api";
+import { cancelUpload, getUpload } from "@/components/upload-api";
 import { fingerprintOf, forgetFingerprint, lastModifiedOf, listResumable, type ResumeRecord } from "@/lib/resume-store";
 import { formatBytes } from "@/lib/upload-rules";
 
@@ -10,8 +10,8 @@ type Unfinished = { record: ResumeRecord; storedBytes: number };
 /**
  * The multipart uploads this browser left unfinished (a reload, a closed tab), still pending on
  * the server. A browser cannot reopen a file by itself, so each asks for the same file to be
- * picked again, which resumes it; or discards it. Records the server no longer has pending are
- * forgotten here.
+ * picked again, which resumes it; or discards it. Records of the person's own uploads that are
+ * no longer pending are forgotten here.
  */
 async function loadUnfinished(): Promise<Unfinished[]> {
   const found = await Promise.all(
@@ -19,11 +19,12 @@ async function loadUnfinished(): Promise<Unfinished[]> {
       try {
         const { file, parts } = await getUpload(record.fileId);
         if (file.status === "pending") return { record, storedBytes: parts.reduce((sum, part) => sum + part.size, 0) };
-      } catch (err) {
-        // Not reachable now (offline, 5xx): keep the record for the next visit.
-        if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) return null;
+        // Ours and finished (uploaded, cancelled, cleaned up): nothing left to resume.
+        await forgetFingerprint(record.fingerprint);
+      } catch {
+        // A 404 may be another account's upload in this browser: not shown, but kept for them.
+        // Offline or a 5xx: kept for the next visit.
       }
-      await forgetFingerprint(record.fingerprint);
       return null;
     }),
   );
