@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
+import { randomUUID } from "node:crypto";
 import { getDb } from "@/db/client";
+import { createFileItem, setFileUploadId } from "@/db/queries";
 import { fileItems } from "@/db/schema";
 import { newIdempotencyKey } from "@/lib/idempotency-key";
 import { MIB } from "@/lib/part-plan";
@@ -99,4 +101,46 @@ describe("idempotency keys on create", () => {
     expect(ids(twice)[0]).toBe(ids(twice)[1]);
     expect(await rows(user.id)).toBe(5);
   });
+});
+
+describe("a retry that overtakes its own multipart start", () => {
+  /** The row the first request stored before S3 answered CreateMultipartUpload: pending, no UploadId yet. */
+  async function starting(userId: string, idempotencyKey: string) {
+    const id = randomUUID();
+    return createFileItem({
+      id,
+      userId,
+      name: "big.mp4",
+      key: `u/${userId}/${id}.mp4`,
+      size: 200 * MIB,
+      contentType: "video/mp4",
+      strategy: "multipart",
+      partSize: 16 * MIB,
+      idempotencyKey,
+    });
+  }
+  const body = (idempotencyKey: string): Body => ({ name: "big.mp4", size: 200 * MIB, type: "video/mp4", idempotencyKey });
+
+  it("waits for the first request to start it, then answers with that upload", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const key = newIdempotencyKey();
+    const row = await starting(user.id, key);
+    setTimeout(() => void setFileUploadId({ id: row.id, uploadId: "first-request-upload-id" }), 500);
+    const res = await create(cookie, body(key));
+    expect(res.status).toBe(201);
+    const answer = await res.json();
+    expect(answer.file.id).toBe(row.id);
+    expect(answer.upload).toMatchObject({ strategy: "multipart", partSize: 16 * MIB, partCount: 13 });
+    expect(await rows(user.id)).toBe(1);
+  });
+
+  it("answers 409 when the first request never finishes starting it", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const key = newIdempotencyKey();
+    await starting(user.id, key);
+    const res = await create(cookie, body(key));
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe("conflict");
+    expect(await rows(user.id)).toBe(1);
+  }, 15_000);
 });
