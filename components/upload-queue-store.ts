@@ -200,7 +200,7 @@ export class UploadQueueStore {
     });
     batch.forEach(({ key }, i) => {
       const created = answer.then((results) => {
-        const { file, upload } = settledOne(results.slice(i, i + 1));
+        const { file, upload } = valueOf(results[i]);
         return { record: file, upload, stored: [] };
       });
       created.catch(() => {
@@ -309,9 +309,8 @@ export class UploadQueueStore {
   }
 }
 
-/** The one result of a one-file batch answer, or its error thrown. */
-function settledOne<T>(results: Settled<T>[]): T {
-  const [result] = results;
+/** This file's result in a batch answer, or its error thrown. */
+function valueOf<T>(result: Settled<T> | undefined): T {
   if (!result) throw new Error("The server's batch answer has no result for this file.");
   if (!result.ok) throw result.error;
   return result.value;

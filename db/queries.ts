@@ -77,9 +77,9 @@ async function itemsByIdempotencyKey(db: Pick<Database, "select">, userId: strin
 
 /**
  * Each planned row as stored: the row `inserted` for it, else the row stored under its key (by
- * an earlier request, or by a row before it in the same batch).
+ * an earlier request, or by a row before it in the same batch), else null (not stored).
  */
-function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map<string, FileItem>): StoredFileItem[] {
+function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map<string, FileItem>): Array<StoredFileItem | null> {
   const byId = new Map(inserted.map((item) => [item.id, item]));
   const byKey = new Map(earlier);
   for (const item of inserted) if (item.idempotencyKey) byKey.set(item.idempotencyKey, item);
@@ -87,8 +87,15 @@ function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map
     const item = byId.get(row.id);
     if (item) return { item, existing: false };
     const before = row.idempotencyKey ? byKey.get(row.idempotencyKey) : undefined;
-    if (!before) throw new Error("insert into file_items returned no row");
-    return { item: before, existing: true };
+    return before ? { item: before, existing: true } : null;
+  });
+}
+
+/** Without a quota every row is stored, new or under its key; a missing one is a bug, not an answer. */
+function allStored(stored: Array<StoredFileItem | null>): StoredFileItem[] {
+  return stored.map((entry) => {
+    if (!entry) throw new Error("insert into file_items returned no row");
+    return entry;
   });
 }
 
@@ -98,7 +105,7 @@ const keysOf = (rows: PlannedFileItem[]) => rows.flatMap((row) => (row.idempoten
 export async function createPlannedFileItem(input: PlannedFileItem): Promise<StoredFileItem> {
   const inserted = await (await insertPlannedFileItem()).execute({ ...input, partSize: input.partSize ?? null, idempotencyKey: input.idempotencyKey ?? null });
   const earlier = inserted.length > 0 ? new Map() : await itemsByIdempotencyKey(await getDb(), input.userId, keysOf([input]));
-  return matchStored([input], inserted, earlier)[0]!;
+  return allStored(matchStored([input], inserted, earlier))[0]!;
 }
 
 /** Bytes that count against a quota: everything uploaded plus everything still on its way. */
@@ -111,7 +118,7 @@ export async function createPlannedFileItems(rows: PlannedFileItem[]): Promise<S
   const db = await getDb();
   const inserted = await db.insert(fileItems).values(rows).onConflictDoNothing({ target: idempotencyTarget }).returning();
   const earlier = inserted.length < rows.length ? await itemsByIdempotencyKey(db, userId, keysOf(rows)) : new Map();
-  return matchStored(rows, inserted, earlier);
+  return allStored(matchStored(rows, inserted, earlier));
 }
 
 /**
@@ -144,12 +151,7 @@ export async function createFileItemsWithinQuota(rows: PlannedFileItem[], quotaB
       return true;
     });
     const inserted = fitting.length > 0 ? await tx.insert(fileItems).values(fitting).returning() : [];
-    const insertedIds = new Set(inserted.map((item) => item.id));
-    const storedKeys = new Set([...earlier.keys(), ...keysOf(fitting)]);
-    const isStored = (candidate: PlannedFileItem) => insertedIds.has(candidate.id) || (!!candidate.idempotencyKey && storedKeys.has(candidate.idempotencyKey));
-    const kept = rows.filter(isStored);
-    const stored = new Map(matchStored(kept, inserted, earlier).map((entry, i) => [kept[i]!, entry]));
-    return rows.map((candidate) => stored.get(candidate) ?? null);
+    return matchStored(rows, inserted, earlier);
   });
 }
 
