@@ -2,7 +2,7 @@
 // bundle of this file stays free of Node APIs.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { startNodeServer } = await import("./lib/server-start");
+    const { startNodeServer } = await import("./server/start");
     await startNodeServer();
   }
 }

@@ -1,19 +1,47 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({
+const root = import.meta.dirname;
+const shared = {
   resolve: {
     alias: {
-      "@": path.resolve(import.meta.dirname),
+      "@": root,
       // Server modules guard against client bundles with `server-only`; tests are server code.
-      "server-only": path.resolve(import.meta.dirname, "tests/stubs/server-only.ts"),
+      "server-only": path.resolve(root, "tests/stubs/server-only.ts"),
     },
   },
+};
+
+/**
+ * Two projects: `unit` needs no services and runs in seconds (pure rules, the browser engine, the
+ * store, server logic that takes its I/O as arguments); `integration` runs route handlers and
+ * queries against a real Postgres and MinIO, provisioned once by its global setup.
+ * `npx vitest run --project unit` runs the first alone.
+ */
+export default defineConfig({
+  ...shared,
   test: {
-    environment: "node",
-    include: ["lib/**/*.test.ts", "db/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
-    globalSetup: ["tests/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["lib/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["tests/**/*.test.ts", "db/**/*.test.ts"],
+          globalSetup: ["tests/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

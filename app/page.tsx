@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { getSessionUser } from "@/lib/auth.server";
+import { getSessionUser } from "@/server/auth/auth";
 
 export default async function HomePage() {
   const user = await getSessionUser();

@@ -17,7 +17,7 @@ Object.assign(process.env, {
   S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
   AUTH_SECRET: "x".repeat(32),
 });
-const { clients, signUploadPartUrls } = await import("../lib/s3.server");
+const { clients, signUploadPartUrls } = await import("../server/storage/s3");
 
 const ROUNDS = 5;
 const URLS_PER_ROUND = 2_000;

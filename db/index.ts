@@ -1,50 +1,49 @@
+import "server-only";
 import path from "node:path";
-import { mkdirSync } from "node:fs";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import * as schema from "./schema";
+import { getEnv } from "@/lib/env";
+import { openDatabase, type Database, type DatabaseHandle } from "./driver";
 
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+// One handle per server process: Next dev re-evaluates modules on every edit, and PGlite
+// allows a single open instance per folder.
+const globalForDb = globalThis as unknown as { __appDatabase?: Promise<DatabaseHandle> };
 
-export type DatabaseHandle = {
-  db: Database;
-  driver: "postgres" | "pglite";
-  /** Applies the committed drizzle-kit migrations. */
-  migrate: () => Promise<void>;
-  close: () => Promise<void>;
-};
+async function connect(): Promise<DatabaseHandle> {
+  const env = getEnv();
+  const handle = await openDatabase({
+    url: env.DATABASE_URL,
+    pgliteDir: path.resolve(env.DATA_DIR, "pglite"),
+  });
+  // Dev (and the embedded database anywhere) applies migrations at start; production runs
+  // `npm run db:migrate` as a release step instead.
+  if (env.NODE_ENV === "development" || handle.driver === "pglite") await handle.migrate();
+  return handle;
+}
 
-export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+export async function getDb(): Promise<Database> {
+  globalForDb.__appDatabase ??= connect().catch((err: unknown) => {
+    globalForDb.__appDatabase = undefined;
+    throw err;
+  });
+  return (await globalForDb.__appDatabase).db;
+}
+
+export async function getDatabaseDriver(): Promise<DatabaseHandle["driver"]> {
+  await getDb();
+  return (await globalForDb.__appDatabase!).driver;
+}
 
 /**
- * postgres.js when a URL is given, otherwise PGlite: in a folder (dev, persisted) or in memory
- * (`memory://`, tests). Both speak the same Drizzle pg-core dialect, so queries are shared.
+ * A query built once per database handle and run as a prepared statement. postgres.js sends an
+ * unprepared query that has parameters in two round trips (describe, then execute) and Postgres
+ * plans it every time; prepared, it is one round trip once each connection has seen it. For the
+ * queries every signing request runs (token, rate limit, upload row).
  */
-export async function openDatabase(options: { url?: string; pgliteDir?: string }): Promise<DatabaseHandle> {
-  const casing = "snake_case" as const;
-  if (options.url) {
-    const { default: postgres } = await import("postgres");
-    const { drizzle } = await import("drizzle-orm/postgres-js");
-    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-    const client = postgres(options.url, { max: 10, onnotice: () => {} });
-    const db = drizzle(client, { schema, casing });
-    return {
-      db,
-      driver: "postgres",
-      migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-      close: () => client.end({ timeout: 5 }),
-    };
-  }
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { drizzle } = await import("drizzle-orm/pglite");
-  const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const dir = options.pgliteDir ?? "memory://";
-  if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  const db = drizzle(client, { schema, casing });
-  return {
-    db: db as unknown as Database,
-    driver: "pglite",
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => client.close(),
+export function preparedQuery<T>(build: (db: Database) => T): () => Promise<T> {
+  const built = new WeakMap<Database, T>();
+  return async () => {
+    const db = await getDb();
+    let query = built.get(db);
+    if (!query) built.set(db, (query = build(db)));
+    return query;
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SORT_ORDERS, type LibrarySort, type SortOrder } from "./library-schemas";
+import { SORT_ORDERS, type LibrarySort, type SortOrder } from "@/lib/contracts/library-schemas";
 
 /**
  * Keyset cursor for the files library: the last row's sort key and id, as base64url JSON. The

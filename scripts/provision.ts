@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { openDatabase } from "../db/index";
+import { openDatabase } from "../db/driver";
 import { startFaultProxy, type FaultProxy } from "../tests/fault-proxy";
 import { createTestDatabase, serviceEnv, startMinio, type MinioServer, type TestDatabase } from "./services";
 
@@ -46,7 +46,7 @@ async function prepare(
     TEST_SERVICES: "ready",
   };
   Object.assign(process.env, env);
-  const { ensureBucket } = await import("../lib/s3.server");
+  const { ensureBucket } = await import("../server/storage/s3");
   await ensureBucket({ corsOrigins: [appUrl] });
   console.log(`[services] database ${database.name}, MinIO ${minio.endpoint} (browser via fault proxy ${proxy.url}), bucket ${bucket}`);
   return { env, teardown };

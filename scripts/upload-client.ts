@@ -5,15 +5,15 @@
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { crc32Base64 } from "../lib/checksum";
-import { BatchCoalescer } from "../lib/batch-coalescer";
-import { settleBatchItem } from "../lib/batch-result";
-import { ConnectionPool, DEFAULT_CONNECTIONS } from "../lib/connection-pool";
-import { MultipartTransfer } from "../lib/multipart-transfer";
-import { newIdempotencyKey } from "../lib/idempotency-key";
-import { PartTransferError } from "../lib/part-transport";
+import { crc32Base64 } from "../client/hashing/checksum";
+import { BatchCoalescer } from "../client/api/batch-coalescer";
+import { settleBatchItem } from "../client/api/batch-result";
+import { ConnectionPool, DEFAULT_CONNECTIONS } from "../client/connection-pool";
+import { MultipartTransfer } from "../client/multipart/multipart-transfer";
+import { newIdempotencyKey } from "../client/api/idempotency-key";
+import { PartTransferError } from "../client/multipart/part-transport";
 import { retryAfterMs } from "../lib/retry-policy";
-import { decideRetry, isPolicyExpired } from "../lib/upload-retry";
+import { decideRetry, isPolicyExpired } from "../client/post/post-retry";
 import { EXTENSIONS_BY_TYPE, extensionOf } from "../lib/upload-rules";
 import {
   MAX_BATCH_ITEMS,
@@ -24,7 +24,7 @@ import {
   type FileDto,
   type PartReport,
   type SignPartsResponse,
-} from "../lib/upload-schemas";
+} from "../lib/contracts/upload-schemas";
 
 export class CliApiError extends Error {
   constructor(

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { POST as register } from "@/app/api/register/route";
 import { GET as me } from "@/app/api/me/route";
-import { getUserByEmail } from "@/db/queries";
-import { verifyPassword } from "@/lib/password.server";
+import { getUserByEmail } from "@/db/queries/users";
+import { verifyPassword } from "@/server/auth/password";
 import { createSignedInUser, jsonRequest } from "./helpers";
 
 const email = () => `reg-${randomUUID()}@example.test`;

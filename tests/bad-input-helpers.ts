@@ -3,10 +3,10 @@ import { ListMultipartUploadsCommand, ListObjectsV2Command } from "@aws-sdk/clie
 import { sql } from "drizzle-orm";
 import { encode } from "next-auth/jwt";
 import { expect } from "vitest";
-import { getDb } from "@/db/client";
-import { createUser } from "@/db/queries";
+import { getDb } from "@/db";
+import { createUser } from "@/db/queries/users";
 import type { User } from "@/db/schema";
-import { ERROR_STATUS } from "@/lib/errors";
+import { ERROR_STATUS } from "@/lib/contracts/errors";
 import { testS3 } from "./s3-direct";
 
 /** One client for every listing: a fresh client per call costs a new connection each time. */

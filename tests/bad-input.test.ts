@@ -17,12 +17,12 @@ import { DELETE as cancelUploadRoute, GET as getUploadRoute } from "@/app/api/up
 import { POST as createUploadRoute } from "@/app/api/uploads/route";
 import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
 import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
-import { createFileItem, getFileItemById } from "@/db/queries";
+import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { User } from "@/db/schema";
-import type { CreateTokenResponse } from "@/lib/api-token-schemas";
+import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import { encodeCursor } from "@/lib/library-cursor";
 import { MIB } from "@/lib/part-plan";
-import type { CreateUploadResponse } from "@/lib/upload-schemas";
+import type { CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 import { createTestUser, expectItemsRefusedUnchanged, expectRefusedUnchanged, freshEmail, sessionCookie, sessionJwt, snapshot, type Expected } from "./bad-input-helpers";
 import { APP, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";

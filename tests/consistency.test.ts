@@ -4,9 +4,9 @@ import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
-import { getFileItemById } from "@/db/queries";
-import { checkConsistency, isConsistent } from "@/lib/consistency.server";
-import type { PostUploadTarget } from "@/lib/upload-schemas";
+import { getFileItemById } from "@/db/queries/file-items";
+import { checkConsistency, isConsistent } from "@/server/ops/consistency";
+import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";
 

@@ -7,10 +7,11 @@ import { POST as createToken } from "@/app/api/tokens/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
-import { getDb } from "@/db/client";
-import { getFileItemById, getUserByEmail } from "@/db/queries";
+import { getDb } from "@/db";
+import { getFileItemById } from "@/db/queries/file-items";
+import { getUserByEmail } from "@/db/queries/users";
 import { apiTokens, fileItems } from "@/db/schema";
-import type { CreateTokenResponse } from "@/lib/api-token-schemas";
+import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 const EVIL = "https://evil.example";

@@ -4,7 +4,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { crc32Base64 } from "@/lib/checksum";
+import { crc32Base64 } from "@/client/hashing/checksum";
 import { classifyFailure } from "@/lib/retry-policy";
 import { createFaultPicker, faultControl, faultSettingsSchema, startFaultProxy, type FaultKind, type FaultProxy } from "./fault-proxy";
 import { sha256OfObject, testS3 } from "./s3-direct";

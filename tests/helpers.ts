@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { createUser } from "@/db/queries";
+import { createUser } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 
 /** The app's origin as the server under test sees it (APP_URL), so same-origin checks pass. */

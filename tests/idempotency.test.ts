@@ -4,12 +4,12 @@ import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/db/client";
-import { createFileItem, setFileUploadId } from "@/db/queries";
+import { getDb } from "@/db";
+import { createFileItem, setFileUploadId } from "@/db/queries/file-items";
 import { fileItems } from "@/db/schema";
-import { newIdempotencyKey } from "@/lib/idempotency-key";
+import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import { MIB } from "@/lib/part-plan";
-import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/upload-schemas";
+import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 type Body = { name: string; size: number; type: string; idempotencyKey?: string };

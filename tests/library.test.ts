@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/files/route";
 import { DELETE as deleteRoute, PATCH as patchRoute } from "@/app/api/files/[id]/route";
 import { GET as downloadRoute } from "@/app/api/files/[id]/download/route";
-import { createFileItem, getFileItemById } from "@/db/queries";
+import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { FileItem, FileStatus } from "@/db/schema";
-import { attachmentDisposition } from "@/lib/content-disposition";
+import { attachmentDisposition } from "@/server/storage/content-disposition";
 import { getEnv } from "@/lib/env";
 import { encodeCursor } from "@/lib/library-cursor";
-import type { LibraryPage } from "@/lib/library-schemas";
-import type { FileDto } from "@/lib/upload-schemas";
+import type { LibraryPage } from "@/lib/contracts/library-schemas";
+import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";
 

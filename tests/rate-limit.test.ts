@@ -3,12 +3,12 @@ import { and, count, eq, lt } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
-import { getDb } from "@/db/client";
+import { getDb } from "@/db";
 import { fileItems, rateLimits } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { MIB } from "@/lib/part-plan";
-import { RATE_LIMIT_WINDOW_MS } from "@/lib/rate-limit";
-import { consumeRateLimit, rateLimitBucket, type RateLimitKind } from "@/lib/rate-limit.server";
+import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
+import { consumeRateLimit, rateLimitBucket, type RateLimitKind } from "@/server/ops/rate-limit";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 const bucket = () => `test:${randomUUID()}`;

@@ -6,9 +6,9 @@ import { GET as me } from "@/app/api/me/route";
 import { DELETE as revokeToken } from "@/app/api/tokens/[id]/route";
 import { GET as listTokens, POST as createToken } from "@/app/api/tokens/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
-import { getDb } from "@/db/client";
+import { getDb } from "@/db";
 import { apiTokens } from "@/db/schema";
-import { MAX_ACTIVE_TOKENS_PER_USER, type CreateTokenResponse, type ListTokensResponse } from "@/lib/api-token-schemas";
+import { MAX_ACTIVE_TOKENS_PER_USER, type CreateTokenResponse, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 async function mint(cookie: string, name = "CI script"): Promise<CreateTokenResponse> {

@@ -3,9 +3,9 @@ import { GET as listFiles } from "@/app/api/files/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
-import { getFileItemById } from "@/db/queries";
-import { headObject, signUploadPost } from "@/lib/s3.server";
-import type { CreateUploadResponse, PostUploadTarget } from "@/lib/upload-schemas";
+import { getFileItemById } from "@/db/queries/file-items";
+import { headObject, signUploadPost } from "@/server/storage/s3";
+import type { CreateUploadResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 type Upload = PostUploadTarget;

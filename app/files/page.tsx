@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { FileList } from "@/components/file-list";
-import { getSessionUser } from "@/lib/auth.server";
+import { FileList } from "@/components/library/file-list";
+import { getSessionUser } from "@/server/auth/auth";
 
 export const metadata: Metadata = { title: "Your files · Uploads" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { TokenSettings } from "@/components/token-settings";
-import { getSessionUser } from "@/lib/auth.server";
+import { TokenSettings } from "@/components/tokens/token-settings";
+import { getSessionUser } from "@/server/auth/auth";
 
 export const metadata: Metadata = { title: "Settings · Uploads" };
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { signOut } from "next-auth/react";
-import { useHydrated } from "@/components/use-hydrated";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 export default function SignOutPage() {
   // A click before hydration would do nothing; keep the button off until React has attached it.

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Suspense } from "react";
-import { CredentialsForm } from "@/components/credentials-form";
+import { CredentialsForm } from "@/components/auth/credentials-form";
 
 export default function SignUpPage() {
   return (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { UploadQueue } from "@/components/upload-queue";
-import { getSessionUser } from "@/lib/auth.server";
+import { UploadQueue } from "@/components/upload/upload-queue";
+import { getSessionUser } from "@/server/auth/auth";
 import { getEnv } from "@/lib/env";
 import { parseAllowedTypes } from "@/lib/upload-rules";
 

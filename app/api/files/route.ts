@@ -1,7 +1,7 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { listLibrary } from "@/lib/library.server";
-import { listFilesQuerySchema, queryParams } from "@/lib/library-schemas";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { listLibrary } from "@/server/library/library";
+import { listFilesQuerySchema, queryParams } from "@/lib/contracts/library-schemas";
+import { logged } from "@/server/http/request-log";
 
 // GET /api/files - the caller's uploaded files: one page, filtered and sorted, plus their usage
 async function handleGET(req: Request) {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
-import { bucketReachable } from "@/lib/s3.server";
-import { logged } from "@/lib/request-log";
+import { getDb } from "@/db";
+import { bucketReachable } from "@/server/storage/s3";
+import { logged } from "@/server/http/request-log";
 
 async function databaseReachable(): Promise<boolean> {
   try {

@@ -1,5 +1,5 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { logged } from "@/server/http/request-log";
 
 // GET /api/me - who the session (or token) belongs to
 async function handleGET(req: Request) {

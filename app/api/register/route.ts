@@ -1,11 +1,11 @@
-import { createUser } from "@/db/queries";
-import { registerBodySchema } from "@/lib/auth-schemas";
-import { assertSameOriginRequest } from "@/lib/csrf";
+import { createUser } from "@/db/queries/users";
+import { registerBodySchema } from "@/lib/contracts/auth-schemas";
+import { assertSameOriginRequest } from "@/server/http/csrf";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { parseJsonBody } from "@/lib/http";
-import { hashPassword } from "@/lib/password.server";
-import { logged } from "@/lib/request-log";
+import { AppError } from "@/lib/contracts/errors";
+import { parseJsonBody } from "@/server/http/parse";
+import { hashPassword } from "@/server/auth/password";
+import { logged } from "@/server/http/request-log";
 
 // POST /api/register - create an email + password account
 async function handlePOST(req: Request) {

@@ -1,9 +1,9 @@
-import { listActiveApiTokens } from "@/db/token-queries";
-import { createTokenBodySchema, type ListTokensResponse } from "@/lib/api-token-schemas";
-import { createApiToken, toApiTokenDto } from "@/lib/api-tokens.server";
-import { getCurrentUser } from "@/lib/auth.server";
-import { parseJsonBody } from "@/lib/http";
-import { logged } from "@/lib/request-log";
+import { listActiveApiTokens } from "@/db/queries/api-tokens";
+import { createTokenBodySchema, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
+import { createApiToken, toApiTokenDto } from "@/server/auth/api-tokens";
+import { getCurrentUser } from "@/server/auth/auth";
+import { parseJsonBody } from "@/server/http/parse";
+import { logged } from "@/server/http/request-log";
 
 // Token management needs the session: a leaked token must not be able to mint more tokens.
 const SESSION_ONLY = { allowApiToken: false };

@@ -1,10 +1,10 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { toFileDto } from "@/lib/file-dto";
-import { parseJsonBody } from "@/lib/http";
-import { enforceRateLimit } from "@/lib/rate-limit.server";
-import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/upload-schemas";
-import { createUpload, planUpload } from "@/lib/uploads.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { toFileDto } from "@/server/library/file-dto";
+import { parseJsonBody } from "@/server/http/parse";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
+import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
+import { createUpload, planUpload } from "@/server/uploads/uploads";
+import { logged } from "@/server/http/request-log";
 
 // POST /api/uploads - register a file and sign a POST policy for it, or start a multipart upload
 async function handlePOST(req: Request) {

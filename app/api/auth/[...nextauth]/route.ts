@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { getAuthOptions } from "@/lib/auth.server";
+import { getAuthOptions } from "@/server/auth/auth";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 

@@ -1,9 +1,9 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { toFileDto } from "@/lib/file-dto";
-import { fileIdParam, parseJsonBody } from "@/lib/http";
-import { deleteFile, renameFile } from "@/lib/library.server";
-import { renameFileBodySchema, type RenameFileResponse } from "@/lib/library-schemas";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { toFileDto } from "@/server/library/file-dto";
+import { fileIdParam, parseJsonBody } from "@/server/http/parse";
+import { deleteFile, renameFile } from "@/server/library/library";
+import { renameFileBodySchema, type RenameFileResponse } from "@/lib/contracts/library-schemas";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 

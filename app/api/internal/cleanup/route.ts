@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
-import { cleanupStaleUploads } from "@/lib/cleanup.server";
+import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { logged } from "@/lib/request-log";
+import { AppError } from "@/lib/contracts/errors";
+import { logged } from "@/server/http/request-log";
 
 function authorizeCron(req: Request): void {
   const secret = getEnv().CRON_SECRET;

@@ -1,8 +1,8 @@
-import { revokeApiToken } from "@/db/token-queries";
-import { getCurrentUser } from "@/lib/auth.server";
-import { AppError } from "@/lib/errors";
-import { fileIdParam } from "@/lib/http";
-import { logged } from "@/lib/request-log";
+import { revokeApiToken } from "@/db/queries/api-tokens";
+import { getCurrentUser } from "@/server/auth/auth";
+import { AppError } from "@/lib/contracts/errors";
+import { fileIdParam } from "@/server/http/parse";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -1,10 +1,10 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { toFileDto } from "@/lib/file-dto";
-import { fileIdParam } from "@/lib/http";
-import { multipartTarget, storedParts } from "@/lib/multipart.server";
-import type { UploadStatusResponse } from "@/lib/upload-schemas";
-import { cancelUpload, requireOwnedItem } from "@/lib/uploads.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { toFileDto } from "@/server/library/file-dto";
+import { fileIdParam } from "@/server/http/parse";
+import { multipartTarget, storedParts } from "@/server/uploads/multipart";
+import type { UploadStatusResponse } from "@/lib/contracts/upload-schemas";
+import { cancelUpload, requireOwnedItem } from "@/server/uploads/uploads";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 

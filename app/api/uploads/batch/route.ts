@@ -1,12 +1,12 @@
-import type { PlannedFileItem } from "@/db/queries";
-import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResult } from "@/lib/errors";
-import { toFileDto } from "@/lib/file-dto";
-import { parseJsonBody } from "@/lib/http";
-import { enforceRateLimit } from "@/lib/rate-limit.server";
-import { logged } from "@/lib/request-log";
-import { createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/upload-schemas";
-import { createUploads, planUpload } from "@/lib/uploads.server";
+import type { PlannedFileItem } from "@/db/queries/file-items";
+import { getCurrentUser } from "@/server/auth/auth";
+import { toErrorResult } from "@/lib/contracts/errors";
+import { toFileDto } from "@/server/library/file-dto";
+import { parseJsonBody } from "@/server/http/parse";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
+import { logged } from "@/server/http/request-log";
+import { createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/contracts/upload-schemas";
+import { createUploads, planUpload } from "@/server/uploads/uploads";
 
 // POST /api/uploads/batch - POST /api/uploads for up to 100 files in one request, answered per file
 async function handlePOST(req: Request) {

@@ -1,7 +1,7 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { fileIdParam } from "@/lib/http";
-import { downloadUrl } from "@/lib/library.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { fileIdParam } from "@/server/http/parse";
+import { downloadUrl } from "@/server/library/library";
+import { logged } from "@/server/http/request-log";
 
 // GET /api/files/{id}/download - 302 to a short-lived presigned URL that downloads as an attachment
 async function handleGET(req: Request, { params }: { params: Promise<{ id: string }> }) {

@@ -1,9 +1,9 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { fileIdParam } from "@/lib/http";
-import { toFileDto } from "@/lib/file-dto";
-import type { CompleteUploadResponse } from "@/lib/upload-schemas";
-import { completeUpload } from "@/lib/uploads.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { fileIdParam } from "@/server/http/parse";
+import { toFileDto } from "@/server/library/file-dto";
+import type { CompleteUploadResponse } from "@/lib/contracts/upload-schemas";
+import { completeUpload } from "@/server/uploads/uploads";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 

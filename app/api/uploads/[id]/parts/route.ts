@@ -1,10 +1,10 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { fileIdParam, parseJsonBody } from "@/lib/http";
-import { partsToSign, signParts } from "@/lib/multipart.server";
-import { enforceRateLimit } from "@/lib/rate-limit.server";
-import { signPartsBodySchema, type SignPartsResponse } from "@/lib/upload-schemas";
-import { requireOwnedItem } from "@/lib/uploads.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { fileIdParam, parseJsonBody } from "@/server/http/parse";
+import { partsToSign, signParts } from "@/server/uploads/multipart";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
+import { signPartsBodySchema, type SignPartsResponse } from "@/lib/contracts/upload-schemas";
+import { requireOwnedItem } from "@/server/uploads/uploads";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -1,10 +1,10 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { toErrorResult } from "@/lib/errors";
-import { toFileDto } from "@/lib/file-dto";
-import { parseJsonBody } from "@/lib/http";
-import { logged } from "@/lib/request-log";
-import { completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/upload-schemas";
-import { completeUploads } from "@/lib/uploads.server";
+import { getCurrentUser } from "@/server/auth/auth";
+import { toErrorResult } from "@/lib/contracts/errors";
+import { toFileDto } from "@/server/library/file-dto";
+import { parseJsonBody } from "@/server/http/parse";
+import { logged } from "@/server/http/request-log";
+import { completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/contracts/upload-schemas";
+import { completeUploads } from "@/server/uploads/uploads";
 
 // POST /api/uploads/batch/complete - POST /api/uploads/{id}/complete for up to 100 uploads, answered per upload
 async function handlePOST(req: Request) {

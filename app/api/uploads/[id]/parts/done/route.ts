@@ -1,9 +1,9 @@
-import { getCurrentUser } from "@/lib/auth.server";
-import { fileIdParam, parseJsonBody } from "@/lib/http";
-import { recordParts } from "@/lib/multipart.server";
-import { partsDoneBodySchema } from "@/lib/upload-schemas";
-import { requireOwnedItem } from "@/lib/uploads.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { fileIdParam, parseJsonBody } from "@/server/http/parse";
+import { recordParts } from "@/server/uploads/multipart";
+import { partsDoneBodySchema } from "@/lib/contracts/upload-schemas";
+import { requireOwnedItem } from "@/server/uploads/uploads";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth.server";
-import { AppError } from "@/lib/errors";
-import { fileIdParam, parseJsonBody } from "@/lib/http";
-import { recordParts } from "@/lib/multipart.server";
-import { partDoneBodySchema } from "@/lib/upload-schemas";
-import { requireOwnedItem } from "@/lib/uploads.server";
-import { logged } from "@/lib/request-log";
+import { getCurrentUser } from "@/server/auth/auth";
+import { AppError } from "@/lib/contracts/errors";
+import { fileIdParam, parseJsonBody } from "@/server/http/parse";
+import { recordParts } from "@/server/uploads/multipart";
+import { partDoneBodySchema } from "@/lib/contracts/upload-schemas";
+import { requireOwnedItem } from "@/server/uploads/uploads";
+import { logged } from "@/server/http/request-log";
 
 type Context = { params: Promise<{ id: string; n: string }> };
 

@@ -1,0 +1,79 @@
+import { ApiError } from "@/client/api/upload-api";
+import type { ConnectionPool } from "@/client/connection-pool";
+import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
+import type { EngineState } from "./multipart-engine";
+import { MultipartTransfer } from "./multipart-transfer";
+import { putPart } from "./part-transport";
+import { findResumable, forgetResumable, rememberResumable } from "./resume-store";
+import type { FileDto, MultipartUploadTarget, PartReport, SignPartsResponse, UploadStatusResponse, CompleteUploadResponse } from "@/lib/contracts/upload-schemas";
+
+export type MultipartApi = {
+  getUpload: (id: string) => Promise<UploadStatusResponse>;
+  signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignPartsResponse>;
+  reportParts: (id: string, parts: PartReport[]) => Promise<void>;
+  /** Not batched with small files' completes: S3 may take seconds to assemble a large object. */
+  completeMultipart: (id: string) => Promise<CompleteUploadResponse>;
+};
+
+export type ResumedUpload = { record: FileDto; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
+
+/**
+ * The unfinished multipart upload this same file (name, size, last-modified) started before a
+ * reload or a browser restart, if the server still has it pending; otherwise null.
+ */
+export async function findUnfinishedUpload(api: MultipartApi, file: File): Promise<ResumedUpload | null> {
+  const saved = await findResumable(file);
+  if (!saved) return null;
+  try {
+    const status = await api.getUpload(saved.fileId);
+    if (status.file.status === "pending" && status.upload?.strategy === "multipart" && status.file.size === file.size) {
+      return { record: status.file, upload: status.upload, stored: status.parts };
+    }
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 404)) throw err;
+  }
+  await forgetResumable(file);
+  return null;
+}
+
+let sharedHasher: ((blob: Blob) => Promise<string>) | null = null;
+
+/** Runs the part engine for one file; resolves with the stored file once the server verified it. */
+export async function runMultipart(input: {
+  api: MultipartApi;
+  pool: ConnectionPool;
+  file: File;
+  fileId: string;
+  upload: MultipartUploadTarget;
+  stored: Array<{ partNumber: number; etag: string }>;
+  signal: AbortSignal;
+  onTransfer: (transfer: MultipartTransfer) => void;
+  onChange: (state: EngineState, bytesSent: number) => void;
+}): Promise<FileDto> {
+  const { api, file, fileId } = input;
+  sharedHasher ??= createCrc32Hasher();
+  await rememberResumable(file, fileId);
+  const transfer: MultipartTransfer = new MultipartTransfer(
+    fileId,
+    file,
+    input.upload,
+    {
+      pool: input.pool,
+      hash: sharedHasher,
+      put: putPart,
+      api: {
+        signParts: async (id, partNumbers, checksums) => (await api.signParts(id, partNumbers, checksums)).parts,
+        reportParts: api.reportParts,
+        complete: async (id) => (await api.completeMultipart(id)).file,
+      },
+    },
+    (state) => input.onChange(state, transfer.bytesSent()),
+    input.stored,
+  );
+  input.onTransfer(transfer);
+  if (input.signal.aborted) transfer.cancel();
+  input.signal.addEventListener("abort", () => transfer.cancel(), { once: true });
+  const done = await transfer.run();
+  await forgetResumable(file);
+  return done;
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { ConnectionPool } from "@/client/connection-pool";
+import { MultipartTransfer, type MultipartDeps } from "./multipart-transfer";
+import { MIB, planParts } from "@/lib/part-plan";
+import type { PartReport } from "@/lib/contracts/upload-schemas";
+
+/**
+ * The transfer's own orchestration (ordering of PUTs, reports and complete), with in-memory
+ * stand-ins for our API and storage. What storage does with the bytes is tested against MinIO
+ * in tests/multipart.test.ts and e2e/.
+ */
+function setup(options: { failReports?: number; reportStatus?: number } = {}) {
+  const fileSize = 5 * 5 * MIB + 123;
+  const file = new Blob([new Uint8Array(fileSize)]);
+  const plan = planParts(fileSize, 5 * MIB)!;
+  const events: string[] = [];
+  const reported: PartReport[] = [];
+  let failuresLeft = options.failReports ?? 0;
+  const deps: MultipartDeps = {
+    pool: new ConnectionPool(3),
+    hash: async (blob) => `crc-${blob.size}`,
+    put: async (url) => {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      events.push(`put ${url}`);
+      return { etag: `"etag-${url}"` };
+    },
+    api: {
+      signParts: async (_id, partNumbers) =>
+        partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() })),
+      reportParts: async (_id, parts) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (failuresLeft-- > 0) throw Object.assign(new Error("report failed"), { status: options.reportStatus ?? 503 });
+        events.push(`report ${parts.map((p) => p.partNumber).join(",")}`);
+        reported.push(...parts);
+      },
+      complete: async (id) => {
+        events.push("complete");
+        return { id } as never;
+      },
+    },
+  };
+  const transfer = new MultipartTransfer("file-1", file, plan, deps, () => {});
+  return { transfer, events, reported, plan };
+}
+
+describe("MultipartTransfer", () => {
+  it("reports every stored part once, in fewer calls than parts, before it completes", async () => {
+    const { transfer, events, reported, plan } = setup();
+    await transfer.run();
+    expect(plan.partCount).toBe(6);
+    expect(reported.map((p) => p.partNumber).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(reported.every((p) => p.etag === `"etag-${p.partNumber}"` && p.checksum?.startsWith("crc-"))).toBe(true);
+    expect(events.filter((e) => e.startsWith("report")).length).toBeLessThan(plan.partCount);
+    expect(events.at(-1)).toBe("complete");
+  });
+
+  it("re-sends a report that failed without sending the part again", async () => {
+    const { transfer, events, reported } = setup({ failReports: 2 });
+    await transfer.run();
+    expect(events.filter((e) => e.startsWith("put"))).toHaveLength(6);
+    expect(new Set(reported.map((p) => p.partNumber)).size).toBe(6);
+    expect(events.at(-1)).toBe("complete");
+  });
+
+  it("does not complete while a part is unreported, and fails on a refusal", async () => {
+    const { transfer, events } = setup({ failReports: 100, reportStatus: 409 });
+    await expect(transfer.run()).rejects.toThrow("report failed");
+    expect(events).not.toContain("complete");
+    expect(transfer.snapshot.status).toBe("failed");
+  });
+
+  describe("a connection is only held by a part that is sending (regression: slots waited on hashing and signing)", () => {
+    /** 40 parts of 5 MiB through 4 connections, with a serial hasher and a slow sign call, as in the browser. */
+    function slowPrepSetup() {
+      const fileSize = 40 * 5 * MIB;
+      const file = { size: fileSize, slice: (start: number, end: number) => ({ size: end - start }) } as unknown as Blob;
+      const plan = planParts(fileSize, 5 * MIB)!;
+      const pool = new ConnectionPool(4);
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      let sending = 0;
+      let lastPutEnd: number | null = null;
+      const signedAt = new Map<number, number>();
+      /** PUTs (after the first one finished) whose URL was signed only after a connection came free. */
+      const signedLate: number[] = [];
+      const idleSlots: string[] = [];
+      const batches: number[][] = [];
+      // Sampled once the hash or sign settles: by then every granted slot should have started its PUT.
+      const check = (what: string) => pool.inUse !== sending && idleSlots.push(`${what}: ${pool.inUse} held, ${sending} sending`);
+      let hashQueue = Promise.resolve();
+      const deps: MultipartDeps = {
+        pool,
+        hash: (blob) => {
+          const done = hashQueue.then(() => sleep(1)).then(() => (check("hash"), `crc-${blob.size}`));
+          hashQueue = done.then(() => {});
+          return done;
+        },
+        put: async (url) => {
+          if (lastPutEnd !== null && signedAt.get(Number(url))! > lastPutEnd) signedLate.push(Number(url));
+          sending++;
+          await sleep(40);
+          sending--;
+          lastPutEnd = performance.now();
+          return { etag: '"e"' };
+        },
+        api: {
+          signParts: async (_id, partNumbers) => {
+            batches.push(partNumbers);
+            await sleep(20);
+            check("sign");
+            for (const n of partNumbers) signedAt.set(n, performance.now());
+            return partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() }));
+          },
+          reportParts: async () => {},
+          complete: async (id) => ({ id }) as never,
+        },
+      };
+      return { transfer: new MultipartTransfer("file-1", file, plan, deps, () => {}), idleSlots, batches, signedLate, plan };
+    }
+
+    it("hashes and signs a part before it takes a connection", async () => {
+      const { transfer, idleSlots } = slowPrepSetup();
+      await transfer.run();
+      expect(idleSlots).toEqual([]);
+    });
+
+    it("signs each part once, in batches signed before the URLs in hand run out", async () => {
+      const { transfer, batches, signedLate, plan } = slowPrepSetup();
+      await transfer.run();
+      // Past the first batch (its parts are hashed and signed as they come), a freed connection goes to a part that already has its URL.
+      expect(signedLate.filter((n) => n > 12)).toEqual([]);
+      const signed = batches.flat().sort((a, b) => a - b);
+      expect(signed).toEqual(Array.from({ length: plan.partCount }, (_, i) => i + 1));
+      expect(batches.length).toBeLessThanOrEqual(plan.partCount / 3);
+    });
+  });
+});

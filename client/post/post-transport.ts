@@ -1,0 +1,98 @@
+/**
+ * Sends one file from the browser to S3 with a signed form POST. XMLHttpRequest rather than
+ * fetch: only XHR reports upload progress (`xhr.upload.onprogress`) in every browser, and
+ * `abort()` stops the transfer at once. Browser-only; no React.
+ */
+import { retryAfterMs } from "@/lib/retry-policy";
+import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
+
+export type TransferErrorCode = "storage_refused" | "storage_error" | "network_error";
+
+export class TransferError extends Error {
+  readonly code: TransferErrorCode;
+  readonly status: number;
+  /** Storage's XML error body, so the retry decision can read its `<Code>` and message. */
+  readonly body: string;
+  /** From a 503 SlowDown's `Retry-After` (when CORS lets the page read it), else null. */
+  readonly retryAfterMs: number | null;
+
+  constructor(code: TransferErrorCode, message: string, status: number, body = "", retryAfterMs: number | null = null) {
+    super(message);
+    this.name = "TransferError";
+    this.code = code;
+    this.status = status;
+    this.body = body;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The `<Code>` of an S3 XML error body, such as `AccessDenied` or `EntityTooLarge`. */
+export function s3ErrorCode(xml: string): string | null {
+  return /<Code>([A-Za-z0-9_.-]{1,64})<\/Code>/.exec(xml)?.[1] ?? null;
+}
+
+/** S3 answers a broken policy (wrong size, type, key, expired signature) with a 4xx and an XML reason. */
+export function transferErrorFor(status: number, body: string, retryAfter: string | null = null): TransferError {
+  const detail = s3ErrorCode(body);
+  if (status >= 400 && status < 500) {
+    return new TransferError("storage_refused", `Storage refused the upload${detail ? ` (${detail})` : ""}.`, status, body);
+  }
+  return new TransferError("storage_error", `Storage failed with status ${status}${detail ? ` (${detail})` : ""}.`, status, body, retryAfterMs(retryAfter));
+}
+
+/**
+ * Files smaller than this are sent without an upload progress listener: they leave in a burst
+ * (at 1 Mbit/s, about a second) and their bar goes from 0 to 100% when storage answers. A listener
+ * costs the renderer progress messages per request and, cross-origin, makes the browser send a
+ * CORS preflight first (the XHR spec's "upload listener flag").
+ */
+export const PROGRESS_MIN_BYTES = 128 * 1024;
+
+/** Whether a POST of `size` bytes listens for upload progress. */
+export function reportsProgress(size: number): boolean {
+  return size >= PROGRESS_MIN_BYTES;
+}
+
+export type TransferOptions = {
+  signal?: AbortSignal;
+  /** Bytes of the file sent so far (the form fields around it are not counted); only for files of PROGRESS_MIN_BYTES or more. */
+  onProgress?: (loaded: number) => void;
+};
+
+function abortError(): DOMException {
+  return new DOMException("The upload was cancelled.", "AbortError");
+}
+
+/** Resolves when S3 has stored the object; rejects with a TransferError, or an AbortError on cancel. */
+export function postToStorage(target: PostUploadTarget, file: Blob, options: TransferOptions = {}): Promise<void> {
+  const { signal, onProgress } = options;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const form = new FormData();
+    for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
+    // S3 ignores every field after `file`, so the policy fields go first.
+    form.append("file", file);
+
+    const xhr = new XMLHttpRequest();
+    const onAbort = () => xhr.abort();
+    const settle = (error: unknown) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    if (onProgress && reportsProgress(file.size)) {
+      xhr.upload.onprogress = (event) => {
+        // The multipart body is the fields, then the file, then a closing boundary: count file bytes only.
+        if (event.lengthComputable) onProgress(Math.min(file.size, Math.max(0, event.loaded - (event.total - file.size))));
+      };
+    }
+    xhr.onload = () =>
+      settle(xhr.status >= 200 && xhr.status < 300 ? null : transferErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
+    xhr.onerror = () => settle(new TransferError("network_error", "The connection to storage failed.", 0));
+    xhr.ontimeout = xhr.onerror;
+    xhr.onabort = () => settle(abortError());
+    signal?.addEventListener("abort", onAbort, { once: true });
+    xhr.open("POST", target.url);
+    xhr.send(form);
+  });
+}

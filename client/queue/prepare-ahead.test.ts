@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { MIB } from "@/lib/part-plan";
+import { PREPARE_MAX_BYTES, PREPARE_WINDOW, PREPARE_WINDOW_BYTES, selectToPrepare } from "./prepare-ahead";
+import type { QueueItem } from "./upload-queue";
+
+const item = (i: number, size = 64 * 1024): QueueItem => ({
+  key: `f${i}`,
+  name: `f${i}.png`,
+  size,
+  type: "image/png",
+  status: "waiting",
+  serverId: null,
+  resumable: false,
+  loaded: 0,
+  speed: null,
+  retries: 0,
+  error: null,
+  file: null,
+});
+const items = (count: number, size?: number) => Array.from({ length: count }, (_, i) => item(i, size));
+const keys = (list: QueueItem[]) => list.map((i) => i.key);
+
+describe("selectToPrepare", () => {
+  it("prepares the first small files up to the batch size when none are ready", () => {
+    expect(keys(selectToPrepare(items(100), () => false, 10))).toEqual(keys(items(10)));
+  });
+
+  it("never looks past the window", () => {
+    expect(selectToPrepare(items(100), () => false, 1000)).toHaveLength(PREPARE_WINDOW);
+  });
+
+  it("waits while half the window is ready, and refills the whole window once fewer are", () => {
+    const queue = items(100);
+    const half = PREPARE_WINDOW / 2;
+    const readyUpTo = (n: number) => (key: string) => Number(key.slice(1)) < n;
+    expect(selectToPrepare(queue, readyUpTo(half), 100)).toEqual([]);
+    const refill = selectToPrepare(queue, readyUpTo(half - 1), 100);
+    expect(keys(refill)).toEqual(keys(queue.slice(half - 1, PREPARE_WINDOW)));
+  });
+
+  it("prepares the rest of a short queue at once", () => {
+    expect(keys(selectToPrepare(items(3), (key) => key === "f0", 100))).toEqual(["f1", "f2"]);
+  });
+
+  it("leaves larger files to their own create request", () => {
+    const queue = [item(0, 200 * MIB), item(1), item(2, PREPARE_MAX_BYTES + 1), item(3, PREPARE_MAX_BYTES)];
+    expect(keys(selectToPrepare(queue, () => false, 10))).toEqual(["f1", "f3"]);
+  });
+
+  it("keeps the window's bytes under PREPARE_WINDOW_BYTES, so a slow link starts each file before its policy expires", () => {
+    const size = 8 * MIB;
+    const fits = Math.floor(PREPARE_WINDOW_BYTES / size);
+    expect(selectToPrepare(items(100, size), () => false, 100)).toHaveLength(fits);
+    // Half of that window ready: nothing more is asked for yet, so batches stay several files long.
+    const ready = (key: string) => Number(key.slice(1)) < fits / 2;
+    expect(selectToPrepare(items(100, size), ready, 100)).toEqual([]);
+  });
+
+  it("prepares nothing for an empty queue", () => {
+    expect(selectToPrepare([], () => false, 10)).toEqual([]);
+  });
+});

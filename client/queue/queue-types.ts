@@ -1,0 +1,48 @@
+/**
+ * The upload queue's shapes, apart from the code that reads and writes them, so the reducer, its
+ * running totals and the progress math all depend on these and never on one another.
+ */
+import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { UploadCandidate } from "@/lib/upload-rules";
+
+export type UploadStatus = "waiting" | "uploading" | "paused" | "verifying" | "done" | "failed" | "cancelled" | "rejected";
+
+export type SpeedSample = {
+  /** Smoothed bytes per second; null until two samples are apart in time. */
+  bytesPerSecond: number | null;
+  lastLoaded: number;
+  lastAt: number;
+};
+
+export type QueueSummary = {
+  counts: Readonly<Record<UploadStatus, number>>;
+  /** Multipart uploads sending bytes: what "Pause all" would pause. */
+  pausable: number;
+  /** Bytes sent and bytes in all, over the rows meant to arrive (not rejected, not cancelled). */
+  loaded: number;
+  size: number;
+};
+
+export type QueueItem = UploadCandidate & {
+  /** Client-side identity; the server's id arrives later with `created`. */
+  key: string;
+  status: UploadStatus;
+  serverId: string | null;
+  /** Multipart uploads can pause and resume; a single POST can only restart. */
+  resumable: boolean;
+  loaded: number;
+  speed: SpeedSample | null;
+  /** Times the file was sent again on its own after a transient failure, since it last started. */
+  retries: number;
+  error: { code: string; message: string } | null;
+  file: FileDto | null;
+};
+
+export type QueueState = {
+  readonly items: readonly QueueItem[];
+  /** Where each key sits in `items`. */
+  readonly positions: ReadonlyMap<string, number>;
+  readonly summary: QueueSummary;
+  /** No waiting row sits before this position (it may equal items.length). */
+  readonly firstWaiting: number;
+};

@@ -1,0 +1,317 @@
+import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/client/multipart/multipart-job";
+import { callWithRetries, runSinglePost, type PostApi } from "@/client/post/post-job";
+import { ApiError, failureMessage } from "@/client/api/upload-api";
+import type { Settled } from "@/client/api/batch-coalescer";
+import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
+import type { MultipartTransfer } from "@/client/multipart/multipart-transfer";
+import { newIdempotencyKey } from "@/client/api/idempotency-key";
+import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS, selectToPrepare } from "./prepare-ahead";
+import { selectItem, selectStartable, selectWaiting } from "./queue-select";
+import { fingerprintOf, forgetResumable, listResumable } from "@/client/multipart/resume-store";
+import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "./upload-queue";
+import type { UploadRules } from "@/lib/upload-rules";
+import { MAX_BATCH_ITEMS, type CreateUploadBody, type FileDto, type UploadTarget } from "@/lib/contracts/upload-schemas";
+import { TransferError } from "@/client/post/post-transport";
+
+export type UploadApi = MultipartApi & PostApi;
+
+type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
+type Created = { record: FileDto; upload: UploadTarget; stored: Array<{ partNumber: number; etag: string }> };
+
+function toFailure(err: unknown): { code: string; message: string } {
+  if (err instanceof ApiError || err instanceof TransferError) return { code: err.code, message: err.message };
+  // The part engine gives up on a part after its retries (or on a refusal that retrying won't fix).
+  if (err instanceof Error && err.message.startsWith("Part ")) return { code: "part_failed", message: err.message };
+  return { code: "internal", message: "" };
+}
+
+/**
+ * React hears about the queue at most this often. Each render is a frame of style, layout, paint
+ * and commit whose cost hardly depends on how many rows changed, so 60 renders a second were most
+ * of the page's CPU with 1,000 small files; 10 a second still reads as live (uppy's status bar
+ * throttles its progress to 500 ms). The first change after a quiet spell renders at once.
+ */
+const RENDER_INTERVAL_MS = 100;
+
+/**
+ * Runs the queue: holds the reducer's state outside React, so the scheduler sees each transition
+ * the moment it happens (not a render later) and never starts more than the limit. React reads it
+ * with useSyncExternalStore, at most every RENDER_INTERVAL_MS: a queue of 1,000 small files makes
+ * thousands of transitions a second, and rendering after each one was most of the page's work.
+ */
+export class UploadQueueStore {
+  private state: QueueState = initialQueueState;
+  /** What React was last told about; it catches up with `state` at most every RENDER_INTERVAL_MS. */
+  private published: QueueState = initialQueueState;
+  private renderPending = false;
+  private lastRenderAt = Number.NEGATIVE_INFINITY;
+  private readonly listeners = new Set<() => void>();
+  private readonly files = new Map<string, File>();
+  private readonly jobs = new Map<string, Job>();
+  private concurrency = DEFAULT_CONCURRENCY;
+  /** Requests to storage across all files: parts of big files and small files share these slots. */
+  private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
+  private nextKey = 0;
+  private pumping = false;
+  /** Records made ahead for waiting small files (lib/prepare-ahead.ts), taken when each starts. */
+  private readonly prepared = new Map<string, Promise<Created>>();
+  private preparing = false;
+  /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
+  private resumable: Promise<ReadonlySet<string>> = Promise.resolve(new Set());
+
+  constructor(
+    private readonly api: UploadApi,
+    private readonly rules: UploadRules,
+  ) {}
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  /** For React: the state as of the last render tick. */
+  getSnapshot = () => this.published;
+
+  add = (files: readonly File[]) => {
+    const entries = files.map((file) => {
+      const key = `upload-${++this.nextKey}`;
+      this.files.set(key, file);
+      return { key, name: file.name, size: file.size, type: file.type };
+    });
+    // One IndexedDB read per batch, not one per file: most files have nothing to resume.
+    this.resumable = listResumable().then((records) => new Set(records.map((record) => record.fingerprint)));
+    this.dispatch({ type: "add", files: entries, rules: this.rules });
+    for (const { key } of entries) if (selectItem(this.state, key)?.status === "rejected") this.files.delete(key);
+  };
+
+  /** Aborts the transfer and, once the server knows the upload, tells it to drop the record. */
+  cancel = (key: string) => {
+    if (!this.dispatch({ type: "cancel", key })) return;
+    const job = this.jobs.get(key);
+    job?.controller.abort();
+    const serverId = job?.serverId ?? selectItem(this.state, key)?.serverId;
+    if (serverId) this.release(serverId);
+    this.releasePrepared(key);
+    const file = this.files.get(key);
+    if (file) void forgetResumable(file);
+    this.files.delete(key);
+  };
+
+  /** Multipart uploads only: parts on the wire are dropped and sent again on resume. */
+  pause = (key: string) => {
+    if (this.dispatch({ type: "pause", key })) this.jobs.get(key)?.transfer?.pause();
+  };
+
+  resume = (key: string) => {
+    if (this.dispatch({ type: "resume", key, at: performance.now() })) this.jobs.get(key)?.transfer?.resume();
+  };
+
+  pauseAll = () => this.state.items.filter((i) => i.status === "uploading").forEach((i) => this.pause(i.key));
+
+  resumeAll = () => this.state.items.filter((i) => i.status === "paused").forEach((i) => this.resume(i.key));
+
+  retry = (key: string) => void this.dispatch({ type: "retry", key });
+
+  clear = () => {
+    this.dispatch({ type: "clear" });
+    const kept = new Set(this.state.items.map((item) => item.key));
+    for (const key of this.files.keys()) if (!kept.has(key)) this.files.delete(key);
+  };
+
+  /** The limit on requests to storage across all files (UPLOAD_CONNECTIONS). */
+  setConnections(value: number) {
+    this.pool.setLimit(value);
+  }
+
+  setConcurrency(value: number) {
+    this.concurrency = value;
+    this.pump();
+  }
+
+  private dispatch(action: QueueAction): boolean {
+    const next = uploadQueueReducer(this.state, action);
+    if (next === this.state) return false;
+    this.state = next;
+    this.scheduleRender();
+    this.pump();
+    return true;
+  }
+
+  /**
+   * Tells React once per RENDER_INTERVAL_MS, however many transitions happen until then. A timer,
+   * not an animation frame: frames stop in a hidden tab, and browsers only slow timers there.
+   */
+  private scheduleRender() {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    const wait = Math.max(0, this.lastRenderAt + RENDER_INTERVAL_MS - performance.now());
+    setTimeout(() => {
+      this.renderPending = false;
+      this.lastRenderAt = performance.now();
+      this.published = this.state;
+      for (const listener of this.listeners) listener();
+    }, wait);
+  }
+
+  /** Starts waiting files while slots are free; re-entrant calls from the dispatches inside are no-ops. */
+  private pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      // Before starting files, so the ones starting now share the batch instead of creating alone.
+      this.prepareAhead();
+      for (let next = selectStartable(this.state, this.concurrency)[0]; next; next = selectStartable(this.state, this.concurrency)[0]) {
+        this.dispatch({ type: "start", key: next.key, at: performance.now() });
+        void this.run(next);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private release(serverId: string) {
+    this.api.cancel(serverId).catch(() => {
+      // Best effort: the server expires pending uploads it never hears about again.
+    });
+  }
+
+  /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
+  private async createRecord(body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
+    // One key for every try, so a retry after a lost answer gets the same record back.
+    const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
+    const { file, upload } = await callWithRetries("create", () => this.api.create(keyed), signal);
+    return { record: file, upload, stored: [] };
+  }
+
+  /** One batch request at a time makes records for the next small files (see lib/prepare-ahead.ts). */
+  private prepareAhead() {
+    if (this.preparing) return;
+    const batch = selectToPrepare(selectWaiting(this.state, PREPARE_WINDOW), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
+    if (batch.length === 0) return;
+    this.preparing = true;
+    const bodies = batch.map(({ name, size, type }) => ({ name, size, type, idempotencyKey: newIdempotencyKey() }));
+    // Nobody cancels a batch: a file cancelled meanwhile releases its own record when it arrives.
+    const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
+    answer.finally(() => {
+      this.preparing = false;
+      this.pump();
+    }).catch(() => {
+      // Each file's promise below carries the failure to its own row.
+    });
+    batch.forEach(({ key }, i) => {
+      const created = answer.then((results) => {
+        const { file, upload } = valueOf(results[i]);
+        return { record: file, upload, stored: [] };
+      });
+      created.catch(() => {
+        // Read when the file starts; unhandled until then is not an error.
+      });
+      this.prepared.set(key, created);
+    });
+  }
+
+  /** The record made ahead for this file, if any; it leaves the map, so it is used or released once. */
+  private takePrepared(key: string): Promise<Created> | null {
+    const created = this.prepared.get(key);
+    if (!created) return null;
+    this.prepared.delete(key);
+    return created;
+  }
+
+  private releasePrepared(key: string) {
+    const created = this.takePrepared(key);
+    created?.then(({ record }) => this.release(record.id)).catch(() => {
+      // Nothing was recorded, so nothing to release.
+    });
+  }
+
+  /** A prepared record, or a fresh one when there is none or its policy would expire before it is sent. */
+  private async recordFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
+    // A failed batch falls back to this file's own request, which retries and gives its own answer.
+    const created = await this.takePrepared(key)?.catch(() => null);
+    if (!created) return this.createRecord(body, signal);
+    const { upload } = created;
+    if (upload.strategy !== "post" || Date.parse(upload.expiresAt) - Date.now() > PREPARED_POLICY_MIN_LIFE_MS) return created;
+    this.release(created.record.id);
+    return this.createRecord(body, signal);
+  }
+
+  private async run({ key, name, size, type }: QueueItem) {
+    const job: Job = { controller: new AbortController(), serverId: null, transfer: null };
+    const { signal } = job.controller;
+    this.jobs.set(key, job);
+    let multipart = false;
+    try {
+      const file = this.files.get(key);
+      if (!file) throw new Error(`No file for ${key}`);
+      // The same file picked again after a reload resumes its unfinished multipart upload.
+      const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file) : null;
+      if (resumed) this.releasePrepared(key);
+      const createdFrom = performance.now();
+      const { record, upload, stored } = resumed ?? (await this.recordFor(key, { name, size, type }, signal));
+      // Cancelled while the server was signing: nobody else knows this id, so release it here.
+      if (signal.aborted) return this.release(record.id);
+      job.serverId = record.id;
+      const onProgress = (loaded: number) => void this.dispatch({ type: "progress", key, loaded, at: performance.now() });
+      if (upload.strategy === "multipart") {
+        multipart = true;
+        // For the benchmark's part timeline (bench/throughput.ts): how long the record took.
+        performance.measure("mp:create:0", { start: createdFrom, end: performance.now() });
+        const storedBytes = stored.length > 0 ? Math.min(size, stored.length * upload.partSize) : 0;
+        this.dispatch({ type: "created", key, serverId: record.id, resumable: true, loaded: storedBytes });
+        const done = await runMultipart({
+          api: this.api,
+          pool: this.pool,
+          file,
+          fileId: record.id,
+          upload,
+          stored,
+          signal,
+          onTransfer: (transfer) => (job.transfer = transfer),
+          onChange: (engine, sent) => {
+            if (engine.status === "completing") this.dispatch({ type: "verifying", key });
+            else onProgress(sent);
+          },
+        });
+        this.dispatch({ type: "verifying", key });
+        this.dispatch({ type: "done", key, file: done });
+      } else {
+        const onCreated = (serverId: string) => {
+          job.serverId = serverId;
+          this.dispatch({ type: "created", key, serverId });
+        };
+        onCreated(record.id);
+        const done = await runSinglePost({
+          api: this.api,
+          pool: this.pool,
+          file,
+          body: { name, size, type },
+          record,
+          upload,
+          signal,
+          onCreated,
+          onProgress,
+          onRetrying: () => void this.dispatch({ type: "retrying", key, at: performance.now() }),
+          onVerifying: () => void this.dispatch({ type: "verifying", key }),
+        });
+        this.dispatch({ type: "done", key, file: done });
+      }
+      this.files.delete(key);
+    } catch (err) {
+      if (signal.aborted) return;
+      const { code, message } = toFailure(err);
+      this.dispatch({ type: "failed", key, code, message: failureMessage(code, message) });
+      // A POST's signature is spent, so drop that record now; a multipart upload stays for retry.
+      if (job.serverId && !multipart) this.release(job.serverId);
+    } finally {
+      if (this.jobs.get(key) === job) this.jobs.delete(key);
+    }
+  }
+}
+
+/** This file's result in a batch answer, or its error thrown. */
+function valueOf<T>(result: Settled<T> | undefined): T {
+  if (!result) throw new Error("The server's batch answer has no result for this file.");
+  if (!result.ok) throw result.error;
+  return result.value;
+}

@@ -1,0 +1,149 @@
+"use client";
+
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { FileRow } from "./file-row";
+import { FileToolbar, type SortChoice } from "./file-toolbar";
+import { deleteFile, FILES_QUERY_KEY, listLibraryPage } from "@/client/api/upload-api";
+import type { StorageUsage } from "@/lib/contracts/library-schemas";
+import { formatBytes } from "@/lib/upload-rules";
+
+/** Typing pauses this long before the search is sent. */
+const SEARCH_DEBOUNCE_MS = 250;
+const PAGE_SIZE = 50;
+
+function useDebounced(value: string, ms: number): string {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+function UsageLine({ usage }: { usage: StorageUsage }) {
+  return (
+    <p className="usage" data-testid="usage" data-used-bytes={usage.usedBytes}>
+      Used: {formatBytes(usage.usedBytes)}
+      {usage.quotaBytes !== null && ` of ${formatBytes(usage.quotaBytes)}`}
+    </p>
+  );
+}
+
+/** The signed-in person's files: search, filter, sort, page, download, rename and delete. */
+export function FileList() {
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState("");
+  const [type, setType] = useState("");
+  const [sort, setSort] = useState<SortChoice>({ sort: "date", order: "desc" });
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [bulkError, setBulkError] = useState<string | null>(null);
+  const [bulkDeleting, setBulkDeleting] = useState(false);
+  const q = useDebounced(search.trim(), SEARCH_DEBOUNCE_MS);
+  const filtered = q !== "" || type !== "";
+
+  const query = useInfiniteQuery({
+    queryKey: [...FILES_QUERY_KEY, "library", { q, type, ...sort }],
+    queryFn: ({ pageParam }) => listLibraryPage({ q, type, ...sort, limit: PAGE_SIZE, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+  });
+  const files = useMemo(() => query.data?.pages.flatMap((page) => page.files) ?? [], [query.data]);
+  // Only files still listed can be selected (others were deleted or filtered away).
+  const selectedIds = files.filter((f) => selected.has(f.id)).map((f) => f.id);
+
+  const select = (id: string, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const deleteSelected = async () => {
+    if (!window.confirm(`Delete ${selectedIds.length} selected file${selectedIds.length === 1 ? "" : "s"}? This cannot be undone.`)) return;
+    setBulkDeleting(true);
+    setBulkError(null);
+    const results = await Promise.allSettled(selectedIds.map((id) => deleteFile(id)));
+    const failed = results.filter((r) => r.status === "rejected").length;
+    if (failed > 0) setBulkError(`${failed} of ${selectedIds.length} files could not be deleted. Try again in a moment.`);
+    setSelected(new Set());
+    setBulkDeleting(false);
+    await queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
+  };
+
+  if (query.isPending) return <p className="muted">Loading your files…</p>;
+  if (query.isError) {
+    return (
+      <p role="alert" className="error" data-testid="file-list-error">
+        Could not load your files: {query.error.message}
+      </p>
+    );
+  }
+  const usage = query.data.pages[0]?.usage;
+  const allSelected = files.length > 0 && selectedIds.length === files.length;
+  return (
+    <div className="library" data-testid="file-library" data-fetching={query.isFetching ? "true" : "false"}>
+      {usage && <UsageLine usage={usage} />}
+      <FileToolbar search={search} onSearch={setSearch} type={type} onType={setType} sort={sort} onSort={setSort} />
+      {files.length === 0 ? (
+        filtered ? (
+          <p data-testid="file-list-no-match">No files match.</p>
+        ) : (
+          <p data-testid="file-list-empty">
+            No files yet. <Link href="/upload">Upload some</Link>.
+          </p>
+        )
+      ) : (
+        <>
+          <div className="bulk-bar">
+            <button type="button" className="danger" disabled={selectedIds.length === 0 || bulkDeleting} onClick={deleteSelected} data-testid="delete-selected">
+              {bulkDeleting ? "Deleting…" : `Delete selected (${selectedIds.length})`}
+            </button>
+            {bulkError && (
+              <p role="alert" className="error" data-testid="bulk-error">
+                {bulkError}
+              </p>
+            )}
+          </div>
+          <table data-testid="file-table">
+            <caption className="visually-hidden">Your uploaded files</caption>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all listed files"
+                    checked={allSelected}
+                    data-testid="select-all"
+                    onChange={(e) => setSelected(e.target.checked ? new Set(files.map((f) => f.id)) : new Set())}
+                  />
+                </th>
+                <th scope="col">Name</th>
+                <th scope="col">Size</th>
+                <th scope="col">Type</th>
+                <th scope="col">Uploaded</th>
+                <th scope="col">Checksum</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {files.map((file) => (
+                <FileRow key={file.id} file={file} selected={selected.has(file.id)} onSelect={select} />
+              ))}
+            </tbody>
+          </table>
+          {query.hasNextPage && (
+            <button type="button" className="secondary load-more" disabled={query.isFetchingNextPage} onClick={() => query.fetchNextPage()} data-testid="load-more">
+              {query.isFetchingNextPage ? "Loading…" : "Load more"}
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { deleteFile, downloadHref, FILES_QUERY_KEY, renameFile } from "@/client/api/upload-api";
+import { describeZodError } from "@/lib/contracts/errors";
+import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
+import type { FileDto } from "@/lib/contracts/upload-schemas";
+import { formatBytes } from "@/lib/upload-rules";
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState(file.name);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const rename = useMutation({
+    mutationFn: (name: string) => renameFile(file.id, name),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
+      onDone();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = renameFileBodySchema.safeParse({ name: draft });
+    if (!parsed.success) return setInvalid(describeZodError(parsed.error));
+    setInvalid(null);
+    if (parsed.data.name === file.name) return onDone();
+    rename.mutate(parsed.data.name);
+  };
+  const message = invalid ?? rename.error?.message ?? null;
+  return (
+    <form className="rename-form" onSubmit={submit} data-testid="rename-form">
+      <input
+        aria-label={`New name for ${file.name}`}
+        value={draft}
+        autoFocus
+        maxLength={300}
+        data-testid="rename-input"
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") onDone();
+        }}
+      />
+      <button type="submit" disabled={rename.isPending} data-testid="rename-save">
+        Save
+      </button>
+      <button type="button" className="secondary" onClick={onDone} data-testid="rename-cancel">
+        Cancel
+      </button>
+      {message && (
+        <p role="alert" className="error" data-testid="rename-error">
+          {message}
+        </p>
+      )}
+    </form>
+  );
+}
+
+type Props = { file: FileDto; selected: boolean; onSelect: (id: string, selected: boolean) => void };
+
+/** One file: name (always rendered as text), details, and what can be done with it. */
+export function FileRow({ file, selected, onSelect }: Props) {
+  const queryClient = useQueryClient();
+  const [renaming, setRenaming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => deleteFile(file.id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
+  });
+  const uploadedAt = file.uploadedAt ?? file.createdAt;
+  const confirmDelete = () => {
+    if (window.confirm(`Delete “${file.name}”? This cannot be undone.`)) remove.mutate();
+  };
+  return (
+    <tr data-testid="file-row" data-file-id={file.id} data-name={file.name} data-status={file.status}>
+      <td>
+        <input type="checkbox" aria-label={`Select ${file.name}`} checked={selected} data-testid="file-select" onChange={(e) => onSelect(file.id, e.target.checked)} />
+      </td>
+      <td className="file-name-cell">
+        {renaming ? <RenameForm file={file} onDone={() => setRenaming(false)} /> : <span data-testid="file-name">{file.name}</span>}
+        {remove.error && (
+          <p role="alert" className="error" data-testid="row-error">
+            Could not delete: {remove.error.message}
+          </p>
+        )}
+      </td>
+      <td data-testid="file-size" data-bytes={file.size} title={`${file.size.toLocaleString()} bytes`}>
+        {formatBytes(file.size)}
+      </td>
+      <td data-testid="file-type">{file.type}</td>
+      <td>
+        <time dateTime={uploadedAt}>{dateFormat.format(new Date(uploadedAt))}</time>
+      </td>
+      <td data-testid="file-checksum" className="muted checksum" title="Checksum stored by S3 (CRC32; -N marks a multipart composite)">
+        {file.checksum ?? "—"}
+      </td>
+      <td className="file-actions">
+        <a href={downloadHref(file.id)} data-testid="download-link" aria-label={`Download ${file.name}`}>
+          Download
+        </a>
+        <button type="button" className="secondary" onClick={() => setRenaming(true)} disabled={renaming} data-testid="rename-button">
+          Rename
+        </button>
+        <button type="button" className="danger" onClick={confirmDelete} disabled={remove.isPending} data-testid="delete-button">
+          {remove.isPending ? "Deleting…" : "Delete"}
+        </button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,74 @@
+"use client";
+
+import type { LibrarySort, SortOrder } from "@/lib/contracts/library-schemas";
+
+/** Types people filter by: whole families first, then the common exact types. */
+const TYPE_FILTERS = [
+  ["", "All types"],
+  ["image/*", "Images"],
+  ["video/*", "Videos"],
+  ["audio/*", "Audio"],
+  ["image/png", "PNG"],
+  ["image/jpeg", "JPEG"],
+  ["image/gif", "GIF"],
+  ["video/mp4", "MP4"],
+  ["audio/mpeg", "MP3"],
+] as const;
+
+const SORTS = [
+  ["date:desc", "Newest first"],
+  ["date:asc", "Oldest first"],
+  ["name:asc", "Name A–Z"],
+  ["name:desc", "Name Z–A"],
+  ["size:desc", "Largest first"],
+  ["size:asc", "Smallest first"],
+] as const;
+
+export type SortChoice = { sort: LibrarySort; order: SortOrder };
+
+function parseSort(value: string): SortChoice {
+  const found = SORTS.find(([v]) => v === value)?.[0] ?? "date:desc";
+  const [sort, order] = found.split(":") as [LibrarySort, SortOrder];
+  return { sort, order };
+}
+
+type Props = {
+  search: string;
+  onSearch: (value: string) => void;
+  type: string;
+  onType: (value: string) => void;
+  sort: SortChoice;
+  onSort: (value: SortChoice) => void;
+};
+
+/** Search by name, filter by type, sort: the library's query, chosen by the person. */
+export function FileToolbar({ search, onSearch, type, onType, sort, onSort }: Props) {
+  return (
+    <div className="library-toolbar" role="search">
+      <label>
+        Search by name
+        <input type="search" value={search} placeholder="e.g. holiday" maxLength={255} data-testid="file-search" onChange={(e) => onSearch(e.target.value)} />
+      </label>
+      <label>
+        Type
+        <select value={type} data-testid="file-type-filter" onChange={(e) => onType(e.target.value)}>
+          {TYPE_FILTERS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Sort
+        <select value={`${sort.sort}:${sort.order}`} data-testid="file-sort" onChange={(e) => onSort(parseSort(e.target.value))}>
+          {SORTS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { createToken, TOKENS_QUERY_KEY } from "@/client/api/token-api";
+import { MAX_TOKEN_NAME_LENGTH, type CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
+
+/** Names and mints a token; hands the one-time answer (with the secret) to the parent. */
+export function TokenCreateForm({ onCreated }: { onCreated: (created: CreateTokenResponse) => void }) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const mutation = useMutation({
+    mutationFn: createToken,
+    onSuccess: (created) => {
+      setName("");
+      onCreated(created);
+      void queryClient.invalidateQueries({ queryKey: TOKENS_QUERY_KEY });
+    },
+  });
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    mutation.mutate(name);
+  }
+
+  return (
+    // method="post": a submit before hydration must not put the name in the URL.
+    <form className="card" method="post" onSubmit={onSubmit} data-testid="token-create-form">
+      <label>
+        Token name
+        <input
+          name="name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          maxLength={MAX_TOKEN_NAME_LENGTH}
+          placeholder="e.g. backup script on nas"
+          autoComplete="off"
+          data-testid="token-name-input"
+        />
+      </label>
+      {mutation.error && (
+        <p role="alert" className="error" data-testid="token-create-error">
+          {mutation.error.message}
+        </p>
+      )}
+      <button type="submit" disabled={mutation.isPending || name.trim().length === 0} data-testid="token-create-button">
+        Create token
+      </button>
+    </form>
+  );
+}

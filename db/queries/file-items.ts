@@ -1,0 +1,228 @@
+import "server-only";
+import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { getDb, preparedQuery } from "@/db";
+import type { Database } from "@/db/driver";
+import { fileItems, users, type FileItem, type NewFileItem } from "@/db/schema";
+import { escapeLike, sumFileBytes } from "@/db/sql";
+
+export async function createFileItem(input: NewFileItem): Promise<FileItem> {
+  const db = await getDb();
+  const [item] = await db.insert(fileItems).values(input).returning();
+  if (!item) throw new Error("insert into file_items returned no row");
+  return item;
+}
+
+/** The columns POST /api/uploads sets; the rest take their defaults (pending, now). */
+export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
+  id: string;
+  partSize?: number | null;
+  idempotencyKey?: string | null;
+};
+
+/** A create's row: the one inserted now, or (`existing`) the one an earlier request with the same idempotency key stored. */
+export type StoredFileItem = { item: FileItem; existing: boolean };
+
+const idempotencyTarget = [fileItems.userId, fileItems.idempotencyKey];
+
+const insertPlannedFileItem = preparedQuery((db) =>
+  db
+    .insert(fileItems)
+    .values({
+      id: sql.placeholder("id"),
+      userId: sql.placeholder("userId"),
+      name: sql.placeholder("name"),
+      key: sql.placeholder("key"),
+      size: sql.placeholder("size"),
+      contentType: sql.placeholder("contentType"),
+      strategy: sql.placeholder("strategy"),
+      partSize: sql.placeholder("partSize"),
+      idempotencyKey: sql.placeholder("idempotencyKey"),
+    })
+    .onConflictDoNothing({ target: idempotencyTarget })
+    .returning()
+    .prepare("insert_planned_file_item"),
+);
+
+/** The owner's rows stored under these idempotency keys, by key. */
+async function itemsByIdempotencyKey(db: Pick<Database, "select">, userId: string, keys: string[]): Promise<Map<string, FileItem>> {
+  if (keys.length === 0) return new Map();
+  const items = await db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.userId, userId), inArray(fileItems.idempotencyKey, keys)));
+  return new Map(items.map((item) => [item.idempotencyKey!, item]));
+}
+
+/**
+ * Each planned row as stored: the row `inserted` for it, else the row stored under its key (by
+ * an earlier request, or by a row before it in the same batch), else null (not stored).
+ */
+function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map<string, FileItem>): Array<StoredFileItem | null> {
+  const byId = new Map(inserted.map((item) => [item.id, item]));
+  const byKey = new Map(earlier);
+  for (const item of inserted) if (item.idempotencyKey) byKey.set(item.idempotencyKey, item);
+  return rows.map((row) => {
+    const item = byId.get(row.id);
+    if (item) return { item, existing: false };
+    const before = row.idempotencyKey ? byKey.get(row.idempotencyKey) : undefined;
+    return before ? { item: before, existing: true } : null;
+  });
+}
+
+/** Without a quota every row is stored, new or under its key; a missing one is a bug, not an answer. */
+function allStored(stored: Array<StoredFileItem | null>): StoredFileItem[] {
+  return stored.map((entry) => {
+    if (!entry) throw new Error("insert into file_items returned no row");
+    return entry;
+  });
+}
+
+const keysOf = (rows: PlannedFileItem[]) => rows.flatMap((row) => (row.idempotencyKey ? [row.idempotencyKey] : []));
+
+/** createFileItem for the row of a new upload, prepared because every upload runs it. */
+export async function createPlannedFileItem(input: PlannedFileItem): Promise<StoredFileItem> {
+  const inserted = await (await insertPlannedFileItem()).execute({ ...input, partSize: input.partSize ?? null, idempotencyKey: input.idempotencyKey ?? null });
+  const earlier = inserted.length > 0 ? new Map() : await itemsByIdempotencyKey(await getDb(), input.userId, keysOf([input]));
+  return allStored(matchStored([input], inserted, earlier))[0]!;
+}
+
+/** Bytes that count against a quota: everything uploaded plus everything still on its way. */
+const COUNTED_STATUSES = ["pending", "uploaded"] as const;
+
+/** Rows of new uploads (one owner) in one statement, a batch create; in the order given. */
+export async function createPlannedFileItems(rows: PlannedFileItem[]): Promise<StoredFileItem[]> {
+  const userId = rows[0]?.userId;
+  if (!userId) return [];
+  const db = await getDb();
+  const inserted = await db.insert(fileItems).values(rows).onConflictDoNothing({ target: idempotencyTarget }).returning();
+  const earlier = inserted.length < rows.length ? await itemsByIdempotencyKey(db, userId, keysOf(rows)) : new Map();
+  return allStored(matchStored(rows, inserted, earlier));
+}
+
+/**
+ * Inserts, in order, each row that keeps the owner's uploaded plus pending bytes within
+ * `quotaBytes` (all rows belong to one owner); a row that would not fit is null in the answer and
+ * later smaller rows may still fit. A row whose idempotency key was used before is that earlier
+ * row (already counted). Locking the user's row makes concurrent checks take turns, so two
+ * requests can never both slip under the quota.
+ */
+export async function createFileItemsWithinQuota(rows: PlannedFileItem[], quotaBytes: number): Promise<Array<StoredFileItem | null>> {
+  const userId = rows[0]?.userId;
+  if (!userId) return [];
+  if (rows.some((row) => row.userId !== userId)) throw new Error("a quota batch must belong to one user");
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
+    const earlier = await itemsByIdempotencyKey(tx, userId, keysOf(rows));
+    let used = await sumFileBytes(tx, and(eq(fileItems.userId, userId), inArray(fileItems.status, [...COUNTED_STATUSES])));
+    // Keys already stored, or taken by a row before this one in the batch: that row, not a new one.
+    const taken = new Set(earlier.keys());
+    const fitting = rows.filter((candidate) => {
+      if (candidate.idempotencyKey && taken.has(candidate.idempotencyKey)) return false;
+      if (used + candidate.size > quotaBytes) return false;
+      used += candidate.size;
+      if (candidate.idempotencyKey) taken.add(candidate.idempotencyKey);
+      return true;
+    });
+    const inserted = fitting.length > 0 ? await tx.insert(fileItems).values(fitting).returning() : [];
+    return matchStored(rows, inserted, earlier);
+  });
+}
+
+/** createFileItemsWithinQuota for one row; null when it would not fit. */
+export async function createFileItemWithinQuota(input: PlannedFileItem, quotaBytes: number): Promise<StoredFileItem | null> {
+  const [stored] = await createFileItemsWithinQuota([input], quotaBytes);
+  return stored ?? null;
+}
+
+export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {
+  const db = await getDb();
+  const [item] = await db.update(fileItems).set({ uploadId }).where(eq(fileItems.id, id)).returning();
+  if (!item) throw new Error("file row vanished while starting its multipart upload");
+  return item;
+}
+
+const fileItemById = preparedQuery((db) =>
+  db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.id, sql.placeholder("id")), eq(fileItems.userId, sql.placeholder("ownerId"))))
+    .limit(1)
+    .prepare("get_file_item_by_id"),
+);
+
+/** Scoped by owner: another user's row is indistinguishable from a missing one. */
+export async function getFileItemById({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const [item] = await (await fileItemById()).execute({ id, ownerId });
+  return item ?? null;
+}
+
+/**
+ * Moves a pending row to uploaded with the size S3 reported. The status guard makes a
+ * concurrent second completion a no-op instead of a second write.
+ */
+export async function markFileUploaded(input: { id: string; ownerId: string; size: number; checksum?: string | null }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .update(fileItems)
+    .set({ status: "uploaded", size: input.size, checksum: input.checksum ?? null, uploadedAt: new Date() })
+    .where(and(eq(fileItems.id, input.id), eq(fileItems.userId, input.ownerId), eq(fileItems.status, "pending")))
+    .returning();
+  return item ?? null;
+}
+
+/** The stored bytes contradicted the declared type: the row is kept, as a record, but never listed. */
+export async function markFileRejected({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .update(fileItems)
+    .set({ status: "rejected" })
+    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
+    .returning();
+  return item ?? null;
+}
+
+export async function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  const db = await getDb();
+  const [item] = await db
+    .update(fileItems)
+    .set({ status: "aborted" })
+    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
+    .returning();
+  return item ?? null;
+}
+
+/** Pending uploads created before `olderThan`, oldest first: what cleanup gives up on. */
+export async function listStalePendingFiles({ olderThan, limit }: { olderThan: Date; limit: number }): Promise<FileItem[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.status, "pending"), lt(fileItems.createdAt, olderThan)))
+    .orderBy(asc(fileItems.createdAt))
+    .limit(limit);
+}
+
+/** Rows by S3 key, across owners: cleanup matches the bucket's uploads against them. */
+export async function getFileItemsByKeys({ keys }: { keys: string[] }): Promise<FileItem[]> {
+  if (keys.length === 0) return [];
+  const db = await getDb();
+  return db.select().from(fileItems).where(inArray(fileItems.key, keys));
+}
+
+/** Multipart uploads cancelled since `since`: aborted once more, for parts that were in flight. */
+export async function listRecentlyAbortedMultipart({ since, limit }: { since: Date; limit: number }): Promise<FileItem[]> {
+  const db = await getDb();
+  return db
+    .select()
+    .from(fileItems)
+    .where(and(eq(fileItems.status, "aborted"), eq(fileItems.strategy, "multipart"), gt(fileItems.updatedAt, since)))
+    .orderBy(asc(fileItems.updatedAt))
+    .limit(limit);
+}
+
+/** Rows whose key starts with `prefix` (keys are `u/<userId>/…`), any status: for the consistency check. */
+export async function listFileItemsByKeyPrefix({ prefix }: { prefix: string }): Promise<FileItem[]> {
+  const db = await getDb();
+  return db.select().from(fileItems).where(sql`${fileItems.key} like ${escapeLike(prefix) + "%"}`);
+}

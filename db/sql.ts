@@ -1,0 +1,18 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "./driver";
+import { fileItems } from "./schema";
+
+/** `%`, `_` and the escape character itself match literally in a LIKE pattern (backslash escapes). */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Bytes of the file rows `where` selects: the quota's and the library's usage come from this one sum. */
+export async function sumFileBytes(db: Pick<Database, "select">, where: SQL | undefined): Promise<number> {
+  const [row] = await db
+    .select({ used: sql<string>`coalesce(sum(${fileItems.size}), 0)` })
+    .from(fileItems)
+    .where(where);
+  return Number(row?.used ?? 0);
+}

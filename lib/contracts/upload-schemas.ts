@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { displayNameSchema } from "./display-name";
+import { MAX_NAME_LENGTH } from "@/lib/upload-rules";
+
+export const createUploadBodySchema = z.object({
+  name: displayNameSchema(MAX_NAME_LENGTH),
+  size: z.number().int("must be a whole number of bytes").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER),
+  type: z.string().trim().min(1, "must not be empty").max(255),
+  /**
+   * The client's own name for this create (a random id per file): sending the same request again
+   * after a lost answer returns the same record instead of a second one.
+   */
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, '-' or '_'")
+    .optional(),
+});
+export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
+
+/** The file as the API shows it; the S3 key and upload id never leave the server. */
+export type FileDto = {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  status: "pending" | "uploaded" | "aborted" | "deleted" | "rejected";
+  createdAt: string;
+  uploadedAt: string | null;
+  checksum: string | null;
+};
+
+export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<string, string>; expiresAt: string };
+/** `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation). */
+export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; expiresAt: string };
+export type UploadTarget = PostUploadTarget | MultipartUploadTarget;
+
+export type CreateUploadResponse = { file: FileDto; upload: UploadTarget };
+export type CompleteUploadResponse = { file: FileDto };
+
+/** One item of a batch answer that failed: the status and error it would have had alone. */
+export type BatchItemError = { status: number; error: { code: string; message: string } };
+
+/** Files per batch request: one request signs or checks many small files instead of one each. */
+export const MAX_BATCH_ITEMS = 100;
+
+export const createUploadsBodySchema = z.object({ files: z.array(createUploadBodySchema).min(1).max(MAX_BATCH_ITEMS) });
+export type CreateUploadsBody = z.infer<typeof createUploadsBodySchema>;
+/** In the order of `files`: each created upload (status 201) or what refused that file alone. */
+export type CreateUploadsResponse = { results: Array<({ status: 201 } & CreateUploadResponse) | BatchItemError> };
+
+// Any string: an id that names no upload of the caller's is that item's 404, as on the single route.
+export const completeUploadsBodySchema = z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_BATCH_ITEMS) });
+/** In the order of `ids`: each completed file (status 200) or why that upload is not complete. */
+export type CompleteUploadsResponse = { results: Array<({ status: 200 } & CompleteUploadResponse) | BatchItemError> };
+export type ListFilesResponse = { files: FileDto[] };
+
+/** S3 part numbers are 1..10,000; a batch signs at most 100 URLs. */
+export const MAX_PARTS_PER_SIGN_REQUEST = 100;
+const partNumberSchema = z.number().int().min(1).max(10_000);
+/** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
+const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
+
+export const signPartsBodySchema = z.object({
+  partNumbers: z.array(partNumberSchema).min(1).max(MAX_PARTS_PER_SIGN_REQUEST),
+  checksums: z.record(z.string().regex(/^\d+$/), crc32Base64Schema).optional(),
+});
+export type SignPartsBody = z.infer<typeof signPartsBodySchema>;
+export type SignedPart = { partNumber: number; url: string; expiresAt: string };
+export type SignPartsResponse = { parts: SignedPart[] };
+
+const etagSchema = z.string().trim().min(1).max(200);
+export const partDoneBodySchema = z.object({ etag: etagSchema, checksum: crc32Base64Schema.optional() });
+export const partsDoneBodySchema = z.object({
+  parts: z.array(z.object({ partNumber: partNumberSchema, etag: etagSchema, checksum: crc32Base64Schema.optional() })).min(1).max(1000),
+});
+export type PartReport = z.infer<typeof partsDoneBodySchema>["parts"][number];
+
+export type StoredPartDto = { partNumber: number; size: number; etag: string };
+export type UploadStatusResponse = { file: FileDto; upload: UploadTarget | null; parts: StoredPartDto[] };

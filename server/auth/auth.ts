@@ -1,0 +1,136 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import { createUser, getUserByEmail, getUserById } from "@/db/queries/users";
+import { authenticateApiToken } from "./api-tokens";
+import { credentialsSchema } from "@/lib/contracts/auth-schemas";
+import { assertSameOriginRequest } from "@/server/http/csrf";
+import { getEnv } from "@/lib/env";
+import { isUuid } from "@/server/http/parse";
+import { noteRequestUser } from "@/server/http/request-log";
+import { AppError } from "@/lib/contracts/errors";
+import { verifyPassword } from "./password";
+
+export type CurrentUser = { id: string; email: string; name: string | null };
+
+let cachedOptions: NextAuthOptions | undefined;
+
+export function getAuthOptions(): NextAuthOptions {
+  if (cachedOptions) return cachedOptions;
+  const env = getEnv();
+  // next-auth v4 reads its canonical URL from NEXTAUTH_URL; APP_URL is this project's name for it.
+  process.env.NEXTAUTH_URL ??= env.APP_URL;
+  const providers: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const parsed = credentialsSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        const user = await getUserByEmail({ email: parsed.data.email });
+        if (!user?.passwordHash) return null;
+        if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (env.GITHUB_ID && env.GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
+  }
+  cachedOptions = {
+    secret: env.AUTH_SECRET,
+    session: { strategy: "jwt" },
+    pages: { signIn: "/signin" },
+    providers,
+    callbacks: {
+      async jwt({ token, user, account }) {
+        if (account?.provider === "github") {
+          // OAuth accounts map onto our users table by verified email, so files have one owner id.
+          // Without an email there is no account to map to: drop next-auth's provider id from `sub`,
+          // which would otherwise pose as one of our user ids.
+          const email = user?.email?.toLowerCase();
+          const row = email ? ((await getUserByEmail({ email })) ?? (await createUser({ email, name: user?.name, passwordHash: null }))) : null;
+          token.sub = row?.id;
+        } else if (user?.id) {
+          token.sub = user.id;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        return session;
+      },
+    },
+  };
+  return cachedOptions;
+}
+
+function parseCookieHeader(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    try {
+      cookies.set(name, decodeURIComponent(value));
+    } catch {
+      cookies.set(name, value);
+    }
+  }
+  return cookies;
+}
+
+/** The value of `Authorization: Bearer <token>`, or null when the header is absent or another scheme. */
+function bearerToken(req: Request): string | null {
+  const match = /^Bearer(?:\s+(.*))?$/i.exec(req.headers.get("authorization")?.trim() ?? "");
+  return match ? (match[1] ?? "").trim() : null;
+}
+
+/**
+ * The caller of an API request, or an AppError:
+ * - `Authorization: Bearer <API token>` first: an unknown or revoked token is 401 at once (no
+ *   fallback to the cookie). With `allowApiToken: false` (token management) any Bearer is 403.
+ * - Otherwise the next-auth session cookie; then state-changing methods must also pass the
+ *   cross-site checks of lib/csrf.ts (403 / 415). Bearer requests are exempt: browsers never
+ *   attach that header on their own, so another site can't make one.
+ */
+export async function getCurrentUser(req: Request, options: { allowApiToken?: boolean } = {}): Promise<CurrentUser> {
+  const env = getEnv();
+  const bearer = bearerToken(req);
+  if (bearer !== null) {
+    if (options.allowApiToken === false) {
+      throw new AppError("forbidden", "API tokens can't manage API tokens; sign in and use the settings page.");
+    }
+    const owner = await authenticateApiToken(bearer);
+    if (!owner) throw new AppError("unauthorized", "Unknown or revoked API token.");
+    noteRequestUser(req, owner.id);
+    return { id: owner.id, email: owner.email, name: owner.name };
+  }
+  const token = await getToken({
+    // Only the session cookie counts here; a Bearer header is not read as a session JWT.
+    req: { headers: {}, cookies: parseCookieHeader(req.headers.get("cookie")) } as never,
+    secret: env.AUTH_SECRET,
+    secureCookie: env.APP_URL.startsWith("https://"),
+  }).catch(() => null);
+  // No session: a 401 tells a script that forgot its token more than a cross-site refusal would.
+  // `sub` is one of our uuids; anything else (an OAuth provider's id, a forged value) is no session.
+  if (!token?.sub || !isUuid(token.sub)) throw new AppError("unauthorized");
+  assertSameOriginRequest(req, env.APP_URL);
+  const user = await getUserById({ id: token.sub });
+  if (!user) throw new AppError("unauthorized");
+  noteRequestUser(req, user.id);
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+/** For server components: the signed-in user or null. */
+export async function getSessionUser(): Promise<CurrentUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  if (!id || !isUuid(id)) return null;
+  const user = await getUserById({ id });
+  return user ? { id: user.id, email: user.email, name: user.name } : null;
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import type { FileItem } from "@/db/schema";
+import type { FileDto } from "@/lib/contracts/upload-schemas";
+
+/** What the API shows of a row: never the S3 key, the upload id or the owner. */
+export function toFileDto(item: FileItem): FileDto {
+  return {
+    id: item.id,
+    name: item.name,
+    size: item.size,
+    type: item.contentType,
+    status: item.status,
+    createdAt: item.createdAt.toISOString(),
+    uploadedAt: item.uploadedAt?.toISOString() ?? null,
+    checksum: item.checksum,
+  };
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { getUploadedBytes, listLibraryFiles, markFileDeleted, renameFileItem } from "@/db/queries/file-library";
+import { getFileItemById } from "@/db/queries/file-items";
+import type { FileItem } from "@/db/schema";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/contracts/errors";
+import { toFileDto } from "./file-dto";
+import { decodeCursor, encodeCursor } from "@/lib/library-cursor";
+import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
+import { deleteObject, presignDownloadUrl } from "@/server/storage/s3";
+
+/** Download links are short-lived: long enough to start the transfer, too short to share. */
+export const DOWNLOAD_URL_TTL_SECONDS = 120;
+
+/** One page of the caller's uploaded files, with the cursor for the next and their usage. */
+export async function listLibrary(ownerId: string, query: ListFilesQuery): Promise<LibraryPage> {
+  const cursor = query.cursor ? decodeCursor(query.cursor, query) : null;
+  if (query.cursor && !cursor) throw new AppError("bad_request", "cursor: is not valid for this listing");
+  const [rows, usedBytes] = await Promise.all([
+    listLibraryFiles({ ownerId, sort: query.sort, order: query.order, limit: query.limit, cursor, search: query.q, type: query.type }),
+    getUploadedBytes({ ownerId }),
+  ]);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sortKey, id: last.id }) : null;
+  return {
+    files: page.map(({ sortKey: _sortKey, ...item }) => toFileDto(item)),
+    nextCursor,
+    usage: { usedBytes, quotaBytes: getEnv().USER_QUOTA_BYTES ?? null },
+  };
+}
+
+/** The caller's uploaded file; anything else (another owner's, pending, deleted) is a 404. */
+async function requireUploadedFile(id: string, ownerId: string): Promise<FileItem> {
+  const item = await getFileItemById({ id, ownerId });
+  if (!item || item.status !== "uploaded") throw new AppError("not_found", "No such file.");
+  return item;
+}
+
+export async function downloadUrl(id: string, ownerId: string): Promise<string> {
+  const item = await requireUploadedFile(id, ownerId);
+  return presignDownloadUrl({ key: item.key, fileName: item.name, contentType: item.contentType, expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS });
+}
+
+export async function renameFile(id: string, ownerId: string, name: string): Promise<FileItem> {
+  const item = await renameFileItem({ id, ownerId, name });
+  if (!item) throw new AppError("not_found", "No such file.");
+  return item;
+}
+
+/**
+ * Storage first, then the row: if S3 refuses, the file stays listed and whole; a row marked
+ * deleted always means the bytes are gone. DeleteObject is idempotent, so a retry is safe.
+ */
+export async function deleteFile(id: string, ownerId: string): Promise<void> {
+  const item = await requireUploadedFile(id, ownerId);
+  try {
+    await deleteObject(item.key);
+  } catch (err) {
+    console.error("DeleteObject failed", { fileId: id, err });
+    throw new AppError("storage_unavailable");
+  }
+  if (!(await markFileDeleted({ id, ownerId }))) throw new AppError("not_found", "No such file.");
+}

@@ -1,0 +1,133 @@
+import "server-only";
+import { markFileAborted, markFileUploaded } from "@/db/queries/file-items";
+import { listFileParts, upsertFileParts } from "@/db/queries/file-parts";
+import type { FileItem } from "@/db/schema";
+import { rejectIfContentMismatch } from "./content-check";
+import { SNIFF_BYTES } from "./content-sniff";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/contracts/errors";
+import { partSizeOf, type PartPlan } from "@/lib/part-plan";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  deleteObject,
+  headObject,
+  listAllParts,
+  readObjectStart,
+  signUploadPartUrls,
+  type PartToSign,
+  type StoredPart,
+} from "@/server/storage/s3";
+import type { MultipartUploadTarget, PartReport, SignedPart, SignPartsBody } from "@/lib/contracts/upload-schemas";
+
+export function planOf(item: FileItem): PartPlan {
+  if (item.strategy !== "multipart" || !item.uploadId || !item.partSize) {
+    throw new AppError("conflict", "This is not a multipart upload.");
+  }
+  return { partSize: item.partSize, partCount: Math.max(1, Math.ceil(item.size / item.partSize)) };
+}
+
+/** What a client needs to drive the upload; expiresAt is when cleanup may abort it. */
+export function multipartTarget(item: FileItem): MultipartUploadTarget {
+  const expiresAt = new Date(item.createdAt.getTime() + getEnv().STALE_UPLOAD_HOURS * 3_600_000).toISOString();
+  return { strategy: "multipart", ...planOf(item), expiresAt };
+}
+
+function requirePending(item: FileItem): void {
+  if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}.`);
+}
+
+function requireInPlan(plan: PartPlan, partNumber: number): void {
+  if (partNumber > plan.partCount) {
+    throw new AppError("bad_request", `partNumbers: part ${partNumber} is outside this upload's 1..${plan.partCount}`);
+  }
+}
+
+/**
+ * The parts a POST …/parts asks for, checked against the upload (409 unless a pending multipart
+ * upload; 400 for a part outside the plan or without its CRC32) before any budget is spent.
+ */
+export function partsToSign(item: FileItem, body: SignPartsBody): PartToSign[] {
+  const plan = planOf(item);
+  requirePending(item);
+  const unique = [...new Set(body.partNumbers)];
+  for (const n of unique) requireInPlan(plan, n);
+  for (const n of Object.keys(body.checksums ?? {})) {
+    if (!unique.includes(Number(n))) throw new AppError("bad_request", `checksums: part ${n} is not in partNumbers`);
+  }
+  // The upload was created with ChecksumAlgorithm=CRC32, so S3 refuses any part without one.
+  const unchecked = unique.filter((n) => !body.checksums?.[String(n)]);
+  if (unchecked.length > 0) {
+    throw new AppError("bad_request", `checksums: every part needs its CRC32 (missing for part ${unchecked[0]})`);
+  }
+  return unique.map((partNumber) => ({
+    partNumber,
+    size: partSizeOf(plan, item.size, partNumber),
+    checksumCRC32: body.checksums?.[String(partNumber)],
+  }));
+}
+
+export async function signParts(item: FileItem, parts: PartToSign[]): Promise<SignedPart[]> {
+  const ttl = getEnv().UPLOAD_URL_TTL_SECONDS;
+  const expiresAt = new Date(Date.now() + ttl * 1000).toISOString();
+  const urls = await signUploadPartUrls({ key: item.key, uploadId: item.uploadId!, parts, expiresInSeconds: ttl });
+  return parts.map((part, i) => ({ partNumber: part.partNumber, expiresAt, url: urls[i]! }));
+}
+
+export async function recordParts(item: FileItem, reports: PartReport[]): Promise<void> {
+  const plan = planOf(item);
+  requirePending(item);
+  for (const r of reports) requireInPlan(plan, r.partNumber);
+  await upsertFileParts({
+    fileId: item.id,
+    parts: reports.map((r) => ({ partNumber: r.partNumber, size: partSizeOf(plan, item.size, r.partNumber), etag: r.etag, checksum: r.checksum ?? null })),
+  });
+}
+
+/**
+ * Parts stored so far. S3's ListParts is the truth where the store has it; elsewhere (s3rver)
+ * the parts the client reported are the record.
+ */
+export async function storedParts(item: FileItem): Promise<StoredPart[] | "gone"> {
+  const plan = planOf(item);
+  const listing = await listAllParts(item.key, item.uploadId!);
+  if (listing.status === "gone") return "gone";
+  const parts =
+    listing.status === "ok"
+      ? listing.parts
+      : (await listFileParts({ fileId: item.id })).map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, checksum: p.checksum }));
+  return parts.filter((p) => p.partNumber <= plan.partCount && p.size === partSizeOf(plan, item.size, p.partNumber));
+}
+
+/**
+ * Checks every planned part is stored at its planned size, completes the upload in S3, checks the
+ * object with HeadObject, and only then marks the row uploaded. Safe to repeat.
+ */
+export async function completeMultipart(item: FileItem): Promise<FileItem | null> {
+  const plan = planOf(item);
+  const parts = await storedParts(item);
+  if (parts !== "gone") {
+    const have = new Set(parts.map((p) => p.partNumber));
+    const missing = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
+      throw new AppError("upload_incomplete", `${missing.length} of ${plan.partCount} parts are not stored yet (${shown}).`);
+    }
+    // "gone" or false: a concurrent call completed it first; the HeadObject below decides.
+    await completeMultipartUpload(item.key, item.uploadId!, parts.sort((a, b) => a.partNumber - b.partNumber));
+  }
+  const stored = await headObject(item.key);
+  if (!stored || stored.size !== item.size) {
+    throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
+  }
+  // HeadObject for the whole-object CRC32 S3 keeps for multipart uploads; the first bytes separately.
+  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array());
+  return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
+}
+
+export async function abortMultipart(item: FileItem): Promise<void> {
+  await markFileAborted({ id: item.id, ownerId: item.userId });
+  await abortMultipartUpload(item.key, item.uploadId!);
+  // A complete that raced the cancel may have produced the object; remove it too.
+  await deleteObject(item.key);
+}
