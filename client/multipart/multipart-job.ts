@@ -4,7 +4,7 @@ import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
 import type { EngineState } from "./multipart-engine";
 import { MultipartTransfer } from "./multipart-transfer";
 import { putPart } from "./part-transport";
-import { findResumable, forgetResumable, rememberResumable } from "./resume-store";
+import { browserResumeStore, type ResumeStore } from "./resume-store";
 import type { FileDto, MultipartUploadTarget, PartReport, SignPartsResponse, UploadStatusResponse, CompleteUploadResponse } from "@/lib/contracts/upload-schemas";
 
 export type MultipartApi = {
@@ -21,8 +21,8 @@ export type ResumedUpload = { record: FileDto; upload: MultipartUploadTarget; st
  * The unfinished multipart upload this same file (name, size, last-modified) started before a
  * reload or a browser restart, if the server still has it pending; otherwise null.
  */
-export async function findUnfinishedUpload(api: MultipartApi, file: File): Promise<ResumedUpload | null> {
-  const saved = await findResumable(file);
+export async function findUnfinishedUpload(api: MultipartApi, file: File, resume: ResumeStore = browserResumeStore): Promise<ResumedUpload | null> {
+  const saved = await resume.find(file);
   if (!saved) return null;
   try {
     const status = await api.getUpload(saved.fileId);
@@ -32,7 +32,7 @@ export async function findUnfinishedUpload(api: MultipartApi, file: File): Promi
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) throw err;
   }
-  await forgetResumable(file);
+  await resume.forget(file);
   return null;
 }
 
@@ -49,18 +49,22 @@ export async function runMultipart(input: {
   signal: AbortSignal;
   onTransfer: (transfer: MultipartTransfer) => void;
   onChange: (state: EngineState, bytesSent: number) => void;
+  /** Storage and this browser's resume records; the defaults are the browser's (XHR, a Worker, IndexedDB). */
+  put?: typeof putPart;
+  hash?: (blob: Blob) => Promise<string>;
+  resume?: ResumeStore;
 }): Promise<FileDto> {
-  const { api, file, fileId } = input;
-  sharedHasher ??= createCrc32Hasher();
-  await rememberResumable(file, fileId);
+  const { api, file, fileId, resume = browserResumeStore } = input;
+  const hash = input.hash ?? (sharedHasher ??= createCrc32Hasher());
+  await resume.remember(file, fileId);
   const transfer: MultipartTransfer = new MultipartTransfer(
     fileId,
     file,
     input.upload,
     {
       pool: input.pool,
-      hash: sharedHasher,
-      put: putPart,
+      hash,
+      put: input.put ?? putPart,
       api: {
         signParts: async (id, partNumbers, checksums) => (await api.signParts(id, partNumbers, checksums)).parts,
         reportParts: api.reportParts,
@@ -74,6 +78,6 @@ export async function runMultipart(input: {
   if (input.signal.aborted) transfer.cancel();
   input.signal.addEventListener("abort", () => transfer.cancel(), { once: true });
   const done = await transfer.run();
-  await forgetResumable(file);
+  await resume.forget(file);
   return done;
 }

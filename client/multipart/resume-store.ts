@@ -66,3 +66,13 @@ export function lastModifiedOf(record: ResumeRecord): number | null {
 export async function listResumable(): Promise<ResumeRecord[]> {
   return (await withStore<ResumeRecord[]>("readonly", (s) => s.getAll())) ?? [];
 }
+
+/** The calls the upload engine makes on this store; tests pass an in-memory one. */
+export type ResumeStore = {
+  find: typeof findResumable;
+  remember: typeof rememberResumable;
+  forget: typeof forgetResumable;
+  list: typeof listResumable;
+};
+
+export const browserResumeStore: ResumeStore = { find: findResumable, remember: rememberResumable, forget: forgetResumable, list: listResumable };

@@ -79,14 +79,16 @@ export async function runSinglePost(input: {
   onProgress: (loaded: number) => void;
   onRetrying: () => void;
   onVerifying: () => void;
+  /** The form POST to storage; the default is the browser's XHR. */
+  post?: typeof postToStorage;
 }): Promise<FileDto> {
-  const { api, pool, file, signal } = input;
+  const { api, pool, file, signal, post = postToStorage } = input;
   let { record, upload } = input;
   for (let attempt = 1; ; attempt++) {
     try {
       const release = await pool.acquire(signal);
       try {
-        await postToStorage(upload, file, { signal, onProgress: input.onProgress });
+        await post(upload, file, { signal, onProgress: input.onProgress });
       } finally {
         release();
       }

@@ -7,13 +7,25 @@ import type { MultipartTransfer } from "@/client/multipart/multipart-transfer";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS, selectToPrepare } from "./prepare-ahead";
 import { selectItem, selectStartable, selectWaiting } from "./queue-select";
-import { fingerprintOf, forgetResumable, listResumable } from "@/client/multipart/resume-store";
+import { browserResumeStore, fingerprintOf, type ResumeStore } from "@/client/multipart/resume-store";
 import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "./upload-queue";
 import type { UploadRules } from "@/lib/upload-rules";
 import { MAX_BATCH_ITEMS, type CreateUploadBody, type FileDto, type UploadTarget } from "@/lib/contracts/upload-schemas";
-import { TransferError } from "@/client/post/post-transport";
+import { postToStorage, TransferError } from "@/client/post/post-transport";
+import { putPart } from "@/client/multipart/part-transport";
 
 export type UploadApi = MultipartApi & PostApi;
+
+/** What the store reaches beyond our API: storage, and this browser's records of unfinished uploads. */
+export type StoreTransport = {
+  post: typeof postToStorage;
+  put: typeof putPart;
+  /** CRC32 of a part; by default hashed in a Web Worker. */
+  hash?: (blob: Blob) => Promise<string>;
+  resume: ResumeStore;
+};
+
+const BROWSER_TRANSPORT: StoreTransport = { post: postToStorage, put: putPart, resume: browserResumeStore };
 
 type Job = { controller: AbortController; serverId: string | null; transfer: MultipartTransfer | null };
 type Created = { record: FileDto; upload: UploadTarget; stored: Array<{ partNumber: number; etag: string }> };
@@ -31,7 +43,7 @@ function toFailure(err: unknown): { code: string; message: string } {
  * of the page's CPU with 1,000 small files; 10 a second still reads as live (uppy's status bar
  * throttles its progress to 500 ms). The first change after a quiet spell renders at once.
  */
-const RENDER_INTERVAL_MS = 100;
+export const RENDER_INTERVAL_MS = 100;
 
 /**
  * Runs the queue: holds the reducer's state outside React, so the scheduler sees each transition
@@ -58,11 +70,16 @@ export class UploadQueueStore {
   private preparing = false;
   /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
   private resumable: Promise<ReadonlySet<string>> = Promise.resolve(new Set());
+  private readonly transport: StoreTransport;
 
+  /** `transport` defaults to the browser's (XHR, IndexedDB); tests pass in-memory stand-ins. */
   constructor(
     private readonly api: UploadApi,
     private readonly rules: UploadRules,
-  ) {}
+    transport: Partial<StoreTransport> = {},
+  ) {
+    this.transport = { ...BROWSER_TRANSPORT, ...transport };
+  }
 
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
@@ -79,7 +96,7 @@ export class UploadQueueStore {
       return { key, name: file.name, size: file.size, type: file.type };
     });
     // One IndexedDB read per batch, not one per file: most files have nothing to resume.
-    this.resumable = listResumable().then((records) => new Set(records.map((record) => record.fingerprint)));
+    this.resumable = this.transport.resume.list().then((records) => new Set(records.map((record) => record.fingerprint)));
     this.dispatch({ type: "add", files: entries, rules: this.rules });
     for (const { key } of entries) if (selectItem(this.state, key)?.status === "rejected") this.files.delete(key);
   };
@@ -93,7 +110,7 @@ export class UploadQueueStore {
     if (serverId) this.release(serverId);
     this.releasePrepared(key);
     const file = this.files.get(key);
-    if (file) void forgetResumable(file);
+    if (file) void this.transport.resume.forget(file);
     this.files.delete(key);
   };
 
@@ -245,7 +262,7 @@ export class UploadQueueStore {
       const file = this.files.get(key);
       if (!file) throw new Error(`No file for ${key}`);
       // The same file picked again after a reload resumes its unfinished multipart upload.
-      const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file) : null;
+      const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file, this.transport.resume) : null;
       if (resumed) this.releasePrepared(key);
       const createdFrom = performance.now();
       const { record, upload, stored } = resumed ?? (await this.recordFor(key, { name, size, type }, signal));
@@ -267,6 +284,9 @@ export class UploadQueueStore {
           upload,
           stored,
           signal,
+          put: this.transport.put,
+          hash: this.transport.hash,
+          resume: this.transport.resume,
           onTransfer: (transfer) => (job.transfer = transfer),
           onChange: (engine, sent) => {
             if (engine.status === "completing") this.dispatch({ type: "verifying", key });
@@ -293,6 +313,7 @@ export class UploadQueueStore {
           onProgress,
           onRetrying: () => void this.dispatch({ type: "retrying", key, at: performance.now() }),
           onVerifying: () => void this.dispatch({ type: "verifying", key }),
+          post: this.transport.post,
         });
         this.dispatch({ type: "done", key, file: done });
       }

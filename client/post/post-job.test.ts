@@ -1,0 +1,245 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConnectionPool } from "@/client/connection-pool";
+import { RETRY_MAX_DELAY_MS } from "@/lib/retry-policy";
+import type { CreateUploadBody, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import { FakeStorage } from "@/client/test-support/fake-storage";
+import { apiError, FakeUploadServer } from "@/client/test-support/fake-upload-api";
+import { callWithRetries, runSinglePost } from "./post-job";
+import { MAX_UPLOAD_ATTEMPTS } from "./post-retry";
+import { TransferError, transferErrorFor } from "./post-transport";
+
+/**
+ * The single-POST job (create is the store's; this is POST, renew and complete) and the API
+ * retry loop, against in-memory stand-ins for our API and storage. Backoffs run on fake timers.
+ */
+const xml = (code: string, message = "") => `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+/** Long enough for any backoff the retry policy can pick. */
+const ANY_BACKOFF_MS = RETRY_MAX_DELAY_MS;
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("callWithRetries", () => {
+  it("waits exactly the Retry-After a 429 asks for, then makes the same call again", async () => {
+    const call = vi.fn().mockRejectedValueOnce(apiError(429, "rate_limited", 3_000)).mockResolvedValue("made");
+    const result = callWithRetries("create", call, new AbortController().signal);
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(call).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call).toHaveBeenCalledTimes(2);
+    await expect(result).resolves.toBe("made");
+  });
+
+  it.each([
+    ["no answer", apiError(0, "network_error")],
+    ["408", apiError(408, "timeout")],
+    ["500", apiError(500, "internal")],
+    ["503 storage_unavailable", apiError(503, "storage_unavailable")],
+  ])("tries again after %s", async (_, failure) => {
+    const call = vi.fn().mockRejectedValueOnce(failure).mockResolvedValue("done");
+    const result = callWithRetries("complete", call, new AbortController().signal);
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    await expect(result).resolves.toBe("done");
+    expect(call).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ["400 bad_request", apiError(400, "bad_request")],
+    ["401 unauthorized", apiError(401, "unauthorized")],
+    ["409 upload_incomplete", apiError(409, "upload_incomplete")],
+    ["413 quota_exceeded", apiError(413, "quota_exceeded")],
+    ["415 unsupported_type", apiError(415, "unsupported_type")],
+    ["an error that is no answer from our API (a bug)", new TypeError("x is undefined")],
+  ])("gives up at once on %s", async (_, failure) => {
+    const call = vi.fn().mockRejectedValue(failure);
+    await expect(callWithRetries("create", call, new AbortController().signal)).rejects.toBe(failure);
+    expect(call).toHaveBeenCalledTimes(1);
+  });
+
+  it(`stops after ${MAX_UPLOAD_ATTEMPTS} tries with the last error`, async () => {
+    const failures = Array.from({ length: MAX_UPLOAD_ATTEMPTS + 1 }, (_, i) => apiError(503, `try-${i + 1}`));
+    const call = vi.fn();
+    for (const failure of failures) call.mockRejectedValueOnce(failure);
+    const result = callWithRetries("create", call, new AbortController().signal);
+    const outcome = expect(result).rejects.toMatchObject({ code: `try-${MAX_UPLOAD_ATTEMPTS}` });
+    await vi.advanceTimersByTimeAsync(MAX_UPLOAD_ATTEMPTS * ANY_BACKOFF_MS);
+    await outcome;
+    expect(call).toHaveBeenCalledTimes(MAX_UPLOAD_ATTEMPTS);
+  });
+
+  it("a cancel during the wait rejects at once and makes no further call", async () => {
+    const controller = new AbortController();
+    const call = vi.fn().mockRejectedValue(apiError(429, "rate_limited", 30_000));
+    const result = callWithRetries("create", call, controller.signal);
+    const outcome = expect(result).rejects.toBe("cancelled");
+    await settle();
+    controller.abort("cancelled");
+    await outcome;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(call).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("runSinglePost", () => {
+  const body: CreateUploadBody = { name: "a.png", size: 10, type: "image/png" };
+
+  async function setup(options: { policyTtlMs?: number } = {}) {
+    const storage = new FakeStorage();
+    const server = new FakeUploadServer(storage, options);
+    const { file: record, upload } = await server.api.create(body);
+    const pool = new ConnectionPool(2);
+    const controller = new AbortController();
+    const events: string[] = [];
+    const run = () =>
+      runSinglePost({
+        api: server.api,
+        pool,
+        file: new File([new Uint8Array(body.size)], body.name, { type: body.type }),
+        body,
+        record,
+        upload: upload as PostUploadTarget,
+        signal: controller.signal,
+        onCreated: (id) => events.push(`created ${id}`),
+        onProgress: () => {},
+        onRetrying: () => events.push("retrying"),
+        onVerifying: () => events.push("verifying"),
+        post: storage.post,
+      });
+    return { storage, server, pool, controller, events, record, run };
+  }
+
+  it("POSTs the file with its policy, then completes it", async () => {
+    const { storage, server, events, record, run } = await setup();
+    const done = await run();
+    expect(done).toMatchObject({ id: record.id, status: "uploaded" });
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`]);
+    expect(server.argsOf("complete")).toEqual([record.id]);
+    expect(events).toEqual(["verifying"]);
+  });
+
+  it("holds a storage connection only while the POST is on the wire", async () => {
+    const { storage, server, pool, run } = await setup();
+    storage.hold = true;
+    server.hold("complete");
+    const done = run();
+    await settle();
+    expect(pool.inUse).toBe(1);
+    storage.posts[0]!.finish();
+    await settle();
+    expect(server.argsOf("complete")).toHaveLength(1);
+    expect(pool.inUse).toBe(0);
+    server.release("complete");
+    await done;
+  });
+
+  it.each([
+    ["no answer", new TransferError("network_error", "The connection to storage failed.", 0)],
+    ["503 SlowDown", transferErrorFor(503, xml("SlowDown"))],
+    ["400 MalformedPOSTRequest", transferErrorFor(400, xml("MalformedPOSTRequest"))],
+  ])("after %s, sends the same POST again (same record, same policy) and says so", async (_, failure) => {
+    const { storage, server, events, record, run } = await setup();
+    storage.failNextPosts(failure);
+    const done = run();
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    await expect(done).resolves.toMatchObject({ id: record.id, status: "uploaded" });
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`, `key-${record.id}`]);
+    expect(server.argsOf("create")).toHaveLength(1);
+    expect(events).toEqual(["retrying", "verifying"]);
+  });
+
+  it("waits the Retry-After storage's 503 asked for before the re-send", async () => {
+    const { storage, run } = await setup();
+    storage.failNextPosts(transferErrorFor(503, xml("SlowDown"), "4"));
+    const done = run();
+    await vi.advanceTimersByTimeAsync(3_999);
+    expect(storage.posts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(storage.posts).toHaveLength(2);
+    await done;
+  });
+
+  it.each([
+    ["403 a policy condition broken", transferErrorFor(403, xml("AccessDenied", "Invalid according to Policy"))],
+    ["400 EntityTooLarge", transferErrorFor(400, xml("EntityTooLarge"))],
+    ["415", transferErrorFor(415, "")],
+  ])("fails at once on %s: no re-send, no complete", async (_, failure) => {
+    const { storage, server, events, run } = await setup();
+    storage.failNextPosts(failure);
+    await expect(run()).rejects.toBe(failure);
+    expect(storage.posts).toHaveLength(1);
+    expect(server.argsOf("complete")).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it("an expired policy gets a fresh record: the old one is released and the new one POSTed and completed", async () => {
+    const { storage, server, events, record, run } = await setup();
+    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Request has expired")));
+    const running = run();
+    await vi.runAllTimersAsync();
+    const done = await running;
+    const [fresh] = server.argsOf<CreateUploadBody>("create").slice(1);
+    expect(fresh).toMatchObject({ ...body, idempotencyKey: expect.any(String) });
+    expect(done.id).not.toBe(record.id);
+    expect(server.argsOf("cancel")).toEqual([record.id]);
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`, `key-${done.id}`]);
+    expect(server.argsOf("complete")).toEqual([done.id]);
+    expect(events).toEqual(["retrying", `created ${done.id}`, "verifying"]);
+  });
+
+  it("a dropped POST whose policy has expired by the browser's clock renews instead of sending it again", async () => {
+    // The policy expires within isPolicyExpired's margin, so a re-send could not finish in time.
+    const { storage, server, record, run } = await setup({ policyTtlMs: 1_000 });
+    storage.failNextPosts(new TransferError("network_error", "The connection to storage failed.", 0));
+    const done = run();
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    const file = await done;
+    expect(server.argsOf("cancel")).toEqual([record.id]);
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`, `key-${file.id}`]);
+  });
+
+  it("a cancel while the fresh record is being signed releases that record too", async () => {
+    const { storage, server, controller, events, record, run } = await setup();
+    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Request has expired")));
+    server.hold("create");
+    const done = run();
+    const outcome = expect(done).rejects.toBe("cancelled");
+    await settle();
+    expect(server.argsOf("create")).toHaveLength(2);
+    controller.abort("cancelled");
+    server.release("create");
+    await outcome;
+    const freshId = [...server.records.keys()].find((id) => id !== record.id);
+    expect(server.argsOf("cancel")).toEqual([record.id, freshId]);
+    expect(storage.posts).toHaveLength(1);
+    expect(events).toEqual(["retrying"]);
+  });
+
+  it("a cancel during the backoff sends nothing more", async () => {
+    const { storage, server, controller, run } = await setup();
+    storage.failNextPosts(transferErrorFor(503, xml("SlowDown"), "10"));
+    const done = run();
+    const outcome = expect(done).rejects.toBe("cancelled");
+    await settle();
+    controller.abort("cancelled");
+    await outcome;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(storage.posts).toHaveLength(1);
+    expect(server.argsOf("complete")).toEqual([]);
+  });
+
+  it("a complete answered 503 is asked again; the POST is not re-sent", async () => {
+    const { storage, server, record, run } = await setup();
+    server.failNext("complete", apiError(503, "storage_unavailable"));
+    const done = run();
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    await expect(done).resolves.toMatchObject({ id: record.id, status: "uploaded" });
+    expect(server.argsOf("complete")).toEqual([record.id, record.id]);
+    expect(storage.posts).toHaveLength(1);
+  });
+});

@@ -1,0 +1,451 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BatchCoalescer } from "@/client/api/batch-coalescer";
+import { PartTransferError } from "@/client/multipart/part-transport";
+import { TransferError, transferErrorFor } from "@/client/post/post-transport";
+import { FakeStorage } from "@/client/test-support/fake-storage";
+import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } from "@/client/test-support/fake-upload-api";
+import { memoryResumeStore } from "@/client/test-support/memory-resume-store";
+import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
+import { MIB } from "@/lib/part-plan";
+import { RETRY_MAX_DELAY_MS } from "@/lib/retry-policy";
+import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "./prepare-ahead";
+import { RENDER_INTERVAL_MS, UploadQueueStore } from "./upload-queue-store";
+
+/**
+ * The queue's orchestration in the browser: scheduling, records made ahead, retries, cancel and
+ * pause, driven through the store's public actions against in-memory stand-ins for our API
+ * (client/test-support/fake-upload-api.ts), storage and this browser's resume records. Backoffs
+ * and the render tick run on fake timers. What storage and the routes really do is tested against
+ * MinIO and Postgres in tests/ and e2e/.
+ */
+const rules = { allowedTypes: ["image/png", "video/mp4"], maxBytes: 64 * MIB };
+/** Long enough for any backoff the retry policy can pick. */
+const ANY_BACKOFF_MS = RETRY_MAX_DELAY_MS;
+/** Multipart from this size in these tests, in parts of PART_SIZE bytes. */
+const MULTIPART_FROM = 20;
+const PART_SIZE = 4;
+const xml = (code: string, message = "") => `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
+let lastModified = 0;
+function fileOf(name: string, size = 10, type = name.endsWith(".mp4") ? "video/mp4" : "image/png"): File {
+  return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
+}
+
+function setup(options: FakeServerOptions & { concurrency?: number; connections?: number; coalesceCompletes?: boolean } = {}) {
+  const storage = new FakeStorage();
+  const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: PART_SIZE, ...options });
+  const resume = memoryResumeStore();
+  // As the page does (components/upload/use-upload-queue.ts): small files' completes share requests.
+  const completer = new BatchCoalescer(server.completeMany, { maxBatch: 100, maxInFlight: 1 });
+  const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
+  const store = new UploadQueueStore(api, rules, { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume });
+  store.setConcurrency(options.concurrency ?? 2);
+  store.setConnections(options.connections ?? 6);
+  /** The rows as React sees them, after the next render tick. */
+  const rows = async () => {
+    await vi.advanceTimersByTimeAsync(RENDER_INTERVAL_MS);
+    return store.getSnapshot().items;
+  };
+  const row = async (key: string) => (await rows()).find((item) => item.key === key)!;
+  const statuses = async () => (await rows()).map((item) => item.status);
+  /** The record id each POST was signed for, in the order storage received them. */
+  const postedIds = () => storage.posts.map((post) => post.target.replace(/^key-/, ""));
+  return { storage, server, resume, store, rows, row, statuses, postedIds };
+}
+
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("scheduling", () => {
+  it("starts at most `concurrency` files at once, and the next waiting one as soon as a slot frees", async () => {
+    const { storage, store, statuses, postedIds } = setup({ concurrency: 2 });
+    storage.hold = true;
+    store.add(["a", "b", "c", "d", "e"].map((name) => fileOf(`${name}.png`)));
+    expect(await statuses()).toEqual(["uploading", "uploading", "waiting", "waiting", "waiting"]);
+    expect(storage.open(storage.posts)).toHaveLength(2);
+
+    storage.posts[0]!.finish();
+    expect(await statuses()).toEqual(["done", "uploading", "uploading", "waiting", "waiting"]);
+    expect(storage.open(storage.posts)).toHaveLength(2);
+    expect(postedIds()).toHaveLength(3);
+
+    store.setConcurrency(4);
+    expect(await statuses()).toEqual(["done", "uploading", "uploading", "uploading", "uploading"]);
+  });
+
+  it("a file holds its slot until the server has completed it", async () => {
+    const { storage, server, store, statuses } = setup({ concurrency: 1 });
+    server.hold("complete");
+    store.add([fileOf("a.png"), fileOf("b.png")]);
+    expect(await statuses()).toEqual(["verifying", "waiting"]);
+    expect(storage.posts).toHaveLength(1);
+    storage.hold = true;
+    server.release("complete");
+    expect(await statuses()).toEqual(["done", "uploading"]);
+    expect(storage.open(storage.posts)).toHaveLength(1);
+  });
+
+  it("rejects files the rules refuse without asking the server", async () => {
+    const { server, store, rows } = setup();
+    store.add([fileOf("notes.html", 10, "text/html"), fileOf("huge.png", rules.maxBytes + 1)]);
+    expect((await rows()).map((item) => [item.status, item.error?.code])).toEqual([
+      ["rejected", "unsupported_type"],
+      ["rejected", "too_large"],
+    ]);
+    expect(server.calls).toEqual([]);
+  });
+});
+
+describe("records made ahead, and coalesced completes", () => {
+  it("small files get their records in one batch request made ahead, and none on its own", async () => {
+    const { server, store, rows, postedIds } = setup({ concurrency: 2 });
+    store.add(Array.from({ length: 10 }, (_, i) => fileOf(`f${i}.png`)));
+    const items = await rows();
+    expect(items.every((item) => item.status === "done")).toBe(true);
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.map((body) => body.name))).toEqual([
+      Array.from({ length: 10 }, (_, i) => `f${i}.png`),
+    ]);
+    expect(server.argsOf("create")).toEqual([]);
+    // Each file was sent with its own record from the batch.
+    expect(postedIds()).toEqual(items.map((item) => item.serverId));
+    expect(new Set(postedIds()).size).toBe(10);
+  });
+
+  it("a file larger than PREPARE_MAX_BYTES gets its record when it starts, not ahead", async () => {
+    const { server, store, statuses } = setup({ multipartFrom: MIB, partSize: 4 * MIB });
+    store.add([fileOf("big.mp4", PREPARE_MAX_BYTES + 1), fileOf("small.png")]);
+    expect(await statuses()).toEqual(["done", "done"]);
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.map((body) => body.name))).toEqual([["small.png"]]);
+    expect(server.argsOf<CreateUploadBody>("create").map((body) => body.name)).toEqual(["big.mp4"]);
+  });
+
+  it("completes of files that finish together leave in fewer requests than files", async () => {
+    const { storage, server, store, rows } = setup({ concurrency: 4, coalesceCompletes: true });
+    storage.hold = true;
+    server.hold("completeMany");
+    store.add(["a", "b", "c", "d"].map((name) => fileOf(`${name}.png`)));
+    await settle();
+    for (const post of storage.posts) post.finish();
+    await settle();
+    server.release("completeMany");
+    const items = await rows();
+    expect(items.every((item) => item.status === "done")).toBe(true);
+    const batches = server.argsOf<string[]>("completeMany");
+    expect(batches.length).toBeLessThan(4);
+    expect(batches.flat().sort()).toEqual(items.map((item) => item.serverId).sort());
+    expect(server.argsOf("complete")).toEqual([]);
+  });
+
+  it("a made-ahead policy that would expire before its file is sent is released and replaced", async () => {
+    const { storage, server, store, row, postedIds } = setup({ concurrency: 1 });
+    storage.hold = true;
+    store.add([fileOf("a.png"), fileOf("b.png")]);
+    await settle();
+    const [, preparedForB] = [...server.records.keys()];
+    // The first file takes so long that b's policy has less than PREPARED_POLICY_MIN_LIFE_MS left.
+    await vi.advanceTimersByTimeAsync(POLICY_TTL_MS - PREPARED_POLICY_MIN_LIFE_MS / 2);
+    storage.hold = false;
+    storage.posts[0]!.finish();
+    const b = await row("upload-2");
+    expect(b.status).toBe("done");
+    expect(server.argsOf("cancel")).toEqual([preparedForB]);
+    expect(server.argsOf("create")).toHaveLength(1);
+    expect(b.serverId).not.toBe(preparedForB);
+    expect(postedIds()[1]).toBe(b.serverId);
+  });
+});
+
+describe("transient failures are tried again", () => {
+  it("a POST storage answers 503 is sent again after a backoff and counted in the row's retries", async () => {
+    const { storage, server, store, row, postedIds } = setup();
+    storage.failNextPosts(transferErrorFor(503, xml("SlowDown")));
+    store.add([fileOf("a.png")]);
+    await settle();
+    expect(await row("upload-1")).toMatchObject({ status: "uploading", retries: 1, loaded: 0 });
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    const a = await row("upload-1");
+    expect(a).toMatchObject({ status: "done", retries: 1 });
+    expect(postedIds()).toEqual([a.serverId, a.serverId]);
+    expect(server.argsOf("createMany")).toHaveLength(1);
+  });
+
+  it("a batch create answered 429 waits its Retry-After, then the batch is asked again", async () => {
+    const { storage, server, store, statuses } = setup();
+    server.failNext("createMany", apiError(429, "rate_limited", 5_000));
+    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(server.argsOf("createMany")).toHaveLength(1);
+    expect(storage.posts).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.argsOf("createMany")).toHaveLength(2);
+    expect(await statuses()).toEqual(["done", "done", "done"]);
+    expect(server.argsOf("create")).toEqual([]);
+  });
+
+  it("when the batch keeps failing, each file asks for its own record, and that retries on its own", async () => {
+    const { server, store, rows } = setup({ concurrency: 3 });
+    server.failNext("createMany", ...Array.from({ length: 5 }, () => apiError(503, "storage_unavailable")));
+    server.failNext("create", apiError(0, "network_error"));
+    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    await vi.advanceTimersByTimeAsync(6 * ANY_BACKOFF_MS);
+    expect((await rows()).map((item) => item.status)).toEqual(["done", "done", "done"]);
+    expect(server.argsOf("createMany")).toHaveLength(5);
+    const creates = server.argsOf<CreateUploadBody>("create");
+    expect(creates.map((body) => body.name).sort()).toEqual(["a.png", "a.png", "b.png", "c.png"]);
+    // The create tried again after no answer carries the same key, so the server answers the same record.
+    expect(creates[0]!.idempotencyKey).toBe(creates.slice(1).find((body) => body.name === creates[0]!.name)!.idempotencyKey);
+  });
+
+  it("a complete answered 500 is asked again; the file is not sent again", async () => {
+    const { server, store, row, postedIds } = setup();
+    server.failNext("complete", apiError(500, "internal"));
+    store.add([fileOf("a.png")]);
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    const a = await row("upload-1");
+    expect(a).toMatchObject({ status: "done", retries: 0 });
+    expect(server.argsOf("complete")).toEqual([a.serverId, a.serverId]);
+    expect(postedIds()).toHaveLength(1);
+  });
+});
+
+describe("refusals fail the row at once, and Retry sends it again", () => {
+  it("a create refused with 415 fails with its code and the server's message; Retry uploads it once allowed", async () => {
+    const { server, store, row } = setup();
+    server.refuse = (body) => (body.name === "b.png" ? apiError(415, "unsupported_type") : null);
+    store.add([fileOf("a.png"), fileOf("b.png")]);
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    expect(await row("upload-2")).toMatchObject({ status: "failed", error: { code: "unsupported_type", message: "unsupported_type (415)" } });
+    // The batch's refusal, then the file's own create: refused too, and not tried again.
+    expect(server.argsOf<CreateUploadBody>("create").map((body) => body.name)).toEqual(["b.png"]);
+    expect((await row("upload-1")).status).toBe("done");
+
+    server.refuse = null;
+    store.retry("upload-2");
+    expect(await row("upload-2")).toMatchObject({ status: "done", error: null });
+  });
+
+  it("a POST storage refuses fails as storage_refused and releases its record; Retry starts with a new record", async () => {
+    const { storage, server, store, row, postedIds } = setup();
+    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
+    store.add([fileOf("a.png")]);
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    const failed = await row("upload-1");
+    expect(failed).toMatchObject({ status: "failed", retries: 0, error: { code: "storage_refused" } });
+    expect(failed.error!.message).toMatch(/AccessDenied.*Retry to get a fresh signature\.$/);
+    expect(server.argsOf("cancel")).toEqual([failed.serverId]);
+    expect(postedIds()).toHaveLength(1);
+
+    store.retry("upload-1");
+    const done = await row("upload-1");
+    expect(done.status).toBe("done");
+    expect(done.serverId).not.toBe(failed.serverId);
+    expect(postedIds()).toEqual([failed.serverId, done.serverId]);
+  });
+
+  it("an expired policy gets a fresh record, and the row follows the new id", async () => {
+    const { storage, server, store, row, postedIds } = setup();
+    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Request has expired")));
+    store.add([fileOf("a.png")]);
+    await settle();
+    const [first] = server.records.keys();
+    const a = await row("upload-1");
+    expect(a).toMatchObject({ status: "done", retries: 1 });
+    expect(a.serverId).not.toBe(first);
+    expect(server.argsOf("cancel")).toEqual([first]);
+    expect(postedIds()).toEqual([first, a.serverId]);
+  });
+
+  it("a part storage refuses fails a multipart row as part_failed and keeps its record for a retry", async () => {
+    const { storage, server, store, row } = setup();
+    storage.failNextPuts(new PartTransferError(403, xml("AccessDenied"), null));
+    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    const failed = await row("upload-1");
+    expect(failed).toMatchObject({ status: "failed", resumable: true, error: { code: "part_failed" } });
+    expect(failed.error!.message).toMatch(/^Part \d+: Storage answered 403\. Retry to send the missing parts\.$/);
+    expect(server.argsOf("cancel")).toEqual([]);
+    expect(server.records.get(failed.serverId!)!.file.status).toBe("pending");
+  });
+
+  // Known bug, kept visible: `run` only looks for an upload to resume among the fingerprints read
+  // from the resume store when files were last added, so Retry in the same visit creates a second
+  // record and sends every part again, and the first record stays pending until cleanup.
+  it.fails("Retry after a failed part resumes on the same record and sends only the missing parts", async () => {
+    const { storage, store, row } = setup({ connections: 1 });
+    storage.hold = true;
+    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    await settle();
+    storage.puts[0]!.finish();
+    await settle();
+    storage.puts[1]!.finish();
+    await settle();
+    storage.puts[2]!.fail(new PartTransferError(403, xml("AccessDenied"), null));
+    const failed = await row("upload-1");
+    expect(failed.status).toBe("failed");
+    storage.hold = false;
+    store.retry("upload-1");
+    const done = await row("upload-1");
+    expect(done).toMatchObject({ status: "done", serverId: failed.serverId });
+    expect(storage.puts.filter((put) => put.state === "stored")).toHaveLength(6);
+  });
+});
+
+describe("cancel", () => {
+  it("cancelling a waiting file releases the record made ahead for it, and it is never sent", async () => {
+    const { storage, server, store, statuses, postedIds } = setup({ concurrency: 1 });
+    storage.hold = true;
+    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    await settle();
+    const [, , preparedForC] = [...server.records.keys()];
+    store.cancel("upload-3");
+    await settle();
+    expect(server.argsOf("cancel")).toEqual([preparedForC]);
+    storage.hold = false;
+    storage.posts[0]!.finish();
+    expect(await statuses()).toEqual(["done", "done", "cancelled"]);
+    expect(postedIds()).not.toContain(preparedForC);
+  });
+
+  it("cancelling a file on the wire aborts its POST, deletes its record and starts the next file", async () => {
+    const { storage, server, store, row, statuses } = setup({ concurrency: 1 });
+    storage.hold = true;
+    store.add([fileOf("a.png"), fileOf("b.png")]);
+    await settle();
+    const a = await row("upload-1");
+    store.cancel("upload-1");
+    await settle();
+    expect(storage.posts[0]!.state).toBe("aborted");
+    expect(server.argsOf("cancel")).toEqual([a.serverId]);
+    expect(await statuses()).toEqual(["cancelled", "uploading"]);
+    expect(storage.open(storage.posts)).toHaveLength(1);
+  });
+
+  it("a file cancelled while its record is being made releases that record once it arrives", async () => {
+    const { storage, server, store, statuses } = setup();
+    server.hold("createMany");
+    store.add([fileOf("a.png")]);
+    await settle();
+    store.cancel("upload-1");
+    server.release("createMany");
+    await settle();
+    expect(server.argsOf("cancel")).toEqual([...server.records.keys()]);
+    expect(storage.posts).toEqual([]);
+    expect(await statuses()).toEqual(["cancelled"]);
+  });
+
+  it("cancelling a multipart upload deletes its record and forgets it in this browser", async () => {
+    const { storage, server, resume, store, row } = setup();
+    storage.hold = true;
+    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    await settle();
+    expect(resume.records.size).toBe(1);
+    const { serverId } = await row("upload-1");
+    store.cancel("upload-1");
+    await settle();
+    expect(server.argsOf("cancel")).toEqual([serverId]);
+    expect(resume.records.size).toBe(0);
+    expect(storage.open(storage.puts)).toEqual([]);
+  });
+});
+
+describe("multipart rows", () => {
+  it("pause drops the parts on the wire and sends nothing more; resume sends the rest and completes", async () => {
+    const { storage, server, store, row } = setup({ connections: 2 });
+    storage.hold = true;
+    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    await settle();
+    const onWire = storage.open(storage.puts);
+    expect(onWire).toHaveLength(2);
+
+    store.pause("upload-1");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await row("upload-1")).toMatchObject({ status: "paused", resumable: true });
+    expect(onWire.map((put) => put.state)).toEqual(["aborted", "aborted"]);
+    expect(storage.puts).toHaveLength(2);
+
+    storage.hold = false;
+    store.resume("upload-1");
+    expect(await row("upload-1")).toMatchObject({ status: "done", loaded: 6 * PART_SIZE });
+    const stored = storage.puts.filter((put) => put.state === "stored").map((put) => put.target);
+    expect(stored.sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `file-1/part/${n}`));
+    expect(server.argsOf("completeMultipart")).toEqual(["file-1"]);
+  });
+
+  it("pause and resume do nothing to a single-POST row", async () => {
+    const { storage, store, row } = setup();
+    storage.hold = true;
+    store.add([fileOf("a.png")]);
+    await settle();
+    store.pause("upload-1");
+    expect(await row("upload-1")).toMatchObject({ status: "uploading", resumable: false });
+    expect(storage.posts[0]!.state).toBe("open");
+  });
+
+  it("a paused row gives its slot to the next waiting file", async () => {
+    const { storage, store, statuses } = setup({ concurrency: 1 });
+    storage.hold = true;
+    store.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png")]);
+    expect(await statuses()).toEqual(["uploading", "waiting"]);
+    store.pause("upload-1");
+    expect(await statuses()).toEqual(["paused", "uploading"]);
+  });
+
+  it("pauseAll pauses every multipart row on the wire, resumeAll resumes them", async () => {
+    const { storage, store, statuses } = setup({ concurrency: 3 });
+    storage.hold = true;
+    store.add([fileOf("one.mp4", 6 * PART_SIZE), fileOf("two.mp4", 6 * PART_SIZE), fileOf("a.png")]);
+    await settle();
+    store.pauseAll();
+    expect(await statuses()).toEqual(["paused", "paused", "uploading"]);
+    store.resumeAll();
+    expect(await statuses()).toEqual(["uploading", "uploading", "uploading"]);
+  });
+
+  it("the same file picked again after a reload resumes on the server's record and sends only the missing parts", async () => {
+    const { storage, server, resume, store, row } = setup();
+    const file = fileOf("clip.mp4", 6 * PART_SIZE);
+    const earlier = server.seed({ name: file.name, size: file.size, type: file.type });
+    await resume.remember(file, earlier.file.id);
+    await server.api.reportParts(earlier.file.id, [1, 2, 3].map((partNumber) => ({ partNumber, etag: `"old-${partNumber}"` })));
+    storage.hold = true;
+    store.add([file]);
+    await settle();
+    expect(await row("upload-1")).toMatchObject({ status: "uploading", serverId: earlier.file.id, loaded: 3 * PART_SIZE });
+    storage.hold = false;
+    for (const put of storage.open(storage.puts)) put.finish();
+    expect(await row("upload-1")).toMatchObject({ status: "done", serverId: earlier.file.id });
+    expect(storage.puts.map((put) => put.target).sort()).toEqual([4, 5, 6].map((n) => `${earlier.file.id}/part/${n}`));
+    // The record made ahead for it before the store knew it could resume is released.
+    const madeAhead = [...server.records.keys()].filter((id) => id !== earlier.file.id);
+    expect(madeAhead).toHaveLength(1);
+    expect(server.argsOf("cancel")).toEqual(madeAhead);
+    expect(resume.records.size).toBe(0);
+  });
+
+  it("a file whose saved upload the server no longer has pending starts over with a new record", async () => {
+    const { server, resume, store, row } = setup();
+    const file = fileOf("clip.mp4", 6 * PART_SIZE);
+    await resume.remember(file, "file-gone");
+    store.add([file]);
+    const done = await row("upload-1");
+    expect(done.status).toBe("done");
+    expect(server.argsOf("getUpload")).toEqual(["file-gone"]);
+    expect(done.serverId).not.toBe("file-gone");
+  });
+});
+
+describe("a network error on the POST", () => {
+  it("is retried like a 5xx", async () => {
+    const { storage, store, row } = setup();
+    storage.failNextPosts(new TransferError("network_error", "The connection to storage failed.", 0));
+    store.add([fileOf("a.png")]);
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    expect(await row("upload-1")).toMatchObject({ status: "done", retries: 1 });
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Our upload API in memory, for the browser engine's unit tests: it records files, signs POSTs
+ * and part URLs, and completes an upload only once storage (client/test-support/fake-storage.ts)
+ * holds what was promised, as the real routes do against S3. Every call is logged; a test can
+ * make the next calls of a route fail, or hold them until it releases them.
+ */
+import { ApiError } from "@/client/api/upload-api";
+import type { Settled } from "@/client/api/batch-coalescer";
+import type { UploadApi } from "@/client/queue/upload-queue-store";
+import type { CreateUploadBody, CreateUploadResponse, FileDto, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
+import type { FakeStorage } from "./fake-storage";
+
+export type Route = "create" | "createMany" | "complete" | "completeMany" | "completeMultipart" | "cancel" | "getUpload" | "signParts" | "reportParts";
+
+export type ServerRecord = { file: FileDto; upload: UploadTarget; key: string; parts: Map<number, string>; idempotencyKey?: string };
+
+export type FakeServerOptions = {
+  /** Files of this many bytes or more get a multipart upload. */
+  multipartFrom?: number;
+  partSize?: number;
+  /** How long a signed POST policy lasts. */
+  policyTtlMs?: number;
+};
+
+export const POLICY_TTL_MS = 10 * 60_000;
+
+export function apiError(status: number, code: string, retryAfterMs: number | null = null): ApiError {
+  return new ApiError(code, `${code} (${status})`, status, retryAfterMs);
+}
+
+const tick = () => new Promise<void>((resolve) => queueMicrotask(resolve));
+
+export class FakeUploadServer {
+  readonly records = new Map<string, ServerRecord>();
+  readonly calls: Array<{ route: Route; arg: unknown }> = [];
+  /** Answers a create with this error instead of a record (a type or quota the server refuses). */
+  refuse: ((body: CreateUploadBody) => ApiError | null) | null = null;
+  private readonly faults = new Map<Route, unknown[]>();
+  private readonly held = new Map<Route, Array<() => void>>();
+  private readonly holding = new Set<Route>();
+  private nextId = 0;
+
+  constructor(
+    private readonly storage: FakeStorage,
+    private readonly options: FakeServerOptions = {},
+  ) {}
+
+  /** The arguments of each call to `route`, in order. */
+  argsOf<T = unknown>(route: Route): T[] {
+    return this.calls.filter((call) => call.route === route).map((call) => call.arg as T);
+  }
+
+  /** The next calls of `route` throw these errors, in order, before doing anything. */
+  failNext(route: Route, ...errors: unknown[]) {
+    this.faults.set(route, [...(this.faults.get(route) ?? []), ...errors]);
+  }
+
+  /** Calls of `route` wait (after being logged) until `release(route)`. */
+  hold(route: Route) {
+    this.holding.add(route);
+  }
+
+  release(route: Route) {
+    this.holding.delete(route);
+    for (const resume of this.held.get(route)?.splice(0) ?? []) resume();
+  }
+
+  /** The browser's API over this server, as the store is given it (completes not coalesced). */
+  readonly api: UploadApi = {
+    create: async (body) => {
+      await this.enter("create", body);
+      const refusal = this.refuse?.(body);
+      if (refusal) throw refusal;
+      return this.answer(this.recordFor(body));
+    },
+    createMany: async (bodies) => {
+      await this.enter("createMany", bodies);
+      return bodies.map((body): Settled<CreateUploadResponse> => {
+        const refusal = this.refuse?.(body);
+        return refusal ? { ok: false, error: refusal } : { ok: true, value: this.answer(this.recordFor(body)) };
+      });
+    },
+    complete: async (id) => {
+      await this.enter("complete", id);
+      return { file: this.completePost(id) };
+    },
+    completeMultipart: async (id) => {
+      await this.enter("completeMultipart", id);
+      const record = this.pending(id);
+      if (record.upload.strategy !== "multipart" || record.parts.size < record.upload.partCount) throw apiError(409, "upload_incomplete");
+      return { file: this.markUploaded(record) };
+    },
+    cancel: async (id) => {
+      await this.enter("cancel", id);
+      const record = this.pending(id);
+      record.file = { ...record.file, status: "aborted" };
+    },
+    getUpload: async (id) => {
+      await this.enter("getUpload", id);
+      const record = this.records.get(id);
+      if (!record) throw apiError(404, "not_found");
+      const size = record.upload.strategy === "multipart" ? record.upload.partSize : record.file.size;
+      const parts = [...record.parts].map(([partNumber, etag]) => ({ partNumber, etag, size }));
+      return { file: record.file, upload: record.file.status === "pending" ? record.upload : null, parts };
+    },
+    signParts: async (id, partNumbers) => {
+      await this.enter("signParts", partNumbers);
+      this.pending(id);
+      const expiresAt = new Date(Date.now() + POLICY_TTL_MS).toISOString();
+      return { parts: partNumbers.map((partNumber) => ({ partNumber, url: `${id}/part/${partNumber}`, expiresAt })) };
+    },
+    reportParts: async (id, parts: PartReport[]) => {
+      await this.enter("reportParts", parts.map((part) => part.partNumber));
+      const record = this.pending(id);
+      for (const part of parts) record.parts.set(part.partNumber, part.etag);
+    },
+  };
+
+  /** POST /api/uploads/batch/complete, for a BatchCoalescer in front of `complete`, as the page has. */
+  completeMany = async (ids: string[]): Promise<Settled<{ file: FileDto }>[]> => {
+    await this.enter("completeMany", ids);
+    return ids.map((id) => {
+      try {
+        return { ok: true, value: { file: this.completePost(id) } };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  };
+
+  /** A record made outside the store (another tab, an earlier visit), as the server would keep it. */
+  seed(body: CreateUploadBody): ServerRecord {
+    return this.recordFor(body);
+  }
+
+  private async enter(route: Route, arg: unknown) {
+    this.calls.push({ route, arg });
+    await tick();
+    if (this.holding.has(route)) await new Promise<void>((resume) => this.held.set(route, [...(this.held.get(route) ?? []), resume]));
+    const fault = this.faults.get(route)?.shift();
+    if (fault !== undefined) throw fault;
+  }
+
+  private answer(record: ServerRecord): CreateUploadResponse {
+    return { file: record.file, upload: record.upload };
+  }
+
+  private recordFor(body: CreateUploadBody): ServerRecord {
+    const same = body.idempotencyKey && [...this.records.values()].find((record) => record.idempotencyKey === body.idempotencyKey);
+    if (same) return same;
+    const id = `file-${++this.nextId}`;
+    const key = `key-${id}`;
+    const now = new Date(Date.now()).toISOString();
+    const file: FileDto = { id, name: body.name, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null };
+    const partSize = this.options.partSize ?? 4;
+    const upload: UploadTarget =
+      body.size >= (this.options.multipartFrom ?? Infinity)
+        ? { strategy: "multipart", partSize, partCount: Math.max(1, Math.ceil(body.size / partSize)), expiresAt: now }
+        : {
+            strategy: "post",
+            url: "https://storage.test/bucket",
+            fields: { key, policy: id },
+            expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString(),
+          };
+    const record: ServerRecord = { file, upload, key, parts: new Map(), idempotencyKey: body.idempotencyKey };
+    this.records.set(id, record);
+    return record;
+  }
+
+  private pending(id: string): ServerRecord {
+    const record = this.records.get(id);
+    if (!record) throw apiError(404, "not_found");
+    if (record.file.status !== "pending") throw apiError(409, "conflict");
+    return record;
+  }
+
+  private completePost(id: string): FileDto {
+    const record = this.pending(id);
+    if (!this.storage.objects.has(record.key)) throw apiError(409, "upload_incomplete");
+    return this.markUploaded(record);
+  }
+
+  private markUploaded(record: ServerRecord): FileDto {
+    record.file = { ...record.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString() };
+    return record.file;
+  }
+}
