@@ -73,6 +73,17 @@ describe("callWithRetries", () => {
     expect(call).toHaveBeenCalledTimes(MAX_UPLOAD_ATTEMPTS);
   });
 
+  it("a failure that arrives after a cancel is not tried again: it rejects with that failure", async () => {
+    const controller = new AbortController();
+    const failure = apiError(503, "storage_unavailable");
+    const call = vi.fn(async () => {
+      controller.abort("cancelled");
+      throw failure;
+    });
+    await expect(callWithRetries("create", call, controller.signal)).rejects.toBe(failure);
+    expect(call).toHaveBeenCalledTimes(1);
+  });
+
   it("a cancel during the wait rejects at once and makes no further call", async () => {
     const controller = new AbortController();
     const call = vi.fn().mockRejectedValue(apiError(429, "rate_limited", 30_000));

@@ -165,11 +165,13 @@ describe("records made ahead, and coalesced completes", () => {
 describe("transient failures are tried again", () => {
   it("a POST storage answers 503 is sent again after a backoff and counted in the row's retries", async () => {
     const { storage, server, store, row, postedIds } = setup();
-    storage.failNextPosts(transferErrorFor(503, xml("SlowDown")));
+    storage.failNextPosts(transferErrorFor(503, xml("SlowDown"), "2"));
     store.add([fileOf("a.png")]);
     await settle();
+    // Waiting out the 2 s Retry-After.
     expect(await row("upload-1")).toMatchObject({ status: "uploading", retries: 1, loaded: 0 });
-    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    expect(postedIds()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(2_000);
     const a = await row("upload-1");
     expect(a).toMatchObject({ status: "done", retries: 1 });
     expect(postedIds()).toEqual([a.serverId, a.serverId]);
@@ -260,6 +262,20 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect(a.serverId).not.toBe(first);
     expect(server.argsOf("cancel")).toEqual([first]);
     expect(postedIds()).toEqual([first, a.serverId]);
+  });
+
+  it("a file that fails after its policy was renewed releases the new record, not the old one again", async () => {
+    const { storage, server, store, row } = setup();
+    storage.failNextPosts(
+      transferErrorFor(403, xml("AccessDenied", "Request has expired")),
+      transferErrorFor(403, xml("AccessDenied", "Invalid according to Policy")),
+    );
+    store.add([fileOf("a.png")]);
+    const failed = await row("upload-1");
+    expect(failed).toMatchObject({ status: "failed", error: { code: "storage_refused" } });
+    const [first, renewed] = server.records.keys();
+    expect(failed.serverId).toBe(renewed);
+    expect(server.argsOf("cancel")).toEqual([first, renewed]);
   });
 
   it("a part storage refuses fails a multipart row as part_failed and keeps its record for a retry", async () => {
@@ -413,12 +429,11 @@ describe("multipart rows", () => {
     const earlier = server.seed({ name: file.name, size: file.size, type: file.type });
     await resume.remember(file, earlier.file.id);
     await server.api.reportParts(earlier.file.id, [1, 2, 3].map((partNumber) => ({ partNumber, etag: `"old-${partNumber}"` })));
-    storage.hold = true;
+    // Before any part moves, the row already counts the parts stored earlier.
+    server.hold("signParts");
     store.add([file]);
-    await settle();
     expect(await row("upload-1")).toMatchObject({ status: "uploading", serverId: earlier.file.id, loaded: 3 * PART_SIZE });
-    storage.hold = false;
-    for (const put of storage.open(storage.puts)) put.finish();
+    server.release("signParts");
     expect(await row("upload-1")).toMatchObject({ status: "done", serverId: earlier.file.id });
     expect(storage.puts.map((put) => put.target).sort()).toEqual([4, 5, 6].map((n) => `${earlier.file.id}/part/${n}`));
     // The record made ahead for it before the store knew it could resume is released.

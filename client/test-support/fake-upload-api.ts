@@ -99,9 +99,11 @@ export class FakeUploadServer {
       await this.enter("getUpload", id);
       const record = this.records.get(id);
       if (!record) throw apiError(404, "not_found");
-      const size = record.upload.strategy === "multipart" ? record.upload.partSize : record.file.size;
+      // As the route does: the upload and its stored parts only for a multipart upload still pending.
+      if (record.upload.strategy !== "multipart" || record.file.status !== "pending") return { file: record.file, upload: null, parts: [] };
+      const size = record.upload.partSize;
       const parts = [...record.parts].map(([partNumber, etag]) => ({ partNumber, etag, size }));
-      return { file: record.file, upload: record.file.status === "pending" ? record.upload : null, parts };
+      return { file: record.file, upload: record.upload, parts };
     },
     signParts: async (id, partNumbers) => {
       await this.enter("signParts", partNumbers);
