@@ -178,6 +178,14 @@ describe("transient failures are tried again", () => {
     expect(server.argsOf("createMany")).toHaveLength(1);
   });
 
+  it("a POST that got no answer is sent again, like a 5xx", async () => {
+    const { storage, store, row } = setup();
+    storage.failNextPosts(new TransferError("network_error", "The connection to storage failed.", 0));
+    store.add([fileOf("a.png")]);
+    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
+    expect(await row("upload-1")).toMatchObject({ status: "done", retries: 1 });
+  });
+
   it("a batch create answered 429 waits its Retry-After, then the batch is asked again", async () => {
     const { storage, server, store, statuses } = setup();
     server.failNext("createMany", apiError(429, "rate_limited", 5_000));
@@ -452,15 +460,5 @@ describe("multipart rows", () => {
     expect(done.status).toBe("done");
     expect(server.argsOf("getUpload")).toEqual(["file-gone"]);
     expect(done.serverId).not.toBe("file-gone");
-  });
-});
-
-describe("a network error on the POST", () => {
-  it("is retried like a 5xx", async () => {
-    const { storage, store, row } = setup();
-    storage.failNextPosts(new TransferError("network_error", "The connection to storage failed.", 0));
-    store.add([fileOf("a.png")]);
-    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
-    expect(await row("upload-1")).toMatchObject({ status: "done", retries: 1 });
   });
 });
