@@ -141,6 +141,11 @@ export async function requireOwnedItem(id: string, ownerId: string): Promise<Fil
   return item;
 }
 
+/** A route's `item` (server/http/route.ts): the caller's upload that `[id]` names. */
+export function ownedUpload({ user, params }: { user: { id: string }; params: { id: string } }): Promise<FileItem> {
+  return requireOwnedItem(params.id, user.id);
+}
+
 /** One ranged GET gives the size, the type and the bytes the content check reads. */
 async function completePost(item: FileItem): Promise<FileItem | null> {
   const stored = await readObjectStart(item.key, SNIFF_BYTES);
