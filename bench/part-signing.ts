@@ -17,7 +17,8 @@ Object.assign(process.env, {
   S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
   AUTH_SECRET: "x".repeat(32),
 });
-const { clients, signUploadPartUrls } = await import("../server/storage/s3");
+const { clients } = await import("../server/storage/clients");
+const { signUploadPartUrls } = await import("../server/storage/part-urls");
 
 const ROUNDS = 5;
 const URLS_PER_ROUND = 2_000;

@@ -10,7 +10,9 @@ import { rejectIfContentMismatch } from "./content-check";
 import { abortMultipart, completeMultipart, multipartTarget } from "./multipart";
 import { GIB, MIB, planParts } from "@/lib/part-plan";
 import { SNIFF_BYTES } from "./content-sniff";
-import { createMultipartUpload, deleteObject, readObjectStart, signUploadPost } from "@/server/storage/s3";
+import { createMultipartUpload } from "@/server/storage/multipart";
+import { deleteObject, readObjectStart } from "@/server/storage/objects";
+import { signUploadPost } from "@/server/storage/post-policy";
 import { checkUpload, parseAllowedTypes, safeExtension, type UploadRules } from "@/lib/upload-rules";
 import type { CreateUploadBody, UploadTarget } from "@/lib/contracts/upload-schemas";
 

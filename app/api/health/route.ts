@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { bucketReachable } from "@/server/storage/s3";
+import { bucketReachable } from "@/server/storage/bucket";
 import { route } from "@/server/http/route";
 
 async function databaseReachable(): Promise<boolean> {
