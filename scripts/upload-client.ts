@@ -198,10 +198,9 @@ export async function uploadFile(context: UploadContext, filePath: string, onPro
       hash: crc32Base64,
       put: putPartWithFetch,
       api: {
-        signParts: async (id, partNumbers, checksums) =>
-          (await call<SignPartsResponse>(client, `/api/uploads/${id}/parts`, { partNumbers, checksums })).parts,
+        signParts: (id, partNumbers, checksums) => call<SignPartsResponse>(client, `/api/uploads/${id}/parts`, { partNumbers, checksums }),
         reportParts: (id, parts: PartReport[]) => call<void>(client, `/api/uploads/${id}/parts/done`, { parts }),
-        complete: async (id) => (await withRetries("complete", () => call<CompleteUploadResponse>(client, `/api/uploads/${id}/complete`, {}))).file,
+        completeMultipart: (id) => withRetries("complete", () => call<CompleteUploadResponse>(client, `/api/uploads/${id}/complete`, {})),
       },
     },
     () => onProgress({ name, sent: transfer.bytesSent(), size }),
