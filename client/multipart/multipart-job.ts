@@ -1,4 +1,4 @@
-import { ApiError } from "@/client/api/upload-api";
+import { ApiError } from "@/client/api/api-error";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
 import type { EngineState } from "./multipart-engine";

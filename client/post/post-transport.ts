@@ -59,6 +59,9 @@ function abortError(): DOMException {
   return new DOMException("The upload was cancelled.", "AbortError");
 }
 
+/** How a form POST reaches storage: postToStorage (XHR) in the page, a fetch in the CLI. */
+export type PostTransport = (target: PostUploadTarget, file: Blob, options?: TransferOptions) => Promise<void>;
+
 /** Resolves when S3 has stored the object; rejects with a TransferError, or an AbortError on cancel. */
 export function postToStorage(target: PostUploadTarget, file: Blob, options: TransferOptions = {}): Promise<void> {
   const { signal, onProgress } = options;

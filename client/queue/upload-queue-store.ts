@@ -1,6 +1,7 @@
 import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/client/multipart/multipart-job";
-import { callWithRetries, runSinglePost, type PostApi } from "@/client/post/post-job";
-import { ApiError, failureMessage } from "@/client/api/upload-api";
+import { callWithRetries, createWithRetries, runSinglePost, type PostApi } from "@/client/post/post-job";
+import { ApiError } from "@/client/api/api-error";
+import { failureMessage } from "@/client/api/upload-api";
 import type { Settled } from "@/client/api/batch-coalescer";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import type { MultipartTransfer } from "@/client/multipart/multipart-transfer";
@@ -180,9 +181,7 @@ export class UploadQueueStore {
 
   /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
   private async createRecord(body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
-    // One key for every try, so a retry after a lost answer gets the same record back.
-    const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
-    const { file, upload } = await callWithRetries("create", () => this.api.create(keyed), signal);
+    const { file, upload } = await createWithRetries(this.api, body, signal);
     return { record: file, upload, stored: [] };
   }
 
