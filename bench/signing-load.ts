@@ -6,7 +6,8 @@
  */
 import autocannon from "autocannon";
 import type { Page } from "@playwright/test";
-import { GIB, fmt } from "./stats";
+import { GIB } from "../lib/units";
+import { fmt } from "./stats";
 
 const RATE_PER_SECOND = 200;
 const DURATION_SECONDS = 10;
