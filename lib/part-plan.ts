@@ -5,9 +5,6 @@
  */
 import { GIB, MIB } from "./units";
 
-/** Re-exported for the server and tests that size parts; lib/units.ts defines them. */
-export { GIB, MIB };
-
 /** Minimum part size required by S3 (5 MiB), except for the last part. */
 export const MIN_PART_SIZE_BYTES = 5 * MIB;
 /** Maximum part size allowed by S3 (5 GiB). */

@@ -1,7 +1,7 @@
 import { UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { clients } from "@/server/storage/clients";
 import { signUploadPartUrls, type PartToSign } from "@/server/storage/part-urls";
 
