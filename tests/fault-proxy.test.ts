@@ -35,7 +35,7 @@ afterAll(async () => {
 
 beforeEach(() => void proxy.configure({}));
 
-/** A presigned UploadPart URL pinned to length and CRC32, exactly as lib/s3.server.ts signs them. */
+/** A presigned UploadPart URL pinned to length and CRC32, exactly as server/storage/part-urls.ts signs them. */
 async function signedPart(bytes: Uint8Array) {
   const key = `fault-proxy/${randomUUID()}.bin`;
   const { UploadId } = await testS3().send(new CreateMultipartUploadCommand({ Bucket: bucket(), Key: key, ChecksumAlgorithm: "CRC32" }));

@@ -55,7 +55,7 @@ export class UploadQueueStore {
   private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
   private nextKey = 0;
   private pumping = false;
-  /** Records made ahead for waiting small files (lib/prepare-ahead.ts), taken when each starts. */
+  /** Records made ahead for waiting small files (prepare-ahead.ts), taken when each starts. */
   private readonly prepared = new Map<string, Promise<Created>>();
   private preparing = false;
   /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
@@ -185,7 +185,7 @@ export class UploadQueueStore {
     return { record: file, upload, stored: [] };
   }
 
-  /** One batch request at a time makes records for the next small files (see lib/prepare-ahead.ts). */
+  /** One batch request at a time makes records for the next small files (see prepare-ahead.ts). */
   private prepareAhead() {
     if (this.preparing) return;
     const batch = selectToPrepare(selectWaiting(this.state, PREPARE_WINDOW), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
