@@ -16,9 +16,19 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
-/** A new context (so no resume records carry over between runs) with a new user, on /upload. */
-export async function signedInUploadPage(browser: Browser, appUrl: string): Promise<Page> {
+/**
+ * The tracer the page's upload engine picks up (client/tracer.ts): each span becomes a User Timing
+ * measure, which `readPartTimeline` reads back. Plain JS in a string, like WATCH_ROWS_SCRIPT below.
+ */
+const TRACER_SCRIPT = `window.__uploadTracer = { span: (name, start, end) => performance.measure(name, { start, end }) };`;
+
+/**
+ * A new context (so no resume records carry over between runs) with a new user, on /upload.
+ * `trace` turns on the engine's part timeline; without it the page records no timings.
+ */
+export async function signedInUploadPage(browser: Browser, appUrl: string, options: { trace?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: appUrl });
+  if (options.trace) await context.addInitScript(TRACER_SCRIPT);
   const page = await context.newPage();
   await page.goto("/signup");
   await page.getByTestId("email-input").fill(`bench-${randomUUID()}@example.com`);
@@ -28,6 +38,17 @@ export async function signedInUploadPage(browser: Browser, appUrl: string): Prom
   await page.goto("/upload");
   await page.locator('[data-testid="upload-queue"][data-ready="true"]').waitFor();
   return page;
+}
+
+export type Measure = { name: string; start: number; duration: number };
+
+/** The spans the page's tracer recorded so far, which it then forgets (a 5 GiB upload makes thousands). */
+export function readPartTimeline(page: Page): Promise<Measure[]> {
+  return page.evaluate(() => {
+    const measures = performance.getEntriesByType("measure").map((m) => ({ name: m.name, start: m.startTime, duration: m.duration }));
+    performance.clearMeasures();
+    return measures;
+  });
 }
 
 export async function setConcurrency(page: Page, value: number): Promise<void> {

@@ -8,7 +8,8 @@ import type { Browser, CDPSession } from "@playwright/test";
 import { signedInUploadPage, uploadThroughPage } from "./browser";
 import { largestInGroup, proportionalBytes, sampleEvery } from "./process-memory";
 import type { AppServer } from "./server";
-import { GIB, fmt, megabytesPerSecond } from "./stats";
+import { GIB } from "../lib/units";
+import { fmt, megabytesPerSecond } from "./stats";
 
 /** BENCH_B4_GIB=1 for a quicker run. */
 export const B4_FILE_BYTES = Number(process.env.BENCH_B4_GIB ?? 5) * GIB;

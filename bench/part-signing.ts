@@ -7,6 +7,7 @@
  */
 import { UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { MIB } from "../lib/units";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 Object.assign(process.env, {
@@ -17,14 +18,15 @@ Object.assign(process.env, {
   S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
   AUTH_SECRET: "x".repeat(32),
 });
-const { clients, signUploadPartUrls } = await import("../server/storage/s3");
+const { clients } = await import("../server/storage/clients");
+const { signUploadPartUrls } = await import("../server/storage/part-urls");
 
 const ROUNDS = 5;
 const URLS_PER_ROUND = 2_000;
 const BATCH = 100;
 const KEY = "u/00000000-0000-4000-8000-000000000000/11111111-1111-4111-8111-111111111111.mp4";
 const TTL_SECONDS = 600;
-const part = (partNumber: number) => ({ partNumber, size: 16 * 1024 * 1024, checksumCRC32: "AAAAAA==" });
+const part = (partNumber: number) => ({ partNumber, size: 16 * MIB, checksumCRC32: "AAAAAA==" });
 
 async function viaGetSignedUrl(partNumber: number): Promise<string> {
   const { size, checksumCRC32 } = part(partNumber);

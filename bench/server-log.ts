@@ -1,6 +1,6 @@
 /**
  * Server-side durations from `next start`'s request log (one JSON line per API request, see
- * lib/request-log.ts), so load figures can be split into time in the handler and time queued.
+ * server/http/request-log.ts), so load figures can be split into time in the handler and time queued.
  */
 import { readFile } from "node:fs/promises";
 import { fmt, median } from "./stats";

@@ -6,7 +6,8 @@
  */
 import autocannon from "autocannon";
 import type { Page } from "@playwright/test";
-import { GIB, fmt } from "./stats";
+import { GIB } from "../lib/units";
+import { fmt } from "./stats";
 
 const RATE_PER_SECOND = 200;
 const DURATION_SECONDS = 10;
@@ -56,7 +57,7 @@ export async function runSigningLoad(appUrl: string, token: string): Promise<Loa
   const fileId = await createMultipartUpload(appUrl, token);
   const targets = [
     { label: "POST /api/uploads (small .png)", url: `${appUrl}/api/uploads`, body: JSON.stringify({ name: "bench.png", size: 65_536, type: "image/png" }) },
-    // The batch the upload page asks for (SIGN_AHEAD in lib/multipart-transfer.ts).
+    // The batch the upload page asks for (SIGN_AHEAD in client/multipart/multipart-transfer.ts).
     {
       label: "POST /api/uploads/{id}/parts (12 URLs)",
       url: `${appUrl}/api/uploads/${fileId}/parts`,

@@ -1,7 +1,4 @@
-/** Small number helpers for the benchmark's printed figures. */
-export const MIB = 1024 ** 2;
-export const GIB = 1024 ** 3;
-
+/** Small number helpers for the benchmark's printed figures (byte units are in lib/units.ts). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

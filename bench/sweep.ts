@@ -5,7 +5,8 @@
  */
 import type { Browser } from "@playwright/test";
 import { lineChartSvg, type PlotSeries } from "./plot";
-import { GIB, MIB, fmt } from "./stats";
+import { GIB, MIB } from "../lib/units";
+import { fmt } from "./stats";
 import { benchS3Client, libStorageRun, pageUploadMbps } from "./throughput";
 
 export const SWEEP_PART_SIZES_MIB = [8, 16, 32, 64];

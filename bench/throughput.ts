@@ -10,9 +10,10 @@ import path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Browser } from "@playwright/test";
-import { signedInUploadPage, uploadThroughPage } from "./browser";
+import { readPartTimeline, signedInUploadPage, uploadThroughPage, type Measure } from "./browser";
 import { countCpu, formatCpu } from "./process-cpu";
-import { GIB, MIB, best, fmt, median, megabytesPerSecond } from "./stats";
+import { GIB, MIB } from "../lib/units";
+import { best, fmt, median, megabytesPerSecond } from "./stats";
 
 export const B1_FILE_BYTES = GIB;
 const RUNS = 2;
@@ -36,7 +37,7 @@ export async function writeRandomFile(file: string, bytes: number): Promise<void
 
 /** One file through the upload page, from the input's change event to the row showing done. */
 export async function pageUploadMbps(browser: Browser, appUrl: string, file: string, bytes: number): Promise<number> {
-  const page = await signedInUploadPage(browser, appUrl);
+  const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
     // Counted from here (not sign-in) to before the page closes (its renderer's time goes with it).
     const cpu = await countCpu(0.2);
@@ -45,16 +46,14 @@ export async function pageUploadMbps(browser: Browser, appUrl: string, file: str
     if (run.failures.length > 0) throw new Error(`the upload did not finish: ${run.failures[0]!.reason}`);
     const done = run.rows[path.basename(file)]?.done;
     if (done === undefined) throw new Error("the row never showed done");
-    printPartTimeline(await page.evaluate(() => performance.getEntriesByType("measure").map((m) => ({ name: m.name, start: m.startTime, duration: m.duration }))), run.addedAt, done);
+    printPartTimeline(await readPartTimeline(page), run.addedAt, done);
     return megabytesPerSecond(bytes, done - run.addedAt);
   } finally {
     await page.context().close();
   }
 }
 
-type Measure = { name: string; start: number; duration: number };
-
-/** Where the page's parts spent their time (the engine's `mp:*` User Timing measures), ms. */
+/** Where the page's parts spent their time (the engine's `mp:*` tracer spans), ms. */
 function printPartTimeline(measures: Measure[], addedAt: number, doneAt: number): void {
   const byKind = new Map<string, Measure[]>();
   for (const m of measures.filter((m) => m.name.startsWith("mp:"))) {

@@ -12,7 +12,7 @@ export const users = pgTable("users", {
   id: uuid().primaryKey().defaultRandom(),
   email: text().notNull().unique(),
   name: text(),
-  /** scrypt hash (see lib/password.server.ts); null for accounts that only sign in with OAuth. */
+  /** scrypt hash (see server/auth/password.ts); null for accounts that only sign in with OAuth. */
   passwordHash: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

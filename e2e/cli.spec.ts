@@ -6,9 +6,9 @@ import { faultControl } from "../tests/fault-proxy";
 import { sha256OfObject } from "../tests/s3-direct";
 import { MP4_FTYP_HEADER } from "../tests/file-signatures";
 import { expect, test } from "./fixtures";
+import { MIB } from "../lib/units";
 
 const run = promisify(execFile);
-const MIB = 1024 * 1024;
 /** The proxy `npm test` starts in front of MinIO (scripts/provision.ts). */
 const proxyUrl = process.env.FAULT_PROXY_URL;
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { MIB } from "../lib/units";
 import { freePort } from "../scripts/services";
 import { expect, test } from "./fixtures";
 
@@ -22,7 +23,7 @@ test.beforeAll(async () => {
   for (const name of Object.keys(env)) {
     if (/^(DATABASE_URL|S3_|AUTH_SECRET|APP_URL|NEXTAUTH_URL|NODE_ENV)/.test(name)) delete env[name];
   }
-  env.MULTIPART_THRESHOLD_BYTES = String(6 * 1024 * 1024);
+  env.MULTIPART_THRESHOLD_BYTES = String(6 * MIB);
   dev = spawn("npm", ["run", "dev"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   dev.stdout!.on("data", (chunk) => (output += chunk));
   dev.stderr!.on("data", (chunk) => (output += chunk));
@@ -59,7 +60,7 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
   const small = testInfo.outputPath("pixel.png");
   const large = testInfo.outputPath("clip.mp4");
   await writeFile(small, Buffer.alloc(5_000, 1));
-  await writeFile(large, Buffer.alloc(20 * 1024 * 1024 + 5, 2));
+  await writeFile(large, Buffer.alloc(20 * MIB + 5, 2));
   await page.goto(`${baseURL}/upload`);
   await expect(page.getByTestId("upload-queue")).toHaveAttribute("data-ready", "true", { timeout: 60_000 });
   await page.getByTestId("file-input").setInputFiles([small, large]);
@@ -69,7 +70,7 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
   }
   const files = await page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
   expect(files.map((f: { name: string; size: number }) => [f.name, f.size]).sort()).toEqual([
-    ["clip.mp4", 20 * 1024 * 1024 + 5],
+    ["clip.mp4", 20 * MIB + 5],
     ["pixel.png", 5_000],
   ]);
 });

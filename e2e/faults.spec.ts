@@ -5,8 +5,8 @@ import type { Page } from "@playwright/test";
 import { faultControl, type FaultStats, type FaultTarget } from "../tests/fault-proxy";
 import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
 import { expect, test } from "./fixtures";
+import { MIB } from "../lib/units";
 
-const MIB = 1024 * 1024;
 /** The app's default MULTIPART_THRESHOLD_BYTES and part size (lib/env.ts, lib/part-plan.ts). */
 const MULTIPART_THRESHOLD_BYTES = 100 * MIB;
 const PART_SIZE_BYTES = 16 * MIB;

@@ -5,8 +5,7 @@ import type { Page } from "@playwright/test";
 import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
 import { MP4_FTYP_HEADER } from "../tests/file-signatures";
 import { expect, test, throttleUploads } from "./fixtures";
-
-const MIB = 1024 * 1024;
+import { MIB } from "../lib/units";
 
 function sha256OfFile(file: string): Promise<string> {
   return new Promise((resolve, reject) => {

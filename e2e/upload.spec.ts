@@ -2,8 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page, Request, TestInfo } from "@playwright/test";
 import { expect, test, throttleUploads } from "./fixtures";
-
-const MIB = 1024 * 1024;
+import { MIB } from "../lib/units";
 
 /** Leading bytes of each kind, so the files look like what their names say. */
 const MAGIC: Record<string, Buffer> = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MIB, TIB } from "./units";
 
 const booleanString = z
   .enum(["true", "false", "1", "0"])
@@ -10,8 +11,6 @@ const optionalUrl = z.url().optional();
 export const DEFAULT_ALLOWED_TYPES =
   "image/jpeg,image/png,image/gif,video/quicktime,video/mp4,video/mpeg,video/x-msvideo,audio/mpeg";
 
-const MIB = 1024 ** 2;
-const TIB = 1024 ** 4;
 
 /**
  * Every setting the server reads, parsed once. Absent optional values choose the zero-config

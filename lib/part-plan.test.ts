@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_PART_SIZE_BYTES,
-  GIB,
   MAX_MULTIPART_OBJECT_BYTES,
   MAX_PART_SIZE_BYTES,
   MAX_PARTS,
-  MIB,
   MIN_PART_SIZE_BYTES,
   partRange,
   partSizeOf,
   planParts,
 } from "./part-plan";
-
-const TIB = 1024 * GIB;
+import { GIB, MIB, TIB } from "./units";
 
 describe("planParts", () => {
   it.each([

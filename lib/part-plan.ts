@@ -3,8 +3,8 @@
  * parts, so the largest object is 10,000 x 5 GiB (48.8 TiB, AWS's current object limit).
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
  */
-export const MIB = 1024 ** 2;
-export const GIB = 1024 ** 3;
+import { GIB, MIB } from "./units";
+
 /** Minimum part size required by S3 (5 MiB), except for the last part. */
 export const MIN_PART_SIZE_BYTES = 5 * MIB;
 /** Maximum part size allowed by S3 (5 GiB). */

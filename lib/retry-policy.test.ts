@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, classifyFailure, retryAfterMs, RETRY_MAX_DELAY_MS } from "./retry-policy";
+import { backoffDelayMs, classifyFailure, isTransientStatus, retryAfterMs, RETRY_MAX_DELAY_MS, s3ErrorCode } from "./retry-policy";
 
 const xml = (code: string, message = "") => `<?xml version="1.0"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
@@ -43,4 +43,30 @@ describe("retryAfterMs", () => {
     ["9999", 60_000],
     ["soon", null],
   ])("%s → %s", (header, ms) => expect(retryAfterMs(header)).toBe(ms));
+});
+
+describe("s3ErrorCode", () => {
+  it.each([
+    [xml("SignatureDoesNotMatch"), "SignatureDoesNotMatch"],
+    ["<Error><Code><script>x</script></Code></Error>", null],
+    ["not xml", null],
+  ])("%s → %s", (body, expected) => {
+    expect(s3ErrorCode(body)).toBe(expected);
+  });
+});
+
+describe("isTransientStatus", () => {
+  it.each([
+    [0, true],
+    [400, false],
+    [403, false],
+    [404, false],
+    [408, true],
+    [429, true],
+    [499, false],
+    [500, true],
+    [503, true],
+  ])("%i → %s", (status, expected) => {
+    expect(isTransientStatus(status)).toBe(expected);
+  });
 });

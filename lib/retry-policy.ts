@@ -16,13 +16,22 @@ export type RequestFailure = {
   body?: string;
 };
 
-function s3ErrorCode(body: string | undefined): string | null {
-  return body?.match(/<Code>([^<]+)<\/Code>/)?.[1] ?? null;
+/** The `<Code>` of an S3 XML error body, such as `AccessDenied` or `SlowDown`; null when there is none. */
+export function s3ErrorCode(body: string | undefined): string | null {
+  return /<Code>([A-Za-z0-9_.-]{1,64})<\/Code>/.exec(body ?? "")?.[1] ?? null;
+}
+
+/**
+ * No answer (0), a timeout (408), "slow down" (429) or a server error (5xx): the same request may
+ * go through later. True for storage and for our own API alike.
+ */
+export function isTransientStatus(status: number): boolean {
+  return status === 0 || status === 408 || status === 429 || status >= 500;
 }
 
 export function classifyFailure({ status, body }: RequestFailure): FailureKind {
   const code = s3ErrorCode(body);
-  if (status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
+  if (isTransientStatus(status)) return "retry";
   if (status === 403 && (code === "ExpiredToken" || code === "TokenRefreshRequired" || /expired/i.test(body ?? ""))) return "expired";
   // Transient answers S3 gives as 400: a slow client timed out, or bytes were damaged in transit.
   if (status === 400 && (code === "RequestTimeout" || code === "BadDigest" || code === "XAmzContentChecksumMismatch")) return "retry";

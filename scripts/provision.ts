@@ -46,7 +46,7 @@ async function prepare(
     TEST_SERVICES: "ready",
   };
   Object.assign(process.env, env);
-  const { ensureBucket } = await import("../server/storage/s3");
+  const { ensureBucket } = await import("../server/storage/bucket");
   await ensureBucket({ corsOrigins: [appUrl] });
   console.log(`[services] database ${database.name}, MinIO ${minio.endpoint} (browser via fault proxy ${proxy.url}), bucket ${bucket}`);
   return { env, teardown };

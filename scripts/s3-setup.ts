@@ -3,7 +3,7 @@
  * (no public policy is ever written), and prints a least-privilege IAM policy for the app.
  */
 import { getEnv } from "../lib/env";
-import { ensureBucket, setAbortIncompleteUploadsRule } from "../server/storage/s3";
+import { ensureBucket, setAbortIncompleteUploadsRule } from "../server/storage/bucket";
 
 const env = getEnv();
 const result = await ensureBucket({ corsOrigins: [env.APP_URL] });

@@ -1,142 +1,48 @@
 /**
- * The upload API from Node, for the command-line uploader: the same routes the browser uses,
- * authenticated with an API token, and the same pure multipart engine (lib/) driven with fetch.
+ * The upload page's engine from Node, for the command-line uploader: the same API client (with an
+ * API token instead of the session cookie), the same POST job and retry rules, and the same
+ * multipart transfer. Only the bytes travel differently, over fetch (fetch-transport.ts).
  */
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { crc32Base64 } from "../client/hashing/checksum";
+import { ApiError } from "../client/api/api-error";
+import { createApiFetch } from "../client/api/api-fetch";
 import { BatchCoalescer } from "../client/api/batch-coalescer";
-import { settleBatchItem } from "../client/api/batch-result";
+import { createUploadApi, type UploadRoutes } from "../client/api/upload-api";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "../client/connection-pool";
+import { crc32Base64 } from "../client/hashing/checksum";
 import { MultipartTransfer } from "../client/multipart/multipart-transfer";
-import { newIdempotencyKey } from "../client/api/idempotency-key";
-import { PartTransferError } from "../client/multipart/part-transport";
-import { retryAfterMs } from "../lib/retry-policy";
-import { decideRetry, isPolicyExpired } from "../client/post/post-retry";
+import { callWithRetries, createWithRetries, runSinglePost, type PostApi } from "../client/post/post-job";
+import { MAX_BATCH_ITEMS, type FileDto } from "../lib/contracts/upload-schemas";
 import { EXTENSIONS_BY_TYPE, extensionOf } from "../lib/upload-rules";
-import {
-  MAX_BATCH_ITEMS,
-  type CompleteUploadResponse,
-  type CompleteUploadsResponse,
-  type CreateUploadResponse,
-  type CreateUploadsResponse,
-  type FileDto,
-  type PartReport,
-  type SignPartsResponse,
-} from "../lib/contracts/upload-schemas";
-
-export class CliApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterMs: number | null = null,
-  ) {
-    super(message);
-  }
-}
+import { postWithFetch, putPartWithFetch } from "./fetch-transport";
 
 export type Client = { baseUrl: string; token: string };
 
-type CreateBody = { name: string; size: number; type: string; idempotencyKey: string };
+export type Progress = { name: string; sent: number; size: number };
+
+export type UploadContext = {
+  routes: UploadRoutes;
+  /** What the POST job needs, with creates and completes batched across files. */
+  api: Pick<PostApi, "create" | "complete" | "cancel">;
+  pool: ConnectionPool;
+};
 
 /**
  * Creates and completes made by files running at the same time share batch requests
  * (/api/uploads/batch and /batch/complete), as the upload page's do: one request per handful of
  * small files instead of two per file.
  */
-export type Batchers = {
-  create: BatchCoalescer<CreateBody, CreateUploadResponse>;
-  complete: BatchCoalescer<string, CompleteUploadResponse>;
-};
-
-const toCliError = (status: number, code: string, message: string) => new CliApiError(status, code, message);
-
-export function createBatchers(client: Client): Batchers {
+export function createUploadContext(client: Client, connections = DEFAULT_CONNECTIONS): UploadContext {
+  const routes = createUploadApi(createApiFetch({ baseUrl: client.baseUrl, headers: { authorization: `Bearer ${client.token}` } }));
+  const creates = new BatchCoalescer(routes.createUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
+  const completes = new BatchCoalescer(routes.completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
   return {
-    create: new BatchCoalescer(
-      async (files: CreateBody[]) => (await call<CreateUploadsResponse>(client, "/api/uploads/batch", { files })).results.map((r) => settleBatchItem<CreateUploadResponse>(r, toCliError)),
-      { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 },
-    ),
-    complete: new BatchCoalescer(
-      async (ids: string[]) => (await call<CompleteUploadsResponse>(client, "/api/uploads/batch/complete", { ids })).results.map((r) => settleBatchItem<CompleteUploadResponse>(r, toCliError)),
-      { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 },
-    ),
+    routes,
+    api: { create: (body) => creates.call(body), complete: (id) => completes.call(id), cancel: routes.cancelUpload },
+    pool: new ConnectionPool(connections),
   };
-}
-
-async function call<T>(client: Client, route: string, body?: unknown, method = body === undefined ? "GET" : "POST"): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(new URL(route, client.baseUrl), {
-      method,
-      headers: { authorization: `Bearer ${client.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new CliApiError(0, "network_error", `${client.baseUrl} could not be reached.`);
-  }
-  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
-  const error = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  const message = error?.error?.message ?? `The server answered ${res.status}.`;
-  throw new CliApiError(res.status, error?.error?.code ?? "internal", message, retryAfterMs(res.headers.get("retry-after")));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One API step, tried again after no answer, 408, 429 or 5xx, with the page's policy (lib/upload-retry.ts). */
-async function withRetries<T>(step: "create" | "complete", run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      if (!(err instanceof CliApiError)) throw err;
-      const decision = decideRetry(step, { status: err.status, retryAfterMs: err.retryAfterMs }, attempt, Math.random());
-      if (decision.action !== "retry") throw err;
-      await sleep(decision.delayMs);
-    }
-  }
-}
-
-/** Records the file and signs its upload; one idempotency key for every try, so a lost answer never makes a second record. */
-function createRecord(batchers: Batchers, body: { name: string; size: number; type: string }): Promise<CreateUploadResponse> {
-  const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
-  return withRetries("create", () => batchers.create.call(keyed));
-}
-
-/**
- * The form POST to storage, sent again after a dropped connection, a 5xx or SlowDown, and with a
- * fresh record and policy once the policy has expired, as the upload page does. Returns the record
- * the bytes went to.
- */
-async function postWithRetries(
-  { client, batchers, pool }: UploadContext,
-  blob: Blob,
-  body: { name: string; size: number; type: string },
-  created: CreateUploadResponse,
-): Promise<FileDto> {
-  let { file, upload } = created;
-  for (let attempt = 1; ; attempt++) {
-    if (upload.strategy !== "post") throw new CliApiError(409, "conflict", "The server switched this file to a multipart upload.");
-    const form = new FormData();
-    for (const [key, value] of Object.entries(upload.fields)) form.append(key, value);
-    form.append("file", blob, body.name);
-    const release = await pool.acquire();
-    const res = await fetch(upload.url, { method: "POST", body: form })
-      .catch(() => null)
-      .finally(release);
-    if (res?.ok) return file;
-    const failure = { status: res?.status ?? 0, body: (await res?.text().catch(() => "")) ?? "", retryAfterMs: retryAfterMs(res?.headers.get("retry-after") ?? null) };
-    const decision = decideRetry("post", failure, attempt, Math.random(), isPolicyExpired(upload.expiresAt, Date.now()));
-    if (decision.action === "fail") throw new CliApiError(failure.status, "storage_refused", `Storage refused the upload (${failure.status || "no answer"}).`);
-    await sleep(decision.delayMs);
-    if (decision.action === "renew") {
-      // Nobody will POST with the expired policy again; cleanup expires the old record if this call is lost.
-      await call<void>(client, `/api/uploads/${file.id}`, undefined, "DELETE").catch(() => {});
-      ({ file, upload } = await createRecord(batchers, body));
-    }
-  }
 }
 
 /** The MIME type for a file name, from the same table the server checks extensions against. */
@@ -146,51 +52,37 @@ export function typeForName(name: string): string | null {
   return match?.[0] ?? null;
 }
 
-/** fetch has no upload progress; a part's bytes count once S3 has accepted it. */
-async function putPartWithFetch(
-  url: string,
-  body: Blob,
-  checksum: string,
-  options: { signal: AbortSignal; onProgress: (loaded: number) => void },
-): Promise<{ etag: string }> {
-  let res: Response;
-  try {
-    res = await fetch(url, { method: "PUT", body: Buffer.from(await body.arrayBuffer()), headers: { "x-amz-checksum-crc32": checksum }, signal: options.signal });
-  } catch (err) {
-    if (options.signal.aborted) throw err;
-    throw new PartTransferError(0, "", null);
-  }
-  const etag = res.headers.get("etag");
-  if (!res.ok || !etag) throw new PartTransferError(res.status, await res.text(), res.headers.get("retry-after"));
-  options.onProgress(body.size);
-  return { etag };
-}
-
-export type Progress = { name: string; sent: number; size: number };
-
-export type UploadContext = { client: Client; batchers: Batchers; pool: ConnectionPool };
-
-export function createUploadContext(client: Client, connections = DEFAULT_CONNECTIONS): UploadContext {
-  return { client, batchers: createBatchers(client), pool: new ConnectionPool(connections) };
-}
-
 /** Uploads one file (a form POST, or parts for a big one) through the context's shared batches and connections. */
-export async function uploadFile(context: UploadContext, filePath: string, onProgress: (p: Progress) => void): Promise<FileDto> {
-  const { client, batchers, pool } = context;
+export async function uploadFile({ routes, api, pool }: UploadContext, filePath: string, onProgress: (p: Progress) => void): Promise<FileDto> {
   const name = path.basename(filePath);
   const size = (await stat(filePath)).size;
   const type = typeForName(name);
-  if (!type) throw new CliApiError(415, "unsupported_type", `No known type for "${name}".`);
+  if (!type) throw new ApiError(415, "unsupported_type", `No known type for "${name}".`);
   const blob = await openAsBlob(filePath, { type });
-  const created = await createRecord(batchers, { name, size, type });
-  const { file, upload } = created;
+  const body = { name, size, type };
+  // The CLI never cancels an upload half-way; the shared jobs take a signal all the same. One per
+  // file, since each wait and request listens on it (Node warns past 10 listeners on one signal).
+  const signal = new AbortController().signal;
+  const { file: record, upload } = await createWithRetries(api, body, signal);
   if (upload.strategy === "post") {
-    const stored = await postWithRetries(context, blob, { name, size, type }, created);
-    onProgress({ name, sent: size, size });
-    return (await withRetries("complete", () => batchers.complete.call(stored.id))).file;
+    return runSinglePost({
+      api,
+      pool,
+      post: postWithFetch,
+      // A File, so the form part carries the file's name as the browser's does.
+      file: new File([blob], name, { type }),
+      body,
+      record,
+      upload,
+      signal,
+      onCreated: () => {},
+      onProgress: (sent) => onProgress({ name, sent, size }),
+      onRetrying: () => {},
+      onVerifying: () => {},
+    });
   }
   const transfer: MultipartTransfer = new MultipartTransfer(
-    file.id,
+    record.id,
     blob,
     upload,
     {
@@ -198,10 +90,9 @@ export async function uploadFile(context: UploadContext, filePath: string, onPro
       hash: crc32Base64,
       put: putPartWithFetch,
       api: {
-        signParts: async (id, partNumbers, checksums) =>
-          (await call<SignPartsResponse>(client, `/api/uploads/${id}/parts`, { partNumbers, checksums })).parts,
-        reportParts: (id, parts: PartReport[]) => call<void>(client, `/api/uploads/${id}/parts/done`, { parts }),
-        complete: async (id) => (await withRetries("complete", () => call<CompleteUploadResponse>(client, `/api/uploads/${id}/complete`, {}))).file,
+        signParts: routes.signParts,
+        reportParts: routes.reportParts,
+        completeMultipart: (id) => callWithRetries("complete", () => routes.completeUpload(id), signal),
       },
     },
     () => onProgress({ name, sent: transfer.bytesSent(), size }),

@@ -21,7 +21,7 @@ import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { User } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import { encodeCursor } from "@/lib/library-cursor";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import type { CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 import { createTestUser, expectItemsRefusedUnchanged, expectRefusedUnchanged, freshEmail, sessionCookie, sessionJwt, snapshot, type Expected } from "./bad-input-helpers";
 import { APP, jsonRequest, routeParams } from "./helpers";

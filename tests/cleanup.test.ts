@@ -6,7 +6,7 @@ import { getDb } from "@/db";
 import { getFileItemById } from "@/db/queries/file-items";
 import { fileItems } from "@/db/schema";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { createSignedInUser, jsonRequest } from "./helpers";
 import { multipartUploadIds } from "./s3-direct";
 

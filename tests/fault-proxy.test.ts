@@ -6,11 +6,12 @@ import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { classifyFailure } from "@/lib/retry-policy";
+import { MIB } from "@/lib/units";
 import { createFaultPicker, faultControl, faultSettingsSchema, startFaultProxy, type FaultKind, type FaultProxy } from "./fault-proxy";
 import { sha256OfObject, testS3 } from "./s3-direct";
 
 const ORIGIN = "http://app.example.test";
-const PART_BYTES = 2 * 1024 * 1024;
+const PART_BYTES = 2 * MIB;
 const bucket = () => process.env.S3_BUCKET!;
 
 let proxy: FaultProxy;
@@ -34,7 +35,7 @@ afterAll(async () => {
 
 beforeEach(() => void proxy.configure({}));
 
-/** A presigned UploadPart URL pinned to length and CRC32, exactly as lib/s3.server.ts signs them. */
+/** A presigned UploadPart URL pinned to length and CRC32, exactly as server/storage/part-urls.ts signs them. */
 async function signedPart(bytes: Uint8Array) {
   const key = `fault-proxy/${randomUUID()}.bin`;
   const { UploadId } = await testS3().send(new CreateMultipartUploadCommand({ Bucket: bucket(), Key: key, ChecksumAlgorithm: "CRC32" }));
@@ -84,7 +85,7 @@ describe("fault proxy in front of MinIO", () => {
         req.on("error", reject).end(body);
       });
     try {
-      const bytes = randomBytes(1024 * 1024);
+      const bytes = randomBytes(MIB);
       const part = await signedPart(bytes);
       const tampered = part.url.replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${"0".repeat(64)}`);
       expect(await send("PUT", tampered, bytes)).toBeGreaterThanOrEqual(400);

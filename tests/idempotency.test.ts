@@ -8,7 +8,7 @@ import { getDb } from "@/db";
 import { createFileItem, setFileUploadId } from "@/db/queries/file-items";
 import { fileItems } from "@/db/schema";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 

@@ -399,7 +399,7 @@ describe("DELETE /api/files/{id}", () => {
     });
     afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
 
-    /** Points the app's S3 client at the proxy for `fn` (s3.server.ts caches its clients on globalThis). */
+    /** Points the app's S3 client at the proxy for `fn` (server/storage/clients.ts caches its clients on globalThis). */
     async function withBrokenStorage<T>(fn: () => Promise<T>): Promise<T> {
       const env = getEnv();
       const endpoint = env.S3_ENDPOINT;

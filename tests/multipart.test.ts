@@ -8,7 +8,7 @@ import { POST as partsDone } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as partDone } from "@/app/api/uploads/[id]/parts/[n]/done/route";
 import { getFileItemById } from "@/db/queries/file-items";
 import { crc32Base64 } from "@/client/hashing/checksum";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import type { MultipartUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { MP4_FTYP_HEADER } from "./file-signatures";

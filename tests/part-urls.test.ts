@@ -1,8 +1,9 @@
 import { UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MIB } from "@/lib/part-plan";
-import { clients, signUploadPartUrls, type PartToSign } from "@/server/storage/s3";
+import { MIB } from "@/lib/units";
+import { clients } from "@/server/storage/clients";
+import { signUploadPartUrls, type PartToSign } from "@/server/storage/part-urls";
 
 const SIGNED_AT = new Date("2026-03-01T12:34:56Z");
 

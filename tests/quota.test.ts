@@ -3,7 +3,7 @@ import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { getEnv } from "@/lib/env";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 // getEnv() is parsed once per test file's module graph, so this quota applies to this file only.

@@ -6,7 +6,7 @@ import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
 import { getDb } from "@/db";
 import { fileItems, rateLimits } from "@/db/schema";
 import { getEnv } from "@/lib/env";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
 import { consumeRateLimit, rateLimitBucket, type RateLimitKind } from "@/server/ops/rate-limit";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";

@@ -9,7 +9,7 @@ import { fileItems } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
 import { consumeRateLimit, rateLimitBucket } from "@/server/ops/rate-limit";
-import { headObject } from "@/server/storage/s3";
+import { headObject } from "@/server/storage/objects";
 import type { CompleteUploadsResponse, CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest } from "./helpers";
 

@@ -4,7 +4,8 @@ import { POST as createUpload } from "@/app/api/uploads/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { getFileItemById } from "@/db/queries/file-items";
-import { headObject, signUploadPost } from "@/server/storage/s3";
+import { headObject } from "@/server/storage/objects";
+import { signUploadPost } from "@/server/storage/post-policy";
 import type { CreateUploadResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 

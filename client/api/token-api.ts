@@ -1,5 +1,5 @@
 /** The browser's calls to the token routes; errors are thrown as ApiError, like the upload API's. */
-import { callApi as call } from "./upload-api";
+import { callApi as call, jsonRequest } from "./api-fetch";
 import type { CreateTokenResponse, ListTokensResponse } from "@/lib/contracts/api-token-schemas";
 
 export const TOKENS_QUERY_KEY = ["tokens"] as const;
@@ -11,7 +11,7 @@ export function listTokens(): Promise<ListTokensResponse> {
 
 // POST /api/tokens - mint a token; the answer holds its secret, shown once
 export function createToken(name: string): Promise<CreateTokenResponse> {
-  return call("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  return call("/api/tokens", jsonRequest("POST", { name }));
 }
 
 // DELETE /api/tokens/{id} - revoke a token

@@ -1,9 +1,9 @@
 /**
- * The browser's calls to this app's upload API, for React Query to run. Errors arrive as
- * `{ error: { code, message } }`; they are thrown as ApiError so callers branch on `code`.
+ * This app's upload routes, over a fetcher (api-fetch.ts): the page binds them to its own origin,
+ * the CLI to the app's URL and an API token. Refusals are thrown as ApiError, so callers branch on `code`.
  */
-import type { ErrorBody } from "@/lib/contracts/errors";
-import { retryAfterMs } from "@/lib/retry-policy";
+import { ApiError } from "./api-error";
+import { callApi, jsonRequest, type ApiFetch } from "./api-fetch";
 import type { Settled } from "./batch-coalescer";
 import { settleBatchItem } from "./batch-result";
 import type {
@@ -19,96 +19,52 @@ import type {
 } from "@/lib/contracts/upload-schemas";
 import type { LibraryPage, LibrarySort, RenameFileResponse, SortOrder } from "@/lib/contracts/library-schemas";
 
-export class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  /** From a 429's `Retry-After`: how long the server asks us to wait, or null when it didn't say. */
-  readonly retryAfterMs: number | null;
-
-  constructor(code: string, message: string, status: number, retryAfterMs: number | null = null) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.status = status;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-/** Same-origin call to this app's API; a non-2xx answer is thrown as ApiError. */
-export async function callApi<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, { ...init, credentials: "same-origin" });
-  } catch {
-    throw new ApiError("network_error", "The server could not be reached.", 0);
-  }
-  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
-  const body = (await res.json().catch(() => null)) as ErrorBody | null;
-  const retryAfter = retryAfterMs(res.headers.get("retry-after"));
-  throw new ApiError(body?.error?.code ?? "internal", body?.error?.message ?? `The server answered ${res.status}.`, res.status, retryAfter);
-}
-
 export const FILES_QUERY_KEY = ["files"] as const;
 
-// POST /api/uploads - record the file and sign its upload
-export function createUpload(body: CreateUploadBody): Promise<CreateUploadResponse> {
-  return callApi("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+/** A batch item's refusal is the error the single route would have thrown for that file. */
+const toApiError = (status: number, code: string, message: string) => new ApiError(status, code, message);
+
+const uploadPath = (id: string, rest = "") => `/api/uploads/${encodeURIComponent(id)}${rest}`;
+
+export function createUploadApi(call: ApiFetch) {
+  return {
+    // POST /api/uploads - record the file and sign its upload
+    createUpload: (body: CreateUploadBody): Promise<CreateUploadResponse> => call("/api/uploads", jsonRequest("POST", body)),
+
+    // POST /api/uploads/batch - record many files and sign each one's upload, answered per file
+    createUploads: async (bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> => {
+      const { results } = await call<CreateUploadsResponse>("/api/uploads/batch", jsonRequest("POST", { files: bodies }));
+      return results.map((result) => settleBatchItem<CreateUploadResponse>(result, toApiError));
+    },
+
+    // POST /api/uploads/batch/complete - complete many uploads, answered per upload
+    completeUploads: async (ids: string[]): Promise<Settled<CompleteUploadResponse>[]> => {
+      const { results } = await call<CompleteUploadsResponse>("/api/uploads/batch/complete", jsonRequest("POST", { ids }));
+      return results.map((result) => settleBatchItem<CompleteUploadResponse>(result, toApiError));
+    },
+
+    // POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded
+    completeUpload: (id: string): Promise<CompleteUploadResponse> => call(uploadPath(id, "/complete"), { method: "POST" }),
+
+    // DELETE /api/uploads/{id} - abandon a pending upload
+    cancelUpload: (id: string): Promise<void> => call(uploadPath(id), { method: "DELETE" }),
+
+    // GET /api/uploads/{id} - the upload and the parts already stored, to resume it
+    getUpload: (id: string): Promise<UploadStatusResponse> => call(uploadPath(id)),
+
+    // POST /api/uploads/{id}/parts - presigned part URLs, each bound to the part's size and CRC32
+    signParts: (id: string, partNumbers: number[], checksums: Record<string, string>): Promise<SignPartsResponse> =>
+      call(uploadPath(id, "/parts"), jsonRequest("POST", { partNumbers, checksums })),
+
+    // POST /api/uploads/{id}/parts/done - record parts S3 stored
+    reportParts: (id: string, parts: PartReport[]): Promise<void> => call(uploadPath(id, "/parts/done"), jsonRequest("POST", { parts })),
+  };
 }
 
-const toApiError = (status: number, code: string, message: string) => new ApiError(code, message, status);
+export type UploadRoutes = ReturnType<typeof createUploadApi>;
 
-// POST /api/uploads/batch - record many files and sign each one's upload, answered per file
-export async function createUploads(bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> {
-  const { results } = await callApi<CreateUploadsResponse>("/api/uploads/batch", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ files: bodies }),
-  });
-  return results.map((result) => settleBatchItem<CreateUploadResponse>(result, toApiError));
-}
-
-// POST /api/uploads/batch/complete - complete many uploads, answered per upload
-export async function completeUploads(ids: string[]): Promise<Settled<CompleteUploadResponse>[]> {
-  const { results } = await callApi<CompleteUploadsResponse>("/api/uploads/batch/complete", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ids }),
-  });
-  return results.map((result) => settleBatchItem<CompleteUploadResponse>(result, toApiError));
-}
-
-// POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded
-export function completeUpload(id: string): Promise<CompleteUploadResponse> {
-  return callApi(`/api/uploads/${encodeURIComponent(id)}/complete`, { method: "POST" });
-}
-
-// DELETE /api/uploads/{id} - abandon a pending upload
-export function cancelUpload(id: string): Promise<void> {
-  return callApi(`/api/uploads/${encodeURIComponent(id)}`, { method: "DELETE" });
-}
-
-// GET /api/uploads/{id} - the upload and the parts already stored, to resume it
-export function getUpload(id: string): Promise<UploadStatusResponse> {
-  return callApi(`/api/uploads/${encodeURIComponent(id)}`);
-}
-
-// POST /api/uploads/{id}/parts - presigned part URLs, each bound to the part's size and CRC32
-export function signParts(id: string, partNumbers: number[], checksums: Record<string, string>): Promise<SignPartsResponse> {
-  return callApi(`/api/uploads/${encodeURIComponent(id)}/parts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ partNumbers, checksums }),
-  });
-}
-
-// POST /api/uploads/{id}/parts/done - record parts S3 stored
-export function reportParts(id: string, parts: PartReport[]): Promise<void> {
-  return callApi(`/api/uploads/${encodeURIComponent(id)}/parts/done`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ parts }),
-  });
-}
+/** The page's upload routes, on its own origin. */
+export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts } = createUploadApi(callApi);
 
 // GET /api/files - the caller's uploaded files, newest first
 export function listFiles(): Promise<ListFilesResponse> {
@@ -158,7 +114,7 @@ export function listLibraryPage(query: LibraryQuery): Promise<LibraryPage> {
 
 // PATCH /api/files/{id} - change the display name
 export function renameFile(id: string, name: string): Promise<RenameFileResponse> {
-  return callApi(`/api/files/${encodeURIComponent(id)}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+  return callApi(`/api/files/${encodeURIComponent(id)}`, jsonRequest("PATCH", { name }));
 }
 
 // DELETE /api/files/{id} - remove the file from storage, then from the library

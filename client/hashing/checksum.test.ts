@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MIB } from "@/lib/units";
 import { crc32Base64, hexToBase64 } from "./checksum";
 
 describe("crc32Base64", () => {
@@ -11,7 +12,7 @@ describe("crc32Base64", () => {
   });
 
   it("gives the same answer for a Blob streamed in chunks as for the bytes", async () => {
-    const bytes = new Uint8Array(9 * 1024 * 1024 + 7).map((_, i) => (i * 31) % 251);
+    const bytes = new Uint8Array(9 * MIB + 7).map((_, i) => (i * 31) % 251);
     expect(await crc32Base64(new Blob([bytes]))).toBe(await crc32Base64(bytes));
   });
 
@@ -22,7 +23,7 @@ describe("crc32Base64", () => {
 
 describe("crc32Base64 when a BYOB read stalls", () => {
   it("starts over with the default reader and gives the same answer", async () => {
-    const bytes = new Uint8Array(3 * 1024 * 1024 + 5).map((_, i) => (i * 13) % 241);
+    const bytes = new Uint8Array(3 * MIB + 5).map((_, i) => (i * 13) % 241);
     // A Blob whose byte stream answers its first read and then never again, as Chromium's did.
     class StallingBlob extends Blob {
       override stream() {

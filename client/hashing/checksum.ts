@@ -1,4 +1,5 @@
 import { createCRC32 } from "hash-wasm";
+import { MIB } from "@/lib/units";
 
 /** S3 wants checksums as base64 of the big-endian bytes; hash-wasm gives hex. */
 export function hexToBase64(hex: string): string {
@@ -11,7 +12,7 @@ type Hasher = Awaited<ReturnType<typeof createCRC32>>;
 
 /** A BYOB read that takes this long is taken as stalled (a healthy 1 MiB read takes milliseconds). */
 export const BYOB_STALL_MS = 5_000;
-const BYOB_BUFFER_BYTES = 1024 * 1024;
+const BYOB_BUFFER_BYTES = MIB;
 /** Set after the first stall: this page reads with the default reader from then on. */
 let byobStalled = false;
 

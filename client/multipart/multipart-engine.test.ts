@@ -10,7 +10,8 @@ import {
   type EngineAction,
   type EngineState,
 } from "./multipart-engine";
-import { MIB, planParts } from "@/lib/part-plan";
+import { planParts } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { MAX_PART_ATTEMPTS } from "@/lib/retry-policy";
 
 const size = 40 * MIB + 3; // 3 parts: 16, 16, 8 MiB + 3

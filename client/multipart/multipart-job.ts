@@ -1,19 +1,15 @@
-import { ApiError } from "@/client/api/upload-api";
+import { ApiError } from "@/client/api/api-error";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
 import type { EngineState } from "./multipart-engine";
 import { MultipartTransfer } from "./multipart-transfer";
 import { putPart } from "./part-transport";
 import { browserResumeStore, type ResumeStore } from "./resume-store";
-import type { FileDto, MultipartUploadTarget, PartReport, SignPartsResponse, UploadStatusResponse, CompleteUploadResponse } from "@/lib/contracts/upload-schemas";
+import type { Tracer } from "@/client/tracer";
+import type { FileDto, MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { MultipartApi } from "./multipart-api";
 
-export type MultipartApi = {
-  getUpload: (id: string) => Promise<UploadStatusResponse>;
-  signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignPartsResponse>;
-  reportParts: (id: string, parts: PartReport[]) => Promise<void>;
-  /** Not batched with small files' completes: S3 may take seconds to assemble a large object. */
-  completeMultipart: (id: string) => Promise<CompleteUploadResponse>;
-};
+export type { MultipartApi };
 
 export type ResumedUpload = { record: FileDto; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
 
@@ -47,6 +43,7 @@ export async function runMultipart(input: {
   upload: MultipartUploadTarget;
   stored: Array<{ partNumber: number; etag: string }>;
   signal: AbortSignal;
+  tracer?: Tracer;
   onTransfer: (transfer: MultipartTransfer) => void;
   onChange: (state: EngineState, bytesSent: number) => void;
   /** Storage and this browser's resume records; the defaults are the browser's (XHR, a Worker, IndexedDB). */
@@ -61,16 +58,7 @@ export async function runMultipart(input: {
     fileId,
     file,
     input.upload,
-    {
-      pool: input.pool,
-      hash,
-      put: input.put ?? putPart,
-      api: {
-        signParts: async (id, partNumbers, checksums) => (await api.signParts(id, partNumbers, checksums)).parts,
-        reportParts: api.reportParts,
-        complete: async (id) => (await api.completeMultipart(id)).file,
-      },
-    },
+    { api, pool: input.pool, hash, put: input.put ?? putPart, tracer: input.tracer },
     (state) => input.onChange(state, transfer.bytesSent()),
     input.stored,
   );

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
+import type { Tracer } from "@/client/tracer";
 import { MultipartTransfer, type MultipartDeps } from "./multipart-transfer";
-import { MIB, planParts } from "@/lib/part-plan";
+import { PartFailedError } from "./part-failed-error";
+import { PartTransferError } from "./part-transport";
+import { planParts } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import type { PartReport } from "@/lib/contracts/upload-schemas";
 
 /**
@@ -9,7 +13,7 @@ import type { PartReport } from "@/lib/contracts/upload-schemas";
  * stand-ins for our API and storage. What storage does with the bytes is tested against MinIO
  * in tests/multipart.test.ts and e2e/.
  */
-function setup(options: { failReports?: number; reportStatus?: number } = {}) {
+function setup(options: { failReports?: number; reportStatus?: number; tracer?: Tracer; refusePart?: number } = {}) {
   const fileSize = 5 * 5 * MIB + 123;
   const file = new Blob([new Uint8Array(fileSize)]);
   const plan = planParts(fileSize, 5 * MIB)!;
@@ -21,25 +25,26 @@ function setup(options: { failReports?: number; reportStatus?: number } = {}) {
     hash: async (blob) => `crc-${blob.size}`,
     put: async (url) => {
       await new Promise((resolve) => setTimeout(resolve, 2));
+      if (Number(url) === options.refusePart) throw new PartTransferError(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>", null);
       events.push(`put ${url}`);
       return { etag: `"etag-${url}"` };
     },
     api: {
       signParts: async (_id, partNumbers) =>
-        partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() })),
+        ({ parts: partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() })) }),
       reportParts: async (_id, parts) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (failuresLeft-- > 0) throw Object.assign(new Error("report failed"), { status: options.reportStatus ?? 503 });
         events.push(`report ${parts.map((p) => p.partNumber).join(",")}`);
         reported.push(...parts);
       },
-      complete: async (id) => {
+      completeMultipart: async (id) => {
         events.push("complete");
-        return { id } as never;
+        return { file: { id } } as never;
       },
     },
   };
-  const transfer = new MultipartTransfer("file-1", file, plan, deps, () => {});
+  const transfer = new MultipartTransfer("file-1", file, plan, { ...deps, tracer: options.tracer }, () => {});
   return { transfer, events, reported, plan };
 }
 
@@ -67,6 +72,24 @@ describe("MultipartTransfer", () => {
     await expect(transfer.run()).rejects.toThrow("report failed");
     expect(events).not.toContain("complete");
     expect(transfer.snapshot.status).toBe("failed");
+  });
+
+  it("gives up with a PartFailedError when storage refuses a part for good", async () => {
+    const { transfer, events } = setup({ refusePart: 2 });
+    const failure = await transfer.run().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(PartFailedError);
+    expect(failure).toMatchObject({ code: "part_failed", message: "Part 2: Storage answered 403." });
+    expect(events).not.toContain("complete");
+  });
+
+  it("reports each part's steps to a tracer, when it has one", async () => {
+    const spans: string[] = [];
+    const { transfer, plan } = setup({ tracer: { span: (name, start, end) => end >= start && spans.push(name) } });
+    await transfer.run();
+    for (const kind of ["hash", "prepare", "acquire", "wait-hash", "wait-url", "put"]) {
+      expect(spans.filter((name) => name.startsWith(`mp:${kind}:`)), kind).toHaveLength(plan.partCount);
+    }
+    expect(spans.some((name) => name.startsWith("mp:sign:"))).toBe(true);
   });
 
   describe("a connection is only held by a part that is sending (regression: slots waited on hashing and signing)", () => {
@@ -108,10 +131,10 @@ describe("MultipartTransfer", () => {
             await sleep(20);
             check("sign");
             for (const n of partNumbers) signedAt.set(n, performance.now());
-            return partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() }));
+            return { parts: partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() })) };
           },
           reportParts: async () => {},
-          complete: async (id) => ({ id }) as never,
+          completeMultipart: async (id) => ({ file: { id } }) as never,
         },
       };
       return { transfer: new MultipartTransfer("file-1", file, plan, deps, () => {}), idleSlots, batches, signedLate, plan };

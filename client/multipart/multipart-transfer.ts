@@ -1,5 +1,5 @@
 /**
- * Drives one multipart upload in the browser: asks the pure engine what to send, signs URLs in
+ * Drives one multipart upload (in the page, and in the CLI with a fetch PUT): asks the pure engine what to send, signs URLs in
  * batches ahead of need (each with the part's CRC32), PUTs parts through the shared connection
  * pool, reports each stored part, and completes. No React; I/O comes in through `deps`.
  */
@@ -16,27 +16,26 @@ import {
 } from "./multipart-engine";
 import { partRange, type PartPlan } from "@/lib/part-plan";
 import { PartTransferError, type putPart } from "./part-transport";
-import { classifyFailure, retryAfterMs } from "@/lib/retry-policy";
-import type { FileDto, PartReport, SignedPart } from "@/lib/contracts/upload-schemas";
-
-export type MultipartApi = {
-  signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignedPart[]>;
-  reportParts: (id: string, parts: PartReport[]) => Promise<void>;
-  complete: (id: string) => Promise<FileDto>;
-};
+import { classifyFailure, isTransientStatus, retryAfterMs } from "@/lib/retry-policy";
+import type { FileDto, PartReport } from "@/lib/contracts/upload-schemas";
+import { traceClock, type Tracer } from "@/client/tracer";
+import type { MultipartApi } from "./multipart-api";
+import { PartFailedError } from "./part-failed-error";
 
 export type MultipartDeps = {
-  api: MultipartApi;
+  api: Pick<MultipartApi, "signParts" | "reportParts" | "completeMultipart">;
   pool: ConnectionPool;
   hash: (blob: Blob) => Promise<string>;
+  /** The page's XHR PUT (part-transport.ts); the CLI passes its own over fetch. */
   put: typeof putPart;
+  /** Times each part's steps for the benchmark; none in the product. */
+  tracer?: Tracer;
 };
 
 /** Our own API refusing (401, 404, 409...) will not change on retry; its 429 and 5xx may. */
 function classifyApiFailure(err: unknown): "retry" | "fatal" {
   const status = (err as { status?: unknown })?.status;
-  if (typeof status !== "number" || status === 0 || status === 408 || status === 429 || status >= 500) return "retry";
-  return "fatal";
+  return typeof status !== "number" || isTransientStatus(status) ? "retry" : "fatal";
 }
 
 /** A URL this close to expiry is replaced before use, so a slow part does not start on a dying URL. */
@@ -106,7 +105,10 @@ export class MultipartTransfer {
     for (;;) {
       const s = this.state;
       if (s.status === "cancelled") throw new DOMException("Cancelled", "AbortError");
-      if (s.status === "failed") throw new Error(s.error?.message ?? "The upload failed.");
+      if (s.status === "failed") {
+        const message = s.error?.message ?? "The upload failed.";
+        throw s.error?.code === "part_failed" ? new PartFailedError(message) : new Error(message);
+      }
       if (s.status === "running" && allPartsDone(s)) return this.complete();
       const [next] = s.status === "running" ? startableParts(s, 1, Date.now()) : [];
       if (!next) {
@@ -114,17 +116,18 @@ export class MultipartTransfer {
         continue;
       }
       // Hash and sign before taking a connection: a slot held while waiting on either sends nothing.
-      const p0 = performance.now();
+      const { tracer } = this.deps;
+      const p0 = traceClock(tracer);
       const prepared = await this.prepare(next.partNumber);
-      const p1 = performance.now();
+      const p1 = traceClock(tracer);
       let release: () => void;
       try {
         release = await this.deps.pool.acquire(this.stopped.signal);
       } catch {
         continue;
       }
-      performance.measure(`mp:prepare:${next.partNumber}`, { start: p0, end: p1 });
-      performance.measure(`mp:acquire:${next.partNumber}`, { start: p1, end: performance.now() });
+      tracer?.span(`mp:prepare:${next.partNumber}`, p0, p1);
+      tracer?.span(`mp:acquire:${next.partNumber}`, p1, performance.now());
       // The state may have moved meanwhile (paused, or the part started elsewhere).
       if (!startableParts(this.state, Infinity, Date.now()).some((p) => p.partNumber === next.partNumber)) {
         release();
@@ -160,7 +163,7 @@ export class MultipartTransfer {
     this.dispatch({ type: "completing" });
     try {
       await this.flushReportsBeforeComplete();
-      const file = await this.deps.api.complete(this.fileId);
+      const { file } = await this.deps.api.completeMultipart(this.fileId);
       this.dispatch({ type: "completed" });
       return file;
     } catch (err) {
@@ -176,19 +179,22 @@ export class MultipartTransfer {
       if (prepared) throw prepared.error;
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       const blob = this.file.slice(start, end);
-      const t0 = performance.now();
+      const { tracer } = this.deps;
+      const t0 = traceClock(tracer);
       const checksum = await this.checksumOf(partNumber);
-      const t1 = performance.now();
+      const t1 = traceClock(tracer);
       const url = await this.urlFor(partNumber);
-      const t2 = performance.now();
+      const t2 = traceClock(tracer);
       const { etag } = await this.deps.put(url, blob, checksum, {
         signal: controller.signal,
         onProgress: (loaded) => this.dispatch({ type: "partProgress", partNumber, loaded }),
       });
-      const t3 = performance.now();
-      performance.measure(`mp:wait-hash:${partNumber}`, { start: t0, end: t1 });
-      performance.measure(`mp:wait-url:${partNumber}`, { start: t1, end: t2 });
-      performance.measure(`mp:put:${partNumber}`, { start: t2, end: t3 });
+      if (tracer) {
+        const t3 = performance.now();
+        tracer.span(`mp:wait-hash:${partNumber}`, t0, t1);
+        tracer.span(`mp:wait-url:${partNumber}`, t1, t2);
+        tracer.span(`mp:put:${partNumber}`, t2, t3);
+      }
       // The connection is free as soon as storage has the part; the report to our server rides along in the next batch.
       this.dispatch({ type: "partDone", partNumber, etag });
       this.unreported.push({ partNumber, etag, checksum });
@@ -265,10 +271,11 @@ export class MultipartTransfer {
       const [start, end] = partRange(this.plan, this.file.size, partNumber);
       checksum = this.deps.hash(this.file.slice(start, end));
       this.checksums.set(partNumber, checksum);
-      const h0 = performance.now();
+      const { tracer } = this.deps;
+      const h0 = traceClock(tracer);
       checksum.then(
         (value) => {
-          performance.measure(`mp:hash:${partNumber}`, { start: h0, end: performance.now() });
+          tracer?.span(`mp:hash:${partNumber}`, h0, performance.now());
           this.hashed.set(partNumber, value);
         },
         () => this.checksums.delete(partNumber),
@@ -323,9 +330,10 @@ export class MultipartTransfer {
   private async signBatch(partNumbers: number[]): Promise<void> {
     const checksums: Record<string, string> = {};
     for (const n of partNumbers) checksums[String(n)] = this.hashed.get(n) ?? (await this.checksumOf(n));
-    const s0 = performance.now();
-    const signed = await this.deps.api.signParts(this.fileId, partNumbers, checksums);
-    performance.measure(`mp:sign:${partNumbers.length}`, { start: s0, end: performance.now() });
+    const { tracer } = this.deps;
+    const s0 = traceClock(tracer);
+    const { parts: signed } = await this.deps.api.signParts(this.fileId, partNumbers, checksums);
+    tracer?.span(`mp:sign:${partNumbers.length}`, s0, performance.now());
     for (const part of signed) this.urls.set(part.partNumber, { url: part.url, expiresAt: Date.parse(part.expiresAt) });
   }
 

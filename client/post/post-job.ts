@@ -1,10 +1,10 @@
-import { ApiError } from "@/client/api/upload-api";
+import { ApiError } from "@/client/api/api-error";
 import type { Settled } from "@/client/api/batch-coalescer";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { decideRetry, isPolicyExpired, type RetryDecision, type StepFailure, type UploadStep } from "./post-retry";
 import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { postToStorage, TransferError } from "./post-transport";
+import { postToStorage, TransferError, type PostTransport } from "./post-transport";
 
 export type PostApi = {
   create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
@@ -30,7 +30,7 @@ export function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void
   });
 }
 
-function release(api: PostApi, id: string) {
+function release(api: Pick<PostApi, "cancel">, id: string) {
   api.cancel(id).catch(() => {
     // Best effort: the server expires pending uploads it never hears about again.
   });
@@ -49,7 +49,7 @@ function decide(step: UploadStep, err: unknown, attempt: number, signal: AbortSi
   return decideRetry(step, failure, attempt, Math.random(), policyExpired);
 }
 
-/** Runs one API call, trying again after transient failures (network, 408, 429, 5xx) as lib/upload-retry.ts decides. */
+/** Runs one API call, trying again after transient failures (network, 408, 429, 5xx) as post-retry.ts decides. */
 export async function callWithRetries<T>(step: "create" | "complete", call: () => Promise<T>, signal: AbortSignal): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -63,13 +63,24 @@ export async function callWithRetries<T>(step: "create" | "complete", call: () =
 }
 
 /**
+ * Records the file and signs its upload, trying again after transient failures. One idempotency
+ * key for every try, so a retry after a lost answer gets the same record back, not a second one.
+ */
+export function createWithRetries(api: Pick<PostApi, "create">, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
+  const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
+  return callWithRetries("create", () => api.create(keyed), signal);
+}
+
+/**
  * Sends a small file with its signed form POST and completes it. A transient storage failure
  * sends the same POST again after a backoff; an expired policy gets a fresh record and policy
  * (the old record is released). `onCreated` reports each new record, `onRetrying` each re-send.
  */
 export async function runSinglePost(input: {
-  api: PostApi;
+  api: Pick<PostApi, "create" | "complete" | "cancel">;
   pool: ConnectionPool;
+  /** The page's XHR POST unless given; the CLI sends over fetch. */
+  post?: PostTransport;
   file: File;
   body: CreateUploadBody;
   record: FileDto;
@@ -79,8 +90,6 @@ export async function runSinglePost(input: {
   onProgress: (loaded: number) => void;
   onRetrying: () => void;
   onVerifying: () => void;
-  /** The form POST to storage; the default is the browser's XHR. */
-  post?: typeof postToStorage;
 }): Promise<FileDto> {
   const { api, pool, file, signal, post = postToStorage } = input;
   let { record, upload } = input;
@@ -101,9 +110,7 @@ export async function runSinglePost(input: {
       if (decision.action === "renew") {
         // Nobody will POST with the expired policy again; best effort, cleanup expires it otherwise.
         release(api, record.id);
-        // A new record, so a new key; the same key for each try of this create.
-        const body = { ...input.body, idempotencyKey: newIdempotencyKey() };
-        const fresh = await callWithRetries("create", () => api.create(body), signal);
+        const fresh = await createWithRetries(api, input.body, signal);
         // Cancelled while the server was signing: nobody else knows this id, so release it here.
         if (signal.aborted) {
           release(api, fresh.file.id);

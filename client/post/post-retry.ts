@@ -6,7 +6,7 @@
  * A POST policy can be sent again until it expires, so a re-send reuses it. Once it has expired,
  * the upload gets a fresh record and policy instead.
  */
-import { backoffDelayMs, classifyFailure } from "@/lib/retry-policy";
+import { backoffDelayMs, classifyFailure, isTransientStatus, s3ErrorCode } from "@/lib/retry-policy";
 
 /** Tries per step, the first included. Re-signing an expired policy counts as a POST try. */
 export const MAX_UPLOAD_ATTEMPTS = 5;
@@ -35,12 +35,8 @@ export type RetryDecision =
  */
 const TRANSIENT_POST_400_CODES = ["MalformedPOSTRequest", "IncompleteBody"];
 
-function isTransientApiStatus(status: number): boolean {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
-}
-
 function postFailureKind({ status, body }: StepFailure): "retry" | "expired" | "fatal" {
-  const code = body?.match(/<Code>([^<]+)<\/Code>/)?.[1];
+  const code = s3ErrorCode(body);
   if (status === 400 && code && TRANSIENT_POST_400_CODES.includes(code)) return "retry";
   return classifyFailure({ status, body });
 }
@@ -52,7 +48,7 @@ function postFailureKind({ status, body }: StepFailure): "retry" | "expired" | "
 export function decideRetry(step: UploadStep, failure: StepFailure, attempt: number, random: number, policyExpired = false): RetryDecision {
   if (attempt >= MAX_UPLOAD_ATTEMPTS) return { action: "fail" };
   const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, random);
-  if (step !== "post") return isTransientApiStatus(failure.status) ? { action: "retry", delayMs } : { action: "fail" };
+  if (step !== "post") return isTransientStatus(failure.status) ? { action: "retry", delayMs } : { action: "fail" };
   switch (postFailureKind(failure)) {
     case "fatal":
       return { action: "fail" };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PROGRESS_MIN_BYTES, reportsProgress, s3ErrorCode, transferErrorFor } from "./post-transport";
+import { PROGRESS_MIN_BYTES, reportsProgress, transferErrorFor } from "./post-transport";
+import { MIB } from "@/lib/units";
 
 const xml = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message></Error>`;
 
@@ -20,23 +21,13 @@ describe("transferErrorFor", () => {
   });
 });
 
-describe("s3ErrorCode", () => {
-  it.each([
-    [xml("SignatureDoesNotMatch"), "SignatureDoesNotMatch"],
-    ["<Error><Code><script>x</script></Code></Error>", null],
-    ["not xml", null],
-  ])("%s → %s", (body, expected) => {
-    expect(s3ErrorCode(body)).toBe(expected);
-  });
-});
-
 describe("reportsProgress", () => {
   it.each([
     [0, false],
     [64 * 1024, false],
     [PROGRESS_MIN_BYTES - 1, false],
     [PROGRESS_MIN_BYTES, true],
-    [5 * 1024 ** 2, true],
+    [5 * MIB, true],
   ])("%i bytes → %s", (size, expected) => {
     expect(reportsProgress(size)).toBe(expected);
   });

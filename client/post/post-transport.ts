@@ -3,7 +3,8 @@
  * fetch: only XHR reports upload progress (`xhr.upload.onprogress`) in every browser, and
  * `abort()` stops the transfer at once. Browser-only; no React.
  */
-import { retryAfterMs } from "@/lib/retry-policy";
+import { retryAfterMs, s3ErrorCode } from "@/lib/retry-policy";
+import { KIB } from "@/lib/units";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
 
 export type TransferErrorCode = "storage_refused" | "storage_error" | "network_error";
@@ -26,11 +27,6 @@ export class TransferError extends Error {
   }
 }
 
-/** The `<Code>` of an S3 XML error body, such as `AccessDenied` or `EntityTooLarge`. */
-export function s3ErrorCode(xml: string): string | null {
-  return /<Code>([A-Za-z0-9_.-]{1,64})<\/Code>/.exec(xml)?.[1] ?? null;
-}
-
 /** S3 answers a broken policy (wrong size, type, key, expired signature) with a 4xx and an XML reason. */
 export function transferErrorFor(status: number, body: string, retryAfter: string | null = null): TransferError {
   const detail = s3ErrorCode(body);
@@ -46,7 +42,7 @@ export function transferErrorFor(status: number, body: string, retryAfter: strin
  * costs the renderer progress messages per request and, cross-origin, makes the browser send a
  * CORS preflight first (the XHR spec's "upload listener flag").
  */
-export const PROGRESS_MIN_BYTES = 128 * 1024;
+export const PROGRESS_MIN_BYTES = 128 * KIB;
 
 /** Whether a POST of `size` bytes listens for upload progress. */
 export function reportsProgress(size: number): boolean {
@@ -62,6 +58,9 @@ export type TransferOptions = {
 function abortError(): DOMException {
   return new DOMException("The upload was cancelled.", "AbortError");
 }
+
+/** How a form POST reaches storage: postToStorage (XHR) in the page, a fetch in the CLI. */
+export type PostTransport = (target: PostUploadTarget, file: Blob, options?: TransferOptions) => Promise<void>;
 
 /** Resolves when S3 has stored the object; rejects with a TransferError, or an AbortError on cancel. */
 export function postToStorage(target: PostUploadTarget, file: Blob, options: TransferOptions = {}): Promise<void> {

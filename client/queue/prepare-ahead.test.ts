@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { PREPARE_MAX_BYTES, PREPARE_WINDOW, PREPARE_WINDOW_BYTES, selectToPrepare } from "./prepare-ahead";
 import type { QueueItem } from "./upload-queue";
 

@@ -4,7 +4,7 @@
  * request while earlier files are still on the wire: one create request per ~24 files instead of
  * one per file, and none on a file's own path when its turn comes.
  */
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import type { QueueItem } from "./upload-queue";
 
 /** Larger files spend their time sending bytes; one create request each costs them nothing that matters. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { GIB } from "@/lib/units";
 import { formatDuration, itemPercent, nextSpeed, percentOf, secondsLeft, selectTotals, SPEED_HALF_LIFE_MS, startSpeed } from "./upload-progress";
 import { queueStateOf, type QueueItem, type UploadStatus } from "./upload-queue";
 
@@ -59,7 +60,7 @@ describe("percentOf", () => {
     [1_000, 1_000, 100],
     [1_001, 1_000, 100],
     [-1, 1_000, 0],
-    [5 * 1024 ** 3 - 1, 5 * 1024 ** 3, 99],
+    [5 * GIB - 1, 5 * GIB, 99],
   ])("%i of %i is %i%", (loaded, total, expected) => {
     expect(percentOf(loaded, total)).toBe(expected);
   });

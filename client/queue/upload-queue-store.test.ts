@@ -6,7 +6,7 @@ import { FakeStorage } from "@/client/test-support/fake-storage";
 import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } from "@/client/test-support/fake-upload-api";
 import { memoryResumeStore } from "@/client/test-support/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
-import { MIB } from "@/lib/part-plan";
+import { MIB } from "@/lib/units";
 import { RETRY_MAX_DELAY_MS } from "@/lib/retry-policy";
 import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "./prepare-ahead";
 import { RENDER_INTERVAL_MS, UploadQueueStore } from "./upload-queue-store";
@@ -38,7 +38,7 @@ function setup(options: FakeServerOptions & { concurrency?: number; connections?
   // As the page does (components/upload/use-upload-queue.ts): small files' completes share requests.
   const completer = new BatchCoalescer(server.completeMany, { maxBatch: 100, maxInFlight: 1 });
   const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
-  const store = new UploadQueueStore(api, rules, { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume });
+  const store = new UploadQueueStore(api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
   store.setConcurrency(options.concurrency ?? 2);
   store.setConnections(options.connections ?? 6);
   /** The rows as React sees them, after the next render tick. */

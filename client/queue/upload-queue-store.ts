@@ -1,6 +1,7 @@
 import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/client/multipart/multipart-job";
-import { callWithRetries, runSinglePost, type PostApi } from "@/client/post/post-job";
-import { ApiError, failureMessage } from "@/client/api/upload-api";
+import { callWithRetries, createWithRetries, runSinglePost, type PostApi } from "@/client/post/post-job";
+import { ApiError } from "@/client/api/api-error";
+import { failureMessage } from "@/client/api/upload-api";
 import type { Settled } from "@/client/api/batch-coalescer";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import type { MultipartTransfer } from "@/client/multipart/multipart-transfer";
@@ -13,6 +14,8 @@ import type { UploadRules } from "@/lib/upload-rules";
 import { MAX_BATCH_ITEMS, type CreateUploadBody, type FileDto, type UploadTarget } from "@/lib/contracts/upload-schemas";
 import { postToStorage, TransferError } from "@/client/post/post-transport";
 import { putPart } from "@/client/multipart/part-transport";
+import { PartFailedError } from "@/client/multipart/part-failed-error";
+import { traceClock, type Tracer } from "@/client/tracer";
 
 export type UploadApi = MultipartApi & PostApi;
 
@@ -31,9 +34,8 @@ type Job = { controller: AbortController; serverId: string | null; transfer: Mul
 type Created = { record: FileDto; upload: UploadTarget; stored: Array<{ partNumber: number; etag: string }> };
 
 function toFailure(err: unknown): { code: string; message: string } {
-  if (err instanceof ApiError || err instanceof TransferError) return { code: err.code, message: err.message };
-  // The part engine gives up on a part after its retries (or on a refusal that retrying won't fix).
-  if (err instanceof Error && err.message.startsWith("Part ")) return { code: "part_failed", message: err.message };
+  // PartFailedError: the part engine gave up on a part after its retries (or on a refusal that retrying won't fix).
+  if (err instanceof ApiError || err instanceof TransferError || err instanceof PartFailedError) return { code: err.code, message: err.message };
   return { code: "internal", message: "" };
 }
 
@@ -65,7 +67,7 @@ export class UploadQueueStore {
   private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
   private nextKey = 0;
   private pumping = false;
-  /** Records made ahead for waiting small files (lib/prepare-ahead.ts), taken when each starts. */
+  /** Records made ahead for waiting small files (prepare-ahead.ts), taken when each starts. */
   private readonly prepared = new Map<string, Promise<Created>>();
   private preparing = false;
   /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
@@ -76,9 +78,13 @@ export class UploadQueueStore {
   constructor(
     private readonly api: UploadApi,
     private readonly rules: UploadRules,
-    transport: Partial<StoreTransport> = {},
+    /**
+     * `transport`: storage and this browser's resume records, the browser's by default (tests pass
+     * stand-ins). `tracer`: times multipart steps for the benchmark (client/tracer.ts); none in the product.
+     */
+    private readonly options: { transport?: Partial<StoreTransport>; tracer?: Tracer } = {},
   ) {
-    this.transport = { ...BROWSER_TRANSPORT, ...transport };
+    this.transport = { ...BROWSER_TRANSPORT, ...options.transport };
   }
 
   subscribe = (listener: () => void) => {
@@ -194,13 +200,11 @@ export class UploadQueueStore {
 
   /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
   private async createRecord(body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
-    // One key for every try, so a retry after a lost answer gets the same record back.
-    const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
-    const { file, upload } = await callWithRetries("create", () => this.api.create(keyed), signal);
+    const { file, upload } = await createWithRetries(this.api, body, signal);
     return { record: file, upload, stored: [] };
   }
 
-  /** One batch request at a time makes records for the next small files (see lib/prepare-ahead.ts). */
+  /** One batch request at a time makes records for the next small files (see prepare-ahead.ts). */
   private prepareAhead() {
     if (this.preparing) return;
     const batch = selectToPrepare(selectWaiting(this.state, PREPARE_WINDOW), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
@@ -264,7 +268,8 @@ export class UploadQueueStore {
       // The same file picked again after a reload resumes its unfinished multipart upload.
       const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file, this.transport.resume) : null;
       if (resumed) this.releasePrepared(key);
-      const createdFrom = performance.now();
+      const { tracer } = this.options;
+      const createdFrom = traceClock(tracer);
       const { record, upload, stored } = resumed ?? (await this.recordFor(key, { name, size, type }, signal));
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
       if (signal.aborted) return this.release(record.id);
@@ -273,7 +278,7 @@ export class UploadQueueStore {
       if (upload.strategy === "multipart") {
         multipart = true;
         // For the benchmark's part timeline (bench/throughput.ts): how long the record took.
-        performance.measure("mp:create:0", { start: createdFrom, end: performance.now() });
+        tracer?.span("mp:create:0", createdFrom, performance.now());
         const storedBytes = stored.length > 0 ? Math.min(size, stored.length * upload.partSize) : 0;
         this.dispatch({ type: "created", key, serverId: record.id, resumable: true, loaded: storedBytes });
         const done = await runMultipart({
@@ -287,6 +292,7 @@ export class UploadQueueStore {
           put: this.transport.put,
           hash: this.transport.hash,
           resume: this.transport.resume,
+          tracer,
           onTransfer: (transfer) => (job.transfer = transfer),
           onChange: (engine, sent) => {
             if (engine.status === "completing") this.dispatch({ type: "verifying", key });

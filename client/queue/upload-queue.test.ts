@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MIB } from "@/lib/units";
 import { itemPercent } from "./upload-progress";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { summarize } from "./queue-summary";
@@ -16,7 +17,7 @@ import {
   type UploadStatus,
 } from "./upload-queue";
 
-const MAX_BYTES = 10 * 1024 * 1024;
+const MAX_BYTES = 10 * MIB;
 const rules = { allowedTypes: ["image/png", "video/*"], maxBytes: MAX_BYTES };
 
 function item(key: string, status: UploadStatus, size = 1_000): QueueItem {
@@ -192,14 +193,14 @@ describe("clampConcurrency", () => {
 describe("pause and resume (multipart uploads)", () => {
   const started = (resumable: boolean) =>
     run(
-      queueStateOf([item("a", "waiting", 100 * 1024 * 1024)]),
+      queueStateOf([item("a", "waiting", 100 * MIB)]),
       { type: "start", key: "a", at: 0 },
-      { type: "created", key: "a", serverId: "srv-a", resumable, loaded: 16 * 1024 * 1024 },
+      { type: "created", key: "a", serverId: "srv-a", resumable, loaded: 16 * MIB },
     );
 
   it("pauses and resumes a resumable upload, keeping its bytes; a paused row counts as pending work", () => {
     let s = run(started(true), { type: "pause", key: "a" });
-    expect(only(s)).toMatchObject({ status: "paused", loaded: 16 * 1024 * 1024 });
+    expect(only(s)).toMatchObject({ status: "paused", loaded: 16 * MIB });
     expect(hasPendingWork(s)).toBe(true);
     expect(countActive(s)).toBe(0);
     s = run(s, { type: "resume", key: "a", at: 10 });
@@ -213,7 +214,7 @@ describe("pause and resume (multipart uploads)", () => {
 
   it("retry of a failed multipart upload keeps the server id and stored bytes", () => {
     const s = run(started(true), { type: "failed", key: "a", code: "part_failed", message: "x" }, { type: "retry", key: "a" });
-    expect(only(s)).toMatchObject({ status: "waiting", serverId: "srv-a", loaded: 16 * 1024 * 1024 });
+    expect(only(s)).toMatchObject({ status: "waiting", serverId: "srv-a", loaded: 16 * MIB });
     const post = run(started(false), { type: "failed", key: "a", code: "x", message: "x" }, { type: "retry", key: "a" });
     expect(only(post)).toMatchObject({ status: "waiting", serverId: null, loaded: 0 });
   });

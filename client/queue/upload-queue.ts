@@ -4,7 +4,7 @@
  * engine can drive it with the same actions.
  *
  * Every action costs the same however long the queue is (bar copying the row array, a memcpy):
- * a key → position map finds the row, running totals (lib/queue-summary.ts) replace scans, and
+ * a key → position map finds the row, running totals (queue-summary.ts) replace scans, and
  * `firstWaiting` tells the scheduler where the next file to start is. With 1,000 rows a scan per
  * progress event made the page's work grow with the square of the queue.
  */

@@ -4,7 +4,7 @@
  * holds what was promised, as the real routes do against S3. Every call is logged; a test can
  * make the next calls of a route fail, or hold them until it releases them.
  */
-import { ApiError } from "@/client/api/upload-api";
+import { ApiError } from "@/client/api/api-error";
 import type { Settled } from "@/client/api/batch-coalescer";
 import type { UploadApi } from "@/client/queue/upload-queue-store";
 import type { CreateUploadBody, CreateUploadResponse, FileDto, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
@@ -25,7 +25,7 @@ export type FakeServerOptions = {
 export const POLICY_TTL_MS = 10 * 60_000;
 
 export function apiError(status: number, code: string, retryAfterMs: number | null = null): ApiError {
-  return new ApiError(code, `${code} (${status})`, status, retryAfterMs);
+  return new ApiError(status, code, `${code} (${status})`, retryAfterMs);
 }
 
 const tick = () => new Promise<void>((resolve) => queueMicrotask(resolve));

@@ -4,6 +4,7 @@ import { cancelUpload, completeUpload, completeUploads, createUpload, createUplo
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
 import { MAX_BATCH_ITEMS } from "@/lib/contracts/upload-schemas";
 import { UploadQueueStore } from "@/client/queue/upload-queue-store";
+import { pageTracer } from "@/client/tracer";
 import type { UploadRules } from "@/lib/upload-rules";
 
 /** A queue of small files completes dozens a second; the files list needs to hear of them only this often. */
@@ -44,6 +45,8 @@ export function useUploadQueue(rules: UploadRules, concurrency: number, connecti
         reportParts,
       },
       rules,
+      // Only the benchmark sets one (bench/browser.ts); the product records no timings.
+      { tracer: pageTracer() },
     );
   });
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);

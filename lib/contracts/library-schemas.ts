@@ -36,16 +36,6 @@ export const listFilesQuerySchema = z.object({
 });
 export type ListFilesQuery = z.infer<typeof listFilesQuerySchema>;
 
-/** Reads the query string the way the schema expects: first value of each key, empty means unset. */
-export function queryParams(url: URL): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const key of Object.keys(listFilesQuerySchema.shape)) {
-    const value = url.searchParams.get(key);
-    if (value !== null && value !== "") params[key] = value;
-  }
-  return params;
-}
-
 /** Rename changes the display name only; the same rules as at upload. */
 export const renameFileBodySchema = z.object({ name: createUploadBodySchema.shape.name });
 export type RenameFileBody = z.infer<typeof renameFileBodySchema>;

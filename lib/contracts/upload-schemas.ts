@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { displayNameSchema } from "./display-name";
 import { MAX_NAME_LENGTH } from "@/lib/upload-rules";
+import { MAX_PARTS } from "@/lib/part-plan";
 
 export const createUploadBodySchema = z.object({
   name: displayNameSchema(MAX_NAME_LENGTH),
@@ -54,9 +55,9 @@ export const completeUploadsBodySchema = z.object({ ids: z.array(z.string().max(
 export type CompleteUploadsResponse = { results: Array<({ status: 200 } & CompleteUploadResponse) | BatchItemError> };
 export type ListFilesResponse = { files: FileDto[] };
 
-/** S3 part numbers are 1..10,000; a batch signs at most 100 URLs. */
+/** S3 part numbers are 1..MAX_PARTS (10,000); a batch signs at most 100 URLs. */
 export const MAX_PARTS_PER_SIGN_REQUEST = 100;
-const partNumberSchema = z.number().int().min(1).max(10_000);
+const partNumberSchema = z.number().int().min(1).max(MAX_PARTS);
 /** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
 const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
 

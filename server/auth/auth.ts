@@ -10,7 +10,6 @@ import { credentialsSchema } from "@/lib/contracts/auth-schemas";
 import { assertSameOriginRequest } from "@/server/http/csrf";
 import { getEnv } from "@/lib/env";
 import { isUuid } from "@/server/http/parse";
-import { noteRequestUser } from "@/server/http/request-log";
 import { AppError } from "@/lib/contracts/errors";
 import { verifyPassword } from "./password";
 
@@ -95,7 +94,7 @@ function bearerToken(req: Request): string | null {
  * - `Authorization: Bearer <API token>` first: an unknown or revoked token is 401 at once (no
  *   fallback to the cookie). With `allowApiToken: false` (token management) any Bearer is 403.
  * - Otherwise the next-auth session cookie; then state-changing methods must also pass the
- *   cross-site checks of lib/csrf.ts (403 / 415). Bearer requests are exempt: browsers never
+ *   cross-site checks of server/http/csrf.ts (403 / 415). Bearer requests are exempt: browsers never
  *   attach that header on their own, so another site can't make one.
  */
 export async function getCurrentUser(req: Request, options: { allowApiToken?: boolean } = {}): Promise<CurrentUser> {
@@ -107,7 +106,6 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
     }
     const owner = await authenticateApiToken(bearer);
     if (!owner) throw new AppError("unauthorized", "Unknown or revoked API token.");
-    noteRequestUser(req, owner.id);
     return { id: owner.id, email: owner.email, name: owner.name };
   }
   const token = await getToken({
@@ -122,7 +120,6 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
   assertSameOriginRequest(req, env.APP_URL);
   const user = await getUserById({ id: token.sub });
   if (!user) throw new AppError("unauthorized");
-  noteRequestUser(req, user.id);
   return { id: user.id, email: user.email, name: user.name };
 }
 

@@ -4,6 +4,10 @@ import { AppError } from "@/lib/contracts/errors";
 /** Methods that change state; GET and HEAD must never do so, so they are not checked. */
 const STATE_CHANGING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+export function changesState(req: Request): boolean {
+  return STATE_CHANGING_METHODS.has(req.method.toUpperCase());
+}
+
 /** The media type without parameters: `application/json; charset=utf-8` → `application/json`. */
 function mediaType(header: string | null): string | null {
   const essence = header?.split(";")[0]?.trim().toLowerCase();
@@ -27,7 +31,7 @@ function hasBody(req: Request): boolean {
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 export function assertSameOriginRequest(req: Request, appUrl: string): void {
-  if (!STATE_CHANGING_METHODS.has(req.method.toUpperCase())) return;
+  if (!changesState(req)) return;
   const origin = req.headers.get("origin");
   const sameOrigin = origin !== null ? origin === new URL(appUrl).origin : req.headers.get("sec-fetch-site") === "same-origin";
   if (!sameOrigin) throw new AppError("forbidden", "Cross-site request refused.");

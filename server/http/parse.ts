@@ -11,6 +11,23 @@ export async function parseJsonBody<T extends z.ZodType>(req: Request, schema: T
   } catch {
     throw new AppError("bad_request", "body: must be valid JSON");
   }
+  return validate(schema, raw);
+}
+
+/**
+ * Reads the query string the way a query schema expects: the first value of each key the schema
+ * names (nothing else), an empty value counting as absent; a bad field is a 400 naming it.
+ */
+export function parseQuery<T extends z.ZodObject>(url: URL, schema: T): z.infer<T> {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = url.searchParams.get(key);
+    if (value !== null && value !== "") raw[key] = value;
+  }
+  return validate(schema, raw);
+}
+
+function validate<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const result = schema.safeParse(raw);
   if (!result.success) throw new AppError("bad_request", describeZodError(result.error));
   return result.data;
@@ -20,11 +37,4 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: string): boolean {
   return UUID.test(value);
-}
-
-/** A route's `{id}`: anything that is not a uuid cannot name a row, so it is a plain 404. */
-export async function fileIdParam(params: Promise<{ id: string }>): Promise<string> {
-  const { id } = await params;
-  if (!UUID.test(id)) throw new AppError("not_found", "No such file.");
-  return id.toLowerCase();
 }

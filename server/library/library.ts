@@ -7,7 +7,7 @@ import { AppError } from "@/lib/contracts/errors";
 import { toFileDto } from "./file-dto";
 import { decodeCursor, encodeCursor } from "@/lib/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
-import { deleteObject, presignDownloadUrl } from "@/server/storage/s3";
+import { deleteObject, presignDownloadUrl } from "@/server/storage/objects";
 
 /** Download links are short-lived: long enough to start the transfer, too short to share. */
 export const DOWNLOAD_URL_TTL_SECONDS = 120;

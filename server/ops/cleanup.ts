@@ -1,7 +1,8 @@
 import "server-only";
 import { getFileItemsByKeys, listRecentlyAbortedMultipart, listStalePendingFiles, markFileAborted } from "@/db/queries/file-items";
 import { getEnv } from "@/lib/env";
-import { abortMultipartUpload, deleteObject, listMultipartUploads } from "@/server/storage/s3";
+import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
+import { deleteObject } from "@/server/storage/objects";
 
 export type CleanupReport = {
   staleUploadsAborted: number;

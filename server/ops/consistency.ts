@@ -1,6 +1,7 @@
 import "server-only";
 import { listFileItemsByKeyPrefix } from "@/db/queries/file-items";
-import { listMultipartUploads, listObjects } from "@/server/storage/s3";
+import { listMultipartUploads } from "@/server/storage/multipart";
+import { listObjects } from "@/server/storage/objects";
 
 export type ConsistencyReport = {
   /** `uploaded` rows whose object is missing or has another size. */

@@ -7,17 +7,9 @@ import { SNIFF_BYTES } from "./content-sniff";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
 import { partSizeOf, type PartPlan } from "@/lib/part-plan";
-import {
-  abortMultipartUpload,
-  completeMultipartUpload,
-  deleteObject,
-  headObject,
-  listAllParts,
-  readObjectStart,
-  signUploadPartUrls,
-  type PartToSign,
-  type StoredPart,
-} from "@/server/storage/s3";
+import { abortMultipartUpload, completeMultipartUpload, listAllParts, type StoredPart } from "@/server/storage/multipart";
+import { deleteObject, headObject, readObjectStart } from "@/server/storage/objects";
+import { signUploadPartUrls, type PartToSign } from "@/server/storage/part-urls";
 import type { MultipartUploadTarget, PartReport, SignedPart, SignPartsBody } from "@/lib/contracts/upload-schemas";
 
 export function planOf(item: FileItem): PartPlan {

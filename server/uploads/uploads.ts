@@ -8,9 +8,12 @@ import { isUuid } from "@/server/http/parse";
 import { AppError } from "@/lib/contracts/errors";
 import { rejectIfContentMismatch } from "./content-check";
 import { abortMultipart, completeMultipart, multipartTarget } from "./multipart";
-import { GIB, MIB, planParts } from "@/lib/part-plan";
+import { planParts } from "@/lib/part-plan";
+import { GIB, MIB } from "@/lib/units";
 import { SNIFF_BYTES } from "./content-sniff";
-import { createMultipartUpload, deleteObject, readObjectStart, signUploadPost } from "@/server/storage/s3";
+import { createMultipartUpload } from "@/server/storage/multipart";
+import { deleteObject, readObjectStart } from "@/server/storage/objects";
+import { signUploadPost } from "@/server/storage/post-policy";
 import { checkUpload, parseAllowedTypes, safeExtension, type UploadRules } from "@/lib/upload-rules";
 import type { CreateUploadBody, UploadTarget } from "@/lib/contracts/upload-schemas";
 
@@ -139,6 +142,11 @@ export async function requireOwnedItem(id: string, ownerId: string): Promise<Fil
   const item = await getFileItemById({ id, ownerId });
   if (!item) throw new AppError("not_found", "No such upload.");
   return item;
+}
+
+/** A route's `item` (server/http/route.ts): the caller's upload that `[id]` names. */
+export function ownedUpload({ user, params }: { user: { id: string }; params: { id: string } }): Promise<FileItem> {
+  return requireOwnedItem(params.id, user.id);
 }
 
 /** One ranged GET gives the size, the type and the bytes the content check reads. */

@@ -1,9 +1,4 @@
-import { getCurrentUser } from "@/server/auth/auth";
-import { logged } from "@/server/http/request-log";
+import { route } from "@/server/http/route";
 
 // GET /api/me - who the session (or token) belongs to
-async function handleGET(req: Request) {
-  return Response.json({ user: await getCurrentUser(req) });
-}
-
-export const GET = logged("GET /api/me", handleGET);
+export const GET = route({ name: "GET /api/me", auth: "user" }, async ({ user }) => Response.json({ user }));

@@ -1,17 +1,12 @@
 import { createUser } from "@/db/queries/users";
 import { registerBodySchema } from "@/lib/contracts/auth-schemas";
-import { assertSameOriginRequest } from "@/server/http/csrf";
-import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
-import { parseJsonBody } from "@/server/http/parse";
 import { hashPassword } from "@/server/auth/password";
-import { logged } from "@/server/http/request-log";
+import { route } from "@/server/http/route";
 
 // POST /api/register - create an email + password account
-async function handlePOST(req: Request) {
-  // No session yet, but the same cross-site rule: another site must not create accounts here.
-  assertSameOriginRequest(req, getEnv().APP_URL);
-  const body = await parseJsonBody(req, registerBodySchema);
+// No session yet, but "public" still applies the cross-site rule: another site must not create accounts here.
+export const POST = route({ name: "POST /api/register", auth: "public", body: registerBodySchema }, async ({ body }) => {
   const user = await createUser({
     email: body.email,
     name: body.name || null,
@@ -19,6 +14,4 @@ async function handlePOST(req: Request) {
   });
   if (!user) throw new AppError("conflict", "An account with this email already exists.");
   return Response.json({ user: { id: user.id, email: user.email, name: user.name } }, { status: 201 });
-}
-
-export const POST = logged("POST /api/register", handlePOST);
+});

@@ -1,17 +1,12 @@
-import { getCurrentUser } from "@/server/auth/auth";
 import { toFileDto } from "@/server/library/file-dto";
-import { fileIdParam } from "@/server/http/parse";
 import { multipartTarget, storedParts } from "@/server/uploads/multipart";
 import type { UploadStatusResponse } from "@/lib/contracts/upload-schemas";
-import { cancelUpload, requireOwnedItem } from "@/server/uploads/uploads";
-import { logged } from "@/server/http/request-log";
-
-type Context = { params: Promise<{ id: string }> };
+import { cancelUpload, ownedUpload } from "@/server/uploads/uploads";
+import { fileIdParam } from "@/server/http/params";
+import { route } from "@/server/http/route";
 
 // GET /api/uploads/{id} - the file and, for a multipart upload, the parts already stored (for resume)
-async function handleGET(req: Request, { params }: Context) {
-  const user = await getCurrentUser(req);
-  const item = await requireOwnedItem(await fileIdParam(params), user.id);
+export const GET = route({ name: "GET /api/uploads/{id}", auth: "user", params: { id: fileIdParam }, item: ownedUpload }, async ({ item }) => {
   const response: UploadStatusResponse = { file: toFileDto(item), upload: null, parts: [] };
   if (item.strategy === "multipart" && item.status === "pending") {
     const parts = await storedParts(item);
@@ -19,14 +14,10 @@ async function handleGET(req: Request, { params }: Context) {
     response.parts = parts === "gone" ? [] : parts.map(({ partNumber, size, etag }) => ({ partNumber, size, etag }));
   }
   return Response.json(response);
-}
+});
 
 // DELETE /api/uploads/{id} - cancel a pending upload and remove anything already stored
-async function handleDELETE(req: Request, { params }: Context) {
-  const user = await getCurrentUser(req);
-  await cancelUpload(await fileIdParam(params), user.id);
+export const DELETE = route({ name: "DELETE /api/uploads/{id}", auth: "user", params: { id: fileIdParam } }, async ({ user, params }) => {
+  await cancelUpload(params.id, user.id);
   return new Response(null, { status: 204 });
-}
-
-export const GET = logged("GET /api/uploads/{id}", handleGET);
-export const DELETE = logged("DELETE /api/uploads/{id}", handleDELETE);
+});

@@ -1,18 +1,14 @@
 import type { PlannedFileItem } from "@/db/queries/file-items";
-import { getCurrentUser } from "@/server/auth/auth";
 import { toErrorResult } from "@/lib/contracts/errors";
 import { toFileDto } from "@/server/library/file-dto";
-import { parseJsonBody } from "@/server/http/parse";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
-import { logged } from "@/server/http/request-log";
+import { route } from "@/server/http/route";
 import { createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/contracts/upload-schemas";
 import { createUploads, planUpload } from "@/server/uploads/uploads";
 
 // POST /api/uploads/batch - POST /api/uploads for up to 100 files in one request, answered per file
-async function handlePOST(req: Request) {
-  const user = await getCurrentUser(req);
-  const { files } = await parseJsonBody(req, createUploadsBodySchema);
-  const plans = files.map((file) => {
+export const POST = route({ name: "POST /api/uploads/batch", auth: "user", body: createUploadsBodySchema }, async ({ user, body }) => {
+  const plans = body.files.map((file) => {
     try {
       return planUpload(user.id, file);
     } catch (err) {
@@ -30,6 +26,4 @@ async function handlePOST(req: Request) {
     return { status: 201, file: toFileDto(outcome.item), upload: outcome.upload };
   });
   return Response.json({ results } satisfies CreateUploadsResponse);
-}
-
-export const POST = logged("POST /api/uploads/batch", handlePOST);
+});

@@ -1,19 +1,14 @@
-import { getCurrentUser } from "@/server/auth/auth";
-import { fileIdParam, parseJsonBody } from "@/server/http/parse";
 import { recordParts } from "@/server/uploads/multipart";
 import { partsDoneBodySchema } from "@/lib/contracts/upload-schemas";
-import { requireOwnedItem } from "@/server/uploads/uploads";
-import { logged } from "@/server/http/request-log";
-
-type Context = { params: Promise<{ id: string }> };
+import { ownedUpload } from "@/server/uploads/uploads";
+import { fileIdParam } from "@/server/http/params";
+import { route } from "@/server/http/route";
 
 // POST /api/uploads/{id}/parts/done - record a batch of stored parts {parts:[{partNumber, etag, checksum?}]}
-async function handlePOST(req: Request, { params }: Context) {
-  const user = await getCurrentUser(req);
-  const item = await requireOwnedItem(await fileIdParam(params), user.id);
-  const body = await parseJsonBody(req, partsDoneBodySchema);
-  await recordParts(item, body.parts);
-  return new Response(null, { status: 204 });
-}
-
-export const POST = logged("POST /api/uploads/{id}/parts/done", handlePOST);
+export const POST = route(
+  { name: "POST /api/uploads/{id}/parts/done", auth: "user", params: { id: fileIdParam }, item: ownedUpload, body: partsDoneBodySchema },
+  async ({ item, body }) => {
+    await recordParts(item, body.parts);
+    return new Response(null, { status: 204 });
+  },
+);

@@ -1,0 +1,17 @@
+/**
+ * A refusal or failure from this app's API, as the page and the CLI both see it. The API answers
+ * `{ error: { code, message } }`; callers branch on `code`, and the retry rules read `status`.
+ */
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status, or 0 when the request never got an answer. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** From a 429's `Retry-After`: how long the server asks us to wait, or null when it didn't say. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}

@@ -1,0 +1,11 @@
+import type { CompleteUploadResponse, PartReport, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
+
+/** What a multipart upload needs of our API; the page and the CLI each bind it to their fetcher (client/api/upload-api.ts). */
+export type MultipartApi = {
+  /** The record and the parts already stored, to resume an upload. */
+  getUpload: (id: string) => Promise<UploadStatusResponse>;
+  signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignPartsResponse>;
+  reportParts: (id: string, parts: PartReport[]) => Promise<void>;
+  /** Not batched with small files' completes: S3 may take seconds to assemble a large object. */
+  completeMultipart: (id: string) => Promise<CompleteUploadResponse>;
+};

@@ -1,0 +1,101 @@
+import "server-only";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { clients } from "./clients";
+import { attachmentDisposition } from "./content-disposition";
+import { isInvalidRange, isNotFound } from "./s3-errors";
+import { getEnv } from "@/lib/env";
+
+export type StoredObject = { size: number; contentType: string | undefined; checksum: string | null };
+
+/** What S3 holds at `key`, or null when nothing is there. */
+export async function headObject(key: string): Promise<StoredObject | null> {
+  try {
+    const head = await clients().internal.send(
+      new HeadObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key, ChecksumMode: "ENABLED" }),
+    );
+    const checksum =
+      (head.ChecksumCRC32 && `CRC32:${head.ChecksumCRC32}`) ||
+      (head.ChecksumCRC32C && `CRC32C:${head.ChecksumCRC32C}`) ||
+      (head.ChecksumSHA256 && `SHA256:${head.ChecksumSHA256}`) ||
+      null;
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType, checksum };
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export type ObjectStart = { size: number; contentType: string | undefined; bytes: Uint8Array };
+
+/** `bytes 0-4099/65536` → 65536; null when the header is missing or the total is unknown (`*`). */
+export function totalFromContentRange(header: string | undefined): number | null {
+  const match = header && /\/(\d+)$/.exec(header.trim());
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * The object's size and type with its first `length` bytes, from one ranged GET (Content-Range
+ * carries the full size), so checking a small upload costs one request instead of HeadObject plus
+ * a GET. Null when nothing is stored at `key`. An empty object has no byte to range over (416).
+ */
+export async function readObjectStart(key: string, length: number): Promise<ObjectStart | null> {
+  try {
+    const out = await clients().internal.send(
+      new GetObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key, Range: `bytes=0-${Math.max(0, length - 1)}` }),
+    );
+    const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    // A store that ignores Range answers 200 with the whole object; its length is the size then.
+    const size = totalFromContentRange(out.ContentRange) ?? out.ContentLength ?? bytes.length;
+    return { size, contentType: out.ContentType, bytes: bytes.subarray(0, length) };
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    if (!isInvalidRange(err)) throw err;
+    const head = await headObject(key);
+    return head && { size: head.size, contentType: head.contentType, bytes: new Uint8Array() };
+  }
+}
+
+/** Every object under `prefix` with its size (all pages). */
+export async function listObjects(prefix: string): Promise<Array<{ key: string; size: number }>> {
+  const objects: Array<{ key: string; size: number }> = [];
+  let token: string | undefined;
+  do {
+    const page = await clients().internal.send(
+      new ListObjectsV2Command({ Bucket: getEnv().S3_BUCKET, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) objects.push({ key: o.Key!, size: o.Size ?? 0 });
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return objects;
+}
+
+/** Deleting a missing key succeeds in S3, so this is safe to repeat. */
+export async function deleteObject(key: string): Promise<void> {
+  await clients().internal.send(new DeleteObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key }));
+}
+
+/**
+ * A presigned GetObject URL for the browser, always answered as an attachment named `fileName`
+ * with the stored Content-Type: never rendered inline, so an uploaded HTML or SVG can't run as
+ * the bucket's origin. The `response-*` overrides are signed, so nobody can change them.
+ */
+export async function presignDownloadUrl(input: {
+  key: string;
+  fileName: string;
+  contentType: string;
+  expiresInSeconds: number;
+}): Promise<string> {
+  const command = new GetObjectCommand({
+    Bucket: getEnv().S3_BUCKET,
+    Key: input.key,
+    ResponseContentDisposition: attachmentDisposition(input.fileName),
+    ResponseContentType: input.contentType,
+  });
+  return getSignedUrl(clients().public, command, { expiresIn: input.expiresInSeconds });
+}

@@ -1,0 +1,103 @@
+import "server-only";
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { formatUrl } from "@aws-sdk/core/util";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { clients } from "./clients";
+import { getEnv } from "@/lib/env";
+
+export type PartToSign = { partNumber: number; size: number; checksumCRC32?: string };
+
+/** What every part URL of a bucket shares: where the browser reaches the bucket, and the signer. */
+type PartSigning = {
+  origin: { protocol: string; hostname: string; port: number | undefined; host: string };
+  bucketPath: string;
+  signer: SignatureV4;
+};
+
+/** Per client (tests replace the clients to point them elsewhere) and bucket. */
+const signingByClient = new WeakMap<S3Client, { bucket: string; signing: Promise<PartSigning> }>();
+
+/**
+ * The SDK's endpoint rules decide where a bucket lives (path or virtual-hosted style, the AWS domain
+ * of the region, path style for dotted names over HTTPS); presigning one HeadBucket URL is the
+ * public way to ask them. The signer is the SDK's SigV4 with S3's settings (the path is already
+ * escaped; the payload is not hashed), the client's region, hash and cached credential provider.
+ */
+async function resolvePartSigning(client: S3Client, bucket: string): Promise<PartSigning> {
+  const bucketUrl = new URL(await getSignedUrl(client, new HeadBucketCommand({ Bucket: bucket })));
+  const { region, credentials, sha256 } = client.config;
+  return {
+    origin: {
+      protocol: bucketUrl.protocol,
+      hostname: bucketUrl.hostname,
+      port: bucketUrl.port ? Number(bucketUrl.port) : undefined,
+      host: bucketUrl.host,
+    },
+    bucketPath: bucketUrl.pathname.replace(/\/$/, ""),
+    signer: new SignatureV4({ service: "s3", region, credentials, sha256, uriEscapePath: false, applyChecksum: false }),
+  };
+}
+
+function partSigning(client: S3Client, bucket: string): Promise<PartSigning> {
+  const cached = signingByClient.get(client);
+  if (cached?.bucket === bucket) return cached.signing;
+  const signing = resolvePartSigning(client, bucket);
+  signingByClient.set(client, { bucket, signing });
+  // A failed lookup (say, credentials not resolvable yet) is tried again next time, not kept.
+  signing.catch(() => {
+    if (signingByClient.get(client)?.signing === signing) signingByClient.delete(client);
+  });
+  return signing;
+}
+
+/** S3's URI encoding of an object key in a path: every byte but `A-Za-z0-9-_.~` escaped, `/` kept. */
+function encodeKeyPath(key: string): string {
+  const escape = (char: string) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
+  return key
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, escape))
+    .join("/");
+}
+
+/**
+ * Presigned UploadPart URLs for one upload, each bound to its part number, the part's exact
+ * Content-Length and (when given) its CRC32: S3 refuses a part of another size or other bytes.
+ * They are the URLs getSignedUrl makes (tests/part-urls.test.ts compares them byte for byte), but
+ * each costs one SigV4 signature: getSignedUrl runs the whole command stack per URL, several
+ * times the CPU (B3 in docs/benchmarks.md).
+ */
+export async function signUploadPartUrls(input: {
+  key: string;
+  uploadId: string;
+  parts: PartToSign[];
+  expiresInSeconds: number;
+}): Promise<string[]> {
+  if (input.parts.length === 0) return [];
+  const { origin, bucketPath, signer } = await partSigning(clients().public, getEnv().S3_BUCKET);
+  const path = `${bucketPath}/${encodeKeyPath(input.key)}`;
+  return Promise.all(
+    input.parts.map(async (part) => {
+      const headers: Record<string, string> = {
+        host: origin.host,
+        "content-length": String(part.size),
+        // Spelled as the SDK's presigner does: it is hoisted into the query under this name.
+        "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD",
+      };
+      if (part.checksumCRC32) headers["x-amz-checksum-crc32"] = part.checksumCRC32;
+      // Length and checksum stay signed headers (not query parameters) so S3 checks the body against them.
+      const unhoistableHeaders = new Set(["content-length", "x-amz-checksum-crc32"]);
+      const request = {
+        method: "PUT",
+        protocol: origin.protocol,
+        hostname: origin.hostname,
+        port: origin.port,
+        path,
+        // x-id names the operation, as the SDK adds it to every REST-XML request.
+        query: { "x-id": "UploadPart", partNumber: String(part.partNumber), uploadId: input.uploadId },
+        headers,
+      };
+      return formatUrl(await signer.presign(request, { expiresIn: input.expiresInSeconds, unhoistableHeaders }));
+    }),
+  );
+}
