@@ -297,10 +297,10 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect(server.records.get(failed.serverId!)!.file.status).toBe("pending");
   });
 
-  // Known bug, kept visible: `run` only looks for an upload to resume among the fingerprints read
-  // from the resume store when files were last added, so Retry in the same visit creates a second
-  // record and sends every part again, and the first record stays pending until cleanup.
-  it.fails("Retry after a failed part resumes on the same record and sends only the missing parts", async () => {
+  // Regression: `run` only looked for an upload to resume among the fingerprints read from the
+  // resume store when files were last added, so Retry in the same visit created a second record,
+  // sent every part again, and left the first record pending until cleanup.
+  it("Retry after a failed part resumes on the same record and sends only the missing parts", async () => {
     const { storage, store, row } = setup({ connections: 1 });
     storage.hold = true;
     store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);

@@ -133,7 +133,16 @@ export class UploadQueueStore {
 
   resumeAll = () => this.state.items.filter((i) => i.status === "paused").forEach((i) => this.resume(i.key));
 
-  retry = (key: string) => void this.dispatch({ type: "retry", key });
+  retry = (key: string) => {
+    // A failed multipart upload stays pending on the server with the parts it stored, and this
+    // browser still holds its record: look it up again so Retry sends only the missing parts.
+    // Before the dispatch, which may start the file at once.
+    const file = this.files.get(key);
+    if (file && selectItem(this.state, key)?.status === "failed") {
+      this.resumable = this.resumable.then((fingerprints) => new Set(fingerprints).add(fingerprintOf(file)));
+    }
+    this.dispatch({ type: "retry", key });
+  };
 
   clear = () => {
     this.dispatch({ type: "clear" });
