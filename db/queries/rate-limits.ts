@@ -1,5 +1,5 @@
 import "server-only";
-import { lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
 import { rateLimits } from "@/db/schema";
 
@@ -28,8 +28,20 @@ const incrementStatement = preparedQuery((db) =>
     .prepare("increment_rate_limit"),
 );
 
-/** Drops every counter of windows before `before`; they can never matter again. */
-export async function deleteRateLimitsBefore({ before }: { before: Date }): Promise<void> {
+/**
+ * Drops the counters of windows before `before` whose bucket starts with `prefix` (one family of
+ * limits shares a window length, so the cut-off of one family must not touch another's rows).
+ */
+export async function deleteRateLimitsBefore({ before, prefix = "" }: { before: Date; prefix?: string }): Promise<void> {
   const db = await getDb();
-  await db.delete(rateLimits).where(lt(rateLimits.windowStart, before));
+  await db.delete(rateLimits).where(and(lt(rateLimits.windowStart, before), sql`starts_with(${rateLimits.bucket}, ${prefix})`));
+}
+
+/** Gives `cost` back to the bucket's counter for the window (a reservation that turned out free). */
+export async function decrementRateLimit(input: { bucket: string; windowStart: Date; cost: number }): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(rateLimits)
+    .set({ count: sql`greatest(${rateLimits.count} - ${input.cost}, 0)` })
+    .where(and(eq(rateLimits.bucket, input.bucket), eq(rateLimits.windowStart, input.windowStart)));
 }
