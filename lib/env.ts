@@ -50,6 +50,18 @@ export const envSchema = z.object({
   RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   /** Part URLs a user may have signed per minute (sum of partNumbers over POST .../parts). */
   RATE_LIMIT_PARTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  /** Failed sign-ins per account (normalised email) per 15 minutes; over it, sign-in answers 429. */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  /** Failed sign-ins per client address per 15 minutes. */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
+  /** Sign-ups (POST /api/register) per client address per hour. */
+  RATE_LIMIT_SIGNUPS_PER_ADDRESS: z.coerce.number().int().positive().default(10),
+  /**
+   * Proxies in front of the app that append to X-Forwarded-For (1 behind one load balancer or on
+   * Vercel). 0: clients can't be told apart, and every client shares one address budget.
+   * @see docs/deploy.md "Client addresses"
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Bearer secret for POST /api/internal/cleanup (serverless cron); the route is off without it. */
   CRON_SECRET: z.string().min(16).optional(),
   UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),

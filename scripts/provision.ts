@@ -44,6 +44,9 @@ async function prepare(
     S3_PUBLIC_ENDPOINT: proxy.url,
     FAULT_PROXY_URL: proxy.url,
     TEST_SERVICES: "ready",
+    // Every test request comes from one address (no trusted proxy): the suites sign up far more
+    // users per hour than a person would. tests/hardening-auth.test.ts tests the real limit.
+    RATE_LIMIT_SIGNUPS_PER_ADDRESS: "100000",
   };
   Object.assign(process.env, env);
   const { ensureBucket } = await import("../server/storage/bucket");

@@ -4,12 +4,21 @@ import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { ErrorBody } from "@/lib/contracts/errors";
+import { safeRedirectPath } from "@/lib/safe-redirect";
+import { parseRateLimitedSignInError, signInErrorMessage, tooManyAttemptsMessage } from "@/lib/sign-in-errors";
 import { useHydrated } from "@/components/ui/use-hydrated";
+
+/** Sign-up answers alike for a new and a taken email; only the owner's password then signs in. */
+const SIGN_UP_SIGN_IN_FAILED = "Could not sign in with these details. If you already have an account, sign in with its password.";
 
 /** Sign-in and sign-up share one form; sign-up registers first, then signs in with the same credentials. */
 export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(null);
+  // Errors next-auth sends back to this page (a refused GitHub sign-in, say) arrive as `?error=<code>`.
+  const [error, setError] = useState<string | null>(() => {
+    const code = params.get("error");
+    return code ? signInErrorMessage(code) : null;
+  });
   const [busy, setBusy] = useState(false);
   // Until React has hydrated, a submit would be the browser's own: keep the button off until then.
   const hydrated = useHydrated();
@@ -30,7 +39,8 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
         });
         if (!res.ok) {
           const body = (await res.json().catch(() => null)) as ErrorBody | null;
-          setError(body?.error.message ?? "Could not create the account.");
+          const wait = Number(res.headers.get("retry-after"));
+          setError(res.status === 429 && wait > 0 ? tooManyAttemptsMessage(wait) : (body?.error.message ?? "Could not create the account."));
           return;
         }
       }
@@ -38,13 +48,13 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
       // next-auth answers a stale CSRF cookie with `?csrf=true` and no error; one retry gets a fresh pair.
       if (result?.url?.includes("csrf=true")) result = await signIn("credentials", { email, password, redirect: false });
       if (!result || result.error || result.url?.includes("csrf=true")) {
-        setError("Wrong email or password.");
+        const limited = parseRateLimitedSignInError(result?.error) !== null;
+        setError(limited || mode === "signin" ? signInErrorMessage(result?.error ?? "CredentialsSignin") : SIGN_UP_SIGN_IN_FAILED);
         return;
       }
-      const next = params.get("callbackUrl");
-      // Only same-site paths: a callbackUrl is user input.
+      // Only our own origin, decided by URL parsing: a callbackUrl is user input.
       // A full navigation, so every server component renders with the new session cookie.
-      window.location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/upload");
+      window.location.assign(safeRedirectPath(params.get("callbackUrl"), window.location.origin));
     } finally {
       setBusy(false);
     }

@@ -3,15 +3,15 @@ import type { NextAuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
-import GitHubProvider from "next-auth/providers/github";
-import { createUser, getUserByEmail, getUserById } from "@/db/queries/users";
+import { getUserById } from "@/db/queries/users";
 import { authenticateApiToken } from "./api-tokens";
-import { credentialsSchema } from "@/lib/contracts/auth-schemas";
 import { assertSameOriginRequest } from "@/server/http/csrf";
 import { getEnv } from "@/lib/env";
 import { isUuid } from "@/server/http/parse";
 import { AppError } from "@/lib/contracts/errors";
-import { verifyPassword } from "./password";
+import { safeRedirectPath } from "@/lib/safe-redirect";
+import { authorizeCredentials } from "./credentials";
+import { gitHubProvider, resolveGitHubUser } from "./github";
 
 export type CurrentUser = { id: string; email: string; name: string | null };
 
@@ -26,33 +26,32 @@ export function getAuthOptions(): NextAuthOptions {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const parsed = credentialsSchema.safeParse(credentials);
-        if (!parsed.success) return null;
-        const user = await getUserByEmail({ email: parsed.data.email });
-        if (!user?.passwordHash) return null;
-        if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-        return { id: user.id, email: user.email, name: user.name };
-      },
+      authorize: (credentials, req) => authorizeCredentials(credentials, req.headers ?? {}),
     }),
   ];
-  if (env.GITHUB_ID && env.GITHUB_SECRET) {
-    providers.push(GitHubProvider({ clientId: env.GITHUB_ID, clientSecret: env.GITHUB_SECRET }));
-  }
+  if (env.GITHUB_ID && env.GITHUB_SECRET) providers.push(gitHubProvider(env.GITHUB_ID, env.GITHUB_SECRET));
+  const origin = new URL(env.APP_URL).origin;
   cachedOptions = {
     secret: env.AUTH_SECRET,
     session: { strategy: "jwt" },
-    pages: { signIn: "/signin" },
+    // Errors land on the sign-in page as `?error=<code>`, which it explains (lib/sign-in-errors.ts).
+    pages: { signIn: "/signin", error: "/signin" },
     providers,
     callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== "github") return true;
+        const result = await resolveGitHubUser(user.email, user.name);
+        return "error" in result ? `${origin}/signin?${new URLSearchParams({ error: result.error })}` : true;
+      },
+      // Only our own origin: a callbackUrl is user input.
+      redirect: ({ url }) => `${origin}${safeRedirectPath(url, origin, "/")}`,
       async jwt({ token, user, account }) {
         if (account?.provider === "github") {
-          // OAuth accounts map onto our users table by verified email, so files have one owner id.
-          // Without an email there is no account to map to: drop next-auth's provider id from `sub`,
-          // which would otherwise pose as one of our user ids.
-          const email = user?.email?.toLowerCase();
-          const row = email ? ((await getUserByEmail({ email })) ?? (await createUser({ email, name: user?.name, passwordHash: null }))) : null;
-          token.sub = row?.id;
+          // OAuth accounts map onto our users table by verified primary email (server/auth/github.ts),
+          // so files have one owner id. A refusal leaves no `sub`: next-auth's provider id must
+          // not pose as one of our user ids.
+          const result = await resolveGitHubUser(user?.email, user?.name);
+          token.sub = "userId" in result ? result.userId : undefined;
         } else if (user?.id) {
           token.sub = user.id;
         }

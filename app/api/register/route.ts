@@ -1,17 +1,22 @@
 import { createUser } from "@/db/queries/users";
 import { registerBodySchema } from "@/lib/contracts/auth-schemas";
-import { AppError } from "@/lib/contracts/errors";
+import { enforceSignUpLimit, requestAddress } from "@/server/auth/auth-limits";
 import { hashPassword } from "@/server/auth/password";
 import { route } from "@/server/http/route";
 
+/** The one answer for a new and a taken email alike, so the route can't be used to find accounts. */
+const SIGN_UP_ACCEPTED = {
+  status: "accepted",
+  message: "If this email was free, the account now exists; sign in with it to continue.",
+} as const;
+
 // POST /api/register - create an email + password account
 // No session yet, but "public" still applies the cross-site rule: another site must not create accounts here.
-export const POST = route({ name: "POST /api/register", auth: "public", body: registerBodySchema }, async ({ body }) => {
-  const user = await createUser({
-    email: body.email,
-    name: body.name || null,
-    passwordHash: await hashPassword(body.password),
-  });
-  if (!user) throw new AppError("conflict", "An account with this email already exists.");
-  return Response.json({ user: { id: user.id, email: user.email, name: user.name } }, { status: 201 });
+export const POST = route({ name: "POST /api/register", auth: "public", body: registerBodySchema }, async ({ req, body }) => {
+  // The per-address limit comes before scrypt, which costs 128 MiB and real CPU per call.
+  await enforceSignUpLimit(requestAddress(req.headers));
+  // Hashed whether or not the email is taken, so both answers take about as long.
+  const passwordHash = await hashPassword(body.password);
+  await createUser({ email: body.email, name: body.name || null, passwordHash });
+  return Response.json(SIGN_UP_ACCEPTED, { status: 202 });
 });
