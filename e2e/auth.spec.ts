@@ -28,12 +28,16 @@ test("an unauthenticated API call gets 401 JSON", async ({ page }) => {
   expect(result.body.error.code).toBe("unauthorized");
 });
 
-test("sign-up with a taken email shows the server's reason", async ({ page, auth, newUser }) => {
+// Issue 13: sign-up no longer says an email is taken (that told anyone who has an account here).
+test("sign-up with a taken email and another password is answered like any sign-up, and no session follows", async ({ page, auth, newUser }) => {
   await auth.signUp(newUser);
   await auth.signOut();
   await page.goto("/signup");
   await page.getByTestId("email-input").fill(newUser.email);
-  await page.getByTestId("password-input").fill(newUser.password);
+  await page.getByTestId("password-input").fill("not-the-owners-password");
   await page.getByTestId("submit-button").click();
-  await expect(page.getByTestId("form-error")).toContainText("already exists");
+  await expect(page.getByTestId("form-error")).toContainText("If you already have an account, sign in with its password.");
+  await expect(page.getByTestId("form-error")).not.toContainText("exists");
+  const me = await page.evaluate(async () => (await fetch("/api/me")).status);
+  expect(me).toBe(401);
 });
