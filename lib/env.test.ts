@@ -37,4 +37,13 @@ describe("parseEnv", () => {
   it("treats empty strings as unset", () => {
     expect(parseEnv({ ...minimal, S3_ENDPOINT: "" }).S3_ENDPOINT).toBeUndefined();
   });
+
+  it.each([
+    ["off Vercel, the header is not trusted", {}, 0],
+    ["on Vercel, which writes X-Forwarded-For itself", { VERCEL: "1" }, 1],
+    ["a setting wins over the Vercel default", { VERCEL: "1", TRUST_PROXY_HOPS: "0" }, 0],
+    ["behind two proxies", { TRUST_PROXY_HOPS: "2" }, 2],
+  ])("TRUST_PROXY_HOPS: %s", (_, extra, hops) => {
+    expect(parseEnv({ ...minimal, ...extra }).TRUST_PROXY_HOPS).toBe(hops);
+  });
 });

@@ -57,17 +57,18 @@ export const envSchema = z.object({
   /** Sign-ups (POST /api/register) per client address per hour. */
   RATE_LIMIT_SIGNUPS_PER_ADDRESS: z.coerce.number().int().positive().default(10),
   /**
-   * Proxies in front of the app that append to X-Forwarded-For (1 behind one load balancer or on
-   * Vercel). 0: clients can't be told apart, and every client shares one address budget.
+   * Proxies in front of the app that append to X-Forwarded-For (1 behind one load balancer).
+   * Default 1 on Vercel (which sets `VERCEL=1` and writes the header itself), else 0: clients
+   * can't be told apart, so there is no per-address sign-in limit and sign-ups share one budget.
    * @see docs/deploy.md "Client addresses"
    */
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
   /** Bearer secret for POST /api/internal/cleanup (serverless cron); the route is off without it. */
   CRON_SECRET: z.string().min(16).optional(),
   UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = Omit<z.infer<typeof envSchema>, "TRUST_PROXY_HOPS"> & { TRUST_PROXY_HOPS: number };
 
 /** Names every bad variable, so a misconfigured server says what to fix and stops. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -77,7 +78,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${problems.join("\n")}`);
   }
-  const env = result.data;
+  const env = { ...result.data, TRUST_PROXY_HOPS: result.data.TRUST_PROXY_HOPS ?? (cleaned.VERCEL === "1" ? 1 : 0) };
   if (env.NODE_ENV === "production" && !env.DATABASE_URL && process.env.ALLOW_EMBEDDED_DB !== "1") {
     throw new Error("Invalid environment:\n  DATABASE_URL: required in production (no local disk there)");
   }

@@ -2,12 +2,15 @@ import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
 import { consumeRateLimit, refundRateLimit } from "@/server/ops/rate-limit";
-import { clientAddress } from "./client-address";
+import { clientAddress, UNKNOWN_ADDRESS } from "./client-address";
 
 /** Failed sign-ins are counted in fixed windows of 15 minutes (per account and per address). */
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
 /** Sign-ups are counted in fixed windows of one hour per address. */
 export const SIGN_UP_WINDOW_MS = 60 * 60_000;
+
+/** How many addresses' sign-ups the shared budget holds when clients can't be told apart. */
+export const SHARED_SIGN_UP_FACTOR = 10;
 
 /** Bucket names; the part before the first `:` is the family whose old windows are cleared together. */
 export const authBucket = {
@@ -35,27 +38,37 @@ export async function beginSignInAttempt(input: { email: string; address: string
   const env = getEnv();
   const now = Date.now();
   const windowMs = SIGN_IN_WINDOW_MS;
-  const address = { bucket: authBucket.signInAddress(input.address), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS };
   const account = { bucket: authBucket.signInAccount(input.email), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT };
-  const byAddress = await consumeRateLimit({ ...address, now, windowMs });
-  if (!byAddress.allowed) return { allowed: false, retryAfterSeconds: byAddress.retryAfterSeconds };
+  // Clients that can't be told apart share no address budget: one guesser would lock everyone out.
+  // The per-account limit still caps guesses at each account.
+  const address =
+    input.address === UNKNOWN_ADDRESS ? null : { bucket: authBucket.signInAddress(input.address), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS };
+  if (address) {
+    const byAddress = await consumeRateLimit({ ...address, now, windowMs });
+    if (!byAddress.allowed) return { allowed: false, retryAfterSeconds: byAddress.retryAfterSeconds };
+  }
   const byAccount = await consumeRateLimit({ ...account, now, windowMs });
   if (!byAccount.allowed) {
-    await refundRateLimit({ bucket: address.bucket, now, windowMs });
+    if (address) await refundRateLimit({ bucket: address.bucket, now, windowMs });
     return { allowed: false, retryAfterSeconds: byAccount.retryAfterSeconds };
   }
   return {
     allowed: true,
     succeeded: async () => {
       await refundRateLimit({ bucket: account.bucket, now, windowMs });
-      await refundRateLimit({ bucket: address.bucket, now, windowMs });
+      if (address) await refundRateLimit({ bucket: address.bucket, now, windowMs });
     },
   };
 }
 
+/** Without a trusted proxy every client shares one budget: a flood brake sized for many people. */
+export function signUpLimitFor(address: string, perAddress: number): number {
+  return address === UNKNOWN_ADDRESS ? perAddress * SHARED_SIGN_UP_FACTOR : perAddress;
+}
+
 /** Throws 429 `rate_limited` with `Retry-After` once the address has used its sign-ups for the hour. */
 export async function enforceSignUpLimit(address: string): Promise<void> {
-  const limit = getEnv().RATE_LIMIT_SIGNUPS_PER_ADDRESS;
+  const limit = signUpLimitFor(address, getEnv().RATE_LIMIT_SIGNUPS_PER_ADDRESS);
   const result = await consumeRateLimit({ bucket: authBucket.signUpAddress(address), limit, windowMs: SIGN_UP_WINDOW_MS });
   if (result.allowed) return;
   throw new AppError("rate_limited", `Too many sign-ups from your network; try again in ${result.retryAfterSeconds} s.`, {
