@@ -180,10 +180,14 @@ async function completePost(item: FileItem): Promise<FileItem | null> {
   }
   // A browser POST carries no checksum field, so S3 has none of ours to report for it.
   const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: null });
-  await (uploaded ? deleteObject(staging) : deleteObject(item.key)).catch((err: unknown) => {
-    console.error("Removing a completed upload's copy failed; cleanup will retry", { fileId: item.id, err });
-  });
+  // Only after the row: if the UPDATE fails, the staging object is still there for a retry.
+  await deleteQuietly(item, uploaded ? staging : item.key);
   return uploaded;
+}
+
+/** A failed removal is logged, not answered: cleanup removes what ended or stray rows left behind. */
+async function deleteQuietly(item: FileItem, key: string): Promise<void> {
+  await deleteObject(key).catch((err: unknown) => console.error("Removing an upload's object failed; cleanup will retry", { fileId: item.id, key, err }));
 }
 
 /**
