@@ -16,7 +16,7 @@ import { getEnv } from "@/lib/env";
 import type { PostUploadTarget, SignPartsResponse, UploadTarget } from "@/lib/contracts/upload-schemas";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
-import { headObject } from "@/server/storage/objects";
+import { copyObjectIfMatch, headObject, readObjectStart } from "@/server/storage/objects";
 import { createUpload, planUpload } from "@/server/uploads/uploads";
 import { MP4_FTYP_HEADER } from "./file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
@@ -253,5 +253,54 @@ describe("racing operations on one file end consistent (50 rounds each against M
       expect(row.status).toBe("deleted");
       expect(await headObject(row.key)).toBeNull();
     });
+  });
+});
+
+describe("the completing state", () => {
+  it("CopyObject with the ETag read refuses a staging object posted again in between (MinIO honours if-match)", async () => {
+    const session = await createSignedInUser();
+    const { id, upload } = await posted(session, png(64, 5));
+    const row = (await getFileItemById({ id, ownerId: session.user.id }))!;
+    const staging = (upload as PostUploadTarget).fields.key!;
+    const read = (await readObjectStart(staging, 16))!;
+    expect(await post(upload, png(64, 6))).toBe(204);
+    expect(await copyObjectIfMatch({ source: staging, target: row.key, etag: read.etag! })).toBe(false);
+    expect(await headObject(row.key)).toBeNull();
+    // Complete reads the new version and copies exactly it.
+    expect((await complete(session, id)).status).toBe(200);
+    expect(await sha256OfObject(row.key)).toBe(sha256(png(64, 6)));
+  });
+
+  it("a complete that crashed leaves the row completing: another complete answers 409 after waiting, cleanup gives it up after 15 minutes", async () => {
+    const session = await createSignedInUser();
+    const db = await getDb();
+    const stuck = await posted(session, png(64, 7));
+    const fresh = await posted(session, png(64, 8));
+    await db.update(fileItems).set({ status: "completing" }).where(eq(fileItems.id, fresh.id));
+    await db.update(fileItems).set({ status: "completing", updatedAt: new Date(Date.now() - 16 * 60_000) }).where(eq(fileItems.id, stuck.id));
+
+    const waited = await complete(session, fresh.id);
+    expect(waited.status).toBe(409);
+    expect((await waited.json()).error.code).toBe("conflict");
+    expect((await cancel(session, fresh.id)).status).toBe(409);
+
+    await cleanupStaleUploads();
+    expect((await getFileItemById({ id: stuck.id, ownerId: session.user.id }))!.status).toBe("aborted");
+    expect((await getFileItemById({ id: fresh.id, ownerId: session.user.id }))!.status).toBe("completing");
+    expect(await userKeys(session.user.id)).toEqual([(fresh.upload as PostUploadTarget).fields.key]);
+  });
+
+  it("counts towards the quota like a pending upload", async () => {
+    const env = getEnv();
+    const quota = env.USER_QUOTA_BYTES;
+    env.USER_QUOTA_BYTES = 100;
+    try {
+      const session = await createSignedInUser();
+      const { id } = await posted(session, png(64, 9));
+      await (await getDb()).update(fileItems).set({ status: "completing" }).where(eq(fileItems.id, id));
+      await expect(create(session, { name: "b.png", size: 64, type: "image/png" })).rejects.toMatchObject({ code: "quota_exceeded" });
+    } finally {
+      env.USER_QUOTA_BYTES = quota;
+    }
   });
 });

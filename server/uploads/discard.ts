@@ -17,10 +17,13 @@ export async function discardObjects(item: FileItem, keys: string[]): Promise<vo
   }
 }
 
-/** Everything an ended upload may have stored: its multipart upload, its final and staging objects. */
+/**
+ * Everything an ended upload may have stored: its final and staging objects and, when it was
+ * aborted, its multipart upload (a rejected or deleted one was completed, so S3 no longer has it).
+ */
 export async function discardUpload(item: FileItem): Promise<void> {
   try {
-    if (item.strategy === "multipart" && item.uploadId) await abortMultipartUpload(item.key, item.uploadId);
+    if (item.status === "aborted" && item.strategy === "multipart" && item.uploadId) await abortMultipartUpload(item.key, item.uploadId);
   } catch (err) {
     console.error("Aborting an ended upload failed; cleanup will retry", { fileId: item.id, err });
   }
