@@ -1,8 +1,11 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, uniqueIndex, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
-/** `rejected`: the stored bytes did not match the declared type, so the object was removed. */
-export const FILE_STATUSES = ["pending", "uploaded", "aborted", "deleted", "rejected"] as const;
+/**
+ * `completing`: one complete request has claimed the row and is checking and storing the file.
+ * `rejected`: the stored bytes did not match the declared type, so the object was removed.
+ */
+export const FILE_STATUSES = ["pending", "completing", "uploaded", "aborted", "deleted", "rejected"] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
 
 export const UPLOAD_STRATEGIES = ["post", "multipart"] as const;

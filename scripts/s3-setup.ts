@@ -4,6 +4,7 @@
  */
 import { getEnv } from "../lib/env";
 import { ensureBucket, setAbortIncompleteUploadsRule } from "../server/storage/bucket";
+import { STAGING_PREFIX } from "../server/uploads/object-keys";
 
 const env = getEnv();
 const result = await ensureBucket({ corsOrigins: [env.APP_URL] });
@@ -13,11 +14,16 @@ console.log(
     ? `CORS set for ${env.APP_URL} (GET, PUT, POST, HEAD; ETag and checksum headers exposed).`
     : "CORS: this store has no bucket CORS API (MinIO); set MINIO_API_CORS_ALLOW_ORIGIN on the server instead.",
 );
-const lifecycle = await setAbortIncompleteUploadsRule(1);
+const lifecycle = await setAbortIncompleteUploadsRule(1, STAGING_PREFIX);
 console.log(
-  lifecycle === "set"
+  lifecycle.multipart === "set"
     ? "Lifecycle: multipart uploads abandoned for a day are aborted by the store."
     : "Lifecycle: this store does not take the AbortIncompleteMultipartUpload rule (MinIO expires stale uploads itself); run `npm run uploads:cleanup` from cron too.",
+);
+console.log(
+  lifecycle.staging === "set"
+    ? "Lifecycle: staging objects (where upload forms write) expire after a day."
+    : "Lifecycle: this store does not take an expiration rule for staging/; `npm run uploads:cleanup` removes stray staging objects.",
 );
 
 const bucketArn = `arn:aws:s3:::${env.S3_BUCKET}`;
@@ -28,7 +34,8 @@ const policy = {
       Sid: "UploadsObjects",
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-      Resource: `${bucketArn}/u/*`,
+      // u/: the files; staging/: where upload forms write until complete copies them to u/.
+      Resource: [`${bucketArn}/u/*`, `${bucketArn}/staging/*`],
     },
     {
       Sid: "UploadsBucket",

@@ -106,7 +106,8 @@ export async function snapshot(userIds: string[]): Promise<Snapshot> {
   const known = [...knownMultipartKeys];
   const [rows, objectLists, knownUploads] = await Promise.all([
     readRows(userIds),
-    Promise.all(userIds.map((id) => listKeys(`u/${id}/`))),
+    // Final keys and the staging keys POST forms write to.
+    Promise.all(userIds.flatMap((id) => [listKeys(`u/${id}/`), listKeys(`staging/${id}/`)])),
     listAllUploads(known),
   ]);
   const newKeys = rows.fileItems.filter((item) => item.upload_id && !knownMultipartKeys.has(item.key)).map((item) => item.key);

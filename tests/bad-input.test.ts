@@ -26,6 +26,7 @@ import type { CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 import { createTestUser, expectItemsRefusedUnchanged, expectRefusedUnchanged, freshEmail, sessionCookie, sessionJwt, snapshot, type Expected } from "./bad-input-helpers";
 import { APP, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";
+import { stagingKeyFor } from "@/server/uploads/object-keys";
 
 /** Bad input on every API route: a clear 4xx `{error:{code,message}}`, and no row or object changes. */
 
@@ -85,7 +86,8 @@ beforeAll(async () => {
   expect(revoke.status).toBe(204);
 
   const pendingPost = await startUpload(owner.cookie, { name: "pending.png", size: STORED_BYTES.length, type: "image/png" });
-  await putObject((await getFileItemById({ id: pendingPost, ownerId: owner.user.id }))!.key);
+  // A POST upload's bytes wait at its staging key until complete copies them on.
+  await putObject(stagingKeyFor((await getFileItemById({ id: pendingPost, ownerId: owner.user.id }))!));
   const multipart = await startUpload(owner.cookie, { name: "big.mp4", size: MULTIPART_SIZE, type: "video/mp4" });
   const uploadedId = randomUUID();
   const uploaded = await createFileItem({

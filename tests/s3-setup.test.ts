@@ -16,8 +16,9 @@ describe("npm run s3:setup", () => {
     // MinIO has no AbortIncompleteMultipartUpload lifecycle rule; the script must say so, not fail.
     expect(second.stdout).toContain("Lifecycle: this store does not take the AbortIncompleteMultipartUpload rule");
     const policy = JSON.parse(second.stdout.slice(second.stdout.indexOf("{")));
-    const resources = policy.Statement.map((s: { Resource: string }) => s.Resource);
-    expect(resources).toEqual([`arn:aws:s3:::${bucket}/u/*`, `arn:aws:s3:::${bucket}`]);
+    expect(second.stdout).toContain("Lifecycle: staging objects (where upload forms write) expire after a day.");
+    const resources = policy.Statement.map((s: { Resource: string | string[] }) => s.Resource);
+    expect(resources).toEqual([[`arn:aws:s3:::${bucket}/u/*`, `arn:aws:s3:::${bucket}/staging/*`], `arn:aws:s3:::${bucket}`]);
     expect(JSON.stringify(policy)).not.toContain("s3:*");
   });
 });

@@ -65,8 +65,10 @@ describe("POST /api/uploads/batch", () => {
     const [a, b] = [created(body.results[0]!), created(body.results[3]!)];
     expect(a.file).toMatchObject({ name: "a.png", size: 10, status: "pending" });
     expect(b.file).toMatchObject({ name: "b.png", size: 20, status: "pending" });
-    expect(a.upload.fields.key).toBe(`u/${user.id}/${a.file.id}.png`);
-    expect(b.upload.fields.key).toBe(`u/${user.id}/${b.file.id}.png`);
+    // Forms write to a staging key; complete copies the checked bytes to the final key.
+    expect(a.upload.fields.key).toBe(`staging/${user.id}/${a.file.id}`);
+    expect(b.upload.fields.key).toBe(`staging/${user.id}/${b.file.id}`);
+    expect((await getFileItemById({ id: a.file.id, ownerId: user.id }))!.key).toBe(`u/${user.id}/${a.file.id}.png`);
     expect(await rowCount(user.id)).toBe(2);
   });
 
@@ -168,6 +170,7 @@ describe("POST /api/uploads/batch/complete", () => {
     const row = await getFileItemById({ id: cat!.file.id, ownerId: user.id });
     expect(row!.status).toBe("rejected");
     expect(await headObject(row!.key)).toBeNull();
+    expect(await headObject(cat!.upload.fields.key!)).toBeNull();
   });
 
   it.each([

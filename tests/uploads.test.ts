@@ -169,13 +169,13 @@ describe("DELETE /api/uploads/{id}", () => {
     const { cookie, user } = await createSignedInUser();
     const { file, upload } = await startUpload(cookie, png(32));
     await postToStorage(upload, new Uint8Array(32));
-    const row = await getFileItemById({ id: file.id, ownerId: user.id });
-    expect(await headObject(row!.key)).not.toBeNull();
+    // The form wrote to its staging key; the final key stays empty until complete.
+    expect(await headObject(upload.fields.key!)).not.toBeNull();
 
     const cancel = () => cancelUpload(jsonRequest(`/api/uploads/${file.id}`, { method: "DELETE", cookie }), routeParams({ id: file.id }));
     expect((await cancel()).status).toBe(204);
     expect((await getFileItemById({ id: file.id, ownerId: user.id }))!.status).toBe("aborted");
-    expect(await headObject(row!.key)).toBeNull();
+    expect(await headObject(upload.fields.key!)).toBeNull();
     expect((await cancel()).status).toBe(204);
     expect((await complete(file.id, cookie)).status).toBe(409);
   });

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
 import type { Database } from "@/db/driver";
-import { fileItems, users, type FileItem, type NewFileItem } from "@/db/schema";
+import { fileItems, users, type FileItem, type FileStatus, type NewFileItem } from "@/db/schema";
 import { escapeLike, sumFileBytes } from "@/db/sql";
 
 export async function createFileItem(input: NewFileItem): Promise<FileItem> {
@@ -87,7 +87,7 @@ export async function createPlannedFileItem(input: PlannedFileItem): Promise<Sto
 }
 
 /** Bytes that count against a quota: everything uploaded plus everything still on its way. */
-const COUNTED_STATUSES = ["pending", "uploaded"] as const;
+const COUNTED_STATUSES = ["pending", "completing", "uploaded"] as const;
 
 /** Rows of new uploads (one owner) in one statement, a batch create; in the order given. */
 export async function createPlannedFileItems(rows: PlannedFileItem[]): Promise<StoredFileItem[]> {
@@ -157,48 +157,81 @@ export async function getFileItemById({ id, ownerId }: { id: string; ownerId: st
   return item ?? null;
 }
 
-/**
- * Moves a pending row to uploaded with the size S3 reported. The status guard makes a
- * concurrent second completion a no-op instead of a second write.
- */
-export async function markFileUploaded(input: { id: string; ownerId: string; size: number; checksum?: string | null }): Promise<FileItem | null> {
+/** One guarded status change: the row moves only if it is still `from`, so of two racing requests one wins. */
+async function moveStatus(
+  where: { id: string; ownerId: string; from: FileStatus; updatedBefore?: Date },
+  set: Partial<Pick<FileItem, "status" | "size" | "checksum" | "uploadedAt" | "updatedAt">> & { status: FileStatus },
+): Promise<FileItem | null> {
   const db = await getDb();
   const [item] = await db
     .update(fileItems)
-    .set({ status: "uploaded", size: input.size, checksum: input.checksum ?? null, uploadedAt: new Date() })
-    .where(and(eq(fileItems.id, input.id), eq(fileItems.userId, input.ownerId), eq(fileItems.status, "pending")))
+    .set(set)
+    .where(
+      and(
+        eq(fileItems.id, where.id),
+        eq(fileItems.userId, where.ownerId),
+        eq(fileItems.status, where.from),
+        where.updatedBefore ? lt(fileItems.updatedAt, where.updatedBefore) : undefined,
+      ),
+    )
     .returning();
   return item ?? null;
+}
+
+/** Pending → completing: the one complete that gets the row back does the work; null for every other. */
+export function claimFileCompletion({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  return moveStatus({ id, ownerId, from: "pending" }, { status: "completing" });
+}
+
+/**
+ * Completing → pending: the complete found nothing to finish yet (or storage failed); the client
+ * may retry. `updatedAt` puts back the pending row's own, so a refused complete leaves it as it was.
+ */
+export function releaseFileCompletion({ id, ownerId, updatedAt }: { id: string; ownerId: string; updatedAt: Date }): Promise<FileItem | null> {
+  return moveStatus({ id, ownerId, from: "completing" }, { status: "pending", updatedAt });
+}
+
+/**
+ * Completing → uploaded with the size S3 reported. Null when the row is no longer the caller's
+ * claim (cleanup gave up on it), so the bytes just stored must go.
+ */
+export function markFileUploaded(input: { id: string; ownerId: string; size: number; checksum?: string | null }): Promise<FileItem | null> {
+  return moveStatus(
+    { id: input.id, ownerId: input.ownerId, from: "completing" },
+    { status: "uploaded", size: input.size, checksum: input.checksum ?? null, uploadedAt: new Date() },
+  );
 }
 
 /** The stored bytes contradicted the declared type: the row is kept, as a record, but never listed. */
-export async function markFileRejected({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
-  const db = await getDb();
-  const [item] = await db
-    .update(fileItems)
-    .set({ status: "rejected" })
-    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
-    .returning();
-  return item ?? null;
+export function markFileRejected({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  return moveStatus({ id, ownerId, from: "completing" }, { status: "rejected" });
 }
 
-export async function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
-  const db = await getDb();
-  const [item] = await db
-    .update(fileItems)
-    .set({ status: "aborted" })
-    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "pending")))
-    .returning();
-  return item ?? null;
+/** Pending → aborted (a cancel, or cleanup giving up); null when the row was not pending, so nothing may be removed. */
+export function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
+  return moveStatus({ id, ownerId, from: "pending" }, { status: "aborted" });
 }
 
-/** Pending uploads created before `olderThan`, oldest first: what cleanup gives up on. */
-export async function listStalePendingFiles({ olderThan, limit }: { olderThan: Date; limit: number }): Promise<FileItem[]> {
+/** Completing since before `updatedBefore` (its complete crashed) → aborted, for cleanup. */
+export function markStaleCompletionAborted({ id, ownerId, updatedBefore }: { id: string; ownerId: string; updatedBefore: Date }): Promise<FileItem | null> {
+  return moveStatus({ id, ownerId, from: "completing", updatedBefore }, { status: "aborted" });
+}
+
+/**
+ * What cleanup gives up on, oldest first: uploads pending since before `pendingBefore`, and
+ * completes that claimed a row before `completingBefore` and never finished (a crash).
+ */
+export async function listStaleUploads({ pendingBefore, completingBefore, limit }: { pendingBefore: Date; completingBefore: Date; limit: number }): Promise<FileItem[]> {
   const db = await getDb();
   return db
     .select()
     .from(fileItems)
-    .where(and(eq(fileItems.status, "pending"), lt(fileItems.createdAt, olderThan)))
+    .where(
+      or(
+        and(eq(fileItems.status, "pending"), lt(fileItems.createdAt, pendingBefore)),
+        and(eq(fileItems.status, "completing"), lt(fileItems.updatedAt, completingBefore)),
+      ),
+    )
     .orderBy(asc(fileItems.createdAt))
     .limit(limit);
 }
@@ -210,14 +243,34 @@ export async function getFileItemsByKeys({ keys }: { keys: string[] }): Promise<
   return db.select().from(fileItems).where(inArray(fileItems.key, keys));
 }
 
-/** Multipart uploads cancelled since `since`: aborted once more, for parts that were in flight. */
-export async function listRecentlyAbortedMultipart({ since, limit }: { since: Date; limit: number }): Promise<FileItem[]> {
+/** Rows by id, across owners: cleanup matches staging objects against them. */
+export async function getFileItemsByIds({ ids }: { ids: string[] }): Promise<FileItem[]> {
+  if (ids.length === 0) return [];
+  const db = await getDb();
+  return db.select().from(fileItems).where(inArray(fileItems.id, ids));
+}
+
+/** Statuses whose row owns no bytes: anything still stored for it is removed. */
+export const ENDED_STATUSES = ["aborted", "rejected", "deleted"] as const satisfies readonly FileStatus[];
+
+/**
+ * Rows that ended (cancelled, rejected, deleted) since `since`, a page at a time after `after`
+ * (updated_at, id): cleanup removes what is left of them once more (a failed DeleteObject, parts
+ * in flight during an abort).
+ */
+export async function listRecentlyEndedFiles({ since, after, limit }: { since: Date; after?: { updatedAt: Date; id: string }; limit: number }): Promise<FileItem[]> {
   const db = await getDb();
   return db
     .select()
     .from(fileItems)
-    .where(and(eq(fileItems.status, "aborted"), eq(fileItems.strategy, "multipart"), gt(fileItems.updatedAt, since)))
-    .orderBy(asc(fileItems.updatedAt))
+    .where(
+      and(
+        inArray(fileItems.status, [...ENDED_STATUSES]),
+        gt(fileItems.updatedAt, since),
+        after ? sql`(${fileItems.updatedAt}, ${fileItems.id}) > (${after.updatedAt}, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(asc(fileItems.updatedAt), asc(fileItems.id))
     .limit(limit);
 }
 

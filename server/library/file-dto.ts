@@ -9,7 +9,8 @@ export function toFileDto(item: FileItem): FileDto {
     name: item.name,
     size: item.size,
     type: item.contentType,
-    status: item.status,
+    // A complete in progress is still pending to the client: it learns the outcome from that complete.
+    status: item.status === "completing" ? "pending" : item.status,
     createdAt: item.createdAt.toISOString(),
     uploadedAt: item.uploadedAt?.toISOString() ?? null,
     checksum: item.checksum,

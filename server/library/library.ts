@@ -7,7 +7,8 @@ import { AppError } from "@/lib/contracts/errors";
 import { toFileDto } from "./file-dto";
 import { decodeCursor, encodeCursor } from "@/lib/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
-import { deleteObject, presignDownloadUrl } from "@/server/storage/objects";
+import { presignDownloadUrl } from "@/server/storage/objects";
+import { discardObjects } from "@/server/uploads/discard";
 
 /** Download links are short-lived: long enough to start the transfer, too short to share. */
 export const DOWNLOAD_URL_TTL_SECONDS = 120;
@@ -50,16 +51,12 @@ export async function renameFile(id: string, ownerId: string, name: string): Pro
 }
 
 /**
- * Storage first, then the row: if S3 refuses, the file stays listed and whole; a row marked
- * deleted always means the bytes are gone. DeleteObject is idempotent, so a retry is safe.
+ * The row first (uploaded → deleted, guarded, so of two deletes one wins and the other is a 404),
+ * then the object. If S3 refuses, the file is still gone for its owner and cleanup removes the
+ * object later (it sweeps recently deleted rows); the row never says uploaded without its bytes.
  */
 export async function deleteFile(id: string, ownerId: string): Promise<void> {
-  const item = await requireUploadedFile(id, ownerId);
-  try {
-    await deleteObject(item.key);
-  } catch (err) {
-    console.error("DeleteObject failed", { fileId: id, err });
-    throw new AppError("storage_unavailable");
-  }
-  if (!(await markFileDeleted({ id, ownerId }))) throw new AppError("not_found", "No such file.");
+  const item = await markFileDeleted({ id, ownerId });
+  if (!item) throw new AppError("not_found", "No such file.");
+  await discardObjects(item, [item.key]);
 }

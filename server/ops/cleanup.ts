@@ -1,51 +1,135 @@
 import "server-only";
-import { getFileItemsByKeys, listRecentlyAbortedMultipart, listStalePendingFiles, markFileAborted } from "@/db/queries/file-items";
+import {
+  getFileItemsByIds,
+  getFileItemsByKeys,
+  listRecentlyEndedFiles,
+  listStaleUploads,
+  markFileAborted,
+  markStaleCompletionAborted,
+} from "@/db/queries/file-items";
+import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
-import { deleteObject } from "@/server/storage/objects";
+import { deleteObject, listObjects } from "@/server/storage/objects";
+import { discardUpload } from "@/server/uploads/discard";
+import { FINAL_PREFIX, fileIdOfStagingKey, STAGING_PREFIX } from "@/server/uploads/object-keys";
 
 export type CleanupReport = {
   staleUploadsAborted: number;
   cancelledUploadsReAborted: number;
+  endedUploadsSwept: number;
+  stagingObjectsRemoved: number;
   orphanMultipartUploadsAborted: number;
 };
 
 /** Rows handled per step and run; cron runs again, so a backlog drains over a few runs. */
 const BATCH = 500;
 const HOUR_MS = 3_600_000;
+/** A complete claims its row for seconds; one still claimed after this crashed. */
+export const STALE_COMPLETING_MS = 15 * 60_000;
+/** The longest a POST form lives (UPLOAD_URL_TTL_SECONDS is capped at 900 in lib/env.ts). */
+const MAX_FORM_AGE_MS = 15 * 60_000;
+/** Statuses whose staging object may still be read by a complete. */
+const LIVE_STATUSES: ReadonlySet<string> = new Set(["pending", "completing"]);
+
+/** Pending for STALE_UPLOAD_HOURS, or completing for 15 minutes: aborted (guarded), then its storage removed. */
+async function abortStaleUploads(now: Date): Promise<number> {
+  const pendingBefore = new Date(now.getTime() - getEnv().STALE_UPLOAD_HOURS * HOUR_MS);
+  const completingBefore = new Date(now.getTime() - STALE_COMPLETING_MS);
+  let aborted = 0;
+  for (const item of await listStaleUploads({ pendingBefore, completingBefore, limit: BATCH })) {
+    const owner = { id: item.id, ownerId: item.userId };
+    const moved = item.status === "pending" ? await markFileAborted(owner) : await markStaleCompletionAborted({ ...owner, updatedBefore: completingBefore });
+    // Only the run that moved the row touches storage: a complete that claimed it first keeps it.
+    if (!moved) continue;
+    await discardUpload(moved);
+    aborted++;
+  }
+  return aborted;
+}
 
 /**
- * 1. Gives up on uploads pending longer than STALE_UPLOAD_HOURS (aborting the multipart upload or
- *    removing a partial object).
- * 2. Aborts uploads cancelled in the last day once more: S3 says parts in flight during an abort
- *    may still land, so one abort is not always enough.
- * 3. Aborts multipart uploads no row owns (a crash between CreateMultipartUpload and recording its id).
- *    MinIO lists uploads only by exact key, so this finds nothing there; MinIO expires stale
- *    uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
- * Every step is idempotent, so overlapping runs are harmless.
+ * Rows that ended in the last day (cancelled, rejected, deleted): what is left of them goes once
+ * more. S3 says parts in flight during an abort may still land, and a DeleteObject that failed
+ * when the row ended (the row moves first) is retried here.
  */
-export async function cleanupStaleUploads(now = new Date()): Promise<CleanupReport> {
-  const olderThan = new Date(now.getTime() - getEnv().STALE_UPLOAD_HOURS * HOUR_MS);
-  let staleUploadsAborted = 0;
-  for (const item of await listStalePendingFiles({ olderThan, limit: BATCH })) {
-    if (item.strategy === "multipart" && item.uploadId) await abortMultipartUpload(item.key, item.uploadId);
-    await deleteObject(item.key);
-    if (await markFileAborted({ id: item.id, ownerId: item.userId })) staleUploadsAborted++;
+async function sweepEndedUploads(now: Date): Promise<{ swept: number; reAborted: number }> {
+  const since = new Date(now.getTime() - 24 * HOUR_MS);
+  let swept = 0;
+  let reAborted = 0;
+  let after: FileItem | undefined;
+  for (;;) {
+    const page = await listRecentlyEndedFiles({ since, after, limit: BATCH });
+    for (const item of page) {
+      await discardUpload(item);
+      if (item.status === "aborted" && item.strategy === "multipart" && item.uploadId) reAborted++;
+    }
+    swept += page.length;
+    after = page.at(-1);
+    if (page.length < BATCH) return { swept, reAborted };
   }
+}
 
-  const cancelled = await listRecentlyAbortedMultipart({ since: new Date(now.getTime() - 24 * HOUR_MS), limit: BATCH });
-  for (const item of cancelled) await abortMultipartUpload(item.key, item.uploadId!);
+/**
+ * Staging objects outside a live upload: its row is cancelled, rejected, deleted or uploaded (a
+ * signed form posted again), or it has no row and its form has expired.
+ */
+async function removeStrayStagingObjects(now: Date): Promise<number> {
+  const objects = await listObjects(STAGING_PREFIX);
+  const ids = [...new Set(objects.flatMap((o) => fileIdOfStagingKey(o.key) ?? []))];
+  const rows = new Map<string, FileItem>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    for (const row of await getFileItemsByIds({ ids: ids.slice(i, i + BATCH) })) rows.set(row.id, row);
+  }
+  let removed = 0;
+  for (const object of objects) {
+    const id = fileIdOfStagingKey(object.key);
+    const row = id ? rows.get(id) : undefined;
+    if (row && LIVE_STATUSES.has(row.status)) continue;
+    if (!row && (!object.lastModified || now.getTime() - object.lastModified.getTime() < MAX_FORM_AGE_MS)) continue;
+    await deleteObject(object.key);
+    removed++;
+  }
+  return removed;
+}
 
-  let orphanMultipartUploadsAborted = 0;
-  const uploads = (await listMultipartUploads("u/")) ?? [];
+/** Multipart uploads no live row owns (a crash between CreateMultipartUpload and recording its id). */
+async function abortOrphanMultipartUploads(now: Date): Promise<number> {
+  let aborted = 0;
+  const uploads = (await listMultipartUploads(FINAL_PREFIX)) ?? [];
   const rows = await getFileItemsByKeys({ keys: [...new Set(uploads.map((u) => u.key))] });
-  const live = new Set(rows.filter((r) => r.status === "pending").map((r) => `${r.key}\n${r.uploadId}`));
+  const live = new Set(rows.filter((r) => LIVE_STATUSES.has(r.status)).map((r) => `${r.key}\n${r.uploadId}`));
   for (const upload of uploads) {
     if (live.has(`${upload.key}\n${upload.uploadId}`)) continue;
     // Just created and not yet recorded (S3 first, then the row): leave it for a later run.
     if (!upload.initiated || now.getTime() - upload.initiated.getTime() < HOUR_MS) continue;
     await abortMultipartUpload(upload.key, upload.uploadId);
-    orphanMultipartUploadsAborted++;
+    aborted++;
   }
-  return { staleUploadsAborted, cancelledUploadsReAborted: cancelled.length, orphanMultipartUploadsAborted };
+  return aborted;
+}
+
+/**
+ * 1. Gives up on uploads pending longer than STALE_UPLOAD_HOURS, and on completes that crashed
+ *    (claimed for 15 minutes): the guarded status change first, storage only for rows it moved.
+ * 2. Removes, once more, what is left of uploads that ended in the last day (cancelled, rejected,
+ *    deleted): their multipart upload, final and staging objects.
+ * 3. Removes staging objects no live upload owns (a signed form posted again after its upload
+ *    ended; its form can't outlive 15 minutes, so this converges).
+ * 4. Aborts multipart uploads no row owns. MinIO lists uploads only by exact key, so this finds
+ *    nothing there; MinIO expires stale uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
+ * Every step is idempotent, so overlapping runs are harmless.
+ */
+export async function cleanupStaleUploads(now = new Date()): Promise<CleanupReport> {
+  const staleUploadsAborted = await abortStaleUploads(now);
+  const ended = await sweepEndedUploads(now);
+  const stagingObjectsRemoved = await removeStrayStagingObjects(now);
+  const orphanMultipartUploadsAborted = await abortOrphanMultipartUploads(now);
+  return {
+    staleUploadsAborted,
+    cancelledUploadsReAborted: ended.reAborted,
+    endedUploadsSwept: ended.swept,
+    stagingObjectsRemoved,
+    orphanMultipartUploadsAborted,
+  };
 }

@@ -5,6 +5,7 @@ import {
   PutBucketCorsCommand,
   PutBucketLifecycleConfigurationCommand,
   type CORSRule,
+  type LifecycleRule,
 } from "@aws-sdk/client-s3";
 import { clients } from "./clients";
 import { isInvalidArgument, isNotFound, isNotImplemented } from "./s3-errors";
@@ -71,20 +72,25 @@ export async function ensureBucket(options: { corsOrigins: string[]; setCors?: b
 }
 
 /**
- * Bucket rule that lets S3 itself drop multipart uploads abandoned for a day. MinIO rejects the
- * rule as invalid XML (it expires stale uploads itself, MINIO_API_STALE_UPLOADS_EXPIRY, 24h by
- * default), so that answer counts as unsupported.
+ * Bucket rules that let S3 itself drop multipart uploads abandoned for `days`, and objects under
+ * `stagingPrefix` (where POST forms write; nothing there is meant to last) after a day: a second line of defence behind `uploads:cleanup`. MinIO
+ * rejects the multipart rule as invalid XML (it expires stale uploads itself,
+ * MINIO_API_STALE_UPLOADS_EXPIRY, 24h by default), so that answer counts as unsupported and
+ * the staging rule is set alone where the store takes it.
  */
-export async function setAbortIncompleteUploadsRule(days = 1): Promise<"set" | "unsupported"> {
+export async function setAbortIncompleteUploadsRule(
+  days: number,
+  stagingPrefix: string,
+): Promise<{ multipart: "set" | "unsupported"; staging: "set" | "unsupported" }> {
+  const staging = { ID: "expire-staging-objects", Status: "Enabled" as const, Filter: { Prefix: stagingPrefix }, Expiration: { Days: 1 } };
+  const multipart = { ID: "abort-incomplete-multipart-uploads", Status: "Enabled" as const, Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: days } };
+  if ((await putLifecycleRules([multipart, staging])) === "set") return { multipart: "set", staging: "set" };
+  return { multipart: "unsupported", staging: await putLifecycleRules([staging]) };
+}
+
+async function putLifecycleRules(Rules: LifecycleRule[]): Promise<"set" | "unsupported"> {
   try {
-    await clients().internal.send(
-      new PutBucketLifecycleConfigurationCommand({
-        Bucket: getEnv().S3_BUCKET,
-        LifecycleConfiguration: {
-          Rules: [{ ID: "abort-incomplete-multipart-uploads", Status: "Enabled", Filter: { Prefix: "" }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: days } }],
-        },
-      }),
-    );
+    await clients().internal.send(new PutBucketLifecycleConfigurationCommand({ Bucket: getEnv().S3_BUCKET, LifecycleConfiguration: { Rules } }));
     return "set";
   } catch (err) {
     if (isNotImplemented(err) || isInvalidArgument(err)) return "unsupported";

@@ -1,5 +1,6 @@
 import "server-only";
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -8,10 +9,10 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { clients } from "./clients";
 import { attachmentDisposition } from "./content-disposition";
-import { isInvalidRange, isNotFound } from "./s3-errors";
+import { isInvalidRange, isNotFound, isPreconditionFailed } from "./s3-errors";
 import { getEnv } from "@/lib/env";
 
-export type StoredObject = { size: number; contentType: string | undefined; checksum: string | null };
+export type StoredObject = { size: number; contentType: string | undefined; checksum: string | null; etag: string | undefined };
 
 /** What S3 holds at `key`, or null when nothing is there. */
 export async function headObject(key: string): Promise<StoredObject | null> {
@@ -24,14 +25,15 @@ export async function headObject(key: string): Promise<StoredObject | null> {
       (head.ChecksumCRC32C && `CRC32C:${head.ChecksumCRC32C}`) ||
       (head.ChecksumSHA256 && `SHA256:${head.ChecksumSHA256}`) ||
       null;
-    return { size: head.ContentLength ?? 0, contentType: head.ContentType, checksum };
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType, checksum, etag: head.ETag };
   } catch (err) {
     if (isNotFound(err)) return null;
     throw err;
   }
 }
 
-export type ObjectStart = { size: number; contentType: string | undefined; bytes: Uint8Array };
+/** `etag` names this version of the object: copyObjectIfMatch copies exactly it. */
+export type ObjectStart = { size: number; contentType: string | undefined; bytes: Uint8Array; etag: string | undefined };
 
 /** `bytes 0-4099/65536` → 65536; null when the header is missing or the total is unknown (`*`). */
 export function totalFromContentRange(header: string | undefined): number | null {
@@ -52,24 +54,26 @@ export async function readObjectStart(key: string, length: number): Promise<Obje
     const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     // A store that ignores Range answers 200 with the whole object; its length is the size then.
     const size = totalFromContentRange(out.ContentRange) ?? out.ContentLength ?? bytes.length;
-    return { size, contentType: out.ContentType, bytes: bytes.subarray(0, length) };
+    return { size, contentType: out.ContentType, bytes: bytes.subarray(0, length), etag: out.ETag };
   } catch (err) {
     if (isNotFound(err)) return null;
     if (!isInvalidRange(err)) throw err;
     const head = await headObject(key);
-    return head && { size: head.size, contentType: head.contentType, bytes: new Uint8Array() };
+    return head && { size: head.size, contentType: head.contentType, bytes: new Uint8Array(), etag: head.etag };
   }
 }
 
-/** Every object under `prefix` with its size (all pages). */
-export async function listObjects(prefix: string): Promise<Array<{ key: string; size: number }>> {
-  const objects: Array<{ key: string; size: number }> = [];
+export type ListedObject = { key: string; size: number; lastModified: Date | undefined };
+
+/** Every object under `prefix` with its size and age (all pages). */
+export async function listObjects(prefix: string): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
   let token: string | undefined;
   do {
     const page = await clients().internal.send(
       new ListObjectsV2Command({ Bucket: getEnv().S3_BUCKET, Prefix: prefix, ContinuationToken: token }),
     );
-    for (const o of page.Contents ?? []) objects.push({ key: o.Key!, size: o.Size ?? 0 });
+    for (const o of page.Contents ?? []) objects.push({ key: o.Key!, size: o.Size ?? 0, lastModified: o.LastModified });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return objects;
@@ -78,6 +82,25 @@ export async function listObjects(prefix: string): Promise<Array<{ key: string; 
 /** Deleting a missing key succeeds in S3, so this is safe to repeat. */
 export async function deleteObject(key: string): Promise<void> {
   await clients().internal.send(new DeleteObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key }));
+}
+
+/**
+ * Server-side copy of `source` to `target`, only if `source` is still the version whose ETag the
+ * caller read (`x-amz-copy-source-if-match`): the bytes copied are exactly the bytes checked.
+ * False when `source` changed or is gone. One CopyObject takes at most 5 GiB (S3's limit), which
+ * is the most a single POST can store.
+ */
+export async function copyObjectIfMatch(input: { source: string; target: string; etag: string }): Promise<boolean> {
+  const Bucket = getEnv().S3_BUCKET;
+  try {
+    await clients().internal.send(
+      new CopyObjectCommand({ Bucket, Key: input.target, CopySource: `${Bucket}/${encodeURIComponent(input.source).replace(/%2F/g, "/")}`, CopySourceIfMatch: input.etag }),
+    );
+    return true;
+  } catch (err) {
+    if (isPreconditionFailed(err) || isNotFound(err)) return false;
+    throw err;
+  }
 }
 
 /**

@@ -24,3 +24,5 @@ export const isMethodNotAllowed = (err: unknown) => isS3Error(err, 405, []);
 
 /** MinIO rejects a lifecycle rule it won't apply as InvalidArgument. */
 export const isInvalidArgument = (err: unknown) => isS3Error(err, null, ["InvalidArgument"]);
+/** A conditional request whose condition failed (CopyObject's x-amz-copy-source-if-match). */
+export const isPreconditionFailed = (err: unknown) => isS3Error(err, 412, ["PreconditionFailed"]);

@@ -1,5 +1,5 @@
 import "server-only";
-import { markFileAborted, markFileUploaded } from "@/db/queries/file-items";
+import { markFileUploaded } from "@/db/queries/file-items";
 import { listFileParts, upsertFileParts } from "@/db/queries/file-parts";
 import type { FileItem } from "@/db/schema";
 import { rejectIfContentMismatch } from "./content-check";
@@ -7,7 +7,7 @@ import { SNIFF_BYTES } from "./content-sniff";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
 import { partSizeOf, type PartPlan } from "@/lib/part-plan";
-import { abortMultipartUpload, completeMultipartUpload, listAllParts, type StoredPart } from "@/server/storage/multipart";
+import { completeMultipartUpload, listAllParts, type StoredPart } from "@/server/storage/multipart";
 import { deleteObject, headObject, readObjectStart } from "@/server/storage/objects";
 import { signUploadPartUrls, type PartToSign } from "@/server/storage/part-urls";
 import type { MultipartUploadTarget, PartReport, SignedPart, SignPartsBody } from "@/lib/contracts/upload-schemas";
@@ -92,8 +92,10 @@ export async function storedParts(item: FileItem): Promise<StoredPart[] | "gone"
 }
 
 /**
- * Checks every planned part is stored at its planned size, completes the upload in S3, checks the
- * object with HeadObject, and only then marks the row uploaded. Safe to repeat.
+ * For a row claimed by this complete: checks every planned part is stored at its planned size,
+ * completes the upload in S3 (which ends the upload id, so no part URL can change the object
+ * afterwards), checks the object with HeadObject, and only then marks the row uploaded. Safe to
+ * repeat after a failure. Null when cleanup gave up on the row meanwhile (the object is removed).
  */
 export async function completeMultipart(item: FileItem): Promise<FileItem | null> {
   const plan = planOf(item);
@@ -105,7 +107,7 @@ export async function completeMultipart(item: FileItem): Promise<FileItem | null
       const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
       throw new AppError("upload_incomplete", `${missing.length} of ${plan.partCount} parts are not stored yet (${shown}).`);
     }
-    // "gone" or false: a concurrent call completed it first; the HeadObject below decides.
+    // "gone" or false: an earlier complete got this far and then failed; the HeadObject below decides.
     await completeMultipartUpload(item.key, item.uploadId!, parts.sort((a, b) => a.partNumber - b.partNumber));
   }
   const stored = await headObject(item.key);
@@ -113,13 +115,8 @@ export async function completeMultipart(item: FileItem): Promise<FileItem | null
     throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
   }
   // HeadObject for the whole-object CRC32 S3 keeps for multipart uploads; the first bytes separately.
-  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array());
-  return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
-}
-
-export async function abortMultipart(item: FileItem): Promise<void> {
-  await markFileAborted({ id: item.id, ownerId: item.userId });
-  await abortMultipartUpload(item.key, item.uploadId!);
-  // A complete that raced the cancel may have produced the object; remove it too.
-  await deleteObject(item.key);
+  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array(), [item.key]);
+  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
+  if (!uploaded) await deleteObject(item.key);
+  return uploaded;
 }

@@ -1,33 +1,44 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createFileItemsWithinQuota, createFileItemWithinQuota, createPlannedFileItem, createPlannedFileItems, getFileItemById, markFileAborted, markFileUploaded, setFileUploadId } from "@/db/queries/file-items";
+import {
+  claimFileCompletion,
+  createFileItemsWithinQuota,
+  createFileItemWithinQuota,
+  createPlannedFileItem,
+  createPlannedFileItems,
+  getFileItemById,
+  markFileAborted,
+  markFileUploaded,
+  releaseFileCompletion,
+  setFileUploadId,
+} from "@/db/queries/file-items";
 import type { PlannedFileItem, StoredFileItem } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { isUuid } from "@/server/http/parse";
 import { AppError } from "@/lib/contracts/errors";
 import { rejectIfContentMismatch } from "./content-check";
-import { abortMultipart, completeMultipart, multipartTarget } from "./multipart";
+import { discardUpload } from "./discard";
+import { completeMultipart, multipartTarget, planOf } from "./multipart";
+import { objectKeyFor, stagingKeyFor } from "./object-keys";
 import { planParts } from "@/lib/part-plan";
 import { GIB, MIB } from "@/lib/units";
 import { SNIFF_BYTES } from "./content-sniff";
 import { createMultipartUpload } from "@/server/storage/multipart";
-import { deleteObject, readObjectStart } from "@/server/storage/objects";
+import { copyObjectIfMatch, deleteObject, readObjectStart } from "@/server/storage/objects";
 import { signUploadPost } from "@/server/storage/post-policy";
-import { checkUpload, parseAllowedTypes, safeExtension, type UploadRules } from "@/lib/upload-rules";
+import { checkUpload, parseAllowedTypes, type UploadRules } from "@/lib/upload-rules";
 import type { CreateUploadBody, UploadTarget } from "@/lib/contracts/upload-schemas";
 
-/** S3 accepts at most 5 GiB in one POST or PUT; anything larger must be multipart. */
+/**
+ * S3 accepts at most 5 GiB in one POST or PUT, and CopyObject (complete's copy from the staging
+ * key) copies at most 5 GiB; anything larger must be multipart.
+ */
 export const MAX_SINGLE_REQUEST_BYTES = 5 * GIB;
 
 export function getUploadRules(): UploadRules {
   const env = getEnv();
   return { allowedTypes: parseAllowedTypes(env.UPLOAD_ALLOWED_TYPES), maxBytes: env.UPLOAD_MAX_BYTES };
-}
-
-/** `u/<userId>/<fileId><.ext>`: generated here, so no user input ever reaches the key. */
-export function objectKeyFor(userId: string, fileId: string, name: string, type: string): string {
-  return `u/${userId}/${fileId}${safeExtension(name, type)}`;
 }
 
 const QUOTA_EXCEEDED = "This upload would take you over your storage quota.";
@@ -75,8 +86,9 @@ async function startUpload(item: FileItem): Promise<CreatedUpload> {
   return { item, upload: await signPost(item) };
 }
 
+/** The form names the staging key, never the final one: complete copies the checked bytes on. */
 async function signPost(item: FileItem): Promise<UploadTarget> {
-  const upload = await signUploadPost({ key: item.key, size: item.size, contentType: item.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
+  const upload = await signUploadPost({ key: stagingKeyFor(item), size: item.size, contentType: item.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
   return { strategy: "post", ...upload };
 }
 
@@ -149,42 +161,102 @@ export function ownedUpload({ user, params }: { user: { id: string }; params: { 
   return requireOwnedItem(params.id, user.id);
 }
 
-/** One ranged GET gives the size, the type and the bytes the content check reads. */
+/**
+ * One ranged GET of the staging object gives the size, the type, the bytes the content check
+ * reads and the ETag of that version; CopyObject on to the final key only if the staging object
+ * is still that version, so the object served is the object checked. Then the row (completing →
+ * uploaded), then the staging object goes. Null when cleanup gave up on the row meanwhile.
+ */
 async function completePost(item: FileItem): Promise<FileItem | null> {
-  const stored = await readObjectStart(item.key, SNIFF_BYTES);
+  const staging = stagingKeyFor(item);
+  const stored = await readObjectStart(staging, SNIFF_BYTES);
   if (!stored) throw new AppError("upload_incomplete", "The file has not reached storage yet.");
   if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
   }
-  await rejectIfContentMismatch(item, stored.bytes);
+  await rejectIfContentMismatch(item, stored.bytes, [staging]);
+  if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: item.key, etag: stored.etag }))) {
+    throw new AppError("upload_incomplete", "The file changed in storage while it was checked; complete it again.");
+  }
   // A browser POST carries no checksum field, so S3 has none of ours to report for it.
-  return markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: null });
+  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: null });
+  // Only after the row: if the UPDATE fails, the staging object is still there for a retry.
+  await deleteQuietly(item, uploaded ? staging : item.key);
+  return uploaded;
+}
+
+/** A failed removal is logged, not answered: cleanup removes what ended or stray rows left behind. */
+async function deleteQuietly(item: FileItem, key: string): Promise<void> {
+  await deleteObject(key).catch((err: unknown) => console.error("Removing an upload's object failed; cleanup will retry", { fileId: item.id, key, err }));
+}
+
+/**
+ * Runs the claimed complete; a failure other than a 415 (or losing the row to cleanup) hands the
+ * row back as pending, as it was before (`pendingSince`), so the client can retry.
+ */
+async function finishClaimed(item: FileItem, pendingSince: Date): Promise<FileItem> {
+  let done: FileItem | null;
+  try {
+    done = item.strategy === "multipart" ? await completeMultipart(item) : await completePost(item);
+  } catch (err) {
+    if (!(err instanceof AppError && (err.code === "unsupported_type" || err.code === "conflict"))) {
+      await releaseFileCompletion({ id: item.id, ownerId: item.userId, updatedAt: pendingSince });
+    }
+    throw err;
+  }
+  if (!done) throw new AppError("conflict", "This upload was given up on while it completed; upload the file again.");
+  return done;
+}
+
+const COMPLETING_POLL_MS = 100;
+const COMPLETING_POLLS = 50;
+
+/**
+ * The answer for a complete that found another one at work: waits a few seconds for its outcome.
+ * Uploaded is this call's answer too; anything else, or no outcome in time, is a 409.
+ */
+async function outcomeOf(item: FileItem): Promise<FileItem> {
+  let current = item;
+  for (let poll = 0; poll < COMPLETING_POLLS && current.status === "completing"; poll++) {
+    await new Promise((resolve) => setTimeout(resolve, COMPLETING_POLL_MS));
+    current = await requireOwnedItem(item.id, item.userId);
+  }
+  if (current.status === "uploaded") return current;
+  if (current.status === "completing") throw new AppError("conflict", "Another request is completing this upload; try again shortly.");
+  if (current.status === "pending") throw new AppError("upload_incomplete", "The upload could not be completed yet; try again.");
+  throw new AppError("conflict", `This upload is ${current.status}.`);
 }
 
 /**
  * Marks the upload done only when S3 holds the object with the declared size (and type); the
- * size recorded is S3's. A second call, or a concurrent one, returns the row as stored.
+ * size recorded is S3's. One request claims the row (pending → completing) and does the work; a
+ * second or concurrent call waits for its outcome, so two completes never both write.
  */
 export async function completeUpload(id: string, ownerId: string): Promise<FileItem> {
   const item = await requireOwnedItem(id, ownerId);
   if (item.status === "uploaded") return item;
+  if (item.status === "completing") return outcomeOf(item);
   if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}.`);
-  const updated = item.strategy === "multipart" ? await completeMultipart(item) : await completePost(item);
-  if (updated) return updated;
-  // Another request moved the row first; answer with what it stored.
-  const current = await requireOwnedItem(id, ownerId);
-  if (current.status === "uploaded") return current;
-  throw new AppError("conflict", `This upload is ${current.status}.`);
+  if (item.strategy === "multipart") planOf(item);
+  const claimed = await claimFileCompletion({ id, ownerId });
+  if (!claimed) return outcomeOf(await requireOwnedItem(id, ownerId));
+  return finishClaimed(claimed, item.updatedAt);
 }
 
-/** Cancels a pending upload: the row becomes aborted and anything already stored is removed. */
+/**
+ * Cancels a pending upload: the row becomes aborted, and only the request that moved it removes
+ * what is stored. A complete in progress or done wins: 409.
+ */
 export async function cancelUpload(id: string, ownerId: string): Promise<void> {
   const item = await requireOwnedItem(id, ownerId);
-  if (item.status === "aborted") return;
-  if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}; delete the file instead.`);
-  if (item.strategy === "multipart") return abortMultipart(item);
-  await markFileAborted({ id, ownerId });
-  await deleteObject(item.key);
+  if (item.status === "pending") {
+    const aborted = await markFileAborted({ id, ownerId });
+    if (aborted) return discardUpload(aborted);
+  }
+  const current = item.status === "pending" ? await requireOwnedItem(id, ownerId) : item;
+  if (current.status === "aborted") return;
+  if (current.status === "completing") throw new AppError("conflict", "This upload is completing; delete the file once it is done.");
+  throw new AppError("conflict", `This upload is ${current.status}; delete the file instead.`);
 }
 
 /** completeUpload for each id (of one owner), at once; per id, in order: the row or its error. */
