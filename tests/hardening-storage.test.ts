@@ -17,7 +17,7 @@ import type { PostUploadTarget, SignPartsResponse, UploadTarget } from "@/lib/co
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import { copyObjectIfMatch, headObject, readObjectStart } from "@/server/storage/objects";
-import { createUpload, planUpload } from "@/server/uploads/uploads";
+import { createUpload, planUpload } from "@/server/uploads/create";
 import { MP4_FTYP_HEADER } from "./file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { sha256OfObject, testS3 } from "./s3-direct";

@@ -80,3 +80,8 @@ export function toErrorResponse(err: unknown): Response {
   const { status, error } = toErrorResult(err);
   return Response.json({ error }, { status, headers: err instanceof AppError ? err.headers : undefined });
 }
+
+/** A caught value as an Error, so per-item batch answers can hold whatever a step threw. */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

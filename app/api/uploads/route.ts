@@ -1,7 +1,7 @@
 import { toFileDto } from "@/server/library/file-dto";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { createUploadBodySchema, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
-import { createUpload, planUpload } from "@/server/uploads/uploads";
+import { createUpload, planUpload } from "@/server/uploads/create";
 import { route } from "@/server/http/route";
 
 // POST /api/uploads - register a file and sign a POST policy for it, or start a multipart upload

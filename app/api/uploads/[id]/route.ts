@@ -1,7 +1,8 @@
 import { toFileDto } from "@/server/library/file-dto";
 import { multipartTarget, storedParts } from "@/server/uploads/multipart";
 import type { UploadStatusResponse } from "@/lib/contracts/upload-schemas";
-import { cancelUpload, ownedUpload } from "@/server/uploads/uploads";
+import { cancelUpload } from "@/server/uploads/cancel";
+import { ownedUpload } from "@/server/uploads/owned";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 

@@ -4,7 +4,7 @@ import { toFileDto } from "@/server/library/file-dto";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { route } from "@/server/http/route";
 import { createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/contracts/upload-schemas";
-import { createUploads, planUpload } from "@/server/uploads/uploads";
+import { createUploads, planUpload } from "@/server/uploads/create";
 
 // POST /api/uploads/batch - POST /api/uploads for up to 100 files in one request, answered per file
 export const POST = route({ name: "POST /api/uploads/batch", auth: "user", body: createUploadsBodySchema }, async ({ user, body }) => {

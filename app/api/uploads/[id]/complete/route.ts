@@ -1,6 +1,6 @@
 import { toFileDto } from "@/server/library/file-dto";
 import type { CompleteUploadResponse } from "@/lib/contracts/upload-schemas";
-import { completeUpload } from "@/server/uploads/uploads";
+import { completeUpload } from "@/server/uploads/complete";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 

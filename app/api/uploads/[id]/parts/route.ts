@@ -1,7 +1,7 @@
 import { partsToSign, signParts } from "@/server/uploads/multipart";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { signPartsBodySchema, type SignPartsResponse } from "@/lib/contracts/upload-schemas";
-import { ownedUpload } from "@/server/uploads/uploads";
+import { ownedUpload } from "@/server/uploads/owned";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 

@@ -2,7 +2,7 @@ import { toErrorResult } from "@/lib/contracts/errors";
 import { toFileDto } from "@/server/library/file-dto";
 import { route } from "@/server/http/route";
 import { completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/contracts/upload-schemas";
-import { completeUploads } from "@/server/uploads/uploads";
+import { completeUploads } from "@/server/uploads/complete";
 
 // POST /api/uploads/batch/complete - POST /api/uploads/{id}/complete for up to 100 uploads, answered per upload
 export const POST = route({ name: "POST /api/uploads/batch/complete", auth: "user", body: completeUploadsBodySchema }, async ({ user, body }) => {

@@ -1,6 +1,6 @@
 import { recordParts } from "@/server/uploads/multipart";
 import { partDoneBodySchema } from "@/lib/contracts/upload-schemas";
-import { ownedUpload } from "@/server/uploads/uploads";
+import { ownedUpload } from "@/server/uploads/owned";
 import { fileIdParam, partNumberParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 

@@ -1,0 +1,100 @@
+import "server-only";
+import { claimFileCompletion, markFileUploaded, releaseFileCompletion } from "@/db/queries/file-items";
+import type { FileItem } from "@/db/schema";
+import { AppError, asError } from "@/lib/contracts/errors";
+import { isUuid } from "@/server/http/parse";
+import { copyObjectIfMatch, deleteObject, readObjectStart } from "@/server/storage/objects";
+import { rejectIfContentMismatch } from "./content-check";
+import { SNIFF_BYTES } from "./content-sniff";
+import { completeMultipart, planOf } from "./multipart";
+import { stagingKeyFor } from "./object-keys";
+import { requireOwnedItem } from "./owned";
+
+/**
+ * One ranged GET of the staging object gives the size, the type, the bytes the content check
+ * reads and the ETag of that version; CopyObject on to the final key only if the staging object
+ * is still that version, so the object served is the object checked. Then the row (completing →
+ * uploaded), then the staging object goes. Null when cleanup gave up on the row meanwhile.
+ */
+async function completePost(item: FileItem): Promise<FileItem | null> {
+  const staging = stagingKeyFor(item);
+  const stored = await readObjectStart(staging, SNIFF_BYTES);
+  if (!stored) throw new AppError("upload_incomplete", "The file has not reached storage yet.");
+  if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
+    throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
+  }
+  await rejectIfContentMismatch(item, stored.bytes, [staging]);
+  if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: item.key, etag: stored.etag }))) {
+    throw new AppError("upload_incomplete", "The file changed in storage while it was checked; complete it again.");
+  }
+  // A browser POST carries no checksum field, so S3 has none of ours to report for it.
+  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: null });
+  // Only after the row: if the UPDATE fails, the staging object is still there for a retry.
+  await deleteQuietly(item, uploaded ? staging : item.key);
+  return uploaded;
+}
+
+/** A failed removal is logged, not answered: cleanup removes what ended or stray rows left behind. */
+async function deleteQuietly(item: FileItem, key: string): Promise<void> {
+  await deleteObject(key).catch((err: unknown) => console.error("Removing an upload's object failed; cleanup will retry", { fileId: item.id, key, err }));
+}
+
+/**
+ * Runs the claimed complete; a failure other than a 415 (or losing the row to cleanup) hands the
+ * row back as pending, as it was before (`pendingSince`), so the client can retry.
+ */
+async function finishClaimed(item: FileItem, pendingSince: Date): Promise<FileItem> {
+  let done: FileItem | null;
+  try {
+    done = item.strategy === "multipart" ? await completeMultipart(item) : await completePost(item);
+  } catch (err) {
+    if (!(err instanceof AppError && (err.code === "unsupported_type" || err.code === "conflict"))) {
+      await releaseFileCompletion({ id: item.id, ownerId: item.userId, updatedAt: pendingSince });
+    }
+    throw err;
+  }
+  if (!done) throw new AppError("conflict", "This upload was given up on while it completed; upload the file again.");
+  return done;
+}
+
+const COMPLETING_POLL_MS = 100;
+const COMPLETING_POLLS = 50;
+
+/**
+ * The answer for a complete that found another one at work: waits a few seconds for its outcome.
+ * Uploaded is this call's answer too; anything else, or no outcome in time, is a 409.
+ */
+async function outcomeOf(item: FileItem): Promise<FileItem> {
+  let current = item;
+  for (let poll = 0; poll < COMPLETING_POLLS && current.status === "completing"; poll++) {
+    await new Promise((resolve) => setTimeout(resolve, COMPLETING_POLL_MS));
+    current = await requireOwnedItem(item.id, item.userId);
+  }
+  if (current.status === "uploaded") return current;
+  if (current.status === "completing") throw new AppError("conflict", "Another request is completing this upload; try again shortly.");
+  if (current.status === "pending") throw new AppError("upload_incomplete", "The upload could not be completed yet; try again.");
+  throw new AppError("conflict", `This upload is ${current.status}.`);
+}
+
+/**
+ * Marks the upload done only when S3 holds the object with the declared size (and type); the
+ * size recorded is S3's. One request claims the row (pending → completing) and does the work; a
+ * second or concurrent call waits for its outcome, so two completes never both write.
+ */
+export async function completeUpload(id: string, ownerId: string): Promise<FileItem> {
+  const item = await requireOwnedItem(id, ownerId);
+  if (item.status === "uploaded") return item;
+  if (item.status === "completing") return outcomeOf(item);
+  if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}.`);
+  if (item.strategy === "multipart") planOf(item);
+  const claimed = await claimFileCompletion({ id, ownerId });
+  if (!claimed) return outcomeOf(await requireOwnedItem(id, ownerId));
+  return finishClaimed(claimed, item.updatedAt);
+}
+
+/** completeUpload for each id (of one owner), at once; per id, in order: the row or its error. */
+export async function completeUploads(ids: string[], ownerId: string): Promise<Array<FileItem | Error>> {
+  return Promise.all(
+    ids.map((id) => (isUuid(id) ? completeUpload(id.toLowerCase(), ownerId).catch((err: unknown) => asError(err)) : new AppError("not_found", "No such upload."))),
+  );
+}
