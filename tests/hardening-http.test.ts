@@ -8,11 +8,16 @@ import { POST as completeBatch } from "@/app/api/uploads/batch/complete/route";
 import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
 import { POST as partsDone } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as partDone } from "@/app/api/uploads/[id]/parts/[n]/done/route";
+import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { PATCH as renameFile } from "@/app/api/files/[id]/route";
 import { POST as createToken } from "@/app/api/tokens/route";
+import { getFileItemById } from "@/db/queries/file-items";
+import { headObject } from "@/server/storage/objects";
+import { signUploadPartUrls, storageBrowserOrigin } from "@/server/storage/part-urls";
+import { signUploadPost } from "@/server/storage/post-policy";
 import { AUTH_MAX_BODY_BYTES } from "@/server/http/body-limit";
 import { DEFAULT_MAX_BODY_BYTES } from "@/server/http/parse";
-import { COMPLETE_BATCH_MAX_BODY_BYTES, CREATE_BATCH_MAX_BODY_BYTES } from "@/lib/contracts/upload-schemas";
+import { COMPLETE_BATCH_MAX_BODY_BYTES, CREATE_BATCH_MAX_BODY_BYTES, type CreateUploadResponse, type PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
@@ -140,5 +145,47 @@ describe("body limits on every JSON route", () => {
     await expectTooLarge(await authPost(chunked as NextRequest, ctx));
     expect(cancelled()).toBe(true);
     expect(sent()).toBeLessThanOrEqual(AUTH_MAX_BODY_BYTES + 2 * 64 * 1024);
+  });
+});
+
+/** Posts straight to MinIO the way the browser does: the signed fields first, the file last. */
+async function postToStorage(upload: PostUploadTarget, bytes: Uint8Array) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  return fetch(upload.url, { method: "POST", body: form });
+}
+
+describe("content check: a signed type needs its signature", () => {
+  const text = (value: string) => new TextEncoder().encode(value);
+
+  it.each([
+    ["an HTML comment declared as PNG", "image/png", "cat.png", text("<!-- x --><p>hello</p><script>steal()</script>")],
+    ["a paragraph declared as JPEG", "image/jpeg", "cat.jpg", text("<p>hello</p><img src=x onerror=steal()>")],
+    ["plain text declared as MP3", "audio/mpeg", "song.mp3", text("just some words, no frame sync at all")],
+    ["zeros declared as MP4", "video/mp4", "clip.mp4", new Uint8Array(64)],
+  ])("refuses %s at complete: 415, the object removed, the row rejected", async (_label, type, name, bytes) => {
+    const { cookie, user } = await createSignedInUser();
+    const created = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name, size: bytes.length, type } }));
+    expect(created.status).toBe(201);
+    const { file, upload } = (await created.json()) as CreateUploadResponse & { upload: PostUploadTarget };
+    expect((await postToStorage(upload, bytes)).status).toBe(204);
+    const res = await completeUpload(jsonRequest(`/api/uploads/${file.id}/complete`, { method: "POST", cookie }), routeParams({ id: file.id }));
+    expect(res.status).toBe(415);
+    expect((await res.json()).error.code).toBe("unsupported_type");
+    const row = await getFileItemById({ id: file.id, ownerId: user.id });
+    expect(row!.status).toBe("rejected");
+    expect(await headObject(row!.key)).toBeNull();
+  });
+});
+
+describe("the page CSP's storage origin", () => {
+  it("is the origin of every signed POST form and part URL, so connect-src allows exactly where bytes go", async () => {
+    const origin = await storageBrowserOrigin();
+    const post = await signUploadPost({ key: "csp/check.png", size: 1, contentType: "image/png", expiresInSeconds: 60 });
+    expect(new URL(post.url).origin).toBe(origin);
+    const [part] = await signUploadPartUrls({ key: "csp/check.mp4", uploadId: "x", parts: [{ partNumber: 1, size: 5 * MIB }], expiresInSeconds: 60 });
+    expect(new URL(part!).origin).toBe(origin);
+    expect(origin).toBe(new URL(process.env.S3_PUBLIC_ENDPOINT ?? process.env.S3_ENDPOINT!).origin);
   });
 });
