@@ -1,9 +1,27 @@
+/**
+ * Headers on every answer, pages and API alike. Pages get their Content-Security-Policy with a
+ * per-request nonce from proxy.ts; the API answers only JSON, so its policy allows nothing.
+ * @see docs/api.md "Security headers"
+ */
+const SECURITY_HEADERS = [
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+];
+const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite loads its WebAssembly and data files from its own package folder at run time,
   // so it must stay a plain Node require instead of being bundled.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
+  async headers() {
+    return [
+      { source: "/:path*", headers: SECURITY_HEADERS },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    ];
+  },
 };
 
 export default nextConfig;

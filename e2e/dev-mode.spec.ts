@@ -4,6 +4,7 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { MIB } from "../lib/units";
+import { MP4_FTYP_HEADER, PNG_SIGNATURE } from "../tests/file-signatures";
 import { freePort } from "../scripts/services";
 import { expect, test } from "./fixtures";
 
@@ -59,8 +60,9 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
   // Uploads work against the embedded store: a small file by POST, a 20 MiB one in parts.
   const small = testInfo.outputPath("pixel.png");
   const large = testInfo.outputPath("clip.mp4");
-  await writeFile(small, Buffer.alloc(5_000, 1));
-  await writeFile(large, Buffer.alloc(20 * MIB + 5, 2));
+  // Each starts with its format's signature: the content check refuses a PNG or MP4 without one.
+  await writeFile(small, Buffer.concat([PNG_SIGNATURE, Buffer.alloc(5_000 - PNG_SIGNATURE.length, 1)]));
+  await writeFile(large, Buffer.concat([MP4_FTYP_HEADER, Buffer.alloc(20 * MIB + 5 - MP4_FTYP_HEADER.length, 2)]));
   await page.goto(`${baseURL}/upload`);
   await expect(page.getByTestId("upload-queue")).toHaveAttribute("data-ready", "true", { timeout: 60_000 });
   await page.getByTestId("file-input").setInputFiles([small, large]);

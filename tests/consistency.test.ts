@@ -9,6 +9,7 @@ import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";
+import { GIF_SIGNATURE, startingWith } from "./file-signatures";
 
 const run = promisify(execFile);
 
@@ -17,7 +18,7 @@ async function uploadOne(cookie: string, size: number) {
   const upload = created.upload as PostUploadTarget;
   const form = new FormData();
   for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
-  form.append("file", new Blob([new Uint8Array(size)]));
+  form.append("file", new Blob([startingWith(GIF_SIGNATURE, size)]));
   expect((await fetch(upload.url, { method: "POST", body: form })).status).toBe(204);
   const id = created.file.id as string;
   expect((await completeUpload(jsonRequest(`/api/uploads/${id}/complete`, { method: "POST", cookie }), routeParams({ id }))).status).toBe(200);

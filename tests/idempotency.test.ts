@@ -11,6 +11,7 @@ import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import { MIB } from "@/lib/units";
 import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { PNG_SIGNATURE, startingWith } from "./file-signatures";
 
 type Body = { name: string; size: number; type: string; idempotencyKey?: string };
 
@@ -41,7 +42,7 @@ describe("idempotency keys on create", () => {
     const [a, b] = await Promise.all([first.json(), again.json()]);
     expect(b.file.id).toBe(a.file.id);
     expect(await rows(user.id)).toBe(1);
-    expect(await post(b.upload, new Uint8Array(10).fill(1))).toBe(204);
+    expect(await post(b.upload, startingWith(PNG_SIGNATURE, 10, 1))).toBe(204);
     const done = await completeUpload(jsonRequest(`/api/uploads/${a.file.id}/complete`, { method: "POST", cookie }), routeParams({ id: a.file.id }));
     expect((await done.json()).file).toMatchObject({ id: a.file.id, status: "uploaded", size: 10 });
   });
@@ -71,7 +72,7 @@ describe("idempotency keys on create", () => {
     const other = await create(cookie, { ...body, size: 11 });
     expect(other.status).toBe(409);
     expect((await other.json()).error.code).toBe("conflict");
-    await post(upload, new Uint8Array(10).fill(1));
+    await post(upload, startingWith(PNG_SIGNATURE, 10, 1));
     await completeUpload(jsonRequest(`/api/uploads/${file.id}/complete`, { method: "POST", cookie }), routeParams({ id: file.id }));
     const late = await create(cookie, body);
     expect(late.status).toBe(409);

@@ -12,6 +12,7 @@ import { consumeRateLimit, rateLimitBucket } from "@/server/ops/rate-limit";
 import { headObject } from "@/server/storage/objects";
 import type { CompleteUploadsResponse, CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest } from "./helpers";
+import { PNG_SIGNATURE, startingWith } from "./file-signatures";
 
 type Body = { name: string; size: number; type: string };
 type Created = Extract<CreateUploadsResponse["results"][number], { status: 201 }>;
@@ -47,7 +48,7 @@ async function rowCount(userId: string): Promise<number> {
 }
 
 const png = (name: string, size: number): Body => ({ name, size, type: "image/png" });
-const bytes = (size: number) => new Uint8Array(size).fill(7);
+const bytes = (size: number) => startingWith(PNG_SIGNATURE, size, 7);
 
 describe("POST /api/uploads/batch", () => {
   it("answers each file in order: created ones signed for their own key and size, refused ones with their own error", async () => {

@@ -8,6 +8,7 @@ import { headObject } from "@/server/storage/objects";
 import { signUploadPost } from "@/server/storage/post-policy";
 import type { CreateUploadResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { PNG_SIGNATURE, startingWith } from "./file-signatures";
 
 type Upload = PostUploadTarget;
 
@@ -41,7 +42,7 @@ describe("POST /api/uploads then S3 POST then complete", () => {
     const row = await getFileItemById({ id: file.id, ownerId: user.id });
     expect(row!.key).toBe(`u/${user.id}/${file.id}.png`);
 
-    expect((await postToStorage(upload, new Uint8Array(1000).fill(7))).status).toBe(204);
+    expect((await postToStorage(upload, startingWith(PNG_SIGNATURE, 1000, 7))).status).toBe(204);
     const res = await complete(file.id, cookie);
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -115,7 +116,7 @@ describe("POST /api/uploads then S3 POST then complete", () => {
   it("is idempotent: a repeated and two concurrent completes return the same file", async () => {
     const { cookie } = await createSignedInUser();
     const { file, upload } = await startUpload(cookie, png(64));
-    await postToStorage(upload, new Uint8Array(64));
+    await postToStorage(upload, startingWith(PNG_SIGNATURE, 64));
     const [a, b] = await Promise.all([complete(file.id, cookie), complete(file.id, cookie)]);
     const c = await complete(file.id, cookie);
     const bodies = await Promise.all([a, b, c].map((r) => r.json()));
@@ -186,9 +187,9 @@ describe("GET /api/files", () => {
     const { cookie } = await createSignedInUser();
     const other = await createSignedInUser();
     const ids: string[] = [];
-    for (const size of [3, 4]) {
+    for (const size of [13, 14]) {
       const { file, upload } = await startUpload(cookie, png(size));
-      await postToStorage(upload, new Uint8Array(size));
+      await postToStorage(upload, startingWith(PNG_SIGNATURE, size));
       await complete(file.id, cookie);
       ids.push(file.id);
     }

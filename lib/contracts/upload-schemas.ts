@@ -2,6 +2,7 @@ import { z } from "zod";
 import { displayNameSchema } from "./display-name";
 import { MAX_NAME_LENGTH } from "@/lib/upload-rules";
 import { MAX_PARTS } from "@/lib/part-plan";
+import { KIB } from "@/lib/units";
 
 export const createUploadBodySchema = z.object({
   name: displayNameSchema(MAX_NAME_LENGTH),
@@ -53,6 +54,16 @@ export type CreateUploadsResponse = { results: Array<({ status: 201 } & CreateUp
 export const completeUploadsBodySchema = z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_BATCH_ITEMS) });
 /** In the order of `ids`: each completed file (status 200) or why that upload is not complete. */
 export type CompleteUploadsResponse = { results: Array<({ status: 200 } & CompleteUploadResponse) | BatchItemError> };
+
+/**
+ * Body caps of the two batch routes, from their schemas: a file of a create batch is at most about
+ * 1.7 KB as JSON.stringify writes it (a name and a type of 255 UTF-16 units at up to 3 UTF-8 bytes
+ * each, the size, an idempotency key), an id of a complete batch at most 300 bytes. 100 of them
+ * take about 170 KB and 30 KB; the caps leave room for whitespace. Every other route keeps the
+ * 1 MiB default (server/http/parse.ts).
+ */
+export const CREATE_BATCH_MAX_BODY_BYTES = 256 * KIB;
+export const COMPLETE_BATCH_MAX_BODY_BYTES = 64 * KIB;
 export type ListFilesResponse = { files: FileDto[] };
 
 /** S3 part numbers are 1..MAX_PARTS (10,000); a batch signs at most 100 URLs. */

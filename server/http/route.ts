@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { toErrorResponse } from "@/lib/contracts/errors";
 import type { ParamParser } from "./params";
-import { parseJsonBody, parseQuery } from "./parse";
+import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, parseQuery } from "./parse";
 import { consoleSink, startRequestLog, type LogSink } from "./request-log";
 import { authenticate, type AuthMode, type CallerOf } from "./route-auth";
 
@@ -25,6 +25,8 @@ export type RouteSpec<M extends AuthMode, P extends ParamParsers, I, Q extends z
   query?: Q;
   /** 5. The JSON body (400 for malformed JSON or a bad field, naming it). */
   body?: B;
+  /** The most body bytes read for `body` (413 `payload_too_large` past it); DEFAULT_MAX_BODY_BYTES (1 MiB) unless set. */
+  maxBodyBytes?: number;
 };
 
 export type RouteContext<M extends AuthMode, P extends ParamParsers, I, Q, B> = {
@@ -85,7 +87,7 @@ async function run<M extends AuthMode, P extends ParamParsers, I, Q extends z.Zo
   const params = await parseParams(spec.params, next);
   const item = (spec.item ? await spec.item({ user, params }) : undefined) as I;
   const query = (spec.query ? parseQuery(new URL(req.url), spec.query) : undefined) as Parsed<Q>;
-  const body = (spec.body ? await parseJsonBody(req, spec.body) : undefined) as Parsed<B>;
+  const body = (spec.body ? await parseJsonBody(req, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : undefined) as Parsed<B>;
   return handler({ req, user, params, item, query, body });
 }
 

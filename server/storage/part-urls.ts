@@ -101,3 +101,12 @@ export async function signUploadPartUrls(input: {
     }),
   );
 }
+
+/**
+ * The origin the browser sends bytes to: the one part URLs and POST forms name (the same endpoint
+ * rules place both), for the page's Content-Security-Policy `connect-src`.
+ */
+export async function storageBrowserOrigin(): Promise<string> {
+  const { origin } = await partSigning(clients().public, getEnv().S3_BUCKET);
+  return `${origin.protocol}//${origin.host}`;
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { fileTypeFromBuffer } from "file-type";
+import { hasSignatureOf } from "./signatures";
 
 /** How many leading bytes the check reads; file-type needs at most about 4 KiB. */
 export const SNIFF_BYTES = 4100;
@@ -27,18 +28,24 @@ const MARKUP_TYPES = new Set(["text/html", "image/svg+xml", "text/xml", "applica
 
 /**
  * Why the first bytes of a stored object contradict its declared type, or null when they don't.
- * Bytes with no recognisable signature pass (file-type finds none in, say, a raw text file);
- * bytes that are recognisably something else, or active markup under a non-text type, do not.
+ * Bytes recognisably of another format fail; so do bytes without the signature of a declared type
+ * that has one (every type of the default allowlist: HTML declared as PNG starts with no PNG
+ * signature). A type without a signature (text/plain) only refuses active markup unless it is a
+ * markup type itself.
  */
 export async function contentMismatch(bytes: Uint8Array, declaredType: string): Promise<string | null> {
   const declared = declaredType.toLowerCase();
   const detected = await fileTypeFromBuffer(bytes);
   if (detected) {
-    return compatible(declared, detected.mime) ? null : `The file's contents are ${detected.mime}, not ${declared}.`;
+    // file-type names some types in capitals (video/MP2P).
+    const mime = detected.mime.toLowerCase();
+    return compatible(declared, mime) ? null : `The file's contents are ${mime}, not ${declared}.`;
   }
+  if (declared === "application/octet-stream") return null;
   if (!declared.startsWith("text/") && !MARKUP_TYPES.has(declared)) {
     const head = new TextDecoder("utf-8", { fatal: false }).decode(bytes.subarray(0, 512));
     if (ACTIVE_MARKUP.test(head)) return `The file's contents are markup (HTML, SVG or XML), not ${declared}.`;
   }
+  if (hasSignatureOf(declared, bytes) === false) return `The file's contents do not start like ${declared}.`;
   return null;
 }

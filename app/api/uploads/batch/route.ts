@@ -3,11 +3,11 @@ import { toErrorResult } from "@/lib/contracts/errors";
 import { toFileDto } from "@/server/library/file-dto";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { route } from "@/server/http/route";
-import { createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/contracts/upload-schemas";
+import { CREATE_BATCH_MAX_BODY_BYTES, createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/contracts/upload-schemas";
 import { createUploads, planUpload } from "@/server/uploads/create";
 
 // POST /api/uploads/batch - POST /api/uploads for up to 100 files in one request, answered per file
-export const POST = route({ name: "POST /api/uploads/batch", auth: "user", body: createUploadsBodySchema }, async ({ user, body }) => {
+export const POST = route({ name: "POST /api/uploads/batch", auth: "user", body: createUploadsBodySchema, maxBodyBytes: CREATE_BATCH_MAX_BODY_BYTES }, async ({ user, body }) => {
   const plans = body.files.map((file) => {
     try {
       return planUpload(user.id, file);

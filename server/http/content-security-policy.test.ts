@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { newNonce, pageContentSecurityPolicy } from "./content-security-policy";
+
+const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0]!, d.split(" ").slice(1)]));
+
+describe("pageContentSecurityPolicy", () => {
+  const policy = directives(pageContentSecurityPolicy({ nonce: "abc123==", storageOrigin: "https://bucket.s3.eu-west-1.amazonaws.com", dev: false }));
+
+  it.each([
+    ["script-src", ["'self'", "'nonce-abc123=='", "'strict-dynamic'", "'wasm-unsafe-eval'"]],
+    ["connect-src", ["'self'", "https://bucket.s3.eu-west-1.amazonaws.com"]],
+    ["worker-src", ["'self'", "blob:"]],
+    ["img-src", ["'self'", "data:", "blob:"]],
+    ["style-src", ["'self'", "'unsafe-inline'"]],
+    ["object-src", ["'none'"]],
+    ["base-uri", ["'self'"]],
+    ["form-action", ["'self'"]],
+    ["frame-ancestors", ["'none'"]],
+  ])("%s", (name, sources) => {
+    expect(policy.get(name)).toEqual(sources);
+  });
+
+  it("allows eval only in development", () => {
+    expect(policy.get("script-src")).not.toContain("'unsafe-eval'");
+    const dev = directives(pageContentSecurityPolicy({ nonce: "n", storageOrigin: null, dev: true }));
+    expect(dev.get("script-src")).toContain("'unsafe-eval'");
+  });
+
+  it("connects to this origin only when storage is unknown", () => {
+    expect(directives(pageContentSecurityPolicy({ nonce: "n", storageOrigin: null, dev: false })).get("connect-src")).toEqual(["'self'"]);
+  });
+});
+
+describe("newNonce", () => {
+  it("is 128 random bits, fresh each time", () => {
+    const nonces = new Set(Array.from({ length: 100 }, newNonce));
+    expect(nonces.size).toBe(100);
+    for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+  });
+});
