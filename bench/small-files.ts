@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, CDPSession, Page } from "@playwright/test";
-import { setConcurrency, signedInUploadPage, uploadThroughPage, type PageRun } from "./browser";
+import { readPartTimeline, setConcurrency, signedInUploadPage, uploadThroughPage, type Measure, type PageRun } from "./browser";
 import { countCpu } from "./process-cpu";
 import { fmt, median } from "./stats";
 
@@ -32,6 +32,8 @@ export type SmallFilesResult = {
   wallSeconds: number;
   /** With BENCH_B2_PROFILE=1: the page's own counters and where its main thread spent CPU. */
   profile?: PageProfile;
+  /** The engine's `post:*` spans (client/tracer.ts), one of each per file: where a file's time goes. */
+  timeline: Measure[];
 };
 
 /**
@@ -156,7 +158,8 @@ export async function runSmallFiles(browser: Browser, appUrl: string, dir: strin
   await mkdir(dir, { recursive: true });
   const paths = Array.from({ length: FILE_COUNT }, (_, i) => path.join(dir, `small-${String(i).padStart(4, "0")}.jpg`));
   await Promise.all(paths.map((file) => writeFile(file, Buffer.concat([JPEG_START, randomBytes(FILE_BYTES - JPEG_START.length)]))));
-  const page = await signedInUploadPage(browser, appUrl);
+  // Traced like B1: the page records each file's steps (a few User Timing entries per file).
+  const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
     await setConcurrency(page, CONCURRENCY);
     // Storage's own error text (the page shows only its code), to explain any file that fails.
@@ -189,6 +192,7 @@ export async function runSmallFiles(browser: Browser, appUrl: string, dir: strin
       cpuSeconds,
       wallSeconds,
       profile,
+      timeline: await readPartTimeline(page),
     };
   } finally {
     await page.context().close();
@@ -205,7 +209,24 @@ export function printSmallFiles(result: SmallFilesResult): void {
   const total = cpu.reduce((sum, [, seconds]) => sum + seconds, 0);
   console.log(`  CPU during the run (${fmt(result.wallSeconds)} s wall, ${fmt(total)} CPU-s in all, ${fmt(total / result.wallSeconds)} cores busy):`);
   for (const [name, seconds] of cpu) console.log(`    ${name.padEnd(16)} ${fmt(seconds)} CPU-s  ${fmt((seconds * 1000) / result.count)} ms per file`);
+  printFileTimeline(result.timeline);
   if (result.profile) printProfile(result.profile, result.count);
+}
+
+/**
+ * Where a small file's time goes, step by step: its record (made ahead, or its own create), the
+ * wait for a storage connection, the form POST, and the complete (coalesced into batches).
+ */
+function printFileTimeline(measures: Measure[]): void {
+  const steps = ["post:record", "post:slot", "post:send", "post:complete"];
+  console.log(`  per-file steps (the page's tracer, ms; median / p90 / mean):`);
+  for (const step of steps) {
+    const durations = measures.filter((m) => m.name === step).map((m) => m.duration).sort((a, b) => a - b);
+    if (durations.length === 0) continue;
+    const mean = durations.reduce((sum, d) => sum + d, 0) / durations.length;
+    const p90 = durations[Math.floor(durations.length * 0.9)]!;
+    console.log(`    ${step.padEnd(14)} n=${durations.length}  ${fmt(median(durations), 1)} / ${fmt(p90, 1)} / ${fmt(mean, 1)}`);
+  }
 }
 
 function printProfile({ metrics, selfMs, byScript, sampledMs }: PageProfile, count: number): void {

@@ -7,6 +7,7 @@ import { apiError, FakeUploadServer } from "@/client/test-support/fake-upload-ap
 import { callWithRetries, runSinglePost } from "./post-job";
 import { MAX_UPLOAD_ATTEMPTS } from "./post-retry";
 import { TransferError, transferErrorFor } from "./post-transport";
+import type { Tracer } from "@/client/tracer";
 
 /**
  * The single-POST job (create is the store's; this is POST, renew and complete) and the API
@@ -100,7 +101,7 @@ describe("callWithRetries", () => {
 describe("runSinglePost", () => {
   const body: CreateUploadBody = { name: "a.png", size: 10, type: "image/png" };
 
-  async function setup(options: { policyTtlMs?: number } = {}) {
+  async function setup(options: { policyTtlMs?: number; tracer?: Tracer } = {}) {
     const storage = new FakeStorage();
     const server = new FakeUploadServer(storage, options);
     const { file: record, upload } = await server.api.create(body);
@@ -121,6 +122,7 @@ describe("runSinglePost", () => {
         onRetrying: () => events.push("retrying"),
         onVerifying: () => events.push("verifying"),
         post: storage.post,
+        tracer: options.tracer,
       });
     return { storage, server, pool, controller, events, record, run };
   }
@@ -132,6 +134,13 @@ describe("runSinglePost", () => {
     expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`]);
     expect(server.argsOf("complete")).toEqual([record.id]);
     expect(events).toEqual(["verifying"]);
+  });
+
+  it("reports the slot wait, the POST and the complete to a tracer, when it has one", async () => {
+    const spans: string[] = [];
+    const { run } = await setup({ tracer: { span: (name, start, end) => void (end >= start && spans.push(name)) } });
+    await run();
+    expect(spans).toEqual(["post:slot", "post:send", "post:complete"]);
   });
 
   it("holds a storage connection only while the POST is on the wire", async () => {

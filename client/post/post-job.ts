@@ -5,6 +5,7 @@ import type { ConnectionPool } from "@/client/connection-pool";
 import { decideRetry, isPolicyExpired, type RetryDecision, type StepFailure, type UploadStep } from "./post-retry";
 import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { postToStorage, TransferError, type PostTransport } from "./post-transport";
+import { traceClock, type Tracer } from "@/client/tracer";
 
 export type PostApi = {
   create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
@@ -90,17 +91,23 @@ export async function runSinglePost(input: {
   onProgress: (loaded: number) => void;
   onRetrying: () => void;
   onVerifying: () => void;
+  /** The benchmark's per-file timeline (client/tracer.ts): `post:slot`, `post:send`, `post:complete`. */
+  tracer?: Tracer;
 }): Promise<FileDto> {
-  const { api, pool, file, signal, post = postToStorage } = input;
+  const { api, pool, file, signal, post = postToStorage, tracer } = input;
   let { record, upload } = input;
   for (let attempt = 1; ; attempt++) {
     try {
+      const waitFrom = traceClock(tracer);
       const release = await pool.acquire(signal);
+      const sendFrom = traceClock(tracer);
+      tracer?.span("post:slot", waitFrom, sendFrom);
       try {
         await post(upload, file, { signal, onProgress: input.onProgress });
       } finally {
         release();
       }
+      tracer?.span("post:send", sendFrom, traceClock(tracer));
       break;
     } catch (err) {
       const decision = decide("post", err, attempt, signal, isPolicyExpired(upload.expiresAt, Date.now()));
@@ -124,5 +131,8 @@ export async function runSinglePost(input: {
     }
   }
   input.onVerifying();
-  return (await callWithRetries("complete", () => api.complete(record.id), signal)).file;
+  const completeFrom = traceClock(tracer);
+  const { file: done } = await callWithRetries("complete", () => api.complete(record.id), signal);
+  tracer?.span("post:complete", completeFrom, traceClock(tracer));
+  return done;
 }

@@ -80,7 +80,7 @@ export class UploadQueueStore {
     private readonly rules: UploadRules,
     /**
      * `transport`: storage and this browser's resume records, the browser's by default (tests pass
-     * stand-ins). `tracer`: times multipart steps for the benchmark (client/tracer.ts); none in the product.
+     * stand-ins). `tracer`: times each file's steps for the benchmark (client/tracer.ts); none in the product.
      */
     private readonly options: { transport?: Partial<StoreTransport>; tracer?: Tracer } = {},
   ) {
@@ -316,6 +316,8 @@ export class UploadQueueStore {
           this.dispatch({ type: "created", key, serverId });
         };
         onCreated(record.id);
+        // For the benchmark's small-file timeline (bench/small-files.ts): how long the record took.
+        tracer?.span("post:record", createdFrom, traceClock(tracer));
         const done = await runSinglePost({
           api: this.api,
           pool: this.pool,
@@ -329,6 +331,7 @@ export class UploadQueueStore {
           onRetrying: () => void this.dispatch({ type: "retrying", key, at: performance.now() }),
           onVerifying: () => void this.dispatch({ type: "verifying", key }),
           post: this.transport.post,
+          tracer,
         });
         this.dispatch({ type: "done", key, file: done });
       }
