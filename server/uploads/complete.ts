@@ -8,7 +8,7 @@ import { rejectIfContentMismatch } from "./content-check";
 import { SNIFF_BYTES } from "./content-sniff";
 import { completeMultipart, planOf } from "./multipart";
 import { stagingKeyFor } from "./object-keys";
-import { requireOwnedItem } from "./owned";
+import { requireOwnedItem, waitForRow } from "./owned";
 
 /**
  * One ranged GET of the staging object gives the size, the type, the bytes the content check
@@ -65,11 +65,7 @@ const COMPLETING_POLLS = 50;
  * Uploaded is this call's answer too; anything else, or no outcome in time, is a 409.
  */
 async function outcomeOf(item: FileItem): Promise<FileItem> {
-  let current = item;
-  for (let poll = 0; poll < COMPLETING_POLLS && current.status === "completing"; poll++) {
-    await new Promise((resolve) => setTimeout(resolve, COMPLETING_POLL_MS));
-    current = await requireOwnedItem(item.id, item.userId);
-  }
+  const current = await waitForRow(item, (row) => row.status !== "completing", { polls: COMPLETING_POLLS, intervalMs: COMPLETING_POLL_MS });
   if (current.status === "uploaded") return current;
   if (current.status === "completing") throw new AppError("conflict", "Another request is completing this upload; try again shortly.");
   if (current.status === "pending") throw new AppError("upload_incomplete", "The upload could not be completed yet; try again.");
@@ -86,6 +82,7 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
   if (item.status === "uploaded") return item;
   if (item.status === "completing") return outcomeOf(item);
   if (item.status !== "pending") throw new AppError("conflict", `This upload is ${item.status}.`);
+  // A multipart row without its upload id or part size can't be completed: 409 before claiming it.
   if (item.strategy === "multipart") planOf(item);
   const claimed = await claimFileCompletion({ id, ownerId });
   if (!claimed) return outcomeOf(await requireOwnedItem(id, ownerId));

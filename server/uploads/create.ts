@@ -13,7 +13,7 @@ import { createMultipartUpload } from "@/server/storage/multipart";
 import { signUploadPost } from "@/server/storage/post-policy";
 import { multipartTarget } from "./multipart";
 import { objectKeyFor, stagingKeyFor } from "./object-keys";
-import { requireOwnedItem } from "./owned";
+import { waitForRow } from "./owned";
 
 /**
  * S3 accepts at most 5 GiB in one POST or PUT, and CopyObject (complete's copy from the staging
@@ -100,11 +100,10 @@ const STARTING_POLLS = 25;
  * was still starting the multipart upload): waits a few seconds for the first request to finish.
  */
 async function whenStarted(item: FileItem): Promise<FileItem> {
-  for (let poll = 0; poll < STARTING_POLLS; poll++) {
-    await new Promise((resolve) => setTimeout(resolve, STARTING_POLL_MS));
-    const current = await requireOwnedItem(item.id, item.userId);
-    if (current.uploadId || current.status !== "pending") return current;
-  }
+  const started = (row: FileItem) => Boolean(row.uploadId) || row.status !== "pending";
+  // The first read is the caller's own: wait before reading again, as the first request is still at work.
+  const current = await waitForRow(item, (row) => row !== item && started(row), { polls: STARTING_POLLS, intervalMs: STARTING_POLL_MS });
+  if (current !== item && started(current)) return current;
   throw new AppError("conflict", "The upload created with this idempotency key did not start; try again with a new key.");
 }
 
