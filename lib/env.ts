@@ -12,6 +12,9 @@ export const DEFAULT_ALLOWED_TYPES =
   "image/jpeg,image/png,image/gif,video/quicktime,video/mp4,video/mpeg,video/x-msvideo,audio/mpeg";
 
 
+/** No signed form or URL lives longer than this (15 minutes), whatever UPLOAD_URL_TTL_SECONDS says. */
+export const MAX_UPLOAD_URL_TTL_SECONDS = 900;
+
 /**
  * Every setting the server reads, parsed once. Absent optional values choose the zero-config
  * path: no DATABASE_URL means embedded PGlite under DATA_DIR, no S3_ENDPOINT means AWS S3
@@ -33,7 +36,7 @@ export const envSchema = z.object({
   APP_URL: z.url().default("http://localhost:3000"),
   GITHUB_ID: z.string().min(1).optional(),
   GITHUB_SECRET: z.string().min(1).optional(),
-  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(900).default(600),
+  UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(MAX_UPLOAD_URL_TTL_SECONDS).default(600),
   /** 5 TiB, the object limit most S3-compatible stores share; AWS allows up to 48.8 TiB. */
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(5 * TIB),
   /** Files above this go as multipart uploads (and always above 5 GiB, S3's single-request cap). */

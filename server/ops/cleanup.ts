@@ -8,7 +8,7 @@ import {
   markStaleCompletionAborted,
 } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { getEnv } from "@/lib/env";
+import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/lib/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
 import { deleteObject, listObjects } from "@/server/storage/objects";
 import { discardUpload } from "@/server/uploads/discard";
@@ -27,8 +27,8 @@ const BATCH = 500;
 const HOUR_MS = 3_600_000;
 /** A complete claims its row for seconds; one still claimed after this crashed. */
 export const STALE_COMPLETING_MS = 15 * 60_000;
-/** The longest a POST form lives (UPLOAD_URL_TTL_SECONDS is capped at 900 in lib/env.ts). */
-const MAX_FORM_AGE_MS = 15 * 60_000;
+/** The longest a POST form lives. */
+const MAX_FORM_AGE_MS = MAX_UPLOAD_URL_TTL_SECONDS * 1000;
 /** Statuses whose staging object may still be read by a complete. */
 const LIVE_STATUSES: ReadonlySet<string> = new Set(["pending", "completing"]);
 
