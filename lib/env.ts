@@ -49,8 +49,14 @@ export const envSchema = z.object({
   STALE_UPLOAD_HOURS: z.coerce.number().positive().default(24),
   /** Per-user cap on uploaded plus pending bytes; unset means unlimited. */
   USER_QUOTA_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  /** Uploads a user may start per minute (POST /api/uploads). */
-  RATE_LIMIT_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /**
+   * Create requests a user may make per minute (POST /api/uploads, and POST /api/uploads/batch as
+   * one whatever its size): the page asks for ~24 small files' records per request, so a drop of
+   * 1,000 photos makes ~45 requests and a CLI run ~1 per 24 files (docs/api.md, Rate limits).
+   */
+  RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** New upload records a user may create per hour: a brake on floods of empty records. */
+  RATE_LIMIT_UPLOAD_FILES_PER_HOUR: z.coerce.number().int().positive().default(50_000),
   /** Part URLs a user may have signed per minute (sum of partNumbers over POST .../parts). */
   RATE_LIMIT_PARTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   /** Failed sign-ins per account (normalised email) per 15 minutes; over it, sign-in answers 429. */

@@ -2,16 +2,24 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, like, lt } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
+import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
 import { getDb } from "@/db";
 import { fileItems, rateLimits } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { MIB } from "@/lib/units";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
-import { consumeRateLimit, rateLimitBucket, type RateLimitKind } from "@/server/ops/rate-limit";
+import { consumeRateLimit, rateLimitBucket, rateLimitWindowMs, type RateLimitKind } from "@/server/ops/rate-limit";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 
 const bucket = () => `test:${randomUUID()}`;
+const png = (name: string) => ({ name, size: 1, type: "image/png" });
+
+async function rowCount(userId: string): Promise<number> {
+  const db = await getDb();
+  const [row] = await db.select({ n: count() }).from(fileItems).where(eq(fileItems.userId, userId));
+  return row!.n;
+}
 
 async function storedCount(name: string): Promise<number> {
   const db = await getDb();
@@ -19,10 +27,11 @@ async function storedCount(name: string): Promise<number> {
   return rows.reduce((sum, row) => sum + row.count, 0);
 }
 
-/** Spends the user's whole budget for this window and the next, so a minute boundary can't free it mid-test. */
+/** Spends the user's whole budget for this window and the next, so a window boundary can't free it mid-test. */
 async function exhaust(kind: RateLimitKind, userId: string, limit: number, leave = 0) {
-  for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
-    const spent = await consumeRateLimit({ bucket: rateLimitBucket(kind, userId), limit, cost: limit - leave, now });
+  const windowMs = rateLimitWindowMs(kind);
+  for (const now of [Date.now(), Date.now() + windowMs]) {
+    const spent = await consumeRateLimit({ bucket: rateLimitBucket(kind, userId), limit, cost: limit - leave, now, windowMs });
     expect(spent.allowed).toBe(true);
   }
 }
@@ -75,9 +84,9 @@ describe("consumeRateLimit against Postgres", () => {
 });
 
 describe("rate limits on the signing routes", () => {
-  it("answers 429 rate_limited with Retry-After once the uploads budget is spent, creating nothing", async () => {
+  it("answers 429 rate_limited with Retry-After once the upload requests budget is spent, creating nothing", async () => {
     const { user, cookie } = await createSignedInUser();
-    await exhaust("uploads", user.id, getEnv().RATE_LIMIT_UPLOADS_PER_MINUTE);
+    await exhaust("upload-requests", user.id, getEnv().RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE);
     const res = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: "a.png", size: 1, type: "image/png" } }));
     expect(res.status).toBe(429);
     expect((await res.json()).error.code).toBe("rate_limited");
@@ -90,6 +99,18 @@ describe("rate limits on the signing routes", () => {
     // Limits are per user: someone else still uploads.
     const other = await createSignedInUser();
     expect((await createUpload(jsonRequest("/api/uploads", { cookie: other.cookie, body: { name: "a.png", size: 1, type: "image/png" } }))).status).toBe(201);
+  });
+
+  it("brakes new records per hour: a request whose files do not fit is refused whole, with the hour's Retry-After", async () => {
+    const { user, cookie } = await createSignedInUser();
+    await exhaust("upload-files", user.id, getEnv().RATE_LIMIT_UPLOAD_FILES_PER_HOUR, 1);
+    const res = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [png("a.png"), png("b.png")] } }));
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(retryAfter >= 1 && retryAfter <= 3600).toBe(true);
+    expect(await rowCount(user.id)).toBe(0);
+    expect((await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [png("a.png")] } }))).status).toBe(200);
+    expect(await rowCount(user.id)).toBe(1);
   });
 
   it("counts part URLs, not requests: 3 over the remaining 2 is refused, 2 are signed", async () => {
@@ -116,14 +137,14 @@ describe("rate limits on the signing routes", () => {
 describe("budget spent before validation (regression: a 413 or 415 used to cost one)", () => {
   it("spends no uploads budget on requests refused as invalid (400, 413, 415)", async () => {
     const { user, cookie } = await createSignedInUser();
-    await exhaust("uploads", user.id, getEnv().RATE_LIMIT_UPLOADS_PER_MINUTE, 1);
-    const spentBefore = await storedCount(rateLimitBucket("uploads", user.id));
+    await exhaust("upload-requests", user.id, getEnv().RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE, 1);
+    const spentBefore = await storedCount(rateLimitBucket("upload-requests", user.id));
     const upload = (body: unknown) => createUpload(jsonRequest("/api/uploads", { cookie, body }));
     expect((await upload({ name: "a.png", size: -1, type: "image/png" })).status).toBe(400);
     expect((await upload({ name: "a.png", size: getEnv().UPLOAD_MAX_BYTES + 1, type: "image/png" })).status).toBe(413);
     expect((await upload({ name: "a.exe", size: 1, type: "application/x-msdownload" })).status).toBe(415);
     expect((await upload({ name: "a.jpg", size: 1, type: "image/png" })).status).toBe(415);
-    expect(await storedCount(rateLimitBucket("uploads", user.id))).toBe(spentBefore);
+    expect(await storedCount(rateLimitBucket("upload-requests", user.id))).toBe(spentBefore);
     // The one request left in the budget still goes through, and then the limit holds.
     expect((await upload({ name: "a.png", size: 1, type: "image/png" })).status).toBe(201);
     expect((await upload({ name: "a.png", size: 1, type: "image/png" })).status).toBe(429);

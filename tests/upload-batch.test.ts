@@ -5,10 +5,10 @@ import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { POST as completeBatch } from "@/app/api/uploads/batch/complete/route";
 import { getDb } from "@/db";
 import { getFileItemById } from "@/db/queries/file-items";
-import { fileItems } from "@/db/schema";
+import { fileItems, rateLimits } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
-import { consumeRateLimit, rateLimitBucket } from "@/server/ops/rate-limit";
+import { consumeRateLimit, rateLimitBucket, rateLimitWindowMs, type RateLimitKind } from "@/server/ops/rate-limit";
 import { headObject } from "@/server/storage/objects";
 import type { CompleteUploadsResponse, CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest } from "./helpers";
@@ -39,6 +39,15 @@ async function post(upload: PostUploadTarget, bytes: Uint8Array) {
   form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]));
   const res = await fetch(upload.url, { method: "POST", body: form });
   expect(res.status).toBe(204);
+}
+
+/** What the user has spent of a limit in its current window. */
+async function spentOf(kind: RateLimitKind, userId: string): Promise<number> {
+  const db = await getDb();
+  const windowMs = rateLimitWindowMs(kind);
+  const start = new Date(Math.floor(Date.now() / windowMs) * windowMs);
+  const rows = await db.select({ count: rateLimits.count }).from(rateLimits).where(and(eq(rateLimits.bucket, rateLimitBucket(kind, userId)), eq(rateLimits.windowStart, start)));
+  return rows[0]?.count ?? 0;
 }
 
 async function rowCount(userId: string): Promise<number> {
@@ -83,34 +92,32 @@ describe("POST /api/uploads/batch", () => {
     expect((await fetch(b.upload.url, { method: "POST", body: form })).status).toBe(400);
   });
 
-  it("spends one unit of the uploads budget per accepted file, and a batch over the budget creates nothing", async () => {
+  it("counts a batch of 100 as one upload request and 100 files; refused files cost no file", async () => {
     const { cookie, user } = await createSignedInUser();
-    const limit = getEnv().RATE_LIMIT_UPLOADS_PER_MINUTE;
-    // Leave 2 in this window and the next, so a minute boundary cannot refill it mid-test.
-    for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
-      expect((await consumeRateLimit({ bucket: rateLimitBucket("uploads", user.id), limit, cost: limit - 2, now })).allowed).toBe(true);
-    }
-    const over = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [png("a.png", 1), png("b.png", 1), png("c.png", 1)] } }));
-    expect(over.status).toBe(429);
-    expect(over.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(await rowCount(user.id)).toBe(0);
-    // Refused files are free: two accepted ones fit next to a refused one.
-    const { body } = await create(cookie, [png("a.png", 1), { name: "x.exe", size: 1, type: "application/x-msdownload" }, png("b.png", 1)]);
-    expect(body.results.map((r) => r.status)).toEqual([201, 415, 201]);
-    expect(await rowCount(user.id)).toBe(2);
+    const requests = await spentOf("upload-requests", user.id);
+    const files = await spentOf("upload-files", user.id);
+    const { body } = await create(cookie, Array.from({ length: 100 }, (_, i) => png(`${i}.png`, 1)));
+    expect(body.results.every((r) => r.status === 201)).toBe(true);
+    expect((await spentOf("upload-requests", user.id)) - requests).toBe(1);
+    expect((await spentOf("upload-files", user.id)) - files).toBe(100);
+    await create(cookie, [png("a.png", 1), { name: "x.exe", size: 1, type: "application/x-msdownload" }]);
+    expect((await spentOf("upload-requests", user.id)) - requests).toBe(2);
+    expect((await spentOf("upload-files", user.id)) - files).toBe(101);
   });
 
-  it.each([
-    ["no files", { files: [] }],
-    ["101 files", { files: Array.from({ length: 101 }, (_, i) => png(`${i}.png`, 1)) }],
-    ["a malformed file", { files: [png("a.png", 1), { name: "b.png", size: -1, type: "image/png" }] }],
-    ["files that are not a list", { files: png("a.png", 1) }],
-  ])("refuses %s as a whole with 400, creating nothing", async (_label, body) => {
+  it("refuses a batch once the upload requests budget is spent, creating nothing", async () => {
     const { cookie, user } = await createSignedInUser();
-    const res = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body }));
-    expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe("bad_request");
-    expect(await rowCount(user.id)).toBe(0);
+    const limit = getEnv().RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE;
+    // Leave 1 in this window and the next, so a minute boundary cannot refill it mid-test.
+    for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
+      expect((await consumeRateLimit({ bucket: rateLimitBucket("upload-requests", user.id), limit, cost: limit - 1, now })).allowed).toBe(true);
+    }
+    const { body } = await create(cookie, [png("a.png", 1), png("b.png", 1), png("c.png", 1)]);
+    expect(body.results.map((r) => r.status)).toEqual([201, 201, 201]);
+    const over = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [png("d.png", 1)] } }));
+    expect(over.status).toBe(429);
+    expect(over.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await rowCount(user.id)).toBe(3);
   });
 
   it("answers 401 without a session", async () => {

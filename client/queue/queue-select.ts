@@ -30,6 +30,6 @@ export function selectWaiting(state: QueueState, limit: number): QueueItem[] {
 /** True while leaving the page would lose work. */
 export function hasPendingWork(state: QueueState): boolean {
   const { counts } = state.summary;
-  return counts.waiting + counts.paused + countActive(state) > 0;
+  return counts.waiting + counts.paused + counts.uploading + counts.verifying > 0;
 }
 

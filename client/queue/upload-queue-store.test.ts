@@ -80,16 +80,20 @@ describe("scheduling", () => {
     expect(await statuses()).toEqual(["done", "uploading", "uploading", "uploading", "uploading"]);
   });
 
-  it("a file holds its slot until the server has completed it", async () => {
+  it("a file gives up its slot once its bytes are stored: the next is sent while it is verified", async () => {
     const { storage, server, store, statuses } = setup({ concurrency: 1 });
     server.hold("complete");
-    store.add([fileOf("a.png"), fileOf("b.png")]);
-    expect(await statuses()).toEqual(["verifying", "waiting"]);
-    expect(storage.posts).toHaveLength(1);
     storage.hold = true;
-    server.release("complete");
-    expect(await statuses()).toEqual(["done", "uploading"]);
+    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    expect(await statuses()).toEqual(["uploading", "waiting", "waiting"]);
+    storage.posts[0]!.finish();
+    // a waits for its complete; b has the one slot; c still waits for it.
+    expect(await statuses()).toEqual(["verifying", "uploading", "waiting"]);
     expect(storage.open(storage.posts)).toHaveLength(1);
+    storage.hold = false;
+    storage.posts[1]!.finish();
+    server.release("complete");
+    expect(await statuses()).toEqual(["done", "done", "done"]);
   });
 
   it("rejects files the rules refuse without asking the server", async () => {

@@ -1,14 +1,34 @@
 import "server-only";
 import { decrementRateLimit, deleteRateLimitsBefore, incrementRateLimit } from "@/db/queries/rate-limits";
-import { getEnv } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
 import { RATE_LIMIT_WINDOW_MS, rateLimitWindow } from "./rate-limit-window";
 
-/** What is limited per user: uploads started, and part URLs signed (by part count, not requests). */
-export type RateLimitKind = "uploads" | "parts";
+const HOUR_MS = 60 * RATE_LIMIT_WINDOW_MS;
+
+/**
+ * What is limited per user. Upload limits count requests, not files: a batch create of 100 small
+ * files costs the server about what one single create does, so counting its files throttled
+ * people dropping a folder while protecting nothing. Files get a looser hourly brake against
+ * floods of empty records (bytes are the quota's job), and part URLs count one per part.
+ */
+export type RateLimitKind = "upload-requests" | "upload-files" | "parts";
+
+type LimitRule = { limit: (env: Env) => number; windowMs: number; what: (limit: number) => string };
+
+const RULES: Record<RateLimitKind, LimitRule> = {
+  "upload-requests": { limit: (env) => env.RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS, what: (n) => `${n} upload requests per minute` },
+  "upload-files": { limit: (env) => env.RATE_LIMIT_UPLOAD_FILES_PER_HOUR, windowMs: HOUR_MS, what: (n) => `${n} new uploads per hour` },
+  parts: { limit: (env) => env.RATE_LIMIT_PARTS_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS, what: (n) => `${n} part URLs per minute` },
+};
 
 export function rateLimitBucket(kind: RateLimitKind, userId: string): string {
   return `${kind}:${userId}`;
+}
+
+/** The window a kind is counted in (a minute, or an hour for files). */
+export function rateLimitWindowMs(kind: RateLimitKind): number {
+  return RULES[kind].windowMs;
 }
 
 export type RateLimitResult = { allowed: boolean; retryAfterSeconds: number };
@@ -47,12 +67,20 @@ export async function refundRateLimit(input: { bucket: string; cost?: number; no
 
 /** Throws 429 `rate_limited` with `Retry-After` when the user is over the configured limit. */
 export async function enforceRateLimit(kind: RateLimitKind, userId: string, cost = 1): Promise<void> {
-  const env = getEnv();
-  const limit = kind === "uploads" ? env.RATE_LIMIT_UPLOADS_PER_MINUTE : env.RATE_LIMIT_PARTS_PER_MINUTE;
-  const result = await consumeRateLimit({ bucket: rateLimitBucket(kind, userId), limit, cost });
+  const rule = RULES[kind];
+  const limit = rule.limit(getEnv());
+  const result = await consumeRateLimit({ bucket: rateLimitBucket(kind, userId), limit, cost, windowMs: rule.windowMs });
   if (result.allowed) return;
-  const what = kind === "uploads" ? `${limit} uploads` : `${limit} part URLs`;
-  throw new AppError("rate_limited", `At most ${what} per minute; try again in ${result.retryAfterSeconds} s.`, {
+  throw new AppError("rate_limited", `At most ${rule.what(limit)}; try again in ${result.retryAfterSeconds} s.`, {
     headers: { "Retry-After": String(result.retryAfterSeconds) },
   });
+}
+
+/**
+ * A create request (single or batch) spends one request, then one file per accepted file. The
+ * files check refuses the whole request (and keeps its request spent: it was made).
+ */
+export async function enforceUploadLimits(userId: string, files: number): Promise<void> {
+  await enforceRateLimit("upload-requests", userId);
+  if (files > 0) await enforceRateLimit("upload-files", userId, files);
 }

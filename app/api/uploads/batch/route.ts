@@ -1,7 +1,7 @@
 import type { PlannedFileItem } from "@/db/queries/file-items";
 import { toErrorResult } from "@/lib/contracts/errors";
 import { toFileDto } from "@/server/library/file-dto";
-import { enforceRateLimit } from "@/server/ops/rate-limit";
+import { enforceUploadLimits } from "@/server/ops/rate-limit";
 import { route } from "@/server/http/route";
 import { CREATE_BATCH_MAX_BODY_BYTES, createUploadsBodySchema, type CreateUploadsResponse } from "@/lib/contracts/upload-schemas";
 import { createUploads, planUpload } from "@/server/uploads/create";
@@ -16,8 +16,8 @@ export const POST = route({ name: "POST /api/uploads/batch", auth: "user", body:
     }
   });
   const rows = plans.filter((plan): plan is PlannedFileItem => !("error" in plan));
-  // Each accepted file spends one unit, before anything is stored; refused ones cost nothing.
-  if (rows.length > 0) await enforceRateLimit("uploads", user.id, rows.length);
+  // One request, plus one file per accepted file, before anything is stored; refused files cost nothing.
+  await enforceUploadLimits(user.id, rows.length);
   const created = (await createUploads(rows)).values();
   const results: CreateUploadsResponse["results"] = plans.map((plan) => {
     if ("error" in plan) return plan;
