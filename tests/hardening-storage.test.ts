@@ -6,6 +6,7 @@ import { DELETE as deleteFileRoute } from "@/app/api/files/[id]/route";
 import { GET as downloadRoute } from "@/app/api/files/[id]/download/route";
 import { DELETE as cancelRoute } from "@/app/api/uploads/[id]/route";
 import { POST as completeRoute } from "@/app/api/uploads/[id]/complete/route";
+import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
 import { POST as signPartsRoute } from "@/app/api/uploads/[id]/parts/route";
 import { POST as partsDoneRoute } from "@/app/api/uploads/[id]/parts/done/route";
 import { getDb } from "@/db";
@@ -13,7 +14,7 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { fileItems } from "@/db/schema";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { getEnv } from "@/lib/env";
-import type { PostUploadTarget, SignPartsResponse, UploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CompleteUploadsResponse, PostUploadTarget, SignPartsResponse, UploadTarget } from "@/lib/contracts/upload-schemas";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import { copyObjectIfMatch, headObject, readObjectStart } from "@/server/storage/objects";
@@ -180,14 +181,26 @@ async function raceLoop(round: (session: Session, index: number) => Promise<void
 /** Starts `fn` after a few milliseconds that vary by round, so either side of a race gets to win. */
 const after = <T>(round: number, fn: () => Promise<T>) => new Promise<T>((resolve, reject) => setTimeout(() => fn().then(resolve, reject), (round % 10) * 4));
 
-const statusOf = async (res: Response) => ({ status: res.status, code: res.status >= 400 ? ((await res.json()) as { error: { code: string } }).error.code : null });
+type Answer = { status: number; code: string | null };
+const statusOf = async (res: Response): Promise<Answer> => ({ status: res.status, code: res.status >= 400 ? ((await res.json()) as { error: { code: string } }).error.code : null });
 
-describe("racing operations on one file end consistent (50 rounds each against MinIO)", () => {
+/** The file's answer from POST /api/uploads/batch/complete, which completes pending POST uploads together (server/uploads/complete-batch.ts). */
+async function completeInBatch(session: Session, id: string): Promise<Answer> {
+  const res = await completeBatchRoute(jsonRequest("/api/uploads/batch/complete", { cookie: session.cookie, body: { ids: [id] } }));
+  expect(res.status).toBe(200);
+  const [own] = ((await res.json()) as CompleteUploadsResponse).results;
+  return { status: own!.status, code: "error" in own! ? own.error.code : null };
+}
+
+describe.each([
+  ["POST /api/uploads/{id}/complete", (session: Session, id: string) => complete(session, id).then(statusOf)],
+  ["POST /api/uploads/batch/complete", completeInBatch],
+])("racing operations on one file end consistent (50 rounds each against MinIO), completed through %s", (_route, completeStatus) => {
   it("complete vs cancel: one wins, the other answers 409", async () => {
     await raceLoop(async (session, i) => {
       const bytes = png(40, i);
       const { id } = await posted(session, bytes);
-      const [done, cancelled] = await Promise.all([complete(session, id).then(statusOf), after(i, () => cancel(session, id)).then(statusOf)]);
+      const [done, cancelled] = await Promise.all([completeStatus(session, id), after(i, () => cancel(session, id)).then(statusOf)]);
       const row = await expectRowConsistent(session, id, bytes);
       if (row.status === "uploaded") {
         expect(done.status).toBe(200);
@@ -205,7 +218,7 @@ describe("racing operations on one file end consistent (50 rounds each against M
     await raceLoop(async (session, i) => {
       const bytes = png(40, i);
       const { id } = await posted(session, bytes);
-      const [done, removed] = await Promise.all([complete(session, id).then(statusOf), after(i, () => remove(session, id)).then(statusOf)]);
+      const [done, removed] = await Promise.all([completeStatus(session, id), after(i, () => remove(session, id)).then(statusOf)]);
       expect(done.status).toBe(200);
       expect([204, 404]).toContain(removed.status);
       const row = await expectRowConsistent(session, id, bytes);
@@ -220,7 +233,7 @@ describe("racing operations on one file end consistent (50 rounds each against M
       const bytes = png(40, i);
       const { id } = await posted(session, bytes);
       await db.update(fileItems).set({ createdAt: new Date(Date.now() - 25 * 3_600_000) }).where(eq(fileItems.id, id));
-      const [done] = await Promise.all([complete(session, id).then(statusOf), after(i, () => cleanupStaleUploads())]);
+      const [done] = await Promise.all([completeStatus(session, id), after(i, () => cleanupStaleUploads())]);
       const row = await expectRowConsistent(session, id, bytes);
       if (row.status === "uploaded") expect(done.status).toBe(200);
       else {
@@ -235,7 +248,7 @@ describe("racing operations on one file end consistent (50 rounds each against M
     await raceLoop(async (session, i) => {
       const bytes = png(40, i);
       const { id } = await posted(session, bytes);
-      const answers = await Promise.all([complete(session, id).then(statusOf), after(i, () => complete(session, id)).then(statusOf)]);
+      const answers = await Promise.all([completeStatus(session, id), after(i, () => complete(session, id)).then(statusOf)]);
       expect(answers.map((a) => a.status)).toContain(200);
       for (const a of answers) expect([200, 409]).toContain(a.status);
       expect((await expectRowConsistent(session, id, bytes)).status).toBe("uploaded");

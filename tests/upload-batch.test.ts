@@ -151,6 +151,13 @@ describe("POST /api/uploads/batch/complete", () => {
     const stored = await headObject(row!.key);
     expect(row).toMatchObject({ status: "uploaded", size: stored!.size, checksum: stored!.checksum });
     expect((await getFileItemById({ id: theirs.file.id, ownerId: other.user.id }))!.status).toBe("pending");
+    // The one not yet sent is pending again, for a later complete; the completed ones' staging
+    // objects went in one DeleteObjects, their served objects stay.
+    expect((await getFileItemById({ id: unsent!.file.id, ownerId: owner.user.id }))!.status).toBe("pending");
+    for (const done of [a!, b!]) {
+      expect(await headObject(done.upload.fields.key!)).toBeNull();
+      expect(await headObject((await getFileItemById({ id: done.file.id, ownerId: owner.user.id }))!.key)).not.toBeNull();
+    }
   });
 
   it("is safe to repeat, and completes an empty file", async () => {

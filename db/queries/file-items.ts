@@ -157,6 +157,40 @@ export async function getFileItemById({ id, ownerId }: { id: string; ownerId: st
   return item ?? null;
 }
 
+/** The caller's rows among `ids`, in one statement (a batch complete reads all of its rows at once). */
+export async function getOwnedFileItems({ ids, ownerId }: { ids: string[]; ownerId: string }): Promise<FileItem[]> {
+  if (ids.length === 0) return [];
+  const db = await getDb();
+  return db.select().from(fileItems).where(and(inArray(fileItems.id, ids), eq(fileItems.userId, ownerId)));
+}
+
+/** moveStatus for many rows in one statement: the rows among `ids` still `from` move; those are returned. */
+async function moveStatuses(
+  where: { ids: string[]; ownerId: string; from: FileStatus },
+  set: Partial<Pick<FileItem, "status" | "checksum" | "uploadedAt">> & { status: FileStatus },
+): Promise<FileItem[]> {
+  if (where.ids.length === 0) return [];
+  const db = await getDb();
+  return db
+    .update(fileItems)
+    .set(set)
+    .where(and(inArray(fileItems.id, where.ids), eq(fileItems.userId, where.ownerId), eq(fileItems.status, where.from)))
+    .returning();
+}
+
+/** claimFileCompletion for a batch: the rows this call won (pending → completing). */
+export function claimFileCompletions({ ids, ownerId }: { ids: string[]; ownerId: string }): Promise<FileItem[]> {
+  return moveStatuses({ ids, ownerId, from: "pending" }, { status: "completing" });
+}
+
+/**
+ * markFileUploaded for a batch of POST uploads whose stored size the caller found equal to the
+ * row's (so the size stays) and which carry no checksum: the rows that were still this call's claim.
+ */
+export function markFilesUploaded({ ids, ownerId }: { ids: string[]; ownerId: string }): Promise<FileItem[]> {
+  return moveStatuses({ ids, ownerId, from: "completing" }, { status: "uploaded", checksum: null, uploadedAt: new Date() });
+}
+
 /** One guarded status change: the row moves only if it is still `from`, so of two racing requests one wins. */
 async function moveStatus(
   where: { id: string; ownerId: string; from: FileStatus; updatedBefore?: Date },

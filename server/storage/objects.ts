@@ -2,6 +2,7 @@ import "server-only";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -82,6 +83,25 @@ export async function listObjects(prefix: string): Promise<ListedObject[]> {
 /** Deleting a missing key succeeds in S3, so this is safe to repeat. */
 export async function deleteObject(key: string): Promise<void> {
   await clients().internal.send(new DeleteObjectCommand({ Bucket: getEnv().S3_BUCKET, Key: key }));
+}
+
+/** S3 takes at most 1,000 keys per DeleteObjects. */
+const DELETE_OBJECTS_MAX_KEYS = 1000;
+
+/**
+ * Removes `keys` with one DeleteObjects request per 1,000 (missing keys succeed, as with
+ * DeleteObject). Answers the keys S3 reported it could not remove.
+ */
+export async function deleteObjects(keys: string[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (let i = 0; i < keys.length; i += DELETE_OBJECTS_MAX_KEYS) {
+    const chunk = keys.slice(i, i + DELETE_OBJECTS_MAX_KEYS);
+    const out = await clients().internal.send(
+      new DeleteObjectsCommand({ Bucket: getEnv().S3_BUCKET, Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true } }),
+    );
+    for (const error of out.Errors ?? []) if (error.Key) failed.push(error.Key);
+  }
+  return failed;
 }
 
 /**

@@ -1,8 +1,7 @@
 import "server-only";
 import { claimFileCompletion, markFileUploaded, releaseFileCompletion } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { AppError, asError } from "@/lib/contracts/errors";
-import { isUuid } from "@/server/http/parse";
+import { AppError } from "@/lib/contracts/errors";
 import { copyObjectIfMatch, deleteObject, readObjectStart } from "@/server/storage/objects";
 import { rejectIfContentMismatch } from "./content-check";
 import { SNIFF_BYTES } from "./content-sniff";
@@ -13,10 +12,10 @@ import { requireOwnedItem, waitForRow } from "./owned";
 /**
  * One ranged GET of the staging object gives the size, the type, the bytes the content check
  * reads and the ETag of that version; CopyObject on to the final key only if the staging object
- * is still that version, so the object served is the object checked. Then the row (completing →
- * uploaded), then the staging object goes. Null when cleanup gave up on the row meanwhile.
+ * is still that version, so the object served is the object checked. What is left (the row,
+ * then removing the staging object) the caller does, for one file or a batch.
  */
-async function completePost(item: FileItem): Promise<FileItem | null> {
+export async function verifyAndPlacePost(item: FileItem): Promise<void> {
   const staging = stagingKeyFor(item);
   const stored = await readObjectStart(staging, SNIFF_BYTES);
   if (!stored) throw new AppError("upload_incomplete", "The file has not reached storage yet.");
@@ -27,10 +26,16 @@ async function completePost(item: FileItem): Promise<FileItem | null> {
   if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: item.key, etag: stored.etag }))) {
     throw new AppError("upload_incomplete", "The file changed in storage while it was checked; complete it again.");
   }
-  // A browser POST carries no checksum field, so S3 has none of ours to report for it.
-  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: null });
+}
+
+/** Verified and placed, then the row (completing → uploaded), then the staging object goes. Null when cleanup gave up on the row meanwhile. */
+async function completePost(item: FileItem): Promise<FileItem | null> {
+  await verifyAndPlacePost(item);
+  // A browser POST carries no checksum field, so S3 has none of ours to report for it; the size
+  // is the row's, which the stored object was just found to have.
+  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: item.size, checksum: null });
   // Only after the row: if the UPDATE fails, the staging object is still there for a retry.
-  await deleteQuietly(item, uploaded ? staging : item.key);
+  await deleteQuietly(item, uploaded ? stagingKeyFor(item) : item.key);
   return uploaded;
 }
 
@@ -40,21 +45,28 @@ async function deleteQuietly(item: FileItem, key: string): Promise<void> {
 }
 
 /**
- * Runs the claimed complete; a failure other than a 415 (or losing the row to cleanup) hands the
- * row back as pending, as it was before (`pendingSince`), so the client can retry.
+ * Runs `work` for a claimed row; a failure other than a 415 (or losing the row to cleanup) hands
+ * the row back as pending, as it was before (`pendingSince`), so the client can retry.
  */
-async function finishClaimed(item: FileItem, pendingSince: Date): Promise<FileItem> {
-  let done: FileItem | null;
+export async function releasingOnFailure<T>(item: FileItem, pendingSince: Date, work: () => Promise<T>): Promise<T> {
   try {
-    done = item.strategy === "multipart" ? await completeMultipart(item) : await completePost(item);
+    return await work();
   } catch (err) {
     if (!(err instanceof AppError && (err.code === "unsupported_type" || err.code === "conflict"))) {
       await releaseFileCompletion({ id: item.id, ownerId: item.userId, updatedAt: pendingSince });
     }
     throw err;
   }
-  if (!done) throw new AppError("conflict", "This upload was given up on while it completed; upload the file again.");
+}
+
+async function finishClaimed(item: FileItem, pendingSince: Date): Promise<FileItem> {
+  const done = await releasingOnFailure(item, pendingSince, () => (item.strategy === "multipart" ? completeMultipart(item) : completePost(item)));
+  if (!done) throw lostToCleanup();
   return done;
+}
+
+export function lostToCleanup(): AppError {
+  return new AppError("conflict", "This upload was given up on while it completed; upload the file again.");
 }
 
 const COMPLETING_POLL_MS = 100;
@@ -87,11 +99,4 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
   const claimed = await claimFileCompletion({ id, ownerId });
   if (!claimed) return outcomeOf(await requireOwnedItem(id, ownerId));
   return finishClaimed(claimed, item.updatedAt);
-}
-
-/** completeUpload for each id (of one owner), at once; per id, in order: the row or its error. */
-export async function completeUploads(ids: string[], ownerId: string): Promise<Array<FileItem | Error>> {
-  return Promise.all(
-    ids.map((id) => (isUuid(id) ? completeUpload(id.toLowerCase(), ownerId).catch((err: unknown) => asError(err)) : new AppError("not_found", "No such upload."))),
-  );
 }
