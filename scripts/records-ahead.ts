@@ -5,13 +5,12 @@
  * create request per ~24 files and a file's turn starts with its POST. Big files, and any file
  * whose record could not be made ahead, create their own with the usual retries.
  */
-import { ApiError } from "../client/api/api-error";
+import { isRefusal } from "../client/api/api-error";
 import type { Settled } from "../client/api/batch-coalescer";
 import { newIdempotencyKey } from "../client/api/idempotency-key";
 import { callWithRetries, createWithRetries, type PostApi } from "../client/post/post-job";
-import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS } from "../client/queue/prepare-ahead";
+import { isUsable, PREPARE_WINDOW } from "../client/queue/prepare-ahead";
 import type { CreateUploadBody, CreateUploadResponse } from "../lib/contracts/upload-schemas";
-import { isTransientStatus } from "../lib/retry-policy";
 import { selectBatch, type PlannedFile } from "./prepare-batches";
 
 export type RecordApi = Pick<PostApi, "create" | "createMany" | "cancel">;
@@ -22,11 +21,6 @@ export type QueuedFile = { path: string; name: string; planned: PlannedFile | nu
 /** A record asked for in a batch: the key it was asked with, and this file's own answer. */
 type Prepared = { body: CreateUploadBody & { idempotencyKey: string }; outcome: Promise<Settled<CreateUploadResponse>> };
 
-/** A refusal the server would give again (415, 413, 400...); anything else is worth asking once more. */
-const isRefusal = (error: unknown) => error instanceof ApiError && !isTransientStatus(error.status);
-
-/** Enough life left that the POST starts before the policy runs out. */
-const isUsable = ({ upload }: CreateUploadResponse) => upload.strategy !== "post" || Date.parse(upload.expiresAt) - Date.now() > PREPARED_POLICY_MIN_LIFE_MS;
 
 const sameFile = (a: CreateUploadBody, b: CreateUploadBody) => a.name === b.name && a.size === b.size && a.type === b.type;
 
@@ -56,7 +50,7 @@ export class Turn {
       return createWithRetries(this.api, body, signal);
     }
     const outcome = await prepared.outcome.catch(() => null);
-    if (outcome?.ok && isUsable(outcome.value)) return outcome.value;
+    if (outcome?.ok && isUsable(outcome.value.upload)) return outcome.value;
     if (outcome && !outcome.ok && isRefusal(outcome.error)) throw outcome.error;
     return callWithRetries("create", () => this.api.create(prepared.body), signal);
   }

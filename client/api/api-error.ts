@@ -1,3 +1,5 @@
+import { isTransientStatus } from "@/lib/retry-policy";
+
 /**
  * A refusal or failure from this app's API, as the page and the CLI both see it. The API answers
  * `{ error: { code, message } }`; callers branch on `code`, and the retry rules read `status`.
@@ -14,4 +16,9 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** A refusal the server would give again (400, 413, 415...): asking once more only costs a request. */
+export function isRefusal(error: unknown): boolean {
+  return error instanceof ApiError && !isTransientStatus(error.status);
 }

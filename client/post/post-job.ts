@@ -68,7 +68,9 @@ export async function callWithRetries<T>(step: "create" | "complete", call: () =
  * key for every try, so a retry after a lost answer gets the same record back, not a second one.
  */
 export function createWithRetries(api: Pick<PostApi, "create">, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
-  const keyed = { ...body, idempotencyKey: newIdempotencyKey() };
+  // A body that already has a key (a record asked for ahead) keeps it: the server answers the
+  // record stored under it, if any, instead of storing a second one.
+  const keyed = { ...body, idempotencyKey: body.idempotencyKey ?? newIdempotencyKey() };
   return callWithRetries("create", () => api.create(keyed), signal);
 }
 

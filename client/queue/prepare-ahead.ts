@@ -5,6 +5,7 @@
  * one per file, and none on a file's own path when its turn comes.
  */
 import { MIB } from "@/lib/units";
+import type { UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { QueueItem } from "./upload-queue";
 
 /** Larger files spend their time sending bytes; one create request each costs them nothing that matters. */
@@ -19,6 +20,11 @@ export const PREPARE_WINDOW = 48;
 export const PREPARE_WINDOW_BYTES = 64 * MIB;
 /** A prepared POST policy this close to its expiry is replaced when its file starts, not used. */
 export const PREPARED_POLICY_MIN_LIFE_MS = 60_000;
+
+/** A record made ahead is used only while its POST policy has PREPARED_POLICY_MIN_LIFE_MS left. */
+export function isUsable(upload: UploadTarget, now = Date.now()): boolean {
+  return upload.strategy !== "post" || Date.parse(upload.expiresAt) - now > PREPARED_POLICY_MIN_LIFE_MS;
+}
 
 /**
  * From the next waiting files (queue order), the ones to prepare now: nothing while enough are

@@ -1,12 +1,12 @@
 import { findUnfinishedUpload, runMultipart, type MultipartApi } from "@/client/multipart/multipart-job";
 import { callWithRetries, createWithRetries, runSinglePost, type PostApi } from "@/client/post/post-job";
-import { ApiError } from "@/client/api/api-error";
+import { ApiError, isRefusal } from "@/client/api/api-error";
 import { failureMessage } from "@/client/api/upload-api";
 import type { Settled } from "@/client/api/batch-coalescer";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import type { MultipartTransfer } from "@/client/multipart/multipart-transfer";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
-import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS, selectToPrepare } from "./prepare-ahead";
+import { isUsable, PREPARE_WINDOW, selectToPrepare } from "./prepare-ahead";
 import { selectItem, selectStartable, selectWaiting } from "./queue-select";
 import { browserResumeStore, fingerprintOf, type ResumeStore } from "@/client/multipart/resume-store";
 import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "./upload-queue";
@@ -68,7 +68,7 @@ export class UploadQueueStore {
   private nextKey = 0;
   private pumping = false;
   /** Records made ahead for waiting small files (prepare-ahead.ts), taken when each starts. */
-  private readonly prepared = new Map<string, Promise<Created>>();
+  private readonly prepared = new Map<string, Prepared>();
   private preparing = false;
   /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
   private resumable: Promise<ReadonlySet<string>> = Promise.resolve(new Set());
@@ -236,34 +236,41 @@ export class UploadQueueStore {
       created.catch(() => {
         // Read when the file starts; unhandled until then is not an error.
       });
-      this.prepared.set(key, created);
+      this.prepared.set(key, { body: bodies[i]!, created });
     });
   }
 
   /** The record made ahead for this file, if any; it leaves the map, so it is used or released once. */
-  private takePrepared(key: string): Promise<Created> | null {
-    const created = this.prepared.get(key);
-    if (!created) return null;
+  private takePrepared(key: string): Prepared | null {
+    const prepared = this.prepared.get(key);
+    if (!prepared) return null;
     this.prepared.delete(key);
-    return created;
+    return prepared;
   }
 
   private releasePrepared(key: string) {
-    const created = this.takePrepared(key);
+    const created = this.takePrepared(key)?.created;
     created?.then(({ record }) => this.release(record.id)).catch(() => {
       // Nothing was recorded, so nothing to release.
     });
   }
 
-  /** A prepared record, or a fresh one when there is none or its policy would expire before it is sent. */
+  /**
+   * The record made ahead while its policy has PREPARED_POLICY_MIN_LIFE_MS left; a refusal in the
+   * batch (415, 413...) is the file's answer. Otherwise (the batch failed for now, or the policy is
+   * nearly spent) the same create again with the same idempotency key: the server answers the
+   * record it stored under it with a fresh policy, or stores it now, never a second record.
+   */
   private async recordFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<Created> {
-    // A failed batch falls back to this file's own request, which retries and gives its own answer.
-    const created = await this.takePrepared(key)?.catch(() => null);
-    if (!created) return this.createRecord(body, signal);
-    const { upload } = created;
-    if (upload.strategy !== "post" || Date.parse(upload.expiresAt) - Date.now() > PREPARED_POLICY_MIN_LIFE_MS) return created;
-    this.release(created.record.id);
-    return this.createRecord(body, signal);
+    const prepared = this.takePrepared(key);
+    if (!prepared) return this.createRecord(body, signal);
+    const outcome = await prepared.created.then(
+      (created) => ({ ok: true as const, created }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (outcome.ok && isUsable(outcome.created.upload)) return outcome.created;
+    if (!outcome.ok && isRefusal(outcome.error)) throw outcome.error;
+    return this.createRecord(prepared.body, signal);
   }
 
   private async run({ key, name, size, type }: QueueItem) {
@@ -349,6 +356,9 @@ export class UploadQueueStore {
 }
 
 /** This file's result in a batch answer, or its error thrown. */
+/** A record asked for ahead: the body with the idempotency key it was asked with, and its answer. */
+type Prepared = { body: CreateUploadBody; created: Promise<Created> };
+
 function valueOf<T>(result: Settled<T> | undefined): T {
   if (!result) throw new Error("The server's batch answer has no result for this file.");
   if (!result.ok) throw result.error;

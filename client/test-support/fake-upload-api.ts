@@ -149,7 +149,11 @@ export class FakeUploadServer {
 
   private recordFor(body: CreateUploadBody): ServerRecord {
     const same = body.idempotencyKey && [...this.records.values()].find((record) => record.idempotencyKey === body.idempotencyKey);
-    if (same) return same;
+    if (same) {
+      // As the real route does for a repeated key: the same record, with a freshly signed policy.
+      if (same.upload.strategy === "post") same.upload = { ...same.upload, expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString() };
+      return same;
+    }
     const id = `file-${++this.nextId}`;
     const key = `key-${id}`;
     const now = new Date(Date.now()).toISOString();
