@@ -24,16 +24,17 @@ export const residentBytes = (pid: number) => procKilobytesField(pid, "status", 
  */
 export const proportionalBytes = (pid: number) => procKilobytesField(pid, "smaps_rollup", "Pss");
 
-/** The pids whose process group is `pgid` (`next start` runs npx, which runs the server). */
+/** The live pids whose process group is `pgid` (`next start` runs npx, which runs the server). */
 export async function processGroupPids(pgid: number): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // Field 5 of /proc/PID/stat is the process group; the name in (…) may hold spaces, so split after it.
+      // Field 3 of /proc/PID/stat is the state, field 5 the process group; the name in (…) may hold
+      // spaces, so split after it. A zombie (Z) has exited and holds neither memory nor a port.
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) pids.push(Number(entry));
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") pids.push(Number(entry));
     } catch {
       // gone between readdir and readFile
     }

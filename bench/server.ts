@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { processGroupPids } from "./process-memory";
 
 /** `pid` leads the server's process group (npx, then the Node server under it). */
 export type AppServer = { url: string; logFile: string; pid: number; stop: () => Promise<void> };
@@ -27,6 +28,23 @@ async function waitForReady(url: string, child: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error("next start did not answer in 60 s");
+}
+
+/**
+ * Waits for every process of the group to exit: npx exits at once on SIGTERM, while the Node
+ * server under it still closes its connections and holds the port, so a server started at once on
+ * the same port would fail to listen, and the old one would answer its readiness check.
+ */
+async function groupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if ((await processGroupPids(pgid)).length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // gone meanwhile
+  }
 }
 
 export async function buildApp(env: Record<string, string>): Promise<void> {
@@ -55,6 +73,7 @@ export async function startApp(port: number, env: Record<string, string>, logFil
       process.kill(-child.pid, "SIGTERM");
       await exited;
     }
+    if (child.pid) await groupGone(child.pid);
     log.end();
   };
   try {

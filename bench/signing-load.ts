@@ -78,8 +78,10 @@ export async function runSigningLoad(appUrl: string, token: string): Promise<Loa
   return figures;
 }
 
-export function printSigningLoad(figures: LoadFigures[]): void {
+/** `changedSettings`: what the app ran with for this load, unlike the product as shipped. */
+export function printSigningLoad(figures: LoadFigures[], changedSettings?: string): void {
   console.log(`\nB3 signing routes, ${RATE_PER_SECOND} req/s offered for ${DURATION_SECONDS} s, ${CONNECTIONS} connections, Bearer token (after ${WARMUP_SECONDS} s warm-up)`);
+  if (changedSettings) console.log(`  [B3] settings changed for this run: ${changedSettings}`);
   for (const f of figures) {
     console.log(
       `  ${f.label.padEnd(40)} ${fmt(f.requestsPerSecond).padStart(6)} req/s  p50 ${fmt(f.p50)} ms  p90 ${fmt(f.p90)} ms  p99 ${fmt(f.p99)} ms  max ${fmt(f.max)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`,
