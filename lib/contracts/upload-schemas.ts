@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { displayNameSchema } from "./display-name";
+import { folderPathSchema } from "./folder-path";
 import { MAX_NAME_LENGTH } from "@/lib/upload-rules";
 import { MAX_PARTS } from "@/lib/part-plan";
 import { KIB } from "@/lib/units";
@@ -8,6 +9,8 @@ export const createUploadBodySchema = z.object({
   name: displayNameSchema(MAX_NAME_LENGTH),
   size: z.number().int("must be a whole number of bytes").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER),
   type: z.string().trim().min(1, "must not be empty").max(255),
+  /** The folder the file came from, relative to what was dropped or chosen (lib/contracts/folder-path.ts); absent for a loose file. */
+  path: folderPathSchema.optional(),
   /**
    * The client's own name for this create (a random id per file): sending the same request again
    * after a lost answer returns the same record instead of a second one.
@@ -23,6 +26,8 @@ export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
 export type FileDto = {
   id: string;
   name: string;
+  /** The folder it was uploaded from (`Holiday/Day 1`), or null. */
+  path: string | null;
   size: number;
   type: string;
   status: "pending" | "uploaded" | "aborted" | "deleted" | "rejected";

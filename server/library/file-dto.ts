@@ -7,6 +7,7 @@ export function toFileDto(item: FileItem): FileDto {
   return {
     id: item.id,
     name: item.name,
+    path: item.path,
     size: item.size,
     type: item.contentType,
     // A complete in progress is still pending to the client: it learns the outcome from that complete.
