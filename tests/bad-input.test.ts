@@ -327,6 +327,35 @@ const FILE_NAME_CASES: BodyCase[] = [
   omitCase("name"),
 ];
 
+/**
+ * Folder paths (issue 15) the contract refuses, each with the rule its 400 names; the file's name
+ * and everything else in the body are valid. A path is a label, never part of a key, but a
+ * traversal or an absolute path is refused rather than shown.
+ */
+const FOLDER_PATH_CASES: [label: string, value: unknown, expected: Expected, rule?: RegExp][] = [
+  ["empty", "", BAD_REQUEST, /must not be empty/],
+  ["..", "..", BAD_REQUEST, /\. or \.\. folders/],
+  [".. inside", "Holiday/../../etc", BAD_REQUEST, /\. or \.\. folders/],
+  [". inside", "Holiday/./Day 1", BAD_REQUEST, /\. or \.\. folders/],
+  ["a leading /", "/etc/Holiday", BAD_REQUEST, /relative/],
+  ["a trailing /", "Holiday/", BAD_REQUEST, /empty folder names/],
+  ["//", "Holiday//Day 1", BAD_REQUEST, /empty folder names/],
+  ["a backslash", "Holiday\\Day 1", BAD_REQUEST, /not \\/],
+  ["a Windows traversal", "..\\..\\Windows", BAD_REQUEST, /not \\/],
+  ["a NUL byte", "Holiday\u0000/Day 1", BAD_REQUEST, /control characters/],
+  ["a newline", "Holiday\nDay 1", BAD_REQUEST, /control characters/],
+  ["a tab", "Holiday\tDay 1", BAD_REQUEST, /control characters/],
+  ["DEL", "Holiday\u007f", BAD_REQUEST, /control characters/],
+  ["a C1 control (NEL)", "Holiday\u0085", BAD_REQUEST, /control characters/],
+  ["1025 characters", `${"p".repeat(255)}/${"p".repeat(255)}/${"p".repeat(255)}/${"p".repeat(257)}`, BAD_REQUEST, /at most 1024 characters/],
+  ["a folder name of 256 characters", `Holiday/${"d".repeat(256)}`, BAD_REQUEST, /at most 255 characters/],
+  ["a space at the end of a folder name", "Holiday /Day 1", BAD_REQUEST, /spaces at either end/],
+  ["a number", 5, BAD_REQUEST],
+  ["null (leave it out instead)", null, BAD_REQUEST],
+  ["an array", ["Holiday", "Day 1"], BAD_REQUEST],
+  ["1 MB", MB_STRING, PAYLOAD_TOO_LARGE],
+];
+
 const FIELD_CASES: [Route, BodyCase[]][] = [
   [
     R.createUpload,
@@ -367,6 +396,7 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       fieldCase("idempotencyKey", "a path traversal", "../../../../etc/passwd"),
       fieldCase("idempotencyKey", "a NUL byte", `${"k".repeat(16)}\u0000`),
       fieldCase("idempotencyKey", "SQL", "k'; drop table file_items; --"),
+      ...FOLDER_PATH_CASES.map(([label, value, expected]) => fieldCase("path", label, value, expected)),
     ],
   ],
   [
@@ -520,6 +550,21 @@ describe("POST /api/uploads/batch with each bad field of POST /api/uploads in it
     const run = () => call(R.createBatch, { cookie: fx.owner.cookie, rawBody });
     if (expected === BAD_REQUEST || expected === PAYLOAD_TOO_LARGE) await refused(run, expected);
     else await expectItemsRefusedUnchanged(userIds(), run, 1, expected);
+  });
+});
+
+describe("POST /api/uploads and POST /api/uploads/batch with a bad folder path", () => {
+  const ruled = FOLDER_PATH_CASES.flatMap(([label, value, , rule]) => (rule ? [[label, value, rule] as const] : []));
+
+  it.each(ruled)("name the field and the rule for %s, creating nothing", async (_label, path, rule) => {
+    const file = { ...uploadBody(), path };
+    const single = await refused(() => call(R.createUpload, { cookie: fx.owner.cookie, rawBody: JSON.stringify(file) }), BAD_REQUEST);
+    expect(single.message).toMatch(/^path: /);
+    expect(single.message).toMatch(rule);
+    // The bad file is the second of the batch: the whole request is refused, the valid first file too.
+    const batch = await refused(() => call(R.createBatch, { cookie: fx.owner.cookie, rawBody: JSON.stringify({ files: [uploadBody(), file] }) }), BAD_REQUEST);
+    expect(batch.message).toMatch(/^files\.1\.path: /);
+    expect(batch.message).toMatch(rule);
   });
 });
 

@@ -13,7 +13,7 @@ import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/up
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { PNG_SIGNATURE, startingWith } from "./file-signatures";
 
-type Body = { name: string; size: number; type: string; idempotencyKey?: string };
+type Body = { name: string; size: number; type: string; path?: string; idempotencyKey?: string };
 
 const create = (cookie: string, body: Body) => createUpload(jsonRequest("/api/uploads", { cookie, body }));
 
@@ -77,6 +77,28 @@ describe("idempotency keys on create", () => {
     const late = await create(cookie, body);
     expect(late.status).toBe(409);
     expect(await rows(user.id)).toBe(1);
+  });
+
+  it("refuses a key reused for the same name in another folder (or none) with 409, single and batch", async () => {
+    const { cookie, user } = await createSignedInUser();
+    const body: Body = { ...png(10), path: "Holiday/Day 1" };
+    const { file } = await (await create(cookie, body)).json();
+    for (const other of [{ ...body, path: "Holiday/Day 2" }, { ...body, path: "holiday/day 1" }, { ...body, path: undefined }]) {
+      const res = await create(cookie, other);
+      expect(res.status).toBe(409);
+      expect((await res.json()).error).toMatchObject({ code: "conflict", message: "This idempotency key was used for another file." });
+    }
+    const batch = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [{ ...body, path: "Work" }, body] } }));
+    const { results } = (await batch.json()) as CreateUploadsResponse;
+    expect(results.map((r) => r.status)).toEqual([409, 201]);
+    expect("file" in results[1]! && results[1].file).toMatchObject({ id: file.id, path: "Holiday/Day 1" });
+    // The same folder in another Unicode form is the same path: stored NFC, so the retry matches.
+    const nfc = { ...png(10), path: "Caf\u00e9" };
+    const first = await (await create(cookie, nfc)).json();
+    const nfd = await create(cookie, { ...nfc, path: "Cafe\u0301" });
+    expect(nfd.status).toBe(201);
+    expect((await nfd.json()).file).toMatchObject({ id: first.file.id, path: "Caf\u00e9" });
+    expect(await rows(user.id)).toBe(2);
   });
 
   it("keys belong to their user: another user's same key makes their own record", async () => {

@@ -54,6 +54,19 @@ describe("USER_QUOTA_BYTES", () => {
     expect(results[1].error.code).toBe("quota_exceeded");
   });
 
+  it("stores each file's folder path when the rows are inserted within the quota", async () => {
+    const { cookie } = await createSignedInUser();
+    const files = [
+      { name: "a.mp4", size: 1, type: "video/mp4", path: "Holiday/Day 1" },
+      { name: "b.mp4", size: 1, type: "video/mp4" },
+    ];
+    const single = await createUpload(jsonRequest("/api/uploads", { cookie, body: { ...files[0], path: "Work" } }));
+    expect((await single.json()).file.path).toBe("Work");
+    const res = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files } }));
+    const { results } = await res.json();
+    expect(results.map((r: { file: { path: string | null } }) => r.file.path)).toEqual(["Holiday/Day 1", null]);
+  });
+
   it("a create repeated with its idempotency key is not counted twice", async () => {
     const { cookie } = await createSignedInUser();
     const body = { name: "clip.mp4", size: 200 * MIB, type: "video/mp4", idempotencyKey: "retry-key-0123456789" };

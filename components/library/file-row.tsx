@@ -10,6 +10,22 @@ import { formatBytes } from "@/lib/upload-rules";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+/** The file as people tell it apart from a namesake in another folder: `Holiday/Day 1/beach.jpg`. */
+const fullName = (file: FileDto) => (file.path ? `${file.path}/${file.name}` : file.name);
+
+/**
+ * The folder a file was uploaded from, before its name: muted, but also marked by its trailing
+ * slash and, for screen readers, by words; isolated so bidi characters in it can't reorder the name.
+ */
+function FolderPath({ path }: { path: string }) {
+  return (
+    <span className="muted" data-testid="file-path" title={`Folder: ${path}`}>
+      <span className="visually-hidden">In folder </span>
+      <bdi>{path}</bdi>/
+    </span>
+  );
+}
+
 function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(file.name);
@@ -33,7 +49,7 @@ function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
   return (
     <form className="rename-form" onSubmit={submit} data-testid="rename-form">
       <input
-        aria-label={`New name for ${file.name}`}
+        aria-label={`New name for ${fullName(file)}`}
         value={draft}
         autoFocus
         maxLength={300}
@@ -60,7 +76,7 @@ function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
 
 type Props = { file: FileDto; selected: boolean; onSelect: (id: string, selected: boolean) => void };
 
-/** One file: name (always rendered as text), details, and what can be done with it. */
+/** One file: folder and name (always rendered as text), details, and what can be done with it. */
 export function FileRow({ file, selected, onSelect }: Props) {
   const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState(false);
@@ -70,14 +86,15 @@ export function FileRow({ file, selected, onSelect }: Props) {
   });
   const uploadedAt = file.uploadedAt ?? file.createdAt;
   const confirmDelete = () => {
-    if (window.confirm(`Delete “${file.name}”? This cannot be undone.`)) remove.mutate();
+    if (window.confirm(`Delete “${fullName(file)}”? This cannot be undone.`)) remove.mutate();
   };
   return (
-    <tr data-testid="file-row" data-file-id={file.id} data-name={file.name} data-status={file.status}>
+    <tr data-testid="file-row" data-file-id={file.id} data-name={file.name} data-path={file.path ?? undefined} data-status={file.status}>
       <td>
-        <input type="checkbox" aria-label={`Select ${file.name}`} checked={selected} data-testid="file-select" onChange={(e) => onSelect(file.id, e.target.checked)} />
+        <input type="checkbox" aria-label={`Select ${fullName(file)}`} checked={selected} data-testid="file-select" onChange={(e) => onSelect(file.id, e.target.checked)} />
       </td>
       <td className="file-name-cell">
+        {file.path && <FolderPath path={file.path} />}
         {renaming ? <RenameForm file={file} onDone={() => setRenaming(false)} /> : <span data-testid="file-name">{file.name}</span>}
         {remove.error && (
           <p role="alert" className="error" data-testid="row-error">
@@ -96,7 +113,7 @@ export function FileRow({ file, selected, onSelect }: Props) {
         {file.checksum ?? "—"}
       </td>
       <td className="file-actions">
-        <a href={downloadHref(file.id)} data-testid="download-link" aria-label={`Download ${file.name}`}>
+        <a href={downloadHref(file.id)} data-testid="download-link" aria-label={`Download ${fullName(file)}`}>
           Download
         </a>
         <button type="button" className="secondary" onClick={() => setRenaming(true)} disabled={renaming} data-testid="rename-button">

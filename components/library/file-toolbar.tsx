@@ -41,12 +41,12 @@ type Props = {
   onSort: (value: SortChoice) => void;
 };
 
-/** Search by name, filter by type, sort: the library's query, chosen by the person. */
+/** Search by name or folder, filter by type, sort: the library's query, chosen by the person. */
 export function FileToolbar({ search, onSearch, type, onType, sort, onSort }: Props) {
   return (
     <div className="library-toolbar" role="search">
       <label>
-        Search by name
+        Search by name or folder
         <input type="search" value={search} placeholder="e.g. holiday" maxLength={255} data-testid="file-search" onChange={(e) => onSearch(e.target.value)} />
       </label>
       <label>

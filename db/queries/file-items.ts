@@ -15,6 +15,8 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
 /** The columns POST /api/uploads sets; the rest take their defaults (pending, now). */
 export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
   id: string;
+  /** Null for a file outside any folder: every row of a batch names it, so none falls back to a default. */
+  path: string | null;
   partSize?: number | null;
   idempotencyKey?: string | null;
 };
@@ -31,6 +33,7 @@ const insertPlannedFileItem = preparedQuery((db) =>
       id: sql.placeholder("id"),
       userId: sql.placeholder("userId"),
       name: sql.placeholder("name"),
+      path: sql.placeholder("path"),
       key: sql.placeholder("key"),
       size: sql.placeholder("size"),
       contentType: sql.placeholder("contentType"),

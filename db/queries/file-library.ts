@@ -37,6 +37,12 @@ function afterCursor(cursor: LibraryCursor): SQL {
   return sql`(${sortExpression(cursor.sort)}, ${fileItems.id}) ${op} (${value}, ${cursor.id}::uuid)`;
 }
 
+/**
+ * What search reads: the file as the list shows it, its folder path then its name
+ * (`Holiday/Day 1/beach.jpg`), so a folder name, a file name or a piece spanning both is found.
+ */
+const shownPath = sql`(coalesce(${fileItems.path} || '/', '') || ${fileItems.name})`;
+
 export type LibraryRow = FileItem & { sortKey: string | number };
 
 /**
@@ -54,7 +60,7 @@ export async function listLibraryFiles(input: {
 }): Promise<LibraryRow[]> {
   const db = await getDb();
   const filters: SQL[] = [eq(fileItems.userId, input.ownerId), eq(fileItems.status, "uploaded")];
-  if (input.search) filters.push(sql`${fileItems.name} ilike ${`%${escapeLike(input.search)}%`} escape '\\'`);
+  if (input.search) filters.push(sql`${shownPath} ilike ${`%${escapeLike(input.search)}%`} escape '\\'`);
   if (input.type?.endsWith("/*")) filters.push(like(fileItems.contentType, `${escapeLike(input.type.slice(0, -1))}%`));
   else if (input.type) filters.push(eq(fileItems.contentType, input.type));
   if (input.cursor) filters.push(afterCursor(input.cursor));

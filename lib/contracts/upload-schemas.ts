@@ -62,12 +62,12 @@ export type CompleteUploadsResponse = { results: Array<({ status: 200 } & Comple
 
 /**
  * Body caps of the two batch routes, from their schemas: a file of a create batch is at most about
- * 1.7 KB as JSON.stringify writes it (a name and a type of 255 UTF-16 units at up to 3 UTF-8 bytes
- * each, the size, an idempotency key), an id of a complete batch at most 300 bytes. 100 of them
- * take about 170 KB and 30 KB; the caps leave room for whitespace. Every other route keeps the
- * 1 MiB default (server/http/parse.ts).
+ * 4 KB as JSON.stringify writes it (a name and a type of 255 and a folder path of 1,024 UTF-16
+ * units at up to 3 UTF-8 bytes each, the size, an idempotency key), an id of a complete batch at
+ * most 300 bytes. 100 of them take about 400 KB and 30 KB; the caps leave room for whitespace.
+ * Every other route keeps the 1 MiB default (server/http/parse.ts).
  */
-export const CREATE_BATCH_MAX_BODY_BYTES = 256 * KIB;
+export const CREATE_BATCH_MAX_BODY_BYTES = 512 * KIB;
 export const COMPLETE_BATCH_MAX_BODY_BYTES = 64 * KIB;
 export type ListFilesResponse = { files: FileDto[] };
 

@@ -48,7 +48,7 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
   const id = randomUUID();
   const contentType = body.type.trim().toLowerCase();
   const key = objectKeyFor(userId, id, body.name, contentType);
-  const base = { id, userId, name: body.name, key, size: body.size, contentType, idempotencyKey: body.idempotencyKey ?? null };
+  const base = { id, userId, name: body.name, path: body.path ?? null, key, size: body.size, contentType, idempotencyKey: body.idempotencyKey ?? null };
   if (body.size <= Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) return { ...base, strategy: "post" };
   const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
   if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
@@ -80,10 +80,11 @@ async function signPost(item: FileItem): Promise<UploadTarget> {
 /**
  * A create retried with the same idempotency key (its first answer was lost): the same row again,
  * with a fresh POST policy or its multipart upload as it stands, so a retry never adds a record.
- * The key names one request: reused for another file, or for an upload no longer pending, it is a 409.
+ * The key names one request: reused for another file (name, folder, size or type), or for an upload
+ * no longer pending, it is a 409.
  */
 async function resumeStored(row: PlannedFileItem, item: FileItem): Promise<CreatedUpload> {
-  if (item.name !== row.name || item.size !== row.size || item.contentType !== row.contentType) {
+  if (item.name !== row.name || item.path !== row.path || item.size !== row.size || item.contentType !== row.contentType) {
     throw new AppError("conflict", "This idempotency key was used for another file.");
   }
   if (item.strategy === "multipart" && item.status === "pending" && !item.uploadId) item = await whenStarted(item);
