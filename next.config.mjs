@@ -9,6 +9,15 @@ const SECURITY_HEADERS = [
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
 ];
 const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+/**
+ * Share links (`/s/<token>` and its download) carry their token in the URL: no Referer may pass it
+ * on (to storage after the redirect, or to any link on the page) and no search engine may keep it.
+ * Listed after SECURITY_HEADERS, so this Referrer-Policy replaces the general one.
+ */
+const SHARE_HEADERS = [
+  { key: "Referrer-Policy", value: "no-referrer" },
+  { key: "X-Robots-Tag", value: "noindex" },
+];
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -20,6 +29,7 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+      { source: "/s/:path*", headers: SHARE_HEADERS },
     ];
   },
 };

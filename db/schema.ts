@@ -100,6 +100,36 @@ export const apiTokens = pgTable(
   (table) => [index("api_tokens_user_idx").on(table.userId, table.createdAt.desc())],
 );
 
+/**
+ * Public download links for one uploaded file (`/s/<token>`): only a SHA-256 of the token is
+ * stored, the URL is shown once. A link works while it is unrevoked, unexpired, under its download
+ * limit and its file is uploaded; deleting the file's row removes its links.
+ */
+export const shareLinks = pgTable(
+  "share_links",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    fileId: uuid()
+      .notNull()
+      .references(() => fileItems.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** Null: no limit until it expires. */
+    maxDownloads: integer(),
+    downloads: integer().notNull().default(0),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    index("share_links_file_idx").on(table.fileId, table.createdAt.desc()),
+    index("share_links_user_idx").on(table.userId, table.createdAt.desc()),
+  ],
+);
+
 /** Fixed-window request counters, shared by every serverless instance through Postgres. */
 export const rateLimits = pgTable(
   "rate_limits",
@@ -113,6 +143,7 @@ export const rateLimits = pgTable(
 
 export type User = typeof users.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
+export type ShareLink = typeof shareLinks.$inferSelect;
 export type FilePart = typeof fileParts.$inferSelect;
 export type FileItem = typeof fileItems.$inferSelect;
 export type NewFileItem = typeof fileItems.$inferInsert;

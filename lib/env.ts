@@ -66,6 +66,11 @@ export const envSchema = z.object({
   /** Sign-ups (POST /api/register) per client address per hour. */
   RATE_LIMIT_SIGNUPS_PER_ADDRESS: z.coerce.number().int().positive().default(10),
   /**
+   * Share-link requests (the `/s/<token>` page and its download) per client address per minute;
+   * without a trusted proxy (TRUST_PROXY_HOPS 0) all clients share 10 × this.
+   */
+  RATE_LIMIT_SHARE_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /**
    * Proxies in front of the app that append to X-Forwarded-For (1 behind one load balancer).
    * Default 1 on Vercel (which sets `VERCEL=1` and writes the header itself), else 0: clients
    * can't be told apart, so there is no per-address sign-in limit and sign-ups share one budget.

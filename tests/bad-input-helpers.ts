@@ -34,17 +34,18 @@ export async function createTestUser(label: string): Promise<{ user: User; cooki
 
 /**
  * Everything a request could have changed for the given users: their rows in users, file_items,
- * file_parts and api_tokens (every column, so an UPDATE shows up as well as an INSERT or DELETE),
+ * file_parts, api_tokens and share_links (every column, so an UPDATE shows up as well as an INSERT or DELETE),
  * and their objects and open multipart uploads in the bucket. Left out: `last_used_at` on tokens
  * (a valid token records its use even when the request it authenticates is then refused) and
  * rate_limits (docs/api.md counts "1 per request" on the signing routes).
  */
 export type Snapshot = {
-  counts: { users: number; fileItems: number; fileParts: number; apiTokens: number; objects: number; multipartUploads: number };
+  counts: { users: number; fileItems: number; fileParts: number; apiTokens: number; shareLinks: number; objects: number; multipartUploads: number };
   users: unknown[];
   fileItems: unknown[];
   fileParts: unknown[];
   apiTokens: unknown[];
+  shareLinks: unknown[];
   objects: string[];
   multipartUploads: string[];
 };
@@ -76,7 +77,7 @@ async function listUploads(key: string): Promise<string[]> {
   }
 }
 
-type Rows = { users: unknown[]; fileItems: { key: string; upload_id: string | null }[]; fileParts: unknown[]; apiTokens: unknown[] };
+type Rows = { users: unknown[]; fileItems: { key: string; upload_id: string | null }[]; fileParts: unknown[]; apiTokens: unknown[]; shareLinks: unknown[] };
 
 /**
  * Every row of the given users in one round trip (as JSON, every column, so an UPDATE shows up
@@ -91,7 +92,8 @@ async function readRows(userIds: string[]): Promise<Rows> {
       (select coalesce(json_agg(f order by f.id), '[]') from file_items f where f.user_id in (${ids})) as "fileItems",
       (select coalesce(json_agg(p order by p.file_id, p.part_number), '[]')
          from file_parts p join file_items f on f.id = p.file_id where f.user_id in (${ids})) as "fileParts",
-      (select coalesce(json_agg(to_jsonb(t) - 'last_used_at' order by t.id), '[]') from api_tokens t where t.user_id in (${ids})) as "apiTokens"
+      (select coalesce(json_agg(to_jsonb(t) - 'last_used_at' order by t.id), '[]') from api_tokens t where t.user_id in (${ids})) as "apiTokens",
+      (select coalesce(json_agg(s order by s.id), '[]') from share_links s where s.user_id in (${ids})) as "shareLinks"
   `);
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Rows[];
   return rows[0]!;
@@ -120,6 +122,7 @@ export async function snapshot(userIds: string[]): Promise<Snapshot> {
       fileItems: rows.fileItems.length,
       fileParts: rows.fileParts.length,
       apiTokens: rows.apiTokens.length,
+      shareLinks: rows.shareLinks.length,
       objects: objects.length,
       multipartUploads: multipartUploads.length,
     },

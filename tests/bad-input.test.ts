@@ -3,6 +3,8 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteFileRoute, PATCH as renameFileRoute } from "@/app/api/files/[id]/route";
 import { GET as downloadRoute } from "@/app/api/files/[id]/download/route";
+import { GET as listLinksRoute, POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
+import { DELETE as revokeLinkRoute } from "@/app/api/links/[id]/route";
 import { GET as listFilesRoute } from "@/app/api/files/route";
 import { GET as cleanupGet, POST as cleanupPost } from "@/app/api/internal/cleanup/route";
 import { GET as meRoute } from "@/app/api/me/route";
@@ -20,6 +22,7 @@ import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/rou
 import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { User } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
+import type { CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
 import { encodeCursor } from "@/lib/library-cursor";
 import { MIB } from "@/lib/units";
 import type { CreateUploadResponse } from "@/lib/contracts/upload-schemas";
@@ -51,6 +54,8 @@ type Fixtures = {
   multipart: string;
   /** Uploaded file with its object in the bucket. */
   uploaded: string;
+  /** A share link of the uploaded file. */
+  ownerLink: CreateShareLinkResponse;
 };
 let fx: Fixtures;
 const userIds = () => [fx.owner.user.id, fx.intruder.user.id];
@@ -101,13 +106,16 @@ beforeAll(async () => {
     uploadedAt: new Date(),
   });
   await putObject(uploaded.key);
-  fx = { owner, intruder, ownerToken, revokedToken, intruderToken, pendingPost, multipart, uploaded: uploaded.id };
+  const link = await createLinkRoute(jsonRequest(`/api/files/${uploaded.id}/links`, { cookie: owner.cookie, body: {} }), routeParams({ id: uploaded.id }));
+  expect(link.status).toBe(201);
+  const ownerLink = (await link.json()) as CreateShareLinkResponse;
+  fx = { owner, intruder, ownerToken, revokedToken, intruderToken, pendingPost, multipart, uploaded: uploaded.id, ownerLink };
 });
 
 // ---------------------------------------------------------------------------------------------
 // The routes, each with the owner's own id and a valid body: only the bad part of a case differs.
 
-type Target = "pendingPost" | "multipart" | "uploaded" | "ownerToken";
+type Target = "pendingPost" | "multipart" | "uploaded" | "ownerToken" | "ownerLink";
 type Params = { id: string; n: string };
 type Handler = (req: Request, ctx: { params: Promise<Params> }) => Promise<Response>;
 type Route = {
@@ -117,6 +125,10 @@ type Route = {
   body?: () => unknown;
   /** Token management answers 403 to any Bearer request. */
   tokenRoute?: boolean;
+  /** The id is a share link's, not a file's. */
+  linkRoute?: boolean;
+  /** Every field is optional: `{}` and an empty body are valid. */
+  optionalBody?: boolean;
 };
 
 const uploadBody = () => ({ name: "new.png", size: 10, type: "image/png" });
@@ -125,6 +137,7 @@ const partDoneBody = () => ({ etag: '"abc"', checksum: "AAAAAA==" });
 const partsDoneBody = () => ({ parts: [{ partNumber: 1, etag: '"abc"' }] });
 const renameBody = () => ({ name: "renamed.png" });
 const tokenBody = () => ({ name: "new token" });
+const linkBody = () => ({ expiresInHours: 24, maxDownloads: 5 });
 const registerBody = () => ({ email: freshEmail("register"), password: "password1", name: "Reg" });
 
 const R = {
@@ -142,6 +155,9 @@ const R = {
   rename: { name: "PATCH /api/files/{id}", handler: renameFileRoute, target: "uploaded", body: renameBody },
   deleteFile: { name: "DELETE /api/files/{id}", handler: deleteFileRoute, target: "uploaded" },
   download: { name: "GET /api/files/{id}/download", handler: downloadRoute, target: "uploaded" },
+  listLinks: { name: "GET /api/files/{id}/links", handler: listLinksRoute, target: "uploaded" },
+  createLink: { name: "POST /api/files/{id}/links", handler: createLinkRoute, target: "uploaded", body: linkBody, optionalBody: true },
+  revokeLink: { name: "DELETE /api/links/{id}", handler: revokeLinkRoute, target: "ownerLink", linkRoute: true },
   listTokens: { name: "GET /api/tokens", handler: listTokensRoute, tokenRoute: true },
   createToken: { name: "POST /api/tokens", handler: createTokenRoute, body: tokenBody, tokenRoute: true },
   revokeToken: { name: "DELETE /api/tokens/{id}", handler: revokeTokenRoute, target: "ownerToken", tokenRoute: true },
@@ -151,10 +167,12 @@ const R = {
 const AUTHENTICATED_ROUTES: Route[] = Object.values(R).filter((r) => r !== R.register);
 const WRITE_ROUTES: Route[] = Object.values(R).filter((r) => !r.name.startsWith("GET "));
 const ID_ROUTES: Route[] = AUTHENTICATED_ROUTES.filter((r) => "target" in r);
-const FILE_ID_ROUTES: Route[] = ID_ROUTES.filter((r) => !r.tokenRoute);
+const FILE_ID_ROUTES: Route[] = ID_ROUTES.filter((r) => !r.tokenRoute && !r.linkRoute);
 
 function targetId(target: Target): string {
-  return target === "ownerToken" ? fx.ownerToken.token.id : fx[target];
+  if (target === "ownerToken") return fx.ownerToken.token.id;
+  if (target === "ownerLink") return fx.ownerLink.link.id;
+  return fx[target];
 }
 
 type Call = { id?: string; n?: string; cookie?: string; bearer?: string; headers?: Record<string, string | null>; rawBody?: string };
@@ -177,9 +195,9 @@ const routeNames = (routes: Route[]) => routes.map((route) => [route.name, route
 describe("fixtures", () => {
   it("are what the cases below try to change", async () => {
     const state = await snapshot(userIds());
-    expect(state.counts).toMatchObject({ fileItems: 3, apiTokens: 3, objects: 2, multipartUploads: 1, fileParts: 0 });
+    expect(state.counts).toMatchObject({ fileItems: 3, apiTokens: 3, shareLinks: 1, objects: 2, multipartUploads: 1, fileParts: 0 });
     // Reads with the owner's own session succeed, so a 4xx below is the bad input's doing.
-    for (const route of [R.me, R.listFiles, R.getUpload, R.listTokens]) expect((await call(route, { cookie: fx.owner.cookie })).status).toBe(200);
+    for (const route of [R.me, R.listFiles, R.getUpload, R.listTokens, R.listLinks]) expect((await call(route, { cookie: fx.owner.cookie })).status).toBe(200);
     expect((await call(R.download, { cookie: fx.owner.cookie })).status).toBe(302);
   });
 });
@@ -301,8 +319,11 @@ const GENERIC_BODIES: BodyCase[] = [
 
 const BODY_ROUTES: Route[] = Object.values(R).filter((r) => "body" in r);
 
+/** Bodies a route whose fields are all optional accepts: nothing given means every default. */
+const EMPTY_BODIES = new Set(["an empty object", "an empty body"]);
+
 describe.each(routeNames(BODY_ROUTES))("%s with a body that is not the expected object", (_name, route) => {
-  it.each(GENERIC_BODIES)("answers 400 (413 past the body cap) to %s", async (_label, make, expected = BAD_REQUEST) => {
+  it.each(GENERIC_BODIES.filter(([label]) => !(route.optionalBody && EMPTY_BODIES.has(label))))("answers 400 (413 past the body cap) to %s", async (_label, make, expected = BAD_REQUEST) => {
     await refused(() => call(route, { cookie: fx.owner.cookie, rawBody: make(route.body!() as Record<string, unknown>) }), expected);
   });
 });
@@ -425,6 +446,30 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
     ],
   ],
   [R.rename, FILE_NAME_CASES],
+  [
+    R.createLink,
+    [
+      rawFieldCase("expiresInHours", "0"),
+      rawFieldCase("expiresInHours", "721"),
+      rawFieldCase("expiresInHours", "-1"),
+      rawFieldCase("expiresInHours", "1.5"),
+      rawFieldCase("expiresInHours", "1e308"),
+      rawFieldCase("expiresInHours", "9007199254740993"),
+      rawFieldCase("expiresInHours", '"24"'),
+      rawFieldCase("expiresInHours", "null"),
+      rawFieldCase("expiresInHours", "[24]"),
+      rawFieldCase("maxDownloads", "0"),
+      rawFieldCase("maxDownloads", "10001"),
+      rawFieldCase("maxDownloads", "-1"),
+      rawFieldCase("maxDownloads", "2.5"),
+      rawFieldCase("maxDownloads", "1e308"),
+      rawFieldCase("maxDownloads", '"5"'),
+      rawFieldCase("maxDownloads", "true"),
+      fieldCase("maxDownloads", "1 MB", MB_STRING, PAYLOAD_TOO_LARGE),
+      fieldCase("maxDownlods", "a misspelt field (would make an unlimited link)", 5),
+      fieldCase("expiresAt", "an absolute time instead of hours", "2099-01-01T00:00:00Z"),
+    ],
+  ],
   [
     R.createToken,
     [
@@ -651,7 +696,7 @@ describe.each(routeNames(ID_ROUTES))("%s with an id that names nothing of the ow
   });
 
   it("answers 404 for an id of the other kind (a file id for a token, a token id for a file)", async () => {
-    const id = route.tokenRoute ? fx.uploaded : fx.ownerToken.token.id;
+    const id = route.tokenRoute || route.linkRoute ? fx.uploaded : fx.ownerToken.token.id;
     await refused(() => call(route, { cookie: fx.owner.cookie, id }), { status: 404, code: "not_found" });
   });
 });
@@ -669,6 +714,16 @@ describe.each(routeNames(FILE_ID_ROUTES))("%s on the owner's files by another us
       await refused(() => call(route, { ...auth, id }), { status: 404, code: "not_found" });
     },
   );
+});
+
+describe("DELETE /api/links/{id} on the owner's link by another user", () => {
+  it.each([
+    ["cookie", () => ({ cookie: fx.intruder.cookie, id: fx.ownerLink.link.id })],
+    ["token", () => ({ bearer: fx.intruderToken.secret, id: fx.ownerLink.link.id })],
+    ["cookie, id in capitals", () => ({ cookie: fx.intruder.cookie, id: fx.ownerLink.link.id.toUpperCase() })],
+  ])("answers 404 (intruder's %s)", async (_label, auth) => {
+    await refused(() => call(R.revokeLink, auth()), { status: 404, code: "not_found" });
+  });
 });
 
 describe("DELETE /api/tokens/{id} on the owner's tokens by another user", () => {
@@ -691,6 +746,8 @@ describe("the owner's own ids in the wrong state", () => {
     ["renaming a pending file", R.rename, "pendingPost", { status: 404, code: "not_found" }],
     ["deleting a pending file", R.deleteFile, "multipart", { status: 404, code: "not_found" }],
     ["downloading a pending file", R.download, "pendingPost", { status: 404, code: "not_found" }],
+    ["sharing a pending file", R.createLink, "pendingPost", { status: 404, code: "not_found" }],
+    ["listing the links of a multipart upload in progress", R.listLinks, "multipart", { status: 404, code: "not_found" }],
   ])("refuses %s", async (_label, route, target, expected) => {
     await refused(() => call(route, { cookie: fx.owner.cookie, id: targetId(target) }), expected);
   });

@@ -7,6 +7,7 @@ import { describeZodError } from "@/lib/contracts/errors";
 import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
+import { ShareDialog } from "./share-dialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -80,6 +81,7 @@ type Props = { file: FileDto; selected: boolean; onSelect: (id: string, selected
 export function FileRow({ file, selected, onSelect }: Props) {
   const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const remove = useMutation({
     mutationFn: () => deleteFile(file.id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
@@ -119,6 +121,10 @@ export function FileRow({ file, selected, onSelect }: Props) {
         <button type="button" className="secondary" onClick={() => setRenaming(true)} disabled={renaming} data-testid="rename-button">
           Rename
         </button>
+        <button type="button" className="secondary" onClick={() => setSharing(true)} aria-label={`Share ${fullName(file)}`} data-testid="share-button">
+          Share
+        </button>
+        {sharing && <ShareDialog file={file} onClose={() => setSharing(false)} />}
         <button type="button" className="danger" onClick={confirmDelete} disabled={remove.isPending} data-testid="delete-button">
           {remove.isPending ? "Deleting…" : "Delete"}
         </button>

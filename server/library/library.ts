@@ -1,6 +1,7 @@
 import "server-only";
 import { getUploadedBytes, listLibraryFiles, markFileDeleted, renameFileItem } from "@/db/queries/file-library";
 import { getFileItemById } from "@/db/queries/file-items";
+import { revokeShareLinksOfFile } from "@/db/queries/share-links";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
@@ -54,9 +55,13 @@ export async function renameFile(id: string, ownerId: string, name: string): Pro
  * The row first (uploaded → deleted, guarded, so of two deletes one wins and the other is a 404),
  * then the object. If S3 refuses, the file is still gone for its owner and cleanup removes the
  * object later (it sweeps recently deleted rows); the row never says uploaded without its bytes.
+ * The file's share links die with the status change and are revoked too.
  */
 export async function deleteFile(id: string, ownerId: string): Promise<void> {
   const item = await markFileDeleted({ id, ownerId });
   if (!item) throw new AppError("not_found", "No such file.");
+  // Its share links stopped working with the status change (they require an uploaded file); revoking
+  // them also keeps them dead should the row ever change again.
+  await revokeShareLinksOfFile({ fileId: item.id });
   await discardObjects(item, [item.key]);
 }

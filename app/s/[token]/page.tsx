@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/contracts/errors";
+import { formatBytes } from "@/lib/upload-rules";
+import { enforceShareRateLimit, viewSharedFile } from "@/server/sharing/share-access";
+
+// The token is the only key to the file: no search engine keeps the page, no Referer carries its URL on.
+export const metadata: Metadata = { title: "Shared file · Uploads", robots: { index: false, follow: false }, referrer: "no-referrer" };
+
+type Props = { params: Promise<{ token: string }> };
+
+/** A file someone shared: its name, size and a Download button; no sign-in. Any link that does not work is the same 404. */
+export default async function SharedFilePage({ params }: Props) {
+  const { token } = await params;
+  try {
+    await enforceShareRateLimit(await headers());
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "rate_limited") throw err;
+    return (
+      <section data-testid="share-rate-limited">
+        <h1>Too many requests</h1>
+        <p role="alert">{err.message}</p>
+      </section>
+    );
+  }
+  const file = await viewSharedFile(token);
+  if (!file) notFound();
+  return (
+    <section className="card" data-testid="shared-file">
+      <h1>Shared file</h1>
+      <p>
+        <strong data-testid="shared-file-name">
+          <bdi>{file.name}</bdi>
+        </strong>
+      </p>
+      <p className="muted">
+        <span data-testid="shared-file-size" data-bytes={file.size}>
+          {formatBytes(file.size)}
+        </span>{" "}
+        · {file.type}
+      </p>
+      <p>
+        <a className="button-like" href={`/s/${encodeURIComponent(token)}/download`} rel="noreferrer" data-testid="shared-file-download">
+          Download
+        </a>
+      </p>
+    </section>
+  );
+}

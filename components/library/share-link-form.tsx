@@ -1,0 +1,95 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { describeZodError } from "@/lib/contracts/errors";
+import { createShareLinkBodySchema, SHARE_LINK_DEFAULT_HOURS, SHARE_LINK_MAX_DOWNLOADS, type CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
+import { useCreateShareLink } from "./use-share-links";
+
+const EXPIRY_CHOICES = [
+  [1, "1 hour"],
+  [24, "1 day"],
+  [SHARE_LINK_DEFAULT_HOURS, "7 days"],
+  [30 * 24, "30 days"],
+] as const;
+
+/** The new link's URL, shown this once: the server keeps only a hash of its token. */
+function CreatedLink({ created }: { created: CreateShareLinkResponse }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(created.link.url);
+      setCopied(true);
+    } catch {
+      // Clipboard access can be refused (permissions, insecure origin); the URL stays selectable.
+    }
+  };
+  return (
+    <div role="status" className="card" data-testid="share-created">
+      <p>
+        <strong>Copy the link now.</strong> It will not be shown again; anyone with it can download the file until it expires or you revoke it.
+      </p>
+      <p className="rename-form">
+        <input readOnly aria-label="New share link" value={created.link.url} size={60} data-testid="share-url" onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" className="secondary" onClick={copy} data-testid="share-copy">
+          {copied ? "Copied" : "Copy"}
+        </button>
+      </p>
+    </div>
+  );
+}
+
+/** Expiry and an optional download limit, then Create; the new URL appears below. */
+export function ShareLinkForm({ fileId }: { fileId: string }) {
+  const create = useCreateShareLink(fileId);
+  const [hours, setHours] = useState<number>(SHARE_LINK_DEFAULT_HOURS);
+  const [limit, setLimit] = useState("");
+  const [invalid, setInvalid] = useState<string | null>(null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = createShareLinkBodySchema.safeParse({ expiresInHours: hours, maxDownloads: limit.trim() === "" ? null : Number(limit) });
+    if (!parsed.success) return setInvalid(describeZodError(parsed.error));
+    setInvalid(null);
+    create.mutate(parsed.data);
+  };
+  const message = invalid ?? create.error?.message ?? null;
+  return (
+    <>
+      <form className="library-toolbar" onSubmit={submit} data-testid="share-form">
+        <label>
+          Expires after
+          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="share-expiry">
+            {EXPIRY_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Download limit (optional)
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={SHARE_LINK_MAX_DOWNLOADS}
+            step={1}
+            placeholder="No limit"
+            value={limit}
+            onChange={(e) => setLimit(e.target.value)}
+            data-testid="share-limit"
+          />
+        </label>
+        <button type="submit" disabled={create.isPending} data-testid="share-create">
+          {create.isPending ? "Creating…" : "Create link"}
+        </button>
+      </form>
+      {message && (
+        <p role="alert" className="error" data-testid="share-error">
+          {message}
+        </p>
+      )}
+      {create.data && <CreatedLink created={create.data} />}
+    </>
+  );
+}
