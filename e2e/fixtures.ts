@@ -56,6 +56,11 @@ export class UploadPage {
     await this.page.getByTestId("file-input").setInputFiles(paths);
   }
 
+  /** A whole folder, as "Choose folder" picks it (an `<input webkitdirectory>`). */
+  async addFolder(dir: string) {
+    await this.page.getByTestId("folder-input").setInputFiles(dir);
+  }
+
   /** The row's progress bar value, 0..100. */
   async percent(name: string): Promise<number> {
     return Number(await this.row(name).getByRole("progressbar").getAttribute("aria-valuenow"));
@@ -178,6 +183,9 @@ export const test = base.extend<Fixtures>({
   libraryPage: async ({ page }, use) => use(new LibraryPage(page)),
   newUser: async ({}, use) => use({ email: `e2e-${randomUUID()}@example.test`, password: "s3cret-password", name: "E2E User" }),
 });
+
+/** The compact upload tray every page but /upload shows while uploads run. */
+export const trayOf = (page: Page) => page.getByTestId("upload-tray");
 
 /** Chromium's network emulation, so a large upload stays in flight long enough to pause or cancel. */
 export async function throttleUploads(page: Page, bytesPerSecond: number) {

@@ -26,6 +26,8 @@ export type QueueSummary = {
 export type QueueItem = UploadCandidate & {
   /** Client-side identity; the server's id arrives later with `created`. */
   key: string;
+  /** The folder it came from (`Holiday/Day 1`, client/files/folder-path.ts), sent with its create; absent for a loose file. */
+  path?: string;
   status: UploadStatus;
   serverId: string | null;
   /** Multipart uploads can pause and resume; a single POST can only restart. */

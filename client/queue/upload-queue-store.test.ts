@@ -35,7 +35,7 @@ function setup(options: FakeServerOptions & { concurrency?: number; connections?
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: PART_SIZE, ...options });
   const resume = memoryResumeStore();
-  // As the page does (components/upload/use-upload-queue.ts): small files' completes share requests.
+  // As the page does (client/queue/page-upload-store.ts): small files' completes share requests.
   const completer = new BatchCoalescer(server.completeMany, { maxBatch: 100, maxInFlight: 1 });
   const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
   const store = new UploadQueueStore(api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });

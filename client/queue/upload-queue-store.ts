@@ -7,7 +7,8 @@ import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import type { MultipartTransfer } from "@/client/multipart/multipart-transfer";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import { isUsable, PREPARE_WINDOW, selectToPrepare } from "./prepare-ahead";
-import { selectItem, selectStartable, selectWaiting } from "./queue-select";
+import { hasPendingWork, selectItem, selectStartable, selectWaiting } from "./queue-select";
+import { IDLE_TALLY, observeBatch, type BatchOutcome } from "./batch-tally";
 import { browserResumeStore, fingerprintOf, type ResumeStore } from "@/client/multipart/resume-store";
 import { DEFAULT_CONCURRENCY, initialQueueState, uploadQueueReducer, type QueueAction, type QueueItem, type QueueState } from "./upload-queue";
 import type { UploadRules } from "@/lib/upload-rules";
@@ -16,6 +17,7 @@ import { postToStorage, TransferError } from "@/client/post/post-transport";
 import { putPart } from "@/client/multipart/part-transport";
 import { PartFailedError } from "@/client/multipart/part-failed-error";
 import { traceClock, type Tracer } from "@/client/tracer";
+import type { PickedFile } from "@/client/files/folder-path";
 
 export type UploadApi = MultipartApi & PostApi;
 
@@ -73,6 +75,20 @@ export class UploadQueueStore {
   /** Fingerprints of the files with an unfinished multipart upload saved in this browser. */
   private resumable: Promise<ReadonlySet<string>> = Promise.resolve(new Set());
   private readonly transport: StoreTransport;
+  /** Each started file's run, until it ends: signing out waits for them (see `settled`). */
+  private readonly running = new Map<string, Promise<void>>();
+  /** Cancels and forgets sent and not yet answered: signing out must not cut them off. */
+  private readonly releases = new Set<Promise<unknown>>();
+  /** Files stored since the store was made; never goes down, so a batch's count survives Clear. */
+  private storedTotal = 0;
+  /**
+   * Batches (from the queue getting work to none being left) are told apart on every transition,
+   * not on the render tick: a batch of small files can start and end between two ticks.
+   */
+  private tally = IDLE_TALLY;
+  private ended: EndedBatches = { count: 0, stored: 0, failed: 0 };
+  /** Set while every row is being stopped at once: nothing new starts in between. */
+  private halted = false;
 
   /** `transport` defaults to the browser's (XHR, IndexedDB); tests pass in-memory stand-ins. */
   constructor(
@@ -95,11 +111,13 @@ export class UploadQueueStore {
   /** For React: the state as of the last render tick. */
   getSnapshot = () => this.published;
 
-  add = (files: readonly File[]) => {
-    const entries = files.map((file) => {
+  /** Files, each with the folder it came from if it came from a folder (client/files/folder-path.ts). */
+  add = (files: readonly (File | PickedFile)[]) => {
+    const entries = files.map((picked) => {
+      const { file, path } = picked instanceof File ? { file: picked, path: undefined } : picked;
       const key = `upload-${++this.nextKey}`;
       this.files.set(key, file);
-      return { key, name: file.name, size: file.size, type: file.type };
+      return { key, name: file.name, size: file.size, type: file.type, ...(path === undefined ? {} : { path }) };
     });
     // One IndexedDB read per batch, not one per file: most files have nothing to resume.
     this.resumable = this.transport.resume.list().then((records) => new Set(records.map((record) => record.fingerprint)));
@@ -116,9 +134,50 @@ export class UploadQueueStore {
     if (serverId) this.release(serverId);
     this.releasePrepared(key);
     const file = this.files.get(key);
-    if (file) void this.transport.resume.forget(file);
+    if (file) this.track(this.transport.resume.forget(file));
     this.files.delete(key);
   };
+
+  /**
+   * Stops every row at once, for signing out: with `keepResumable`, multipart uploads sending bytes
+   * pause (their resume records stay in this browser, so picking the file again after signing in
+   * resumes it) and paused ones stay paused; everything else is cancelled and its record released.
+   */
+  stopAll = ({ keepResumable }: { keepResumable: boolean }) => {
+    this.halted = true;
+    try {
+      for (const item of this.state.items) {
+        if (keepResumable && item.status === "paused") continue;
+        if (keepResumable && item.resumable && item.status === "uploading") this.pause(item.key);
+        else this.cancel(item.key);
+      }
+    } finally {
+      this.halted = false;
+    }
+  };
+
+  /**
+   * Resolves once every run that is not paused has ended and every cancel sent has its answer:
+   * after `stopAll`, what the server must hear has been said (a file verifying finishes its check).
+   */
+  settled = async () => {
+    for (;;) {
+      const runs = [...this.running].filter(([key]) => selectItem(this.state, key)?.status !== "paused").map(([, run]) => run);
+      const waits = [...runs, ...this.releases];
+      if (waits.length === 0) return;
+      await Promise.allSettled(waits);
+    }
+  };
+
+  /** Files stored since the store was made. */
+  get stored(): number {
+    return this.storedTotal;
+  }
+
+  /** Batches ended so far, with their files stored and failed summed (the done notice and the announcer read the change). */
+  get batches(): EndedBatches {
+    return this.ended;
+  }
 
   /** Multipart uploads only: parts on the wire are dropped and sent again on resume. */
   pause = (key: string) => {
@@ -164,6 +223,13 @@ export class UploadQueueStore {
     const next = uploadQueueReducer(this.state, action);
     if (next === this.state) return false;
     this.state = next;
+    if (action.type === "done") this.storedTotal++;
+    const batch = observeBatch(this.tally, { busy: hasPendingWork(next), stored: this.storedTotal, failed: next.summary.counts.failed });
+    this.tally = batch.tally;
+    if (batch.ended) {
+      const { count, stored, failed } = this.ended;
+      this.ended = { count: count + 1, stored: stored + batch.ended.stored, failed: failed + batch.ended.failed };
+    }
     this.scheduleRender();
     this.pump();
     return true;
@@ -187,14 +253,19 @@ export class UploadQueueStore {
 
   /** Starts waiting files while slots are free; re-entrant calls from the dispatches inside are no-ops. */
   private pump() {
-    if (this.pumping) return;
+    if (this.pumping || this.halted) return;
     this.pumping = true;
     try {
       // Before starting files, so the ones starting now share the batch instead of creating alone.
       this.prepareAhead();
       for (let next = selectStartable(this.state, this.concurrency)[0]; next; next = selectStartable(this.state, this.concurrency)[0]) {
         this.dispatch({ type: "start", key: next.key, at: performance.now() });
-        void this.run(next);
+        const { key } = next;
+        const run = this.run(next);
+        this.running.set(key, run);
+        void run.then(() => {
+          if (this.running.get(key) === run) this.running.delete(key);
+        });
       }
     } finally {
       this.pumping = false;
@@ -202,9 +273,18 @@ export class UploadQueueStore {
   }
 
   private release(serverId: string) {
-    this.api.cancel(serverId).catch(() => {
-      // Best effort: the server expires pending uploads it never hears about again.
-    });
+    this.track(
+      this.api.cancel(serverId).catch(() => {
+        // Best effort: the server expires pending uploads it never hears about again.
+      }),
+    );
+  }
+
+  /** Keeps a promise that never rejects in `releases` until it settles. */
+  private track(promise: Promise<unknown>) {
+    this.releases.add(promise);
+    const done = () => void this.releases.delete(promise);
+    promise.then(done, done);
   }
 
   /** Records the file and signs its upload; "not now" answers (429, 5xx, no answer) are tried again. */
@@ -219,7 +299,7 @@ export class UploadQueueStore {
     const batch = selectToPrepare(selectWaiting(this.state, PREPARE_WINDOW), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
     if (batch.length === 0) return;
     this.preparing = true;
-    const bodies = batch.map(({ name, size, type }) => ({ name, size, type, idempotencyKey: newIdempotencyKey() }));
+    const bodies = batch.map((item) => ({ ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));
     // Nobody cancels a batch: a file cancelled meanwhile releases its own record when it arrives.
     const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
     answer.finally(() => {
@@ -250,9 +330,12 @@ export class UploadQueueStore {
 
   private releasePrepared(key: string) {
     const created = this.takePrepared(key)?.created;
-    created?.then(({ record }) => this.release(record.id)).catch(() => {
-      // Nothing was recorded, so nothing to release.
-    });
+    if (!created) return;
+    this.track(
+      created.then(({ record }) => this.release(record.id)).catch(() => {
+        // Nothing was recorded, so nothing to release.
+      }),
+    );
   }
 
   /**
@@ -273,7 +356,9 @@ export class UploadQueueStore {
     return this.createRecord(prepared.body, signal);
   }
 
-  private async run({ key, name, size, type }: QueueItem) {
+  private async run(item: QueueItem) {
+    const { key, size } = item;
+    const body = bodyOf(item);
     const job: Job = { controller: new AbortController(), serverId: null, transfer: null };
     const { signal } = job.controller;
     this.jobs.set(key, job);
@@ -286,7 +371,7 @@ export class UploadQueueStore {
       if (resumed) this.releasePrepared(key);
       const { tracer } = this.options;
       const createdFrom = traceClock(tracer);
-      const { record, upload, stored } = resumed ?? (await this.recordFor(key, { name, size, type }, signal));
+      const { record, upload, stored } = resumed ?? (await this.recordFor(key, body, signal));
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
       if (signal.aborted) return this.release(record.id);
       job.serverId = record.id;
@@ -309,7 +394,11 @@ export class UploadQueueStore {
           hash: this.transport.hash,
           resume: this.transport.resume,
           tracer,
-          onTransfer: (transfer) => (job.transfer = transfer),
+          onTransfer: (transfer) => {
+            job.transfer = transfer;
+            // Paused while its resume record was being saved, before the transfer existed.
+            if (selectItem(this.state, key)?.status === "paused") transfer.pause();
+          },
           onChange: (engine, sent) => {
             if (engine.status === "completing") this.dispatch({ type: "verifying", key });
             else onProgress(sent);
@@ -329,7 +418,7 @@ export class UploadQueueStore {
           api: this.api,
           pool: this.pool,
           file,
-          body: { name, size, type },
+          body,
           record,
           upload,
           signal,
@@ -355,10 +444,17 @@ export class UploadQueueStore {
   }
 }
 
-/** This file's result in a batch answer, or its error thrown. */
+/** The create request's body for a row: its folder goes with it (absent for a loose file). */
+function bodyOf({ name, size, type, path }: QueueItem): CreateUploadBody {
+  return path === undefined ? { name, size, type } : { name, size, type, path };
+}
+
+export type EndedBatches = { count: number } & BatchOutcome;
+
 /** A record asked for ahead: the body with the idempotency key it was asked with, and its answer. */
 type Prepared = { body: CreateUploadBody; created: Promise<Created> };
 
+/** This file's result in a batch answer, or its error thrown. */
 function valueOf<T>(result: Settled<T> | undefined): T {
   if (!result) throw new Error("The server's batch answer has no result for this file.");
   if (!result.ok) throw result.error;

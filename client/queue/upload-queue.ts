@@ -12,6 +12,7 @@ import { emptySummary, summarize, withItem, withReplaced } from "./queue-summary
 import type { QueueItem, QueueState, UploadStatus } from "./queue-types";
 import { nextSpeed, startSpeed } from "./upload-progress";
 import { checkUpload, type UploadCandidate, type UploadRules } from "@/lib/upload-rules";
+import { checkFolderPath } from "@/client/files/folder-path";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 
 export type { QueueItem, QueueState, UploadStatus } from "./queue-types";
@@ -36,7 +37,7 @@ export const ACTIVE_STATUSES: readonly UploadStatus[] = ["uploading"];
 export const initialQueueState: QueueState = { items: [], positions: new Map(), summary: emptySummary, firstWaiting: 0 };
 
 export type QueueAction =
-  | { type: "add"; files: (UploadCandidate & { key: string })[]; rules: UploadRules }
+  | { type: "add"; files: (UploadCandidate & { key: string; path?: string })[]; rules: UploadRules }
   | { type: "start"; key: string; at: number }
   | { type: "created"; key: string; serverId: string; resumable?: boolean; loaded?: number }
   | { type: "progress"; key: string; loaded: number; at: number }
@@ -119,10 +120,12 @@ function addFiles(state: QueueState, action: Extract<QueueAction, { type: "add" 
   const items = state.items.slice();
   const positions = new Map(state.positions);
   let summary = state.summary;
-  for (const { key, name, size, type } of action.files) {
-    const violation = checkUpload({ name, size, type }, action.rules);
+  for (const { key, name, size, type, path } of action.files) {
+    // The server checks the folder path with the same rule; a path it would refuse is never requested.
+    const violation = checkUpload({ name, size, type }, action.rules) ?? checkFolderPath(path);
     const item: QueueItem = {
       ...{ key, name, size, type, serverId: null, resumable: false, loaded: 0, speed: null, retries: 0, file: null },
+      ...(path === undefined ? {} : { path }),
       status: violation ? "rejected" : "waiting",
       error: violation,
     };

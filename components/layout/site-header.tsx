@@ -1,8 +1,11 @@
 import Link from "next/link";
-import { getSessionUser } from "@/server/auth/auth";
+import type { CurrentUser } from "@/server/auth/auth";
 
-export async function SiteHeader() {
-  const user = await getSessionUser();
+/**
+ * The layout reads the session once and hands the user down. Links are <Link>s: client-side
+ * navigation keeps the root layout, and with it the uploads running (components/upload/upload-manager.tsx).
+ */
+export function SiteHeader({ user }: { user: CurrentUser | null }) {
   return (
     <header className="site-header">
       <Link href="/" className="brand">
@@ -11,8 +14,12 @@ export async function SiteHeader() {
       <nav>
         {user ? (
           <>
-            <Link href="/upload">Upload</Link>
-            <Link href="/files">Files</Link>
+            <Link href="/upload" data-testid="upload-link">
+              Upload
+            </Link>
+            <Link href="/files" data-testid="files-link">
+              Files
+            </Link>
             <Link href="/settings" data-testid="settings-link">
               Settings
             </Link>

@@ -1,7 +1,10 @@
 "use client";
 
 import { useId, useRef, useState, type DragEvent, type KeyboardEvent } from "react";
+import { droppedEntries, pickedInChunks, readEntryTree } from "@/client/files/folder-entries";
+import { pickedFromInput, type PickedFile } from "@/client/files/folder-path";
 import { EXTENSIONS_BY_TYPE, formatBytes, type UploadRules } from "@/lib/upload-rules";
+import { useFolderIntake, type IntakeStatus } from "./use-folder-intake";
 
 /** "JPG, PNG, any video": short names people recognise; the exact MIME types are in the tooltip. */
 function describeTypes(types: readonly string[]): string {
@@ -16,16 +19,31 @@ function acceptFor(types: readonly string[]): string {
   return [...types, ...extensions].join(",");
 }
 
+function describeIntake({ reading, found, unreadable }: IntakeStatus): string {
+  const head = reading ? `Reading the folder… ${found} files so far.` : `${found} file${found === 1 ? "" : "s"} added from the folder.`;
+  return unreadable > 0 ? `${head} ${unreadable} item${unreadable === 1 ? "" : "s"} could not be read.` : head;
+}
+
+/** Takes the files out of a change event and clears the input, so choosing the same again still fires. */
+function takeFiles(input: HTMLInputElement): File[] {
+  const files = Array.from(input.files ?? []);
+  input.value = "";
+  return files;
+}
+
 /**
- * Files come in by drop, by click, or from the keyboard (Enter or Space) on the focused zone. The
- * file input stays in the page, visually hidden, so it is still reachable by assistive tech and tests.
+ * Files come in by drop (folders too, read as they go), by click, or from the keyboard (Enter or
+ * Space) on the focused zone; "Choose folder" picks a whole folder. The file inputs stay in the
+ * page, visually hidden, so they are still reachable by assistive tech and tests.
  */
-export function DropZone({ rules, onFiles }: { rules: UploadRules; onFiles: (files: File[]) => void }) {
+export function DropZone({ rules, onFiles }: { rules: UploadRules; onFiles: (files: PickedFile[]) => void }) {
   const inputRef = useRef<HTMLInputElement>(null);
+  const folderRef = useRef<HTMLInputElement>(null);
   // dragenter/dragleave also fire for every child element crossed, so count them.
   const depth = useRef(0);
   const [dragging, setDragging] = useState(false);
   const rulesId = useId();
+  const { status, intake } = useFolderIntake(onFiles);
 
   const openPicker = () => inputRef.current?.click();
   const onKeyDown = (event: KeyboardEvent) => {
@@ -51,8 +69,11 @@ export function DropZone({ rules, onFiles }: { rules: UploadRules; onFiles: (fil
     event.preventDefault();
     depth.current = 0;
     setDragging(false);
+    // Entries are taken now: the browser empties the DataTransfer when this handler returns.
+    const entries = droppedEntries(event.dataTransfer);
+    if (entries) return void intake(readEntryTree(entries));
     const files = Array.from(event.dataTransfer.files);
-    if (files.length > 0) onFiles(files);
+    if (files.length > 0) onFiles(files.map((file) => ({ file })));
   };
 
   return (
@@ -70,8 +91,19 @@ export function DropZone({ rules, onFiles }: { rules: UploadRules; onFiles: (fil
         onDragLeave={onDragLeave}
         onDrop={onDrop}
       >
-        <p className="dropzone-title">Drop files here</p>
+        <p className="dropzone-title">Drop files or folders here, or paste</p>
         <span className="button-like">or choose files</span>
+      </div>
+      <div className="dropzone-extra">
+        {/* A real button: reachable by Tab and labelled, unlike the hidden input it opens. */}
+        <button type="button" className="secondary" data-testid="choose-folder-button" onClick={() => folderRef.current?.click()}>
+          Choose folder
+        </button>
+        {status && (
+          <p className="muted" data-testid="folder-status" data-reading={status.reading}>
+            {describeIntake(status)}
+          </p>
+        )}
       </div>
       <p id={rulesId} className="muted" data-testid="upload-rules">
         Allowed: <span title={rules.allowedTypes.join(", ")}>{describeTypes(rules.allowedTypes)}</span>, up to{" "}
@@ -87,10 +119,23 @@ export function DropZone({ rules, onFiles }: { rules: UploadRules; onFiles: (fil
         aria-label="Choose files to upload"
         data-testid="file-input"
         onChange={(event) => {
-          const files = Array.from(event.currentTarget.files ?? []);
-          // Cleared so choosing the same file again still fires a change.
-          event.currentTarget.value = "";
-          if (files.length > 0) onFiles(files);
+          const files = takeFiles(event.currentTarget);
+          if (files.length > 0) onFiles(files.map((file) => ({ file })));
+        }}
+      />
+      <input
+        ref={folderRef}
+        type="file"
+        // Chromium, Firefox and Safari all pick a folder with this non-standard attribute; each
+        // file then carries webkitRelativePath ("Holiday/Day 1/a.jpg").
+        {...{ webkitdirectory: "" }}
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label="Choose a folder to upload"
+        data-testid="folder-input"
+        onChange={(event) => {
+          const files = takeFiles(event.currentTarget);
+          if (files.length > 0) void intake(pickedInChunks(pickedFromInput(files)));
         }}
       />
     </div>

@@ -1,32 +1,20 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { DropZone } from "./drop-zone";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { UnfinishedUploads } from "./unfinished-uploads";
 import { UploadRow } from "./upload-row";
 import { useConcurrencySetting } from "./use-concurrency-setting";
-import { useUploadQueue } from "./use-upload-queue";
+import { NotifyButton } from "./notify-button";
+import { useQueueState, useUploadManager } from "./upload-manager";
+import { usePasteFiles } from "./use-paste-files";
 import { selectTotals, type QueueTotals } from "@/client/queue/upload-progress";
 import { countActive, hasPendingWork } from "@/client/queue/queue-select";
 import { MAX_CONCURRENCY } from "@/client/queue/upload-queue";
-import { formatBytes, type UploadRules } from "@/lib/upload-rules";
+import { formatBytes } from "@/lib/upload-rules";
 import { useHydrated } from "@/components/ui/use-hydrated";
-
-/** Closing or reloading the tab mid-upload loses the transfer, so the browser asks first. */
-function useLeaveWarning(active: boolean) {
-  useEffect(() => {
-    if (!active) return;
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      event.preventDefault();
-      // Older Chromium and Safari only ask when returnValue is set.
-      event.returnValue = "";
-    };
-    window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, [active]);
-}
 
 function ConcurrencyInput({ value, onChange }: { value: number; onChange: (value: number) => void }) {
   // What is typed, so clearing the field to type a new number does not snap back.
@@ -63,46 +51,53 @@ function OverallProgress({ totals }: { totals: QueueTotals }) {
   );
 }
 
-/** The upload page's client side: pick or drop files, watch them upload, cancel or retry. */
-export function UploadQueue({ rules, connections }: { rules: UploadRules; connections: number }) {
+/**
+ * The upload page's client side: pick, drop or paste files and folders, watch them upload, cancel
+ * or retry. The queue itself belongs to the tab's upload manager (upload-manager.tsx), so it keeps
+ * running when the person goes to another page, and is all here again when they come back.
+ */
+export function UploadQueue() {
+  const manager = useUploadManager();
+  const { store, rules } = manager;
+  const state = useQueueState(manager);
   const [concurrency, setConcurrency] = useConcurrencySetting();
-  const { state, add, cancel, retry, clear, pause, resume, pauseAll, resumeAll } = useUploadQueue(rules, concurrency, connections);
+  usePasteFiles(store.add);
   const canPauseAll = state.summary.pausable > 0;
   const canResumeAll = state.summary.counts.paused > 0;
   const pending = hasPendingWork(state);
   const totals = selectTotals(state);
-  useLeaveWarning(pending);
   // False in the server render and during hydration: tests wait for it before picking files.
   const hydrated = useHydrated();
   const queued = useMemo(() => new Set(state.items.map((item) => `${item.name}|${item.size}`)), [state.items]);
 
   return (
     <section className="upload-queue" data-testid="upload-queue" data-active-count={countActive(state)} data-ready={hydrated}>
-      <DropZone rules={rules} onFiles={add} />
-      <UnfinishedUploads queued={queued} refreshKey={state.summary.counts.done} onFiles={add} />
+      <DropZone rules={rules} onFiles={store.add} />
+      <UnfinishedUploads queued={queued} refreshKey={state.summary.counts.done} onFiles={store.add} />
       <div className="queue-toolbar">
         <ConcurrencyInput value={concurrency} onChange={setConcurrency} />
         {canPauseAll && (
-          <button type="button" className="secondary" data-testid="pause-all-button" onClick={pauseAll}>
+          <button type="button" className="secondary" data-testid="pause-all-button" onClick={store.pauseAll}>
             Pause all
           </button>
         )}
         {canResumeAll && (
-          <button type="button" data-testid="resume-all-button" onClick={resumeAll}>
+          <button type="button" data-testid="resume-all-button" onClick={store.resumeAll}>
             Resume all
           </button>
         )}
         {state.items.length > 0 && (
-          <button type="button" className="secondary" onClick={clear}>
+          <button type="button" className="secondary" onClick={store.clear}>
             Clear finished
           </button>
         )}
+        {pending && <NotifyButton />}
       </div>
       {state.items.length > 0 && <OverallProgress totals={totals} />}
       <ul className="queue-list" aria-label="Upload queue">
         {/* Rows are memoised and the callbacks are stable, so a frame re-renders only the rows that changed. */}
         {state.items.map((item) => (
-          <UploadRow key={item.key} item={item} onCancel={cancel} onRetry={retry} onPause={pause} onResume={resume} />
+          <UploadRow key={item.key} item={item} onCancel={store.cancel} onRetry={store.retry} onPause={store.pause} onResume={store.resume} />
         ))}
       </ul>
       {totals.done > 0 && !pending && (

@@ -45,9 +45,22 @@ export const UploadRow = memo(function UploadRow({ item, onCancel, onRetry, onPa
   const progress = describeProgress(item, percent);
   const cancellable = item.status === "waiting" || item.status === "uploading" || item.status === "paused";
   return (
-    <li className={`queue-row status-${item.status}`} data-testid="upload-row" data-status={item.status} data-name={item.name} data-server-id={item.serverId ?? undefined}>
+    <li
+      className={`queue-row status-${item.status}`}
+      data-testid="upload-row"
+      data-status={item.status}
+      data-name={item.name}
+      data-path={item.path}
+      data-server-id={item.serverId ?? undefined}
+    >
       <div className="queue-row-head">
-        <span className="queue-row-name" title={item.name}>
+        <span className="queue-row-name" title={item.path === undefined ? item.name : `${item.path}/${item.name}`}>
+          {/* The folder first, dimmed: rows of one folder line up, and same-named files in two folders tell apart. */}
+          {item.path !== undefined && (
+            <span className="queue-row-path" data-testid="upload-path">
+              {item.path}/
+            </span>
+          )}
           {item.name}
         </span>
         <span className="muted">{formatBytes(item.size)}</span>

@@ -1,0 +1,49 @@
+/**
+ * The upload store as the web page runs it: our API on the page's origin, small files' completes
+ * coalesced into batch requests, and a callback when files land so the files list can refresh.
+ * No React: the upload manager (components/upload/upload-manager.tsx) makes one per tab.
+ */
+import { BatchCoalescer } from "@/client/api/batch-coalescer";
+import { cancelUpload, completeUpload, completeUploads, createUpload, createUploads, getUpload, reportParts, signParts } from "@/client/api/upload-api";
+import { pageTracer } from "@/client/tracer";
+import { MAX_BATCH_ITEMS } from "@/lib/contracts/upload-schemas";
+import type { UploadRules } from "@/lib/upload-rules";
+import { UploadQueueStore } from "./upload-queue-store";
+
+/** A queue of small files completes dozens a second; the files list needs to hear of them only this often. */
+export const FILES_REFRESH_MS = 500;
+
+/** `onStored` runs at most once per FILES_REFRESH_MS after files complete (the page refetches its files list). */
+export function createPageUploadStore(rules: UploadRules, onStored: () => void): UploadQueueStore {
+  let refreshPending = false;
+  const refreshFiles = () => {
+    if (refreshPending) return;
+    refreshPending = true;
+    setTimeout(() => {
+      refreshPending = false;
+      onStored();
+    }, FILES_REFRESH_MS);
+  };
+  const refreshAfter = async <T>(done: Promise<T>) => {
+    const value = await done;
+    refreshFiles();
+    return value;
+  };
+  // Small files finishing close together share one complete request (see BatchCoalescer).
+  const completer = new BatchCoalescer(completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
+  return new UploadQueueStore(
+    {
+      create: createUpload,
+      createMany: createUploads,
+      complete: (id) => refreshAfter(completer.call(id)),
+      completeMultipart: (id) => refreshAfter(completeUpload(id)),
+      cancel: cancelUpload,
+      getUpload,
+      signParts,
+      reportParts,
+    },
+    rules,
+    // Only the benchmark sets one (bench/browser.ts); the product records no timings.
+    { tracer: pageTracer() },
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * The tab's one upload manager: the store (queue, scheduler, connection pool), its activity
+ * (tray figures, announcements, batch ends), the done notice and the leave warning. Made once per
+ * tab by components/upload/upload-manager.tsx above every page, so moving between pages never
+ * stops a transfer. No React.
+ */
+import { DoneNotifier } from "@/client/notify/done-notifier";
+import type { UploadRules } from "@/lib/upload-rules";
+import { createPageUploadStore } from "./page-upload-store";
+import { UploadActivity } from "./upload-activity";
+import type { UploadQueueStore } from "./upload-queue-store";
+
+/** Signing out waits at most this long for cancels to be answered before it goes ahead anyway. */
+export const SIGN_OUT_WAIT_MS = 10_000;
+
+export class UploadManager {
+  readonly store: UploadQueueStore;
+  readonly activity: UploadActivity;
+  /** Set once signing out has stopped the queue: leaving must not ask any more. */
+  private leaveAllowed = false;
+
+  constructor(
+    readonly rules: UploadRules,
+    /** Runs (throttled) as files land: the page refreshes its files list. */
+    onStored: () => void,
+  ) {
+    this.store = createPageUploadStore(rules, onStored);
+    this.activity = new UploadActivity(this.store);
+  }
+
+  /**
+   * The browser side, for as long as the tab lives: the leave warning while anything is pending,
+   * and the done notice. Returns the function that undoes it (React's dev mode attaches twice).
+   */
+  attach(win: Window): () => void {
+    const notifier = new DoneNotifier(win.document);
+    const detachNotifier = notifier.attach();
+    const stopListening = this.activity.onBatchEnd((outcome) => notifier.batchEnded(outcome));
+    // Closing or reloading the tab mid-upload loses the transfer, so the browser asks first.
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (this.leaveAllowed) return;
+      event.preventDefault();
+      // Older Chromium and Safari only ask when returnValue is set.
+      event.returnValue = "";
+    };
+    // Listening only while busy: an idle page keeps the back/forward cache.
+    let listening = false;
+    const sync = () => {
+      const busy = this.activity.getSnapshot().busy;
+      if (busy === listening) return;
+      listening = busy;
+      if (busy) win.addEventListener("beforeunload", onBeforeUnload);
+      else win.removeEventListener("beforeunload", onBeforeUnload);
+    };
+    sync();
+    const unsubscribe = this.activity.subscribe(sync);
+    return () => {
+      unsubscribe();
+      stopListening();
+      detachNotifier();
+      win.removeEventListener("beforeunload", onBeforeUnload);
+    };
+  }
+
+  /**
+   * Before signing out: stops every upload (multipart ones pause and stay resumable when
+   * `keepResumable`), waits until the server has heard the cancels (their session ends with the
+   * sign-out), and lets the page go without the leave warning.
+   */
+  async stopForSignOut({ keepResumable }: { keepResumable: boolean }, waitMs = SIGN_OUT_WAIT_MS): Promise<void> {
+    this.store.stopAll({ keepResumable });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+    await Promise.race([this.store.settled(), timeout]);
+    clearTimeout(timer);
+    this.leaveAllowed = true;
+  }
+
+  /** Signing out failed: leaving asks again while something is still pending. */
+  keepLeaveWarning() {
+    this.leaveAllowed = false;
+  }
+}
