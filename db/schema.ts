@@ -52,6 +52,13 @@ export const fileItems = pgTable(
     uploadedAt: timestamp({ withTimezone: true }),
     /** The client's name for this create request: a retry with the same key gets this row back, not a second one. */
     idempotencyKey: text(),
+    /**
+     * The file's preview (a small image the browser made, `…/preview`): while pending, the planned
+     * size and type (image/webp or image/jpeg) its form was signed for; once uploaded, the checked
+     * preview stored at its served key, or null when there is none. Counted in the quota.
+     */
+    previewSize: bigint({ mode: "number" }),
+    previewType: text(),
   },
   (table) => [
     uniqueIndex("file_items_user_idempotency_key_idx").on(table.userId, table.idempotencyKey),

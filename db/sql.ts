@@ -8,10 +8,13 @@ export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Bytes of the file rows `where` selects: the quota's and the library's usage come from this one sum. */
+/**
+ * Bytes of the file rows `where` selects, each file plus its preview (planned while pending, checked
+ * once uploaded): the quota's and the library's usage come from this one sum.
+ */
 export async function sumFileBytes(db: Pick<Database, "select">, where: SQL | undefined): Promise<number> {
   const [row] = await db
-    .select({ used: sql<string>`coalesce(sum(${fileItems.size}), 0)` })
+    .select({ used: sql<string>`coalesce(sum(${fileItems.size} + coalesce(${fileItems.previewSize}, 0)), 0)` })
     .from(fileItems)
     .where(where);
   return Number(row?.used ?? 0);

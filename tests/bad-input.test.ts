@@ -3,6 +3,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteFileRoute, PATCH as renameFileRoute } from "@/app/api/files/[id]/route";
 import { GET as downloadRoute } from "@/app/api/files/[id]/download/route";
+import { GET as viewRoute } from "@/app/api/files/[id]/view/route";
 import { GET as listLinksRoute, POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
 import { DELETE as revokeLinkRoute } from "@/app/api/links/[id]/route";
 import { GET as listFilesRoute } from "@/app/api/files/route";
@@ -15,6 +16,7 @@ import { POST as completeRoute } from "@/app/api/uploads/[id]/complete/route";
 import { POST as partDoneRoute } from "@/app/api/uploads/[id]/parts/[n]/done/route";
 import { POST as partsDoneRoute } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as signPartsRoute } from "@/app/api/uploads/[id]/parts/route";
+import { POST as planPreviewRoute } from "@/app/api/uploads/[id]/preview/route";
 import { DELETE as cancelUploadRoute, GET as getUploadRoute } from "@/app/api/uploads/[id]/route";
 import { POST as createUploadRoute } from "@/app/api/uploads/route";
 import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
@@ -138,6 +140,7 @@ const partsDoneBody = () => ({ parts: [{ partNumber: 1, etag: '"abc"' }] });
 const renameBody = () => ({ name: "renamed.png" });
 const tokenBody = () => ({ name: "new token" });
 const linkBody = () => ({ expiresInHours: 24, maxDownloads: 5 });
+const previewBody = () => ({ size: 2048, type: "image/webp" });
 const registerBody = () => ({ email: freshEmail("register"), password: "password1", name: "Reg" });
 
 const R = {
@@ -149,12 +152,14 @@ const R = {
   getUpload: { name: "GET /api/uploads/{id}", handler: getUploadRoute, target: "multipart" },
   cancelUpload: { name: "DELETE /api/uploads/{id}", handler: cancelUploadRoute, target: "pendingPost" },
   complete: { name: "POST /api/uploads/{id}/complete", handler: completeRoute, target: "pendingPost" },
+  planPreview: { name: "POST /api/uploads/{id}/preview", handler: planPreviewRoute, target: "pendingPost", body: previewBody },
   signParts: { name: "POST /api/uploads/{id}/parts", handler: signPartsRoute, target: "multipart", body: signBody },
   partDone: { name: "POST /api/uploads/{id}/parts/{n}/done", handler: partDoneRoute, target: "multipart", body: partDoneBody },
   partsDone: { name: "POST /api/uploads/{id}/parts/done", handler: partsDoneRoute, target: "multipart", body: partsDoneBody },
   rename: { name: "PATCH /api/files/{id}", handler: renameFileRoute, target: "uploaded", body: renameBody },
   deleteFile: { name: "DELETE /api/files/{id}", handler: deleteFileRoute, target: "uploaded" },
   download: { name: "GET /api/files/{id}/download", handler: downloadRoute, target: "uploaded" },
+  view: { name: "GET /api/files/{id}/view", handler: viewRoute, target: "uploaded" },
   listLinks: { name: "GET /api/files/{id}/links", handler: listLinksRoute, target: "uploaded" },
   createLink: { name: "POST /api/files/{id}/links", handler: createLinkRoute, target: "uploaded", body: linkBody, optionalBody: true },
   revokeLink: { name: "DELETE /api/links/{id}", handler: revokeLinkRoute, target: "ownerLink", linkRoute: true },
@@ -199,6 +204,7 @@ describe("fixtures", () => {
     // Reads with the owner's own session succeed, so a 4xx below is the bad input's doing.
     for (const route of [R.me, R.listFiles, R.getUpload, R.listTokens, R.listLinks]) expect((await call(route, { cookie: fx.owner.cookie })).status).toBe(200);
     expect((await call(R.download, { cookie: fx.owner.cookie })).status).toBe(302);
+    expect((await call(R.view, { cookie: fx.owner.cookie })).status).toBe(302);
   });
 });
 
@@ -446,6 +452,32 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
     ],
   ],
   [R.rename, FILE_NAME_CASES],
+  [
+    R.planPreview,
+    [
+      rawFieldCase("size", "0"),
+      rawFieldCase("size", "-1"),
+      rawFieldCase("size", "1.5"),
+      rawFieldCase("size", "1e308"),
+      rawFieldCase("size", "9007199254740993"),
+      rawFieldCase("size", '"2048"'),
+      rawFieldCase("size", "null"),
+      rawFieldCase("size", "[2048]"),
+      omitCase("size"),
+      rawFieldCase("size", String(64 * 1024 + 1), TOO_LARGE),
+      rawFieldCase("size", String(Number.MAX_SAFE_INTEGER), TOO_LARGE),
+      fieldCase("type", "a number", 5),
+      fieldCase("type", "null", null),
+      fieldCase("type", "empty", ""),
+      fieldCase("type", "1 MB", MB_STRING, PAYLOAD_TOO_LARGE),
+      fieldCase("type", "image/png (not a preview type)", "image/png", UNSUPPORTED_TYPE),
+      fieldCase("type", "image/svg+xml", "image/svg+xml", UNSUPPORTED_TYPE),
+      fieldCase("type", "text/html", "text/html", UNSUPPORTED_TYPE),
+      fieldCase("type", "a wildcard", "image/*", UNSUPPORTED_TYPE),
+      fieldCase("type", "a NUL after the type", "image/webp\u0000", UNSUPPORTED_TYPE),
+      omitCase("type"),
+    ],
+  ],
   [
     R.createLink,
     [
@@ -746,6 +778,8 @@ describe("the owner's own ids in the wrong state", () => {
     ["renaming a pending file", R.rename, "pendingPost", { status: 404, code: "not_found" }],
     ["deleting a pending file", R.deleteFile, "multipart", { status: 404, code: "not_found" }],
     ["downloading a pending file", R.download, "pendingPost", { status: 404, code: "not_found" }],
+    ["viewing a pending file", R.view, "pendingPost", { status: 404, code: "not_found" }],
+    ["planning a preview of an uploaded file", R.planPreview, "uploaded", { status: 409, code: "conflict" }],
     ["sharing a pending file", R.createLink, "pendingPost", { status: 404, code: "not_found" }],
     ["listing the links of a multipart upload in progress", R.listLinks, "multipart", { status: 404, code: "not_found" }],
   ])("refuses %s", async (_label, route, target, expected) => {

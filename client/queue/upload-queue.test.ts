@@ -30,7 +30,7 @@ function queue(...statuses: UploadStatus[]): QueueState {
 
 function fileDto(size: number): FileDto {
   const now = new Date(0).toISOString();
-  return { id: "srv-1", name: "a.png", path: null, size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null };
+  return { id: "srv-1", name: "a.png", path: null, size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null, previewUrl: null };
 }
 
 const run = (state: QueueState, ...actions: QueueAction[]) => actions.reduce(reduce, state);

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
 import type { Database } from "@/db/driver";
 import { fileItems, users, type FileItem, type FileStatus, type NewFileItem } from "@/db/schema";
@@ -89,7 +89,7 @@ export async function createPlannedFileItem(input: PlannedFileItem): Promise<Sto
   return allStored(matchStored([input], inserted, earlier))[0]!;
 }
 
-/** Bytes that count against a quota: everything uploaded plus everything still on its way. */
+/** Bytes that count against a quota: everything uploaded plus everything still on its way (previews included, see sumFileBytes). */
 const COUNTED_STATUSES = ["pending", "completing", "uploaded"] as const;
 
 /** Rows of new uploads (one owner) in one statement, a batch create; in the order given. */
@@ -167,10 +167,13 @@ export async function getOwnedFileItems({ ids, ownerId }: { ids: string[]; owner
   return db.select().from(fileItems).where(and(inArray(fileItems.id, ids), eq(fileItems.userId, ownerId)));
 }
 
+/** A preview's columns as an UPDATE sets them: values, or SQL deciding per row. */
+type PreviewColumns = { previewSize?: number | null | SQL; previewType?: string | null | SQL };
+
 /** moveStatus for many rows in one statement: the rows among `ids` still `from` move; those are returned. */
 async function moveStatuses(
   where: { ids: string[]; ownerId: string; from: FileStatus },
-  set: Partial<Pick<FileItem, "status" | "checksum" | "uploadedAt">> & { status: FileStatus },
+  set: Partial<Pick<FileItem, "status" | "checksum" | "uploadedAt">> & PreviewColumns & { status: FileStatus },
 ): Promise<FileItem[]> {
   if (where.ids.length === 0) return [];
   const db = await getDb();
@@ -189,15 +192,26 @@ export function claimFileCompletions({ ids, ownerId }: { ids: string[]; ownerId:
 /**
  * markFileUploaded for a batch of POST uploads whose stored size the caller found equal to the
  * row's (so the size stays) and which carry no checksum: the rows that were still this call's claim.
+ * The rows among `withPreview` keep their preview (checked and copied); every other row's is dropped.
  */
-export function markFilesUploaded({ ids, ownerId }: { ids: string[]; ownerId: string }): Promise<FileItem[]> {
-  return moveStatuses({ ids, ownerId, from: "completing" }, { status: "uploaded", checksum: null, uploadedAt: new Date() });
+export function markFilesUploaded({ ids, ownerId, withPreview }: { ids: string[]; ownerId: string; withPreview: string[] }): Promise<FileItem[]> {
+  const kept = withPreview.length > 0 ? inArray(fileItems.id, withPreview) : sql`false`;
+  return moveStatuses(
+    { ids, ownerId, from: "completing" },
+    {
+      status: "uploaded",
+      checksum: null,
+      uploadedAt: new Date(),
+      previewSize: sql`case when ${kept} then ${fileItems.previewSize} end`,
+      previewType: sql`case when ${kept} then ${fileItems.previewType} end`,
+    },
+  );
 }
 
 /** One guarded status change: the row moves only if it is still `from`, so of two racing requests one wins. */
 async function moveStatus(
   where: { id: string; ownerId: string; from: FileStatus; updatedBefore?: Date },
-  set: Partial<Pick<FileItem, "status" | "size" | "checksum" | "uploadedAt" | "updatedAt">> & { status: FileStatus },
+  set: Partial<Pick<FileItem, "status" | "size" | "checksum" | "uploadedAt" | "updatedAt">> & PreviewColumns & { status: FileStatus },
 ): Promise<FileItem | null> {
   const db = await getDb();
   const [item] = await db
@@ -229,14 +243,50 @@ export function releaseFileCompletion({ id, ownerId, updatedAt }: { id: string; 
 }
 
 /**
- * Completing → uploaded with the size S3 reported. Null when the row is no longer the caller's
- * claim (cleanup gave up on it), so the bytes just stored must go.
+ * Completing → uploaded with the size S3 reported. `preview`: the planned preview was checked and
+ * copied, so the row keeps it; otherwise the plan is dropped in the same UPDATE. Null when the row
+ * is no longer the caller's claim (cleanup gave up on it), so the bytes just stored must go.
  */
-export function markFileUploaded(input: { id: string; ownerId: string; size: number; checksum?: string | null }): Promise<FileItem | null> {
+export function markFileUploaded(input: { id: string; ownerId: string; size: number; checksum?: string | null; preview: boolean }): Promise<FileItem | null> {
+  const dropped = input.preview ? {} : { previewSize: null, previewType: null };
   return moveStatus(
     { id: input.id, ownerId: input.ownerId, from: "completing" },
-    { status: "uploaded", size: input.size, checksum: input.checksum ?? null, uploadedAt: new Date() },
+    { status: "uploaded", size: input.size, checksum: input.checksum ?? null, uploadedAt: new Date(), ...dropped },
   );
+}
+
+/**
+ * Records a pending upload's planned preview (replacing an earlier plan): null when the row is
+ * not (or no longer) the owner's pending upload, "quota_exceeded" when the preview's bytes would
+ * take the owner past `quotaBytes`. With a quota the owner's row is locked as for creates, so a
+ * preview and a create never both slip under it.
+ */
+export async function planFilePreview(input: {
+  id: string;
+  ownerId: string;
+  previewSize: number;
+  previewType: string;
+  quotaBytes?: number;
+}): Promise<FileItem | "quota_exceeded" | null> {
+  const guarded = and(eq(fileItems.id, input.id), eq(fileItems.userId, input.ownerId), eq(fileItems.status, "pending"));
+  const plan = { previewSize: input.previewSize, previewType: input.previewType };
+  const db = await getDb();
+  if (input.quotaBytes === undefined) {
+    const [item] = await db.update(fileItems).set(plan).where(guarded).returning();
+    return item ?? null;
+  }
+  const quota = input.quotaBytes;
+  return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, input.ownerId)).for("update");
+    // The bytes counted without this row's current plan, which the new one replaces.
+    const others = and(eq(fileItems.userId, input.ownerId), inArray(fileItems.status, [...COUNTED_STATUSES]));
+    const [row] = await tx.select({ previewSize: fileItems.previewSize }).from(fileItems).where(guarded);
+    if (!row) return null;
+    const used = await sumFileBytes(tx, others);
+    if (used - (row.previewSize ?? 0) + input.previewSize > quota) return "quota_exceeded";
+    const [item] = await tx.update(fileItems).set(plan).where(guarded).returning();
+    return item ?? null;
+  });
 }
 
 /** The stored bytes contradicted the declared type: the row is kept, as a record, but never listed. */

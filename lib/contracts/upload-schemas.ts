@@ -34,6 +34,11 @@ export type FileDto = {
   createdAt: string;
   uploadedAt: string | null;
   checksum: string | null;
+  /**
+   * A presigned GET of the file's checked preview (inline, its image type, valid about 5 minutes),
+   * made for each answer; null when the file has no checked preview (always before it is uploaded).
+   */
+  previewUrl: string | null;
 };
 
 export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<string, string>; expiresAt: string };

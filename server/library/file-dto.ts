@@ -2,8 +2,11 @@ import "server-only";
 import type { FileItem } from "@/db/schema";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 
-/** What the API shows of a row: never the S3 key, the upload id or the owner. */
-export function toFileDto(item: FileItem): FileDto {
+/**
+ * What the API shows of a row: never the S3 key, the upload id or the owner. `previewUrl` is
+ * signed by the caller that shows previews (server/library/previews.ts).
+ */
+export function toFileDto(item: FileItem, previewUrl: string | null = null): FileDto {
   return {
     id: item.id,
     name: item.name,
@@ -15,5 +18,6 @@ export function toFileDto(item: FileItem): FileDto {
     createdAt: item.createdAt.toISOString(),
     uploadedAt: item.uploadedAt?.toISOString() ?? null,
     checksum: item.checksum,
+    previewUrl,
   };
 }

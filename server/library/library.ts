@@ -5,14 +5,11 @@ import { revokeShareLinksOfFile } from "@/db/queries/share-links";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
-import { toFileDto } from "./file-dto";
+import { attachmentUrlOf, toFileDtoWithPreview, viewUrlOf } from "./file-urls";
 import { decodeCursor, encodeCursor } from "@/lib/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
-import { presignDownloadUrl } from "@/server/storage/objects";
 import { discardObjects } from "@/server/uploads/discard";
-
-/** Download links are short-lived: long enough to start the transfer, too short to share. */
-export const DOWNLOAD_URL_TTL_SECONDS = 120;
+import { servedKeysOf } from "@/server/uploads/object-keys";
 
 /** One page of the caller's uploaded files, with the cursor for the next and their usage. */
 export async function listLibrary(ownerId: string, query: ListFilesQuery): Promise<LibraryPage> {
@@ -27,7 +24,7 @@ export async function listLibrary(ownerId: string, query: ListFilesQuery): Promi
   const nextCursor =
     rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sortKey, id: last.id }) : null;
   return {
-    files: page.map(({ sortKey: _sortKey, ...item }) => toFileDto(item)),
+    files: await Promise.all(page.map(({ sortKey: _sortKey, ...item }) => toFileDtoWithPreview(item))),
     nextCursor,
     usage: { usedBytes, quotaBytes: getEnv().USER_QUOTA_BYTES ?? null },
   };
@@ -41,8 +38,12 @@ async function requireUploadedFile(id: string, ownerId: string): Promise<FileIte
 }
 
 export async function downloadUrl(id: string, ownerId: string): Promise<string> {
-  const item = await requireUploadedFile(id, ownerId);
-  return presignDownloadUrl({ key: item.key, fileName: item.name, contentType: item.contentType, expiresInSeconds: DOWNLOAD_URL_TTL_SECONDS });
+  return attachmentUrlOf(await requireUploadedFile(id, ownerId));
+}
+
+/** `GET /api/files/{id}/view`: allowlisted media inline, anything else as an attachment. */
+export async function viewUrl(id: string, ownerId: string): Promise<string> {
+  return viewUrlOf(await requireUploadedFile(id, ownerId));
 }
 
 export async function renameFile(id: string, ownerId: string, name: string): Promise<FileItem> {
@@ -53,7 +54,7 @@ export async function renameFile(id: string, ownerId: string, name: string): Pro
 
 /**
  * The row first (uploaded → deleted, guarded, so of two deletes one wins and the other is a 404),
- * then the object. If S3 refuses, the file is still gone for its owner and cleanup removes the
+ * then the object and its preview. If S3 refuses, the file is still gone for its owner and cleanup removes the
  * object later (it sweeps recently deleted rows); the row never says uploaded without its bytes.
  * The file's share links die with the status change and are revoked too.
  */
@@ -63,5 +64,5 @@ export async function deleteFile(id: string, ownerId: string): Promise<void> {
   // Its share links stopped working with the status change (they require an uploaded file); revoking
   // them also keeps them dead should the row ever change again.
   await revokeShareLinksOfFile({ fileId: item.id });
-  await discardObjects(item, [item.key]);
+  await discardObjects(item, servedKeysOf(item));
 }

@@ -71,8 +71,8 @@ async function sweepEndedUploads(now: Date): Promise<{ swept: number; reAborted:
 }
 
 /**
- * Staging objects outside a live upload: its row is cancelled, rejected, deleted or uploaded (a
- * signed form posted again), or it has no row and its form has expired.
+ * Staging objects (files' and previews') outside a live upload: its row is cancelled, rejected,
+ * deleted or uploaded (a signed form posted again), or it has no row and its form has expired.
  */
 async function removeStrayStagingObjects(now: Date): Promise<number> {
   const objects = await listObjects(STAGING_PREFIX);

@@ -2,14 +2,15 @@ import "server-only";
 import { getFileItemsByIds, listFileItemsByKeyPrefix } from "@/db/queries/file-items";
 import { listMultipartUploads } from "@/server/storage/multipart";
 import { listObjects } from "@/server/storage/objects";
-import { fileIdOfStagingKey, stagingPrefixFor } from "@/server/uploads/object-keys";
+import { fileIdOfStagingKey, hasPreview, previewKeyFor, servedKeysOf, stagingPrefixFor } from "@/server/uploads/object-keys";
 
 export type ConsistencyReport = {
-  /** `uploaded` rows whose object is missing or has another size. */
+  /** `uploaded` rows whose object (or recorded preview, at `<key>.preview`) is missing or has another size. */
   missingObjects: Array<{ id: string; key: string; expectedSize: number; actualSize: number | null }>;
   /**
    * Objects no row accounts for: a final-key object without an uploaded, completing or pending
-   * row, or a staging object without a pending or completing one.
+   * row (a preview's without one that records or plans it), or a staging object (a file's or its
+   * preview's) without a pending or completing one.
    */
   orphanObjects: Array<{ key: string; size: number }>;
   /** Multipart uploads no pending row owns (stores that list by prefix only; MinIO lists none). */
@@ -48,10 +49,15 @@ export async function checkConsistency(prefix = "u/"): Promise<ConsistencyReport
     strayStagingObjects(prefix),
   ]);
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
-  const missingObjects = rows
-    .filter((r) => r.status === "uploaded" && sizes.get(r.key) !== r.size)
-    .map((r) => ({ id: r.id, key: r.key, expectedSize: r.size, actualSize: sizes.get(r.key) ?? null }));
-  const accounted = new Set(rows.filter((r) => r.status === "uploaded" || LIVE.has(r.status)).map((r) => r.key));
+  // Each uploaded file's object, and its preview's when one is recorded, at the recorded size.
+  const expected = rows
+    .filter((r) => r.status === "uploaded")
+    .flatMap((r) => [{ id: r.id, key: r.key, size: r.size }, ...(hasPreview(r) ? [{ id: r.id, key: previewKeyFor(r), size: r.previewSize ?? 0 }] : [])]);
+  const missingObjects = expected
+    .filter((e) => sizes.get(e.key) !== e.size)
+    .map((e) => ({ id: e.id, key: e.key, expectedSize: e.size, actualSize: sizes.get(e.key) ?? null }));
+  // A live row may own its served keys already (a complete copies before it marks the row).
+  const accounted = new Set(rows.filter((r) => r.status === "uploaded" || LIVE.has(r.status)).flatMap(servedKeysOf));
   const orphanObjects = [...objects.filter((o) => !accounted.has(o.key)).map(({ key, size }) => ({ key, size })), ...staging.stray];
   const live = new Set(rows.filter((r) => LIVE.has(r.status) && r.uploadId).map((r) => `${r.key}\n${r.uploadId}`));
   const orphanMultipartUploads = (uploads ?? [])

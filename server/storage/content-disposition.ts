@@ -27,8 +27,17 @@ function encodeRfc5987(value: string): string {
   return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export function attachmentDisposition(name: string): string {
+function disposition(kind: "attachment" | "inline", name: string): string {
   const base = safeBaseName(name);
   const ascii = base.replace(NOT_SAFE_ASCII, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(base)}`;
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(base)}`;
+}
+
+export function attachmentDisposition(name: string): string {
+  return disposition("attachment", name);
+}
+
+/** `inline` with the same cleaned names (what "Save as" offers); only for media the server has checked. */
+export function inlineDisposition(name: string): string {
+  return disposition("inline", name);
 }

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { clients } from "./clients";
-import { attachmentDisposition } from "./content-disposition";
+import { attachmentDisposition, inlineDisposition } from "./content-disposition";
 import { isInvalidRange, isNotFound, isPreconditionFailed } from "./s3-errors";
 import { getEnv } from "@/lib/env";
 
@@ -141,4 +141,30 @@ export async function presignDownloadUrl(input: {
     ResponseContentType: input.contentType,
   });
   return getSignedUrl(clients().public, command, { expiresIn: input.expiresInSeconds });
+}
+
+/**
+ * A presigned GetObject URL the browser may render in place (an <img> or a <video>): `inline`
+ * with `contentType`. Only for bytes the server checked are that type (allowlisted media, or a
+ * preview whose signature complete verified); everything else goes through presignDownloadUrl.
+ * `signedAt` (default now) lets callers sign the same URL for a while, so the browser's cache
+ * holds (`cacheSeconds` becomes a signed `Cache-Control: private, max-age`).
+ */
+export async function presignInlineUrl(input: {
+  key: string;
+  /** The name "Save as" offers; without one the header is a bare `inline`. */
+  fileName?: string;
+  contentType: string;
+  expiresInSeconds: number;
+  signedAt?: Date;
+  cacheSeconds?: number;
+}): Promise<string> {
+  const command = new GetObjectCommand({
+    Bucket: getEnv().S3_BUCKET,
+    Key: input.key,
+    ResponseContentDisposition: input.fileName === undefined ? "inline" : inlineDisposition(input.fileName),
+    ResponseContentType: input.contentType,
+    ResponseCacheControl: input.cacheSeconds ? `private, max-age=${input.cacheSeconds}` : undefined,
+  });
+  return getSignedUrl(clients().public, command, { expiresIn: input.expiresInSeconds, signingDate: input.signedAt });
 }

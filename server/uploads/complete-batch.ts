@@ -6,6 +6,7 @@ import { isUuid } from "@/server/http/parse";
 import { deleteObjects } from "@/server/storage/objects";
 import { completeUpload, lostToCleanup, releasingOnFailure, verifyAndPlacePost } from "./complete";
 import { stagingKeyFor } from "./object-keys";
+import { placePreview, previewLeftovers } from "./preview-complete";
 
 type Outcome = FileItem | Error;
 
@@ -14,10 +15,11 @@ type Outcome = FileItem | Error;
  *
  * Pending POST uploads, nearly all of a batch, go together: one statement reads the rows, one
  * claims them, each is verified and copied to its served key (two storage requests per file, at
- * once), one statement marks the copied ones uploaded and one DeleteObjects removes their staging
- * objects. That is 3 statements and 2N + 1 storage requests instead of 3N and 3N, which is what a
- * folder of small files spends its server time on. Anything else (multipart, another complete at
- * work, already uploaded, not pending) takes the single path, with the same rules.
+ * once; a planned preview the same way, two more), one statement marks the copied ones uploaded
+ * (keeping or dropping each preview) and one DeleteObjects removes their staging objects. That is
+ * 3 statements and 2N + 1 storage requests (plus 2 per preview) instead of 3N and 3N, which is
+ * what a folder of small files spends its server time on. Anything else (multipart, another
+ * complete at work, already uploaded, not pending) takes the single path, with the same rules.
  */
 export async function completeUploads(ids: string[], ownerId: string): Promise<Outcome[]> {
   const wanted = ids.map((id) => (isUuid(id) ? id.toLowerCase() : null));
@@ -37,14 +39,20 @@ export async function completeUploads(ids: string[], ownerId: string): Promise<O
   );
 }
 
-/** Verifies and places every claimed POST upload at once, then marks and cleans up in one statement and one request. */
+/**
+ * Verifies and places every claimed POST upload (and its preview) at once, then marks and cleans
+ * up in one statement and one request.
+ */
 async function finishClaimedPosts(claimed: FileItem[], before: Map<string, FileItem>, ownerId: string): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const placed: FileItem[] = [];
+  /** Rows whose preview was checked and copied: they keep it, every other row's plan is dropped. */
+  const previewed = new Set<string>();
   await Promise.all(
     claimed.map(async (item) => {
       try {
         await releasingOnFailure(item, before.get(item.id)!.updatedAt, () => verifyAndPlacePost(item));
+        if (await placePreview(item)) previewed.add(item.id);
         placed.push(item);
       } catch (err) {
         outcomes.set(item.id, asError(err));
@@ -54,15 +62,19 @@ async function finishClaimedPosts(claimed: FileItem[], before: Map<string, FileI
   if (placed.length === 0) return outcomes;
   let uploaded: Map<string, FileItem>;
   try {
-    uploaded = new Map((await markFilesUploaded({ ids: placed.map((item) => item.id), ownerId })).map((row) => [row.id, row]));
+    const marked = await markFilesUploaded({ ids: placed.map((item) => item.id), ownerId, withPreview: [...previewed] });
+    uploaded = new Map(marked.map((row) => [row.id, row]));
   } catch (err) {
     // The rows stay as they were (pending again) and the staging objects stay for a retry.
     await Promise.all(placed.map((item) => releaseFileCompletion({ id: item.id, ownerId, updatedAt: before.get(item.id)!.updatedAt }).catch(() => null)));
     for (const item of placed) outcomes.set(item.id, asError(err));
     return outcomes;
   }
-  // Uploaded: the staging object goes. Lost to cleanup meanwhile: the copy just made goes.
-  const leftovers = placed.map((item) => (uploaded.has(item.id) ? stagingKeyFor(item) : item.key));
+  // Uploaded: the staging objects go. Lost to cleanup meanwhile: the copies just made go.
+  const leftovers = placed.flatMap((item) => {
+    const marked = uploaded.has(item.id);
+    return [marked ? stagingKeyFor(item) : item.key, ...previewLeftovers(item, previewed.has(item.id), marked)];
+  });
   await removeQuietly(leftovers);
   for (const item of placed) outcomes.set(item.id, uploaded.get(item.id) ?? lostToCleanup());
   return outcomes;

@@ -2,12 +2,14 @@ import "server-only";
 import { claimFileCompletion, markFileUploaded, releaseFileCompletion } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
 import { AppError } from "@/lib/contracts/errors";
-import { copyObjectIfMatch, deleteObject, readObjectStart } from "@/server/storage/objects";
+import { copyObjectIfMatch, readObjectStart } from "@/server/storage/objects";
 import { rejectIfContentMismatch } from "./content-check";
 import { SNIFF_BYTES } from "./content-sniff";
+import { removeLeftovers } from "./discard";
 import { completeMultipart, planOf } from "./multipart";
-import { stagingKeyFor } from "./object-keys";
+import { keysOf, stagingKeyFor } from "./object-keys";
 import { requireOwnedItem, waitForRow } from "./owned";
+import { placePreview, previewLeftovers } from "./preview-complete";
 
 /**
  * One ranged GET of the staging object gives the size, the type, the bytes the content check
@@ -22,27 +24,28 @@ export async function verifyAndPlacePost(item: FileItem): Promise<void> {
   if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
     throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
   }
-  await rejectIfContentMismatch(item, stored.bytes, [staging]);
+  await rejectIfContentMismatch(item, stored.bytes, keysOf(item));
   if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: item.key, etag: stored.etag }))) {
     throw new AppError("upload_incomplete", "The file changed in storage while it was checked; complete it again.");
   }
 }
 
-/** Verified and placed, then the row (completing → uploaded), then the staging object goes. Null when cleanup gave up on the row meanwhile. */
+/**
+ * Verified and placed, its preview checked and placed (or dropped), then the row (completing →
+ * uploaded, keeping the preview or not), then the staging objects go. Null when cleanup gave up
+ * on the row meanwhile.
+ */
 async function completePost(item: FileItem): Promise<FileItem | null> {
   await verifyAndPlacePost(item);
+  const preview = await placePreview(item);
   // A browser POST carries no checksum field, so S3 has none of ours to report for it; the size
   // is the row's, which the stored object was just found to have.
-  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: item.size, checksum: null });
-  // Only after the row: if the UPDATE fails, the staging object is still there for a retry.
-  await deleteQuietly(item, uploaded ? stagingKeyFor(item) : item.key);
+  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: item.size, checksum: null, preview });
+  // Only after the row: if the UPDATE fails, the staging objects are still there for a retry.
+  await removeLeftovers(item, [uploaded ? stagingKeyFor(item) : item.key, ...previewLeftovers(item, preview, Boolean(uploaded))]);
   return uploaded;
 }
 
-/** A failed removal is logged, not answered: cleanup removes what ended or stray rows left behind. */
-async function deleteQuietly(item: FileItem, key: string): Promise<void> {
-  await deleteObject(key).catch((err: unknown) => console.error("Removing an upload's object failed; cleanup will retry", { fileId: item.id, key, err }));
-}
 
 /**
  * Runs `work` for a claimed row; a failure other than a 415 (or losing the row to cleanup) hands

@@ -4,6 +4,9 @@ import { listFileParts, upsertFileParts } from "@/db/queries/file-parts";
 import type { FileItem } from "@/db/schema";
 import { rejectIfContentMismatch } from "./content-check";
 import { SNIFF_BYTES } from "./content-sniff";
+import { removeLeftovers } from "./discard";
+import { keysOf } from "./object-keys";
+import { placePreview, previewLeftovers } from "./preview-complete";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/contracts/errors";
 import { partSizeOf, type PartPlan } from "@/lib/part-plan";
@@ -115,8 +118,10 @@ export async function completeMultipart(item: FileItem): Promise<FileItem | null
     throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
   }
   // HeadObject for the whole-object CRC32 S3 keeps for multipart uploads; the first bytes separately.
-  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array(), [item.key]);
-  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum });
+  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array(), keysOf(item));
+  const preview = await placePreview(item);
+  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum, preview });
   if (!uploaded) await deleteObject(item.key);
+  await removeLeftovers(item, previewLeftovers(item, preview, Boolean(uploaded)));
   return uploaded;
 }

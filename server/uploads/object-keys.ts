@@ -17,9 +17,27 @@ export function stagingKeyFor(item: Pick<FileItem, "userId" | "id">): string {
   return `${STAGING_PREFIX}${item.userId}/${item.id}`;
 }
 
-/** The file id a staging key names, or null for anything else under the prefix. */
+/** What a preview's keys add to its file's id: one preview per file, whatever its type. */
+const PREVIEW_SUFFIX = ".preview";
+
+/** `staging/<userId>/<fileId>.preview`: the only key a preview's POST form ever names. */
+export function previewStagingKeyFor(item: Pick<FileItem, "userId" | "id">): string {
+  return `${stagingKeyFor(item)}${PREVIEW_SUFFIX}`;
+}
+
+/**
+ * `u/<userId>/<fileId>.preview`: where complete copies a checked preview. One key whatever the
+ * preview's type (it is served with the type recorded), so a plan that changes type between two
+ * tries of a complete never leaves a copy of the other type behind. No file key ends this way:
+ * a file's extension comes from the allowlist table.
+ */
+export function previewKeyFor(item: Pick<FileItem, "userId" | "id">): string {
+  return `${FINAL_PREFIX}${item.userId}/${item.id}${PREVIEW_SUFFIX}`;
+}
+
+/** The file id a staging key (a file's or its preview's) names, or null for anything else under the prefix. */
 export function fileIdOfStagingKey(key: string): string | null {
-  const match = /^staging\/[0-9a-f-]{36}\/([0-9a-f-]{36})$/.exec(key);
+  const match = /^staging\/[0-9a-f-]{36}\/([0-9a-f-]{36})(?:\.preview)?$/.exec(key);
   return match?.[1] ?? null;
 }
 
@@ -28,7 +46,21 @@ export function stagingPrefixFor(finalPrefix: string): string | null {
   return finalPrefix.startsWith(FINAL_PREFIX) ? STAGING_PREFIX + finalPrefix.slice(FINAL_PREFIX.length) : null;
 }
 
-/** Every key an upload may have written: its final key and, for a POST upload, its staging key. */
+/** Whether the row names a preview: planned while pending, checked and stored once uploaded. */
+export function hasPreview(item: Pick<FileItem, "previewType">): boolean {
+  return item.previewType !== null;
+}
+
+/** The keys an uploaded file is served from: its own and, when it has one, its preview's. */
+export function servedKeysOf(item: FileItem): string[] {
+  return hasPreview(item) ? [item.key, previewKeyFor(item)] : [item.key];
+}
+
+/**
+ * Every key an upload may have written: its final key, for a POST upload its staging key, and
+ * with a preview (planned or stored) the preview's staging and served keys.
+ */
 export function keysOf(item: FileItem): string[] {
-  return item.strategy === "post" ? [item.key, stagingKeyFor(item)] : [item.key];
+  const file = item.strategy === "post" ? [item.key, stagingKeyFor(item)] : [item.key];
+  return hasPreview(item) ? [...file, previewKeyFor(item), previewStagingKeyFor(item)] : file;
 }

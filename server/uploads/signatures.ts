@@ -20,6 +20,8 @@ const SIGNATURES: Array<{ types: string[]; matches: Signature }> = [
   { types: ["image/jpeg"], matches: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
   { types: ["image/png", "image/apng"], matches: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
   { types: ["image/gif"], matches: (b) => startsWith(b, ascii("GIF87a")) || startsWith(b, ascii("GIF89a")) },
+  // RIFF, a 4-byte length, then WEBP: what every preview made as WebP starts with.
+  { types: ["image/webp"], matches: (b) => startsWith(b, ascii("RIFF")) && startsWith(b, ascii("WEBP"), 8) },
   {
     types: ["video/mp4", "video/quicktime", "video/x-m4v", "audio/mp4", "audio/x-m4a", "video/3gpp"],
     matches: (b) => BMFF_FIRST_BOXES.some((box) => startsWith(b, box, 4)),

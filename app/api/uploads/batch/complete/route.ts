@@ -1,13 +1,15 @@
 import { toErrorResult } from "@/lib/contracts/errors";
-import { toFileDto } from "@/server/library/file-dto";
+import { toFileDtoWithPreview } from "@/server/library/file-urls";
 import { route } from "@/server/http/route";
 import { COMPLETE_BATCH_MAX_BODY_BYTES, completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/contracts/upload-schemas";
 import { completeUploads } from "@/server/uploads/complete-batch";
 
 // POST /api/uploads/batch/complete - POST /api/uploads/{id}/complete for up to 100 uploads, answered per upload
 export const POST = route({ name: "POST /api/uploads/batch/complete", auth: "user", body: completeUploadsBodySchema, maxBodyBytes: COMPLETE_BATCH_MAX_BODY_BYTES }, async ({ user, body }) => {
-  const results: CompleteUploadsResponse["results"] = (await completeUploads(body.ids, user.id)).map((outcome) =>
-    outcome instanceof Error ? toErrorResult(outcome) : { status: 200, file: toFileDto(outcome) },
+  const results: CompleteUploadsResponse["results"] = await Promise.all(
+    (await completeUploads(body.ids, user.id)).map(async (outcome) =>
+      outcome instanceof Error ? toErrorResult(outcome) : { status: 200 as const, file: await toFileDtoWithPreview(outcome) },
+    ),
   );
   return Response.json({ results } satisfies CompleteUploadsResponse);
 });

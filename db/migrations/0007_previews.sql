@@ -1,0 +1,2 @@
+ALTER TABLE "file_items" ADD COLUMN "preview_size" bigint;--> statement-breakpoint
+ALTER TABLE "file_items" ADD COLUMN "preview_type" text;
