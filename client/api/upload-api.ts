@@ -17,6 +17,7 @@ import type {
   SignPartsResponse,
   UploadStatusResponse,
 } from "@/lib/contracts/upload-schemas";
+import type { PlanPreviewBody, PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
 import type { LibraryPage, LibrarySort, RenameFileResponse, SortOrder } from "@/lib/contracts/library-schemas";
 
 export const FILES_QUERY_KEY = ["files"] as const;
@@ -58,13 +59,17 @@ export function createUploadApi(call: ApiFetch) {
 
     // POST /api/uploads/{id}/parts/done - record parts S3 stored
     reportParts: (id: string, parts: PartReport[]): Promise<void> => call(uploadPath(id, "/parts/done"), jsonRequest("POST", { parts })),
+
+    // POST /api/uploads/{id}/preview - sign a form for the pending upload's preview (sent before its complete)
+    planPreview: (id: string, body: PlanPreviewBody): Promise<PlanPreviewResponse> => call(uploadPath(id, "/preview"), jsonRequest("POST", body)),
   };
 }
 
 export type UploadRoutes = ReturnType<typeof createUploadApi>;
 
 /** The page's upload routes, on its own origin. */
-export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts } = createUploadApi(callApi);
+export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreview } =
+  createUploadApi(callApi);
 
 // GET /api/files - the caller's uploaded files, newest first
 export function listFiles(): Promise<ListFilesResponse> {
@@ -125,4 +130,12 @@ export function deleteFile(id: string): Promise<void> {
 /** GET /api/files/{id}/download redirects to a short-lived link that downloads as an attachment. */
 export function downloadHref(id: string): string {
   return `/api/files/${encodeURIComponent(id)}/download`;
+}
+
+/**
+ * GET /api/files/{id}/view redirects to a short-lived link made then: inline with the stored type
+ * for the media the server lets a page show (images, mp4/mov video), an attachment for anything else.
+ */
+export function viewHref(id: string): string {
+  return `/api/files/${encodeURIComponent(id)}/view`;
 }

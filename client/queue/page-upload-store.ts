@@ -4,7 +4,8 @@
  * No React: the upload manager (components/upload/upload-manager.tsx) makes one per tab.
  */
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
-import { cancelUpload, completeUpload, completeUploads, createUpload, createUploads, getUpload, reportParts, signParts } from "@/client/api/upload-api";
+import { cancelUpload, completeUpload, completeUploads, createUpload, createUploads, getUpload, planPreview, reportParts, signParts } from "@/client/api/upload-api";
+import { makePreview } from "@/client/preview/make-preview";
 import { pageTracer } from "@/client/tracer";
 import { MAX_BATCH_ITEMS } from "@/lib/contracts/upload-schemas";
 import type { UploadRules } from "@/lib/upload-rules";
@@ -43,7 +44,8 @@ export function createPageUploadStore(rules: UploadRules, onStored: () => void):
       reportParts,
     },
     rules,
-    // Only the benchmark sets one (bench/browser.ts); the product records no timings.
-    { tracer: pageTracer() },
+    // Only the benchmark sets one (bench/browser.ts); the product records no timings. Photos and
+    // videos get a preview made in this tab (client/preview/); the CLI makes none.
+    { tracer: pageTracer(), previews: { make: makePreview, plan: planPreview } },
   );
 }

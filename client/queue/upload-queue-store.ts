@@ -18,6 +18,8 @@ import { putPart } from "@/client/multipart/part-transport";
 import { PartFailedError } from "@/client/multipart/part-failed-error";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { PickedFile } from "@/client/files/folder-path";
+import { PreviewTask, type PreviewOptions } from "@/client/preview/preview-task";
+import { isPreviewable } from "@/lib/contracts/preview-schemas";
 
 export type UploadApi = MultipartApi & PostApi;
 
@@ -97,8 +99,10 @@ export class UploadQueueStore {
     /**
      * `transport`: storage and this browser's resume records, the browser's by default (tests pass
      * stand-ins). `tracer`: times each file's steps for the benchmark (client/tracer.ts); none in the product.
+     * `previews`: makes and sends a preview of each photo and video (client/preview/); the page
+     * passes it, the CLI and the benchmark do not, so they make none.
      */
-    private readonly options: { transport?: Partial<StoreTransport>; tracer?: Tracer } = {},
+    private readonly options: { transport?: Partial<StoreTransport>; tracer?: Tracer; previews?: PreviewOptions } = {},
   ) {
     this.transport = { ...BROWSER_TRANSPORT, ...options.transport };
   }
@@ -363,9 +367,12 @@ export class UploadQueueStore {
     const { signal } = job.controller;
     this.jobs.set(key, job);
     let multipart = false;
+    let preview: PreviewTask | null = null;
     try {
       const file = this.files.get(key);
       if (!file) throw new Error(`No file for ${key}`);
+      preview = this.startPreview(file, signal);
+      const api = preview ? this.completingWithPreview(preview, signal) : this.api;
       // The same file picked again after a reload resumes its unfinished multipart upload.
       const resumed = (await this.resumable).has(fingerprintOf(file)) ? await findUnfinishedUpload(this.api, file, this.transport.resume) : null;
       if (resumed) this.releasePrepared(key);
@@ -383,7 +390,7 @@ export class UploadQueueStore {
         const storedBytes = stored.length > 0 ? Math.min(size, stored.length * upload.partSize) : 0;
         this.dispatch({ type: "created", key, serverId: record.id, resumable: true, loaded: storedBytes });
         const done = await runMultipart({
-          api: this.api,
+          api,
           pool: this.pool,
           file,
           fileId: record.id,
@@ -415,7 +422,7 @@ export class UploadQueueStore {
         // For the benchmark's small-file timeline (bench/small-files.ts): how long the record took.
         tracer?.span("post:record", createdFrom, traceClock(tracer));
         const done = await runSinglePost({
-          api: this.api,
+          api,
           pool: this.pool,
           file,
           body,
@@ -439,8 +446,30 @@ export class UploadQueueStore {
       // A POST's signature is spent, so drop that record now; a multipart upload stays for retry.
       if (job.serverId && !multipart) this.release(job.serverId);
     } finally {
+      preview?.dispose();
       if (this.jobs.get(key) === job) this.jobs.delete(key);
     }
+  }
+
+  /** A photo's or video's preview, made from now on while its bytes travel (off the file's slot and connections). */
+  private startPreview(file: File, signal: AbortSignal): PreviewTask | null {
+    const { previews } = this.options;
+    if (!previews || !isPreviewable(file.type)) return null;
+    return new PreviewTask(file, previews, { pool: this.pool, post: this.transport.post }, signal);
+  }
+
+  /** Our API with each complete (single or multipart) preceded by sending the file's preview, if one is ready in time. */
+  private completingWithPreview(preview: PreviewTask, signal: AbortSignal): UploadApi {
+    const before = async (id: string) => {
+      await preview.attach(id);
+      // Cancelled while the preview was sent: the file's complete must not go out.
+      signal.throwIfAborted();
+    };
+    return {
+      ...this.api,
+      complete: async (id) => (await before(id), this.api.complete(id)),
+      completeMultipart: async (id) => (await before(id), this.api.completeMultipart(id)),
+    };
   }
 }
 

@@ -7,12 +7,31 @@
 import { ApiError } from "@/client/api/api-error";
 import type { Settled } from "@/client/api/batch-coalescer";
 import type { UploadApi } from "@/client/queue/upload-queue-store";
+import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type PlanPreviewBody, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
 import type { CreateUploadBody, CreateUploadResponse, FileDto, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { FakeStorage } from "./fake-storage";
 
-export type Route = "create" | "createMany" | "complete" | "completeMany" | "completeMultipart" | "cancel" | "getUpload" | "signParts" | "reportParts";
+export type Route =
+  | "create"
+  | "createMany"
+  | "complete"
+  | "completeMany"
+  | "completeMultipart"
+  | "cancel"
+  | "getUpload"
+  | "signParts"
+  | "reportParts"
+  | "planPreview";
 
-export type ServerRecord = { file: FileDto; upload: UploadTarget; key: string; parts: Map<number, string>; idempotencyKey?: string };
+export type ServerRecord = {
+  file: FileDto;
+  upload: UploadTarget;
+  key: string;
+  parts: Map<number, string>;
+  idempotencyKey?: string;
+  /** The preview's staging key once one was planned. */
+  previewKey?: string;
+};
 
 export type FakeServerOptions = {
   /** Files of this many bytes or more get a multipart upload. */
@@ -118,6 +137,21 @@ export class FakeUploadServer {
     },
   };
 
+  /**
+   * POST /api/uploads/{id}/preview: a form for the pending upload's preview, as the route answers
+   * (409 not_previewable, 413, 415); complete then records it as the file's preview if storage holds it.
+   */
+  planPreview = async (id: string, body: PlanPreviewBody): Promise<PlanPreviewResponse> => {
+    await this.enter("planPreview", { id, ...body });
+    const record = this.pending(id);
+    if (!isPreviewable(record.file.type)) throw apiError(409, "not_previewable");
+    if (body.size > PREVIEW_MAX_BYTES) throw apiError(413, "too_large");
+    if (!isPreviewType(body.type)) throw apiError(415, "unsupported_type");
+    record.previewKey = `${record.key}.preview`;
+    const expiresAt = new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString();
+    return { upload: { strategy: "post", url: "https://storage.test/bucket", fields: { key: record.previewKey, policy: `${id}.preview` }, expiresAt } };
+  };
+
   /** POST /api/uploads/batch/complete, for a BatchCoalescer in front of `complete`, as the page has. */
   completeMany = async (ids: string[]): Promise<Settled<{ file: FileDto }>[]> => {
     await this.enter("completeMany", ids);
@@ -157,7 +191,7 @@ export class FakeUploadServer {
     const id = `file-${++this.nextId}`;
     const key = `key-${id}`;
     const now = new Date(Date.now()).toISOString();
-    const file: FileDto = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null };
+    const file: FileDto = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null };
     const partSize = this.options.partSize ?? 4;
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
@@ -187,7 +221,8 @@ export class FakeUploadServer {
   }
 
   private markUploaded(record: ServerRecord): FileDto {
-    record.file = { ...record.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString() };
+    const previewUrl = record.previewKey && this.storage.objects.has(record.previewKey) ? `https://storage.test/bucket/${record.previewKey}` : null;
+    record.file = { ...record.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString(), previewUrl };
     return record.file;
   }
 }

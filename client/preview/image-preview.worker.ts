@@ -1,0 +1,71 @@
+/// <reference lib="webworker" />
+// Decodes and shrinks images for previews off the main thread, so a 50-megapixel photo never
+// stalls the page (client/preview/image-preview.ts sends the jobs).
+import { encodePreview } from "./encode-preview";
+
+/** `maxBytes` comes from the page (PREVIEW_MAX_BYTES), so the worker's bundle has no zod. */
+export type ImagePreviewRequest =
+  | { id: number; file: Blob; type: string; width: number; height: number; maxBytes: number }
+  | { id: number; cancel: true };
+export type ImagePreviewAnswer = { id: number; blob: Blob | null };
+type Job = Extract<ImagePreviewRequest, { file: Blob }>;
+
+// One image at a time, in arrival order: decoding several at once only multiplies peak memory.
+let queue: Promise<void> = Promise.resolve();
+const cancelled = new Set<number>();
+
+/**
+ * WebCodecs' ImageDecoder with a desired size decodes a JPEG scaled down inside libjpeg (1/2 to
+ * 1/8), so a 50-megapixel photo is never held at full size: +6 MiB instead of +255 MiB for
+ * createImageBitmap, which in Chromium 156 decodes whole and then resizes. The frame carries the
+ * EXIF rotation, which drawImage applies. PNG and GIF have no scaled decode either way.
+ */
+async function drawDecoded({ file, type, width, height }: Job, canvas: OffscreenCanvas, context: OffscreenCanvasRenderingContext2D): Promise<void> {
+  const side = Math.max(width, height);
+  const decoder = new ImageDecoder({ data: file.stream(), type, desiredWidth: side, desiredHeight: side });
+  try {
+    const { image } = await decoder.decode({ frameIndex: 0 });
+    try {
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    } finally {
+      image.close();
+    }
+  } finally {
+    decoder.close();
+  }
+}
+
+/** Where ImageDecoder is missing: the resize is asked of the decode, which some browsers honour. */
+async function drawBitmap({ file, width, height }: Job, context: OffscreenCanvasRenderingContext2D): Promise<void> {
+  const bitmap = await createImageBitmap(file, { resizeWidth: width, resizeHeight: height, resizeQuality: "medium" });
+  try {
+    context.drawImage(bitmap, 0, 0);
+  } finally {
+    bitmap.close();
+  }
+}
+
+async function shrink(job: Job): Promise<Blob | null> {
+  const canvas = new OffscreenCanvas(job.width, job.height);
+  const context = canvas.getContext("2d");
+  if (!context) return null;
+  context.imageSmoothingQuality = "medium";
+  if (typeof ImageDecoder === "function" && (await ImageDecoder.isTypeSupported(job.type))) await drawDecoded(job, canvas, context);
+  else await drawBitmap(job, context);
+  return encodePreview(canvas, job.maxBytes);
+}
+
+self.onmessage = (event: MessageEvent<ImagePreviewRequest>) => {
+  const request = event.data;
+  if ("cancel" in request) return void cancelled.add(request.id);
+  queue = queue.then(async () => {
+    if (cancelled.delete(request.id)) return;
+    let blob: Blob | null = null;
+    try {
+      blob = await shrink(request);
+    } catch {
+      // Undecodable (a codec the browser lacks, broken bytes): no preview.
+    }
+    self.postMessage({ id: request.id, blob } satisfies ImagePreviewAnswer);
+  });
+};

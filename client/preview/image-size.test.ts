@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { exifTurnsQuarter, readImageSize } from "./image-size";
+
+const u16 = (n: number) => [n >> 8, n & 0xff];
+const u32 = (n: number) => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+const blob = (...parts: number[][]) => new Blob([new Uint8Array(parts.flat())]);
+
+const png = (width: number, height: number) => blob([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], u32(13), [0x49, 0x48, 0x44, 0x52], u32(width), u32(height), [8, 6, 0, 0, 0]);
+const gif = (width: number, height: number, version = "89a") =>
+  blob([..."GIF"].map((c) => c.charCodeAt(0)), [...version].map((c) => c.charCodeAt(0)), [width & 0xff, width >> 8, height & 0xff, height >> 8], [0, 0, 0]);
+
+/** A segment: marker, then a length that counts itself. */
+const segment = (marker: number, body: number[]) => [0xff, marker, ...u16(body.length + 2), ...body];
+const sof = (marker: number, width: number, height: number) => segment(marker, [8, ...u16(height), ...u16(width), 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+/** "Exif\0\0" and a big-endian TIFF header whose IFD0 holds one Orientation entry. */
+const exif = (orientation: number, order: "MM" | "II" = "MM") => {
+  const le = order === "II";
+  const w16 = (n: number) => (le ? u16(n).reverse() : u16(n));
+  const w32 = (n: number) => (le ? u32(n).reverse() : u32(n));
+  return segment(0xe1, [0x45, 0x78, 0x69, 0x66, 0, 0, ...[...order].map((c) => c.charCodeAt(0)), ...w16(42), ...w32(8), ...w16(1), ...w16(0x0112), ...w16(3), ...w32(1), ...w16(orientation), 0, 0, ...w32(0)]);
+};
+const jpeg = (...segments: number[][]) => blob([0xff, 0xd8], ...segments, [0xff, 0xda, 0, 2], [1, 2, 3]);
+const app0 = segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+
+describe("readImageSize", () => {
+  it.each([
+    ["a PNG", png(1200, 800), "image/png", { width: 1200, height: 800 }],
+    ["a GIF89a", gif(300, 200), "image/gif", { width: 300, height: 200 }],
+    ["a GIF87a", gif(65535, 1, "87a"), "image/gif", { width: 65535, height: 1 }],
+    ["a baseline JPEG after JFIF", jpeg(app0, segment(0xdb, new Array(65).fill(1)), sof(0xc0, 8660, 5774)), "image/jpeg", { width: 8660, height: 5774 }],
+    ["a progressive JPEG", jpeg(sof(0xc2, 4000, 3000)), "image/jpeg", { width: 4000, height: 3000 }],
+    ["a JPEG with fill bytes and a DHT (C4) before its frame", jpeg([0xff, 0xff], segment(0xc4, [0, 1, 2]), sof(0xc1, 640, 480)), "image/jpeg", { width: 640, height: 480 }],
+    ["a JPEG turned a quarter by EXIF (6)", jpeg(exif(6), sof(0xc0, 600, 400)), "image/jpeg", { width: 400, height: 600 }],
+    ["a JPEG turned by little-endian EXIF (8)", jpeg(exif(8, "II"), sof(0xc0, 600, 400)), "image/jpeg", { width: 400, height: 600 }],
+    ["a JPEG upside down (3): same size", jpeg(exif(3), sof(0xc0, 600, 400)), "image/jpeg", { width: 600, height: 400 }],
+  ])("reads %s", async (_, file, type, size) => {
+    expect(await readImageSize(file, type)).toEqual(size);
+  });
+
+  it.each([
+    ["PNG bytes under another image type", png(10, 10), "image/jpeg"],
+    ["a PNG without its IHDR", blob([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], u32(13), [0x49, 0x44, 0x41, 0x54], u32(10), u32(10)), "image/png"],
+    ["a PNG of width 0", png(0, 10), "image/png"],
+    ["a truncated PNG", blob([0x89, 0x50, 0x4e, 0x47]), "image/png"],
+    ["a GIF with a wrong version", gif(10, 10, "90a"), "image/gif"],
+    ["a JPEG header then random bytes", blob([0xff, 0xd8, 0xff, 0xe0, 0, 16], Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)), "image/jpeg"],
+    ["a JPEG whose scan starts before any frame header", jpeg(app0), "image/jpeg"],
+    ["an empty file", blob([]), "image/png"],
+    ["a type that is not an image", png(10, 10), "video/mp4"],
+  ])("answers null for %s", async (_, file, type) => {
+    expect(await readImageSize(file, type)).toBeNull();
+  });
+});
+
+describe("exifTurnsQuarter", () => {
+  it.each([
+    [1, false],
+    [4, false],
+    [5, true],
+    [8, true],
+  ])("orientation %i turns a quarter: %s", (orientation, turned) => {
+    const bytes = new Uint8Array(exif(orientation).slice(4));
+    expect(exifTurnsQuarter(new DataView(bytes.buffer))).toBe(turned);
+  });
+
+  it("is false for a segment that is not EXIF (XMP in APP1)", () => {
+    const bytes = new TextEncoder().encode("http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>");
+    expect(exifTurnsQuarter(new DataView(bytes.buffer))).toBe(false);
+  });
+});

@@ -1,0 +1,205 @@
+import { readFile } from "node:fs/promises";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { PREVIEW_MAX_BYTES, PREVIEW_MAX_SIDE_PX } from "../lib/contracts/preview-schemas";
+
+/**
+ * Previews (issue 16): the upload page makes a small WebP or JPEG of a photo or a video in the
+ * browser and uploads it beside the file; the files list then answers a presigned previewUrl. A
+ * file whose bytes cannot be decoded uploads all the same, without one.
+ */
+type Listed = { name: string; status: string; previewUrl: string | null };
+
+const PREVIEW_ROUTE = /^\/api\/uploads\/[^/]+\/preview$/;
+
+async function listedFiles(page: Page): Promise<Listed[]> {
+  return page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
+}
+
+/** Paths of the preview routes the page called, with their answers. */
+function watchPreviewRequests(page: Page): Array<{ status: number }> {
+  const answers: Array<{ status: number }> = [];
+  page.on("response", (res) => {
+    if (res.request().method() === "POST" && PREVIEW_ROUTE.test(new URL(res.url()).pathname)) answers.push({ status: res.status() });
+  });
+  return answers;
+}
+
+/** What a preview URL serves, decoded by the page: its type, size and picture size. */
+async function fetchPreview(page: Page, url: string) {
+  return page.evaluate(async (href) => {
+    const res = await fetch(href);
+    const blob = await res.blob();
+    // Shown as an <img>, as the library shows it (through a blob: URL, which any CSP here allows).
+    const img = new Image();
+    const objectUrl = URL.createObjectURL(blob);
+    img.src = objectUrl;
+    await img.decode();
+    URL.revokeObjectURL(objectUrl);
+    return { status: res.status, type: res.headers.get("content-type"), bytes: blob.size, width: img.naturalWidth, height: img.naturalHeight };
+  }, url);
+}
+
+/** A 1200×800 PNG with shapes, drawn by the browser. */
+async function drawnPng(page: Page): Promise<Buffer> {
+  const bytes = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(1200, 800);
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#36c";
+    context.fillRect(0, 0, 1200, 800);
+    context.fillStyle = "#fc3";
+    context.beginPath();
+    context.arc(600, 400, 300, 0, 2 * Math.PI);
+    context.fill();
+    for (let i = 0; i < 200; i++) {
+      context.fillStyle = `hsl(${i * 7}, 70%, 50%)`;
+      context.fillRect((i * 97) % 1200, (i * 53) % 800, 40, 30);
+    }
+    return Array.from(new Uint8Array(await (await canvas.convertToBlob({ type: "image/png" })).arrayBuffer()));
+  });
+  return Buffer.from(bytes);
+}
+
+test("a photo gets a small decodable preview; a JPEG of garbage uploads without one", async ({ page, auth, newUser, uploadPage }) => {
+  await auth.signUp(newUser);
+  await uploadPage.goto();
+  const previewAnswers = watchPreviewRequests(page);
+  const photo = await drawnPng(page);
+  // A JPEG's signature (the server checks it) and then noise no decoder can read.
+  const garbage = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 131 + 7) % 256))]);
+
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "drawing.png", mimeType: "image/png", buffer: photo },
+    { name: "broken.jpg", mimeType: "image/jpeg", buffer: garbage },
+  ]);
+  await expect(page.getByTestId("overall-progress-text")).toContainText("2 of 2 files done");
+
+  // Only the photo's preview was planned: the garbage never got past its header read.
+  expect(previewAnswers).toEqual([{ status: 201 }]);
+  const files = await listedFiles(page);
+  const drawing = files.find((file) => file.name === "drawing.png");
+  const broken = files.find((file) => file.name === "broken.jpg");
+  expect(drawing?.status).toBe("uploaded");
+  expect(broken?.status).toBe("uploaded");
+  expect(broken?.previewUrl).toBeNull();
+  expect(drawing?.previewUrl).toBeTruthy();
+
+  const preview = await fetchPreview(page, drawing!.previewUrl!);
+  expect(preview.status).toBe(200);
+  expect(["image/webp", "image/jpeg"]).toContain(preview.type);
+  expect(preview.bytes).toBeGreaterThan(0);
+  expect(preview.bytes).toBeLessThanOrEqual(PREVIEW_MAX_BYTES);
+  expect({ width: preview.width, height: preview.height }).toEqual({ width: PREVIEW_MAX_SIDE_PX, height: 213 });
+});
+
+test("a video recorded by the browser gets a poster-frame preview", async ({ page, auth, newUser, uploadPage }) => {
+  await auth.signUp(newUser);
+  await uploadPage.goto();
+  // Chromium records MP4 (VP9 in an MP4 container) with MediaRecorder; a build that cannot has nothing to test here.
+  const canRecord = await page.evaluate(() => MediaRecorder.isTypeSupported("video/mp4"));
+  test.skip(!canRecord, "This Chromium cannot record video/mp4");
+  const clip = await page.evaluate(async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 640;
+    canvas.height = 360;
+    const context = canvas.getContext("2d")!;
+    let frame = 0;
+    const draw = () => {
+      context.fillStyle = `hsl(${frame * 5}, 60%, 50%)`;
+      context.fillRect(0, 0, 640, 360);
+      context.fillStyle = "#fff";
+      context.font = "80px sans-serif";
+      context.fillText(String(frame++), 200, 200);
+    };
+    draw();
+    const timer = setInterval(draw, 33);
+    const recorder = new MediaRecorder(canvas.captureStream(30), { mimeType: "video/mp4" });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (event) => chunks.push(event.data);
+    recorder.start(500);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await new Promise((resolve) => {
+      recorder.onstop = resolve;
+      recorder.stop();
+    });
+    clearInterval(timer);
+    return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+  });
+  const previewAnswers = watchPreviewRequests(page);
+
+  await page.getByTestId("file-input").setInputFiles([{ name: "clip.mp4", mimeType: "video/mp4", buffer: Buffer.from(clip) }]);
+  await expect(page.getByTestId("overall-progress-text")).toContainText("1 of 1 files done");
+
+  expect(previewAnswers).toEqual([{ status: 201 }]);
+  const [video] = await listedFiles(page);
+  expect(video?.status).toBe("uploaded");
+  expect(video?.previewUrl).toBeTruthy();
+  const preview = await fetchPreview(page, video!.previewUrl!);
+  expect(["image/webp", "image/jpeg"]).toContain(preview.type);
+  expect(preview.bytes).toBeLessThanOrEqual(PREVIEW_MAX_BYTES);
+  expect({ width: preview.width, height: preview.height }).toEqual({ width: PREVIEW_MAX_SIDE_PX, height: 180 });
+});
+
+/** Proportional set size of every renderer process, in bytes (Linux /proc, as bench/process-memory.ts reads it). */
+async function renderersPss(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await cdp.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number }> };
+    let total = 0;
+    for (const { type, id } of processInfo) {
+      if (type !== "renderer") continue;
+      const text = await readFile(`/proc/${id}/smaps_rollup`, "utf8").catch(() => "");
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0) * 1024;
+    }
+    return total;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test("a 50-megapixel JPEG's preview is decoded scaled down, without the tab holding the full picture", async ({ page, browser, auth, newUser, uploadPage }, testInfo) => {
+  test.setTimeout(120_000);
+  // Drawn and encoded in a page of its own (its ~200 MB canvas then leaves with its process).
+  const painter = await (await browser.newContext()).newPage();
+  const jpeg = Buffer.from(
+    await painter.evaluate(async () => {
+      const canvas = new OffscreenCanvas(8660, 5774);
+      const context = canvas.getContext("2d")!;
+      for (let i = 0; i < 3000; i++) {
+        context.fillStyle = `hsl(${i * 7}, 70%, 50%)`;
+        context.fillRect((i * 977) % 8660, (i * 533) % 5774, 120, 90);
+      }
+      return Array.from(new Uint8Array(await (await canvas.convertToBlob({ type: "image/jpeg", quality: 0.9 })).arrayBuffer()));
+    }),
+  );
+  await painter.context().close();
+
+  await auth.signUp(newUser);
+  await uploadPage.goto();
+  const previewAnswers = watchPreviewRequests(page);
+  const before = await renderersPss(browser);
+  let peak = before;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, await renderersPss(browser));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  await page.getByTestId("file-input").setInputFiles([{ name: "huge.jpg", mimeType: "image/jpeg", buffer: jpeg }]);
+  await expect(page.getByTestId("overall-progress-text")).toContainText("1 of 1 files done", { timeout: 60_000 });
+  sampling = false;
+  await sampler;
+
+  const grewMiB = (peak - before) / 2 ** 20;
+  const figure = `50 MP JPEG (${(jpeg.length / 2 ** 20).toFixed(1)} MiB): renderer PSS ${(before / 2 ** 20).toFixed(0)} → peak ${(peak / 2 ** 20).toFixed(0)} MiB (+${grewMiB.toFixed(0)} MiB)`;
+  testInfo.annotations.push({ type: "memory", description: figure });
+  console.log(figure);
+  expect(previewAnswers).toEqual([{ status: 201 }]);
+  const [huge] = await listedFiles(page);
+  expect(huge?.previewUrl).toBeTruthy();
+  const preview = await fetchPreview(page, huge!.previewUrl!);
+  expect(preview.width).toBeLessThanOrEqual(PREVIEW_MAX_SIDE_PX);
+  // Decoded whole, the picture alone would be 8660 × 5774 × 4 bytes ≈ 191 MiB.
+  expect(grewMiB).toBeLessThan(100);
+});
