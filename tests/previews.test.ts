@@ -11,6 +11,7 @@ import { POST as previewRoute } from "@/app/api/uploads/[id]/preview/route";
 import { POST as partsRoute } from "@/app/api/uploads/[id]/parts/route";
 import { POST as partsDoneRoute } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
+import { POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
 import { getFileItemById } from "@/db/queries/file-items";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { getEnv } from "@/lib/env";
@@ -19,6 +20,7 @@ import { PREVIEW_MAX_BYTES, type PlanPreviewResponse } from "@/lib/contracts/pre
 import type { CompleteUploadsResponse, CreateUploadResponse, FileDto, PostUploadTarget, SignPartsResponse } from "@/lib/contracts/upload-schemas";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
+import { viewSharedFile } from "@/server/sharing/share-access";
 import { GIF_SIGNATURE, MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "./file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
 import { testS3 } from "./s3-direct";
@@ -399,5 +401,27 @@ describe("GET /api/files/{id}/view", () => {
     const { file } = await create(s, { name: "photo.png", size: 10, type: "image/png" });
     expect((await view(s, file.id)).status).toBe(404);
     expect((await view(other, file.id)).status).toBe(404);
+  });
+});
+
+describe("a shared file's page", () => {
+  it("shows the checked preview to a visitor, and none for a file without one", async () => {
+    const s = await createSignedInUser();
+    const bytes = webp(2000);
+    const { id } = await pngWithPreview(s, { size: 2000, type: "image/webp" }, bytes);
+    await completed(s, id);
+    const bare = await pngWithPreview(s, { size: 200, type: "image/webp" }, null);
+    await completed(s, bare.id);
+    const linkOf = async (fileId: string) => {
+      const res = await createLinkRoute(jsonRequest(`/api/files/${fileId}/links`, { cookie: s.cookie, body: {} }), routeParams({ id: fileId }));
+      expect(res.status).toBe(201);
+      return new URL(((await res.json()) as { link: { url: string } }).link.url).pathname.split("/").pop()!;
+    };
+
+    const shown = await viewSharedFile(await linkOf(id));
+    const served = await fetch(shown!.previewUrl!);
+    expect(served.headers.get("content-type")).toBe("image/webp");
+    expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(sha256(bytes));
+    expect((await viewSharedFile(await linkOf(bare.id)))!.previewUrl).toBeNull();
   });
 });

@@ -109,7 +109,7 @@ describe("share links: create, list, revoke", () => {
     expect(listed[0]).not.toHaveProperty("url");
     expect(JSON.stringify(listed)).not.toContain(token);
 
-    expect(await viewSharedFile(token)).toEqual({ name: file.name, size: bytes.length, type: "image/png" });
+    expect(await viewSharedFile(token)).toEqual({ name: file.name, size: bytes.length, type: "image/png", previewUrl: null });
 
     const res = await download(token);
     expect(res.status).toBe(302);

@@ -4,9 +4,18 @@ import { getDb, preparedQuery } from "@/db";
 import { fileItems, shareLinks, type FileItem, type ShareLink } from "@/db/schema";
 
 /** What a working link serves: the file's name, size, type and key. */
-export type SharedFile = Pick<FileItem, "id" | "name" | "size" | "contentType" | "key">;
+export type SharedFile = Pick<FileItem, "id" | "userId" | "status" | "name" | "size" | "contentType" | "key" | "previewType">;
 
-const sharedFileColumns = { id: fileItems.id, name: fileItems.name, size: fileItems.size, contentType: fileItems.contentType, key: fileItems.key };
+const sharedFileColumns = {
+  id: fileItems.id,
+  userId: fileItems.userId,
+  status: fileItems.status,
+  name: fileItems.name,
+  size: fileItems.size,
+  contentType: fileItems.contentType,
+  key: fileItems.key,
+  previewType: fileItems.previewType,
+};
 
 /** A link that works now: unrevoked, unexpired, under its limit, and its file uploaded. */
 const linkWorks = and(

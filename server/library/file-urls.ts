@@ -29,7 +29,7 @@ export function isInlineMedia(type: string): boolean {
 }
 
 /** A presigned GET of an uploaded file's checked preview (inline, its recorded image type), or null without one. */
-export async function previewUrlOf(item: FileItem, now = Date.now()): Promise<string | null> {
+export async function previewUrlOf(item: Pick<FileItem, "status" | "userId" | "id" | "previewType">, now = Date.now()): Promise<string | null> {
   if (item.status !== "uploaded" || !hasPreview(item)) return null;
   const signedAt = new Date(now - (now % PREVIEW_SIGNING_STEP_MS));
   return presignInlineUrl({

@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 import { UNKNOWN_ADDRESS } from "@/server/auth/client-address";
 import { requestAddress } from "@/server/auth/auth-limits";
 import { consumeRateLimit } from "@/server/ops/rate-limit";
+import { previewUrlOf } from "@/server/library/file-urls";
 import { presignDownloadUrl } from "@/server/storage/objects";
 import { hashShareToken } from "./share-tokens";
 
@@ -18,7 +19,8 @@ export const LINK_GONE_MESSAGE = "This link does not exist or no longer works.";
 /** Bucket of the per-address share budget; the family `share-address:` is cleared together. */
 export const shareBucket = (address: string) => `share-address:${address}`;
 
-export type SharedFileView = { name: string; size: number; type: string };
+/** What the share page shows; `previewUrl` is the file's checked preview (inline, short-lived), or null. */
+export type SharedFileView = { name: string; size: number; type: string; previewUrl: string | null };
 
 /**
  * Spends one of the address's share requests for this minute (page views and downloads alike),
@@ -42,7 +44,7 @@ export async function enforceShareRateLimit(headers: Headers): Promise<void> {
  */
 export async function viewSharedFile(token: string): Promise<SharedFileView | null> {
   const file = await getSharedFileByHash({ tokenHash: hashShareToken(token) });
-  return file && { name: file.name, size: file.size, type: file.contentType };
+  return file && { name: file.name, size: file.size, type: file.contentType, previewUrl: await previewUrlOf(file) };
 }
 
 /**

@@ -29,6 +29,11 @@ export default async function SharedFilePage({ params }: Props) {
   return (
     <section className="card" data-testid="shared-file">
       <h1>Shared file</h1>
+      {file.previewUrl && (
+        // The server checked these bytes are an image of this type; alt stays empty, the name follows.
+        // eslint-disable-next-line @next/next/no-img-element
+        <img className="shared-preview" src={file.previewUrl} alt="" data-testid="shared-file-preview" />
+      )}
       <p>
         <strong data-testid="shared-file-name">
           <bdi>{file.name}</bdi>
