@@ -68,3 +68,33 @@ describe("exifTurnsQuarter", () => {
     expect(exifTurnsQuarter(new DataView(bytes.buffer))).toBe(false);
   });
 });
+
+describe("Blob reads", () => {
+  /** A Blob that counts its slices: each is a read that crosses to the browser process. */
+  function counted(inner: Blob) {
+    let slices = 0;
+    class CountingBlob extends Blob {
+      override slice(start?: number, end?: number) {
+        slices++;
+        return super.slice(start, end);
+      }
+    }
+    return { blob: new CountingBlob([inner]), slices: () => slices };
+  }
+
+  it("reads a JPEG's header once however many segments come before its frame header", async () => {
+    const comments = Array.from({ length: 20 }, () => segment(0xfe, Array.from({ length: 300 }, () => 0x41)));
+    const file = counted(jpeg(app0, exif(6), ...comments, sof(0xc0, 4000, 3000)));
+    expect(await readImageSize(file.blob, "image/jpeg")).toEqual({ width: 3000, height: 4000 });
+    expect(file.slices()).toBe(1);
+  });
+
+  it("reads further only where the frame header is, skipping what lies between", async () => {
+    const big = segment(0xfe, Array.from({ length: 65_000 }, () => 0x42));
+    const file = counted(jpeg(app0, big, big, sof(0xc2, 640, 480)));
+    expect(await readImageSize(file.blob, "image/jpeg")).toEqual({ width: 640, height: 480 });
+    // The start, then the chunks where each 65 KB comment ends and the frame header sits, not those in between.
+    expect(file.slices()).toBeGreaterThan(1);
+    expect(file.slices()).toBeLessThan(6);
+  });
+});

@@ -10,8 +10,54 @@ export type ImageSize = { width: number; height: number };
 /** JPEG segments walked before giving up on finding the frame header (EXIF, ICC, XMP come first). */
 const MAX_JPEG_SEGMENTS = 64;
 
-async function bytesAt(blob: Blob, offset: number, length: number): Promise<DataView> {
-  return new DataView(await blob.slice(offset, offset + length).arrayBuffer());
+/**
+ * Reads go to the Blob in chunks of this size, each read once: a photo's header (EXIF, ICC, then
+ * the frame header, walked segment by segment) costs a Blob read, which crosses to the browser
+ * process, per chunk it touches (one or two) instead of one per segment. Small, because the
+ * common case reads only the start of the file.
+ */
+const CHUNK_BYTES = 16 * 1024;
+
+/** Reads of one Blob, served from the CHUNK_BYTES chunks that cover them, each read once. */
+class BlobReader {
+  private readonly chunks = new Map<number, Promise<Uint8Array>>();
+
+  constructor(readonly blob: Blob) {}
+
+  private chunk(index: number): Promise<Uint8Array> {
+    let chunk = this.chunks.get(index);
+    if (!chunk) {
+      const start = index * CHUNK_BYTES;
+      chunk = this.blob
+        .slice(start, start + CHUNK_BYTES)
+        .arrayBuffer()
+        .then((buffer) => new Uint8Array(buffer));
+      this.chunks.set(index, chunk);
+    }
+    return chunk;
+  }
+
+  /** `length` bytes from `offset`, fewer at the end of the Blob. */
+  async bytesAt(offset: number, length: number): Promise<DataView> {
+    const end = Math.min(offset + length, this.blob.size);
+    if (end <= offset) return new DataView(new ArrayBuffer(0));
+    const first = Math.floor(offset / CHUNK_BYTES);
+    const last = Math.floor((end - 1) / CHUNK_BYTES);
+    if (first === last) {
+      const chunk = await this.chunk(first);
+      const from = offset - first * CHUNK_BYTES;
+      return new DataView(chunk.buffer, chunk.byteOffset + from, end - offset);
+    }
+    const out = new Uint8Array(end - offset);
+    for (let index = first; index <= last; index++) {
+      const chunk = await this.chunk(index);
+      const chunkStart = index * CHUNK_BYTES;
+      const from = Math.max(offset, chunkStart);
+      const to = Math.min(end, chunkStart + chunk.length);
+      out.set(chunk.subarray(from - chunkStart, to - chunkStart), from - offset);
+    }
+    return new DataView(out.buffer);
+  }
 }
 
 function pngSize(view: DataView): ImageSize | null {
@@ -50,11 +96,12 @@ export function exifTurnsQuarter(segment: DataView): boolean {
   return false;
 }
 
-async function jpegSize(blob: Blob): Promise<ImageSize | null> {
+async function jpegSize(reader: BlobReader): Promise<ImageSize | null> {
+  const { blob } = reader;
   let offset = 2;
   let turned = false;
   for (let segment = 0; segment < MAX_JPEG_SEGMENTS && offset + 4 <= blob.size; segment++) {
-    const head = await bytesAt(blob, offset, 4);
+    const head = await reader.bytesAt(offset, 4);
     if (head.getUint8(0) !== 0xff) return null;
     const marker = head.getUint8(1);
     // Fill bytes (FF FF ...) may pad before a marker; standalone markers have no length.
@@ -70,15 +117,20 @@ async function jpegSize(blob: Blob): Promise<ImageSize | null> {
     const length = head.getUint16(2);
     if (length < 2) return null;
     if (isStartOfFrame(marker)) {
-      const frame = await bytesAt(blob, offset + 4, 5);
+      const frame = await reader.bytesAt(offset + 4, 5);
       if (frame.byteLength < 5) return null;
       const size = { width: frame.getUint16(3), height: frame.getUint16(1) };
       return turned ? { width: size.height, height: size.width } : size;
     }
-    if (marker === 0xe1 && !turned) turned = exifTurnsQuarter(await bytesAt(blob, offset + 4, Math.min(length - 2, 4096)));
+    if (marker === 0xe1 && !turned) turned = exifTurnsQuarter(await reader.bytesAt(offset + 4, Math.min(length - 2, 4096)));
     offset += 2 + length;
   }
   return null;
+}
+
+async function jpegStartSize(reader: BlobReader): Promise<ImageSize | null> {
+  const start = await reader.bytesAt(0, 2);
+  return start.byteLength === 2 && start.getUint16(0) === 0xffd8 ? jpegSize(reader) : null;
 }
 
 /**
@@ -86,15 +138,14 @@ async function jpegSize(blob: Blob): Promise<ImageSize | null> {
  * default `imageOrientation: "from-image"` applies it), or null if the header is not readable.
  */
 export async function readImageSize(blob: Blob, type: string): Promise<ImageSize | null> {
+  const reader = new BlobReader(blob);
   const size =
     type === "image/png"
-      ? pngSize(await bytesAt(blob, 0, 24))
+      ? pngSize(await reader.bytesAt(0, 24))
       : type === "image/gif"
-        ? gifSize(await bytesAt(blob, 0, 10))
+        ? gifSize(await reader.bytesAt(0, 10))
         : type === "image/jpeg"
-          ? (await bytesAt(blob, 0, 2)).getUint16(0) === 0xffd8
-            ? await jpegSize(blob)
-            : null
+          ? await jpegStartSize(reader)
           : null;
   return size && size.width > 0 && size.height > 0 ? size : null;
 }
