@@ -3,8 +3,11 @@
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
-import { FileRow } from "./file-row";
+import { FileGrid } from "./file-grid";
+import { FileTable } from "./file-table";
 import { FileToolbar, type SortChoice } from "./file-toolbar";
+import { useLibraryView } from "./use-library-view";
+import { ViewToggle } from "./view-toggle";
 import { deleteFile, FILES_QUERY_KEY, listLibraryPage } from "@/client/api/upload-api";
 import type { StorageUsage } from "@/lib/contracts/library-schemas";
 import { formatBytes } from "@/lib/upload-rules";
@@ -31,9 +34,10 @@ function UsageLine({ usage }: { usage: StorageUsage }) {
   );
 }
 
-/** The signed-in person's files: search, filter, sort, page, download, rename and delete. */
+/** The signed-in person's files as a list or a grid: search, filter, sort, page, open, download, rename, share and delete. */
 export function FileList() {
   const queryClient = useQueryClient();
+  const [view, setView] = useLibraryView();
   const [search, setSearch] = useState("");
   const [type, setType] = useState("");
   const [sort, setSort] = useState<SortChoice>({ sort: "date", order: "desc" });
@@ -62,6 +66,8 @@ export function FileList() {
       return next;
     });
 
+  const selectAll = (on: boolean) => setSelected(on ? new Set(files.map((f) => f.id)) : new Set());
+
   const deleteSelected = async () => {
     if (!window.confirm(`Delete ${selectedIds.length} selected file${selectedIds.length === 1 ? "" : "s"}? This cannot be undone.`)) return;
     setBulkDeleting(true);
@@ -85,8 +91,11 @@ export function FileList() {
   const usage = query.data.pages[0]?.usage;
   const allSelected = files.length > 0 && selectedIds.length === files.length;
   return (
-    <div className="library" data-testid="file-library" data-fetching={query.isFetching ? "true" : "false"}>
-      {usage && <UsageLine usage={usage} />}
+    <div className="library" data-testid="file-library" data-view={view} data-fetching={query.isFetching ? "true" : "false"}>
+      <div className="library-head">
+        {usage && <UsageLine usage={usage} />}
+        <ViewToggle view={view} onChange={setView} />
+      </div>
       <FileToolbar search={search} onSearch={setSearch} type={type} onType={setType} sort={sort} onSort={setSort} />
       {files.length === 0 ? (
         filtered ? (
@@ -102,41 +111,23 @@ export function FileList() {
             <button type="button" className="danger" disabled={selectedIds.length === 0 || bulkDeleting} onClick={deleteSelected} data-testid="delete-selected">
               {bulkDeleting ? "Deleting…" : `Delete selected (${selectedIds.length})`}
             </button>
+            {view === "grid" && (
+              <label className="select-all">
+                <input type="checkbox" checked={allSelected} data-testid="select-all" onChange={(e) => selectAll(e.target.checked)} />
+                Select all
+              </label>
+            )}
             {bulkError && (
               <p role="alert" className="error" data-testid="bulk-error">
                 {bulkError}
               </p>
             )}
           </div>
-          <table data-testid="file-table">
-            <caption className="visually-hidden">Your uploaded files</caption>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all listed files"
-                    checked={allSelected}
-                    data-testid="select-all"
-                    onChange={(e) => setSelected(e.target.checked ? new Set(files.map((f) => f.id)) : new Set())}
-                  />
-                </th>
-                <th scope="col">Name</th>
-                <th scope="col">Size</th>
-                <th scope="col">Type</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">Checksum</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {files.map((file) => (
-                <FileRow key={file.id} file={file} selected={selected.has(file.id)} onSelect={select} />
-              ))}
-            </tbody>
-          </table>
+          {view === "grid" ? (
+            <FileGrid files={files} listedAt={query.dataUpdatedAt} selected={selected} onSelect={select} />
+          ) : (
+            <FileTable files={files} selected={selected} onSelect={select} onSelectAll={selectAll} />
+          )}
           {query.hasNextPage && (
             <button type="button" className="secondary load-more" disabled={query.isFetchingNextPage} onClick={() => query.fetchNextPage()} data-testid="load-more">
               {query.isFetchingNextPage ? "Loading…" : "Load more"}

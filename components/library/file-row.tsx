@@ -7,25 +7,10 @@ import { describeZodError } from "@/lib/contracts/errors";
 import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
+import { FolderPath, fullName } from "./file-name";
 import { ShareDialog } from "./share-dialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-/** The file as people tell it apart from a namesake in another folder: `Holiday/Day 1/beach.jpg`. */
-const fullName = (file: FileDto) => (file.path ? `${file.path}/${file.name}` : file.name);
-
-/**
- * The folder a file was uploaded from, before its name: muted, but also marked by its trailing
- * slash and, for screen readers, by words; isolated so bidi characters in it can't reorder the name.
- */
-function FolderPath({ path }: { path: string }) {
-  return (
-    <span className="muted" data-testid="file-path" title={`Folder: ${path}`}>
-      <span className="visually-hidden">In folder </span>
-      <bdi>{path}</bdi>/
-    </span>
-  );
-}
 
 function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
   const queryClient = useQueryClient();

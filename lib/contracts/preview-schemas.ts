@@ -36,3 +36,22 @@ export type PlanPreviewBody = z.infer<typeof planPreviewBodySchema>;
 
 /** A POST form pinned to the preview's staging key, its exact size and type, like a file's. */
 export type PlanPreviewResponse = { upload: PostUploadTarget };
+
+/**
+ * What GET /api/files/{id}/view serves inline with the stored type, and how the lightbox shows
+ * it: media of the default allowlist whose bytes complete checks against the type's signature,
+ * which browsers never run as a document. Everything else (HTML, SVG, PDF, text, any type an
+ * operator adds) stays an attachment.
+ */
+export const INLINE_MEDIA: Readonly<Record<string, "image" | "video">> = {
+  "image/jpeg": "image",
+  "image/png": "image",
+  "image/gif": "image",
+  "video/mp4": "video",
+  "video/quicktime": "video",
+};
+
+/** "image" or "video" for a type served inline, else null (served as an attachment). */
+export function inlineMediaKind(type: string): "image" | "video" | null {
+  return INLINE_MEDIA[type.trim().toLowerCase()] ?? null;
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import type { FileItem } from "@/db/schema";
+import { inlineMediaKind } from "@/lib/contracts/preview-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { presignDownloadUrl, presignInlineUrl } from "@/server/storage/objects";
 import { hasPreview, previewKeyFor } from "@/server/uploads/object-keys";
@@ -17,15 +18,8 @@ export const VIEW_URL_TTL_SECONDS = 600;
 /** Download URLs are short-lived: long enough to start the transfer, too short to share. */
 export const DOWNLOAD_URL_TTL_SECONDS = 120;
 
-/**
- * Types the server serves inline: media of the default allowlist whose bytes complete checked
- * against the type's signature, which browsers never run as a document. Everything else (HTML,
- * SVG, PDF, text, and any type an operator adds) stays an attachment.
- */
-const INLINE_MEDIA_TYPES: ReadonlySet<string> = new Set(["image/jpeg", "image/png", "image/gif", "video/mp4", "video/quicktime"]);
-
 export function isInlineMedia(type: string): boolean {
-  return INLINE_MEDIA_TYPES.has(type.toLowerCase());
+  return inlineMediaKind(type) !== null;
 }
 
 /** A presigned GET of an uploaded file's checked preview (inline, its recorded image type), or null without one. */

@@ -1,0 +1,109 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { deleteFile, downloadHref, FILES_QUERY_KEY } from "@/client/api/upload-api";
+import type { FileDto } from "@/lib/contracts/upload-schemas";
+import { formatBytes } from "@/lib/upload-rules";
+import { FolderPath, fullName } from "./file-name";
+import { FileTypeIcon, typeFamily } from "./file-type-icon";
+import { ShareDialog } from "./share-dialog";
+
+type Props = {
+  file: FileDto;
+  selected: boolean;
+  onSelect: (id: string, selected: boolean) => void;
+  onOpen: (id: string) => void;
+  /** The preview would not load: its short-lived URL has most likely expired. */
+  onPreviewError: () => void;
+  /** When the list was last fetched: a preview that failed is tried again once the list is fresh. */
+  listedAt: number;
+};
+
+/**
+ * The preview (lazily loaded, in a fixed box so nothing moves when it arrives) or a type icon.
+ * An image that fails is not shown broken: the icon stands in until the list brings a new URL.
+ */
+function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onPreviewError" | "listedAt">) {
+  const [failed, setFailed] = useState<{ url: string; listedAt: number } | null>(null);
+  const url = file.previewUrl;
+  if (!url || (failed?.url === url && failed.listedAt === listedAt)) return <FileTypeIcon type={file.type} />;
+  return (
+    // eslint-disable-next-line @next/next/no-img-element -- a presigned storage URL that changes per listing, not an optimisable asset
+    <img
+      src={url}
+      alt=""
+      loading="lazy"
+      decoding="async"
+      data-testid="card-preview"
+      onError={() => {
+        setFailed({ url, listedAt });
+        onPreviewError();
+      }}
+    />
+  );
+}
+
+/** One file in the grid: open it in the lightbox, select, download, share or delete it. */
+export function FileCard({ file, selected, onSelect, onOpen, onPreviewError, listedAt }: Props) {
+  const queryClient = useQueryClient();
+  const [sharing, setSharing] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => deleteFile(file.id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
+  });
+  const name = fullName(file);
+  const confirmDelete = () => {
+    if (window.confirm(`Delete “${name}”? This cannot be undone.`)) remove.mutate();
+  };
+  const family = typeFamily(file.type);
+  return (
+    <li
+      className={selected ? "file-card selected" : "file-card"}
+      data-testid="file-card"
+      data-file-id={file.id}
+      data-name={file.name}
+      data-path={file.path ?? undefined}
+      data-has-preview={file.previewUrl ? "true" : "false"}
+    >
+      <button type="button" className="file-card-open" onClick={() => onOpen(file.id)} aria-label={`Open ${name}`} data-testid="card-open">
+        <Thumbnail file={file} onPreviewError={onPreviewError} listedAt={listedAt} />
+        {family === "video" && file.previewUrl && (
+          <span className="file-card-badge" aria-hidden="true">
+            ▶
+          </span>
+        )}
+      </button>
+      <div className="file-card-body">
+        <input type="checkbox" aria-label={`Select ${name}`} checked={selected} data-testid="file-select" onChange={(e) => onSelect(file.id, e.target.checked)} />
+        <p className="file-card-name">
+          {file.path && <FolderPath path={file.path} />}
+          <span data-testid="file-name">{file.name}</span>
+        </p>
+        <p className="file-card-meta muted">
+          <span data-testid="file-size" data-bytes={file.size} title={`${file.size.toLocaleString()} bytes`}>
+            {formatBytes(file.size)}
+          </span>{" "}
+          · <span data-testid="file-type">{file.type}</span>
+        </p>
+      </div>
+      <div className="file-card-actions">
+        <a href={downloadHref(file.id)} data-testid="download-link" aria-label={`Download ${name}`}>
+          Download
+        </a>
+        <button type="button" className="secondary" onClick={() => setSharing(true)} aria-label={`Share ${name}`} data-testid="share-button">
+          Share
+        </button>
+        <button type="button" className="danger" onClick={confirmDelete} disabled={remove.isPending} aria-label={`Delete ${name}`} data-testid="delete-button">
+          {remove.isPending ? "Deleting…" : "Delete"}
+        </button>
+      </div>
+      {sharing && <ShareDialog file={file} onClose={() => setSharing(false)} />}
+      {remove.error && (
+        <p role="alert" className="error" data-testid="row-error">
+          Could not delete: {remove.error.message}
+        </p>
+      )}
+    </li>
+  );
+}
