@@ -75,4 +75,25 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
     ["clip.mp4", 20 * MIB + 5],
     ["pixel.png", 5_000],
   ]);
+
+  // A real picture gets its preview through the embedded store too: made by the page, checked at complete.
+  const picture = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(800, 600);
+    const context = canvas.getContext("2d")!;
+    context.fillStyle = "#2a6";
+    context.fillRect(0, 0, 800, 600);
+    context.fillStyle = "#fd0";
+    context.fillRect(200, 150, 400, 300);
+    return Array.from(new Uint8Array(await (await canvas.convertToBlob({ type: "image/png" })).arrayBuffer()));
+  });
+  await page.getByTestId("file-input").setInputFiles([{ name: "drawn.png", mimeType: "image/png", buffer: Buffer.from(picture) }]);
+  await expect(page.getByTestId("upload-row").and(page.locator('[data-name="drawn.png"]'))).toHaveAttribute("data-status", "done", { timeout: 60_000 });
+  const preview = await page.evaluate(async () => {
+    const listed = (await (await fetch("/api/files")).json()).files as { name: string; previewUrl: string | null }[];
+    const url = listed.find((f) => f.name === "drawn.png")?.previewUrl;
+    if (!url) return null;
+    const res = await fetch(url);
+    return { status: res.status, type: res.headers.get("content-type") };
+  });
+  expect(preview).toEqual({ status: 200, type: expect.stringMatching(/^image\/(webp|jpeg)$/) });
 });

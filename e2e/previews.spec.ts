@@ -92,7 +92,7 @@ test("a photo gets a small decodable preview; a JPEG of garbage uploads without 
   expect({ width: preview.width, height: preview.height }).toEqual({ width: PREVIEW_MAX_SIDE_PX, height: 213 });
 });
 
-test("a video recorded by the browser gets a poster-frame preview", async ({ page, auth, newUser, uploadPage }) => {
+test("a video recorded by the browser gets a poster-frame preview, shown in the grid, and plays in the lightbox", async ({ page, auth, newUser, uploadPage, libraryPage }) => {
   await auth.signUp(newUser);
   await uploadPage.goto();
   // Chromium records MP4 (VP9 in an MP4 container) with MediaRecorder; a build that cannot has nothing to test here.
@@ -138,6 +138,19 @@ test("a video recorded by the browser gets a poster-frame preview", async ({ pag
   expect(["image/webp", "image/jpeg"]).toContain(preview.type);
   expect(preview.bytes).toBeLessThanOrEqual(PREVIEW_MAX_BYTES);
   expect({ width: preview.width, height: preview.height }).toEqual({ width: PREVIEW_MAX_SIDE_PX, height: 180 });
+
+  // /files as a grid: the card shows that preview; opening it plays the video from /view.
+  await libraryPage.goto();
+  await page.getByTestId("view-grid").click();
+  const card = page.getByTestId("file-card");
+  const thumbnail = card.getByTestId("card-preview");
+  await expect.poll(() => thumbnail.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0)), { timeout: 15_000 }).toBe(PREVIEW_MAX_SIDE_PX);
+  await card.getByTestId("card-open").click();
+  const player = page.getByTestId("lightbox-video");
+  await expect(player).toBeVisible();
+  // HAVE_METADATA or more: the browser fetched the stored video inline and knows its length.
+  await expect.poll(() => player.evaluate((el: HTMLVideoElement) => el.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  expect(await player.evaluate((el: HTMLVideoElement) => el.duration)).toBeGreaterThan(1);
 });
 
 /** Proportional set size of every renderer process, in bytes (Linux /proc, as bench/process-memory.ts reads it). */
