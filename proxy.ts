@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { AppError } from "@/lib/contracts/errors";
+import { enforceShareRateLimit } from "@/server/sharing/share-access";
 import { newNonce, pageContentSecurityPolicy } from "@/server/http/content-security-policy";
 import { storageBrowserOrigin } from "@/server/storage/part-urls";
 
@@ -16,7 +18,32 @@ async function storageOrigin(): Promise<string | null> {
  * reads the nonce from there for its scripts) and on the response. The other security headers, and
  * the API's own policy, are static: next.config.mjs `headers()`.
  */
+/** A shared file's page, `/s/{token}` (its download, `/s/{token}/download`, is a route that limits itself). */
+const SHARE_PAGE = /^\/s\/[^/]+\/?$/;
+
+/**
+ * A share page over its address's budget answers 429 with Retry-After, which the page itself
+ * could not (a page renders with 200 or 404); page views and downloads share the budget.
+ */
+async function refuseOverShareLimit(request: NextRequest): Promise<NextResponse | null> {
+  if (!SHARE_PAGE.test(request.nextUrl.pathname)) return null;
+  try {
+    await enforceShareRateLimit(request.headers);
+    return null;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "rate_limited") throw err;
+    const headers = new Headers(err.headers);
+    headers.set("content-type", "text/plain; charset=utf-8");
+    headers.set("cache-control", "no-store");
+    headers.set("referrer-policy", "no-referrer");
+    headers.set("x-robots-tag", "noindex");
+    return new NextResponse(err.message, { status: 429, headers });
+  }
+}
+
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const refused = await refuseOverShareLimit(request);
+  if (refused) return refused;
   const policy = pageContentSecurityPolicy({ nonce: newNonce(), storageOrigin: await storageOrigin(), dev: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", policy);

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { eq, sql } from "drizzle-orm";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { proxy } from "@/proxy";
 import { GET as listLinksRoute, POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
 import { DELETE as deleteFileRoute } from "@/app/api/files/[id]/route";
 import { DELETE as revokeLinkRoute } from "@/app/api/links/[id]/route";
@@ -266,5 +268,21 @@ describe("share requests are rate limited per client address", () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
     expect(refused.headers.get("referrer-policy")).toBe("no-referrer");
     expect((await download(token, newAddress())).status).toBe(302);
+  });
+
+  it("the share page shares that budget: proxy.ts answers 429 with Retry-After before the page renders", async () => {
+    await roomInWindow(60_000);
+    const address = newAddress();
+    const page = (path: string) => proxy(new NextRequest(`${APP}${path}`, { headers: { "x-forwarded-for": address } }));
+    for (let i = 0; i < SHARE_LIMIT - 1; i++) expect((await download(randomBytes(32).toString("base64url"), address)).status).toBe(404);
+    // The last unit goes to a page view, which the proxy lets through to the page.
+    expect((await page(`/s/${randomBytes(32).toString("base64url")}`)).status).toBe(200);
+    const refused = await page(`/s/${randomBytes(32).toString("base64url")}`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(await refused.text()).toMatch(/Too many requests/);
+    // Other pages are not counted or refused.
+    expect((await page("/files")).status).toBe(200);
   });
 });

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { AppError } from "@/lib/contracts/errors";
 import { formatBytes } from "@/lib/upload-rules";
-import { enforceShareRateLimit, viewSharedFile } from "@/server/sharing/share-access";
+import { viewSharedFile } from "@/server/sharing/share-access";
 
 // The token is the only key to the file: no search engine keeps the page, no Referer carries its URL on.
 export const metadata: Metadata = { title: "Shared file · Uploads", robots: { index: false, follow: false }, referrer: "no-referrer" };
@@ -13,17 +11,7 @@ type Props = { params: Promise<{ token: string }> };
 /** A file someone shared: its name, size and a Download button; no sign-in. Any link that does not work is the same 404. */
 export default async function SharedFilePage({ params }: Props) {
   const { token } = await params;
-  try {
-    await enforceShareRateLimit(await headers());
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== "rate_limited") throw err;
-    return (
-      <section data-testid="share-rate-limited">
-        <h1>Too many requests</h1>
-        <p role="alert">{err.message}</p>
-      </section>
-    );
-  }
+  // Over its address's budget, proxy.ts has answered 429 before this page renders.
   const file = await viewSharedFile(token);
   if (!file) notFound();
   return (
