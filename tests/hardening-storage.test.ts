@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { DELETE as deleteFileRoute } from "@/app/api/files/[id]/route";
 import { GET as downloadRoute } from "@/app/api/files/[id]/download/route";
@@ -21,7 +20,7 @@ import { copyObjectIfMatch, headObject, readObjectStart } from "@/server/storage
 import { createUpload, planUpload } from "@/server/uploads/create";
 import { MP4_FTYP_HEADER } from "./file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { sha256OfObject, testS3 } from "./s3-direct";
+import { sha256OfObject, userObjectKeys } from "./s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -61,14 +60,6 @@ const complete = (s: Session, id: string) => completeRoute(jsonRequest(`/api/upl
 const cancel = (s: Session, id: string) => cancelRoute(jsonRequest(`/api/uploads/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
 const remove = (s: Session, id: string) => deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const out = await testS3().send(new ListObjectsV2Command({ Bucket: process.env.S3_BUCKET, Prefix: prefix }));
-  return (out.Contents ?? []).map((o) => o.Key!);
-}
-
-/** Every object of the user's, final or staging. */
-const userKeys = async (userId: string) => [...(await keysUnder(`u/${userId}/`)), ...(await keysUnder(`staging/${userId}/`))];
-
 async function expectCleanAfterCleanup(userId: string): Promise<void> {
   await cleanupStaleUploads();
   const report = await checkConsistency(`u/${userId}/`);
@@ -103,7 +94,7 @@ describe("once complete has answered 200, no issued form can change the file", (
 
     // The late bytes sit at the staging key until cleanup removes them.
     await expectCleanAfterCleanup(session.user.id);
-    expect(await userKeys(session.user.id)).toEqual([row.key]);
+    expect(await userObjectKeys(session.user.id)).toEqual([row.key]);
   });
 
   it("a multipart part URL is useless once complete has answered: S3 no longer knows the upload", async () => {
@@ -160,7 +151,7 @@ describe("an upload that ended keeps no object once cleanup has run", () => {
     expect(await post(upload, png(64, 4))).toBe(204);
 
     await expectCleanAfterCleanup(session.user.id);
-    expect(await userKeys(session.user.id)).toEqual([]);
+    expect(await userObjectKeys(session.user.id)).toEqual([]);
     // Neither does a quota or a listing see it.
     expect(["aborted", "rejected", "deleted"]).toContain((await getFileItemById({ id, ownerId: session.user.id }))!.status);
   });
@@ -175,7 +166,7 @@ async function raceLoop(round: (session: Session, index: number) => Promise<void
   await expectCleanAfterCleanup(session.user.id);
   const rows = await (await getDb()).select().from(fileItems).where(eq(fileItems.userId, session.user.id));
   const kept = new Set(rows.filter((r) => r.status === "uploaded").map((r) => r.key));
-  expect((await userKeys(session.user.id)).sort()).toEqual([...kept].sort());
+  expect((await userObjectKeys(session.user.id)).sort()).toEqual([...kept].sort());
 }
 
 /** Starts `fn` after a few milliseconds that vary by round, so either side of a race gets to win. */
@@ -300,7 +291,7 @@ describe("the completing state", () => {
     await cleanupStaleUploads();
     expect((await getFileItemById({ id: stuck.id, ownerId: session.user.id }))!.status).toBe("aborted");
     expect((await getFileItemById({ id: fresh.id, ownerId: session.user.id }))!.status).toBe("completing");
-    expect(await userKeys(session.user.id)).toEqual([(fresh.upload as PostUploadTarget).fields.key]);
+    expect(await userObjectKeys(session.user.id)).toEqual([(fresh.upload as PostUploadTarget).fields.key]);
   });
 
   it("counts towards the quota like a pending upload", async () => {

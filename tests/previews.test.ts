@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/files/route";
 import { DELETE as deleteFileRoute, PATCH as renameRoute } from "@/app/api/files/[id]/route";
@@ -23,7 +23,7 @@ import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import { viewSharedFile } from "@/server/sharing/share-access";
 import { GIF_SIGNATURE, MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "./file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { testS3 } from "./s3-direct";
+import { keysUnder, testS3, userObjectKeys } from "./s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 type Preview = { size: number; type: string };
@@ -92,12 +92,6 @@ async function listed(s: Session): Promise<FileDto[]> {
   expect(res.status).toBe(200);
   return ((await res.json()) as LibraryPage).files;
 }
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const out = await testS3().send(new ListObjectsV2Command({ Bucket: process.env.S3_BUCKET, Prefix: prefix }));
-  return (out.Contents ?? []).map((o) => o.Key!).sort();
-}
-const userKeys = async (userId: string) => [...(await keysUnder(`u/${userId}/`)), ...(await keysUnder(`staging/${userId}/`))];
 
 async function expectConsistent(userId: string) {
   const report = await checkConsistency(`u/${userId}/`);
@@ -194,7 +188,7 @@ describe("complete with a preview", () => {
     expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(bytes));
     // Only the file and its preview stay: both staging objects are gone.
     const row = (await getFileItemById({ id, ownerId: s.user.id }))!;
-    expect(await userKeys(s.user.id)).toEqual([row.key, `u/${s.user.id}/${id}.preview`].sort());
+    expect(await userObjectKeys(s.user.id)).toEqual([row.key, `u/${s.user.id}/${id}.preview`].sort());
     await expectConsistent(s.user.id);
     // A rename answers the file with its preview too.
     const renamed = await renameRoute(jsonRequest(`/api/files/${id}`, { method: "PATCH", cookie: s.cookie, body: { name: "b.png" } }), routeParams({ id }));
@@ -236,7 +230,7 @@ describe("complete with a preview", () => {
     const row = (await getFileItemById({ id, ownerId: s.user.id }))!;
     expect(row).toMatchObject({ previewSize: null, previewType: null });
     expect((await listed(s))[0]!.previewUrl).toBeNull();
-    expect(await userKeys(s.user.id)).toEqual([row.key]);
+    expect(await userObjectKeys(s.user.id)).toEqual([row.key]);
     await expectConsistent(s.user.id);
   });
 
@@ -295,7 +289,7 @@ describe("a preview's objects go with its file", () => {
     expect(await keysUnder(`u/${s.user.id}/`)).toHaveLength(2);
     const res = await deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
     expect(res.status).toBe(204);
-    expect(await userKeys(s.user.id)).toEqual([]);
+    expect(await userObjectKeys(s.user.id)).toEqual([]);
     await cleanupStaleUploads();
     await expectConsistent(s.user.id);
   });
@@ -304,14 +298,14 @@ describe("a preview's objects go with its file", () => {
     const s = await createSignedInUser();
     const { id, form } = await pngWithPreview(s, { size: 300, type: "image/webp" }, webp(300));
     expect((await cancelRoute(jsonRequest(`/api/uploads/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }))).status).toBe(204);
-    expect(await userKeys(s.user.id)).toEqual([]);
+    expect(await userObjectKeys(s.user.id)).toEqual([]);
     expect(await post(form, webp(300, 0x12))).toBe(204);
-    expect(await userKeys(s.user.id)).toEqual([`staging/${s.user.id}/${id}.preview`]);
+    expect(await userObjectKeys(s.user.id)).toEqual([`staging/${s.user.id}/${id}.preview`]);
     const report = await checkConsistency(`u/${s.user.id}/`);
     expect(report.orphanObjects).toEqual([{ key: `staging/${s.user.id}/${id}.preview`, size: 300 }]);
     // Cleanup's sweep of ended rows removes it (keysOf names the preview's staging key too).
     await cleanupStaleUploads();
-    expect(await userKeys(s.user.id)).toEqual([]);
+    expect(await userObjectKeys(s.user.id)).toEqual([]);
     await expectConsistent(s.user.id);
   });
 

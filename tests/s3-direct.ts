@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 
 /** A plain client for tests to look into the bucket behind the app's back. */
@@ -19,4 +19,15 @@ export async function sha256OfObject(key: string): Promise<string> {
 export async function multipartUploadIds(prefix: string): Promise<string[]> {
   const out = await testS3().send(new ListMultipartUploadsCommand({ Bucket: process.env.S3_BUCKET, Prefix: prefix }));
   return (out.Uploads ?? []).map((u) => u.UploadId!);
+}
+
+/** Keys under `prefix`, sorted. */
+export async function keysUnder(prefix: string): Promise<string[]> {
+  const out = await testS3().send(new ListObjectsV2Command({ Bucket: process.env.S3_BUCKET, Prefix: prefix }));
+  return (out.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+/** Every object of a user's: served ones (and previews), then staging ones. */
+export async function userObjectKeys(userId: string): Promise<string[]> {
+  return [...(await keysUnder(`u/${userId}/`)), ...(await keysUnder(`staging/${userId}/`))];
 }
