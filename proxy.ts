@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { enforceShareRateLimit } from "@/server/sharing/share-access";
 import { newNonce, pageContentSecurityPolicy } from "@/server/http/content-security-policy";
 import { storageBrowserOrigin } from "@/server/storage/part-urls";

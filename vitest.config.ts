@@ -7,7 +7,7 @@ const shared = {
     alias: {
       "@": root,
       // Server modules guard against client bundles with `server-only`; tests are server code.
-      "server-only": path.resolve(root, "tests/stubs/server-only.ts"),
+      "server-only": path.resolve(root, "testing/server-only-stub.ts"),
     },
   },
 };
@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["lib/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "cli/**/*.test.ts", "testing/**/*.test.ts", "bench/**/*.test.ts"],
           testTimeout: 20_000,
         },
       },
@@ -37,7 +37,7 @@ export default defineConfig({
           name: "integration",
           environment: "node",
           include: ["tests/**/*.test.ts", "db/**/*.test.ts"],
-          globalSetup: ["tests/global-setup.ts"],
+          globalSetup: ["testing/vitest-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -4,7 +4,7 @@ import { SiteHeader } from "@/components/layout/site-header";
 import { UploadManagerProvider } from "@/components/upload/upload-manager";
 import { UploadTray } from "@/components/upload/upload-tray";
 import { getSessionUser } from "@/server/auth/auth";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { parseAllowedTypes } from "@/lib/upload-rules";
 import { Providers } from "./providers";
 import "./globals.css";

@@ -1,6 +1,6 @@
 import "server-only";
 import path from "node:path";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { openDatabase, type Database, type DatabaseHandle } from "./driver";
 
 // One handle per server process: Next dev re-evaluates modules on every edit, and PGlite

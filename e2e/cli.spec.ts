@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { faultControl } from "../tests/fault-proxy";
-import { sha256OfObject } from "../tests/s3-direct";
-import { MP4_FTYP_HEADER } from "../tests/file-signatures";
+import { faultControl } from "../testing/fault-proxy";
+import { sha256OfObject } from "../testing/s3-direct";
+import { MP4_FTYP_HEADER } from "../testing/file-signatures";
 import { expect, test } from "./fixtures";
 import { MIB } from "../lib/units";
 
@@ -38,7 +38,7 @@ test("npm run upload sends a small and a multipart file with an API token", asyn
   const token = await mintToken(page);
   expect(token).toBeTruthy();
 
-  const { stdout } = await run("npx", ["tsx", "scripts/upload.ts", small, large, "--url", baseURL!, "--token", token]);
+  const { stdout } = await run("npx", ["tsx", "cli/upload.ts", small, large, "--url", baseURL!, "--token", token]);
   expect(stdout).toMatch(/uploaded tiny\.png \(2008 bytes\)/);
   expect(stdout).toMatch(new RegExp(`uploaded movie\\.mp4 \\(${largeBytes.length} bytes\\).*checksum=CRC32:`));
 
@@ -49,7 +49,7 @@ test("npm run upload sends a small and a multipart file with an API token", asyn
   expect(await sha256OfObject(`u/${me}/${movie.id}.mp4`)).toBe(createHash("sha256").update(largeBytes).digest("hex"));
 
   // A wrong token fails clearly and uploads nothing.
-  const bad = await run("npx", ["tsx", "scripts/upload.ts", small, "--url", baseURL!, "--token", "upl_not-a-real-token"]).catch((err) => err);
+  const bad = await run("npx", ["tsx", "cli/upload.ts", small, "--url", baseURL!, "--token", "upl_not-a-real-token"]).catch((err) => err);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain("failed");
 });
@@ -67,7 +67,7 @@ test("npm run upload gets through dropped connections, SlowDown and expired poli
   const control = faultControl(proxyUrl);
   await control.set({ dropRate: 0.15, slowDownRate: 0.1, expireRate: 0.1, seed: 5, targets: ["post"] });
   // One file at a time, so the proxy meets the same requests in the same order on every run (its faults are seeded).
-  const { stdout } = await run("npx", ["tsx", "scripts/upload.ts", ...paths, "--url", baseURL!, "--token", token, "--parallel", "1"]);
+  const { stdout } = await run("npx", ["tsx", "cli/upload.ts", ...paths, "--url", baseURL!, "--token", token, "--parallel", "1"]);
   const stats = await control.stats();
   await control.off();
 
@@ -92,7 +92,7 @@ test("npm run upload sends many small files several at a time, sharing batch req
   await auth.signUp(newUser);
   const token = await mintToken(page);
 
-  const { stdout } = await run("npx", ["tsx", "scripts/upload.ts", ...paths, "--url", baseURL!, "--token", token, "--parallel", "8"]);
+  const { stdout } = await run("npx", ["tsx", "cli/upload.ts", ...paths, "--url", baseURL!, "--token", token, "--parallel", "8"]);
   expect(stdout.match(/^uploaded /gm)).toHaveLength(names.length);
   const files = await page.evaluate(async () => (await (await fetch("/api/files?limit=100")).json()).files as { id: string; name: string; size: number }[]);
   expect(files.map((f) => f.name).sort()).toEqual(names);
@@ -103,7 +103,7 @@ test("npm run upload sends many small files several at a time, sharing batch req
     expect(await sha256OfObject(`u/${me}/${file.id}.png`), file.name).toBe(createHash("sha256").update(bytes).digest("hex"));
   }
 
-  const usage = await run("npx", ["tsx", "scripts/upload.ts", paths[0]!, "--url", baseURL!, "--token", token, "--parallel", "0"]).catch((err) => err);
+  const usage = await run("npx", ["tsx", "cli/upload.ts", paths[0]!, "--url", baseURL!, "--token", token, "--parallel", "0"]).catch((err) => err);
   expect(usage.code).toBe(2);
   expect(usage.stderr).toContain("--parallel 1..16");
 });

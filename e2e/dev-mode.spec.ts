@@ -4,8 +4,8 @@ import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { MIB } from "../lib/units";
-import { MP4_FTYP_HEADER, PNG_SIGNATURE } from "../tests/file-signatures";
-import { freePort } from "../scripts/services";
+import { MP4_FTYP_HEADER, PNG_SIGNATURE } from "../testing/file-signatures";
+import { freePort } from "../testing/services";
 import { expect, test } from "./fixtures";
 
 // Zero-config dev mode on a fresh data folder: no DATABASE_URL, S3_* or AUTH_SECRET in the env.

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { faultControl, type FaultStats, type FaultTarget } from "../tests/fault-proxy";
-import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
+import { faultControl, type FaultStats, type FaultTarget } from "../testing/fault-proxy";
+import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
 import { expect, test } from "./fixtures";
 import { MIB } from "../lib/units";
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { GIF_SIGNATURE, PNG_SIGNATURE } from "../tests/file-signatures";
+import { GIF_SIGNATURE, PNG_SIGNATURE } from "../testing/file-signatures";
 import { expect, test } from "./fixtures";
 
 /**

@@ -3,7 +3,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
-import { startCountingProxy } from "./counting-proxy";
+import { startCountingProxy } from "../testing/counting-proxy";
 import { expect, test } from "./fixtures";
 
 /**
@@ -86,7 +86,7 @@ test("npm run upload of 300 small files makes about one create request per 24 fi
   // The CLI talks to the app through the proxy, which counts what it really sends.
   const proxy = await startCountingProxy(baseURL!);
   try {
-    const { stdout } = await run("npx", ["tsx", "scripts/upload.ts", ...paths, "--url", proxy.url, "--token", token], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run("npx", ["tsx", "cli/upload.ts", ...paths, "--url", proxy.url, "--token", token], { maxBuffer: 16 * 1024 * 1024 });
     expect(stdout.match(/^uploaded /gm)).toHaveLength(names.length);
   } finally {
     await proxy.close();

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
-import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
-import { MP4_FTYP_HEADER } from "../tests/file-signatures";
+import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
+import { MP4_FTYP_HEADER } from "../testing/file-signatures";
 import { expect, test, throttleUploads } from "./fixtures";
 import { MIB } from "../lib/units";
 

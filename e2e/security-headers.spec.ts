@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import type { APIResponse, Page } from "@playwright/test";
-import { MP4_FTYP_HEADER, PNG_SIGNATURE } from "../tests/file-signatures";
+import { MP4_FTYP_HEADER, PNG_SIGNATURE } from "../testing/file-signatures";
 import { expect, test } from "./fixtures";
 import { MIB } from "../lib/units";
 

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
-import { multipartUploadIds, sha256OfObject } from "../tests/s3-direct";
+import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
 import { expect, test, trayOf } from "./fixtures";
-import { sha256OfFile, writeMp4 } from "./files-on-disk";
+import { sha256OfFile, writeMp4 } from "../testing/files-on-disk";
 import { MIB } from "../lib/units";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ALLOWED_TYPES } from "./env";
+import { DEFAULT_ALLOWED_TYPES } from "./upload-rules";
 import { checkUpload, extensionOf, isTypeAllowed, parseAllowedTypes, safeExtension } from "./upload-rules";
 
 const rules = { allowedTypes: parseAllowedTypes(DEFAULT_ALLOWED_TYPES), maxBytes: 1000 };

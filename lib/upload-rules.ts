@@ -1,3 +1,7 @@
+
+/** Default allowlist: the 2017 seed's types (images, video and MP3), as MIME types. */
+export const DEFAULT_ALLOWED_TYPES =
+  "image/jpeg,image/png,image/gif,video/quicktime,video/mp4,video/mpeg,video/x-msvideo,audio/mpeg";
 /**
  * Which files may be uploaded: the same pure check runs in the browser (so rejected files are
  * never requested) and on the server (which is the one that counts).

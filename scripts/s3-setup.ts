@@ -2,7 +2,7 @@
  * `npm run s3:setup`: creates the bucket if missing, sets its CORS for APP_URL, keeps it private
  * (no public policy is ever written), and prints a least-privilege IAM policy for the app.
  */
-import { getEnv } from "../lib/env";
+import { getEnv } from "../server/env";
 import { ensureBucket, setAbortIncompleteUploadsRule } from "../server/storage/bucket";
 import { STAGING_PREFIX } from "../server/uploads/object-keys";
 

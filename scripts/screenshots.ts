@@ -73,8 +73,8 @@ async function draw(page: Page, picture: Picture): Promise<Buffer> {
 
 /** `--serve`: the services `npm test` uses and `next start` on them; returns the URL and a stop. */
 async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { freePort } = await import("./services");
-  const { provisionTestServices } = await import("./provision");
+  const { freePort } = await import("../testing/services");
+  const { provisionTestServices } = await import("../testing/provision");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const services = await provisionTestServices(url);

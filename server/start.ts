@@ -1,5 +1,5 @@
 import "server-only";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 /**
  * A bad or missing setting stops the server here, naming the variable, instead of surfacing

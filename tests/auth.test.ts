@@ -4,7 +4,7 @@ import { POST as register } from "@/app/api/register/route";
 import { GET as me } from "@/app/api/me/route";
 import { getUserByEmail } from "@/db/queries/users";
 import { verifyPassword } from "@/server/auth/password";
-import { createSignedInUser, jsonRequest } from "./helpers";
+import { createSignedInUser, jsonRequest } from "../testing/requests";
 
 const email = () => `reg-${randomUUID()}@example.test`;
 

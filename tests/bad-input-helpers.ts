@@ -7,7 +7,7 @@ import { getDb } from "@/db";
 import { createUser } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { ERROR_STATUS } from "@/lib/contracts/errors";
-import { testS3 } from "./s3-direct";
+import { testS3 } from "../testing/s3-direct";
 
 /** One client for every listing: a fresh client per call costs a new connection each time. */
 let s3: ReturnType<typeof testS3> | undefined;

@@ -25,12 +25,12 @@ import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { User } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import type { CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
-import { encodeCursor } from "@/lib/library-cursor";
+import { encodeCursor } from "@/server/library/library-cursor";
 import { MIB } from "@/lib/units";
 import type { CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 import { createTestUser, expectItemsRefusedUnchanged, expectRefusedUnchanged, freshEmail, sessionCookie, sessionJwt, snapshot, type Expected } from "./bad-input-helpers";
-import { APP, jsonRequest, routeParams } from "./helpers";
-import { testS3 } from "./s3-direct";
+import { APP, jsonRequest, routeParams } from "../testing/requests";
+import { testS3 } from "../testing/s3-direct";
 import { stagingKeyFor } from "@/server/uploads/object-keys";
 
 /** Bad input on every API route: a clear 4xx `{error:{code,message}}`, and no row or object changes. */

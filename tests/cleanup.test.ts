@@ -7,8 +7,8 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { fileItems } from "@/db/schema";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { MIB } from "@/lib/units";
-import { createSignedInUser, jsonRequest } from "./helpers";
-import { multipartUploadIds } from "./s3-direct";
+import { createSignedInUser, jsonRequest } from "../testing/requests";
+import { multipartUploadIds } from "../testing/s3-direct";
 
 async function startMultipart(cookie: string) {
   const res = await createUpload(jsonRequest("/api/uploads", { cookie, body: { name: "big.mov", size: 200 * MIB, type: "video/quicktime" } }));

@@ -7,9 +7,9 @@ import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { getFileItemById } from "@/db/queries/file-items";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { testS3 } from "./s3-direct";
-import { GIF_SIGNATURE, startingWith } from "./file-signatures";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { testS3 } from "../testing/s3-direct";
+import { GIF_SIGNATURE, startingWith } from "../testing/file-signatures";
 
 const run = promisify(execFile);
 

@@ -12,7 +12,7 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { getUserByEmail } from "@/db/queries/users";
 import { apiTokens, fileItems } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
-import { APP, createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 
 const EVIL = "https://evil.example";
 const png = { name: "photo.png", size: 10, type: "image/png" };

@@ -5,10 +5,10 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { crc32Base64 } from "@/client/hashing/checksum";
-import { classifyFailure } from "@/lib/retry-policy";
+import { classifyFailure } from "@/client/retry-policy";
 import { MIB } from "@/lib/units";
-import { createFaultPicker, faultControl, faultSettingsSchema, startFaultProxy, type FaultKind, type FaultProxy } from "./fault-proxy";
-import { sha256OfObject, testS3 } from "./s3-direct";
+import { createFaultPicker, faultControl, faultSettingsSchema, startFaultProxy, type FaultKind, type FaultProxy } from "../testing/fault-proxy";
+import { sha256OfObject, testS3 } from "../testing/s3-direct";
 
 const ORIGIN = "http://app.example.test";
 const PART_BYTES = 2 * MIB;

@@ -11,8 +11,8 @@ import type { FileItem } from "@/db/schema";
 import { MIB } from "@/lib/units";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { PNG_SIGNATURE, startingWith } from "./file-signatures";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 
 /** Issue 15: a file dropped with its folder keeps the folder's relative path, shown and searched in the library. */
 

@@ -5,14 +5,14 @@ import { POST as register } from "@/app/api/register/route";
 import { getDb } from "@/db";
 import { createUser, getUserByEmail } from "@/db/queries/users";
 import { users } from "@/db/schema";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { SIGN_IN_ERROR } from "@/lib/sign-in-errors";
 import { SIGN_IN_WINDOW_MS, SIGN_UP_WINDOW_MS } from "@/server/auth/auth-limits";
 import { getAuthOptions } from "@/server/auth/auth";
 import { authorizeCredentials } from "@/server/auth/credentials";
 import { resolveGitHubUser } from "@/server/auth/github";
 import { hashPassword } from "@/server/auth/password";
-import { jsonRequest } from "./helpers";
+import { jsonRequest } from "../testing/requests";
 
 /** Every scrypt run, counted: a refusal "before hashing" must leave these unchanged. */
 const scrypt = vi.hoisted(() => ({ hashes: 0, verifies: 0 }));

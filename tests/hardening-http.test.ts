@@ -19,7 +19,7 @@ import { AUTH_MAX_BODY_BYTES } from "@/server/http/body-limit";
 import { DEFAULT_MAX_BODY_BYTES } from "@/server/http/parse";
 import { COMPLETE_BATCH_MAX_BODY_BYTES, CREATE_BATCH_MAX_BODY_BYTES, type CreateUploadResponse, type PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
-import { APP, createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 
 /** A JSON object of exactly `bytes` bytes that no route's schema accepts: `{"pad":"xx…"}`. */
 function jsonOfSize(bytes: number): string {

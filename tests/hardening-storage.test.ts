@@ -12,15 +12,15 @@ import { getDb } from "@/db";
 import { getFileItemById } from "@/db/queries/file-items";
 import { fileItems } from "@/db/schema";
 import { crc32Base64 } from "@/client/hashing/checksum";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import type { CompleteUploadsResponse, PostUploadTarget, SignPartsResponse, UploadTarget } from "@/lib/contracts/upload-schemas";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import { copyObjectIfMatch, headObject, readObjectStart } from "@/server/storage/objects";
 import { createUpload, planUpload } from "@/server/uploads/create";
-import { MP4_FTYP_HEADER } from "./file-signatures";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { sha256OfObject, userObjectKeys } from "./s3-direct";
+import { MP4_FTYP_HEADER } from "../testing/file-signatures";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { sha256OfObject, userObjectKeys } from "../testing/s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 describe("GET /api/health", () => {
   it("answers ok when Postgres and the bucket are reachable, and names no secret", async () => {

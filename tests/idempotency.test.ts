@@ -10,8 +10,8 @@ import { fileItems } from "@/db/schema";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import { MIB } from "@/lib/units";
 import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { PNG_SIGNATURE, startingWith } from "./file-signatures";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 
 type Body = { name: string; size: number; type: string; path?: string; idempotencyKey?: string };
 

@@ -10,12 +10,12 @@ import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { FileItem, FileStatus } from "@/db/schema";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { attachmentDisposition } from "@/server/storage/content-disposition";
-import { getEnv } from "@/lib/env";
-import { encodeCursor } from "@/lib/library-cursor";
+import { getEnv } from "@/server/env";
+import { encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { testS3 } from "./s3-direct";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { testS3 } from "../testing/s3-direct";
 
 type Seed = { name?: string; size?: number; type?: string; createdAt?: Date; status?: FileStatus };
 

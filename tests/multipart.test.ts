@@ -10,9 +10,9 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { MIB } from "@/lib/units";
 import type { MultipartUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { MP4_FTYP_HEADER } from "./file-signatures";
-import { multipartUploadIds, sha256OfObject } from "./s3-direct";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { MP4_FTYP_HEADER } from "../testing/file-signatures";
+import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 

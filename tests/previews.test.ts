@@ -14,16 +14,16 @@ import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/rou
 import { POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
 import { getFileItemById } from "@/db/queries/file-items";
 import { crc32Base64 } from "@/client/hashing/checksum";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import { PREVIEW_MAX_BYTES, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
 import type { CompleteUploadsResponse, CreateUploadResponse, FileDto, PostUploadTarget, SignPartsResponse } from "@/lib/contracts/upload-schemas";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import { viewSharedFile } from "@/server/sharing/share-access";
-import { GIF_SIGNATURE, MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "./file-signatures";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { keysUnder, testS3, userObjectKeys } from "./s3-direct";
+import { GIF_SIGNATURE, MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { keysUnder, testS3, userObjectKeys } from "../testing/s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 type Preview = { size: number; type: string };

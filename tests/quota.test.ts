@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { MIB } from "@/lib/units";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 
 // getEnv() is parsed once per test file's module graph, so this quota applies to this file only.
 const QUOTA = 300 * MIB;

@@ -6,11 +6,11 @@ import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
 import { getDb } from "@/db";
 import { fileItems, rateLimits } from "@/db/schema";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { MIB } from "@/lib/units";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
 import { consumeRateLimit, rateLimitBucket, rateLimitWindowMs, type RateLimitKind } from "@/server/ops/rate-limit";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 
 const bucket = () => `test:${randomUUID()}`;
 const png = (name: string) => ({ name, size: 1, type: "image/png" });

@@ -14,8 +14,8 @@ import { shareLinks, type FileItem, type FileStatus } from "@/db/schema";
 import type { CreateShareLinkResponse, ListShareLinksResponse } from "@/lib/contracts/share-link-schemas";
 import { attachmentDisposition } from "@/server/storage/content-disposition";
 import { viewSharedFile } from "@/server/sharing/share-access";
-import { APP, createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { testS3 } from "./s3-direct";
+import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { testS3 } from "../testing/s3-direct";
 
 /** Low enough to reach quickly; each other test speaks from its own address, so none shares a budget. */
 const SHARE_LIMIT = 30;

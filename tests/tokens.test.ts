@@ -9,7 +9,7 @@ import { POST as createUpload } from "@/app/api/uploads/route";
 import { getDb } from "@/db";
 import { apiTokens } from "@/db/schema";
 import { MAX_ACTIVE_TOKENS_PER_USER, type CreateTokenResponse, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 
 async function mint(cookie: string, name = "CI script"): Promise<CreateTokenResponse> {
   const res = await createToken(jsonRequest("/api/tokens", { cookie, body: { name } }));

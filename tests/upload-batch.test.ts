@@ -6,13 +6,13 @@ import { POST as completeBatch } from "@/app/api/uploads/batch/complete/route";
 import { getDb } from "@/db";
 import { getFileItemById } from "@/db/queries/file-items";
 import { fileItems, rateLimits } from "@/db/schema";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
 import { consumeRateLimit, rateLimitBucket, rateLimitWindowMs, type RateLimitKind } from "@/server/ops/rate-limit";
 import { headObject } from "@/server/storage/objects";
 import type { CompleteUploadsResponse, CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest } from "./helpers";
-import { PNG_SIGNATURE, startingWith } from "./file-signatures";
+import { createSignedInUser, jsonRequest } from "../testing/requests";
+import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 
 type Body = { name: string; size: number; type: string };
 type Created = Extract<CreateUploadsResponse["results"][number], { status: 201 }>;

@@ -7,8 +7,8 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { headObject } from "@/server/storage/objects";
 import { signUploadPost } from "@/server/storage/post-policy";
 import type { CreateUploadResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { createSignedInUser, jsonRequest, routeParams } from "./helpers";
-import { PNG_SIGNATURE, startingWith } from "./file-signatures";
+import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 
 type Upload = PostUploadTarget;
 

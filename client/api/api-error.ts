@@ -1,4 +1,4 @@
-import { isTransientStatus } from "@/lib/retry-policy";
+import { isTransientStatus } from "@/client/retry-policy";
 
 /**
  * A refusal or failure from this app's API, as the page and the CLI both see it. The API answers

@@ -3,7 +3,7 @@
  * the CLI (the app's base URL and an API token). A non-2xx answer is thrown as ApiError.
  */
 import type { ErrorBody } from "@/lib/contracts/errors";
-import { retryAfterMs } from "@/lib/retry-policy";
+import { retryAfterMs } from "@/client/retry-policy";
 import { ApiError } from "./api-error";
 
 export type ApiFetchOptions = {

@@ -12,7 +12,7 @@ import {
 } from "./multipart-engine";
 import { planParts } from "@/lib/part-plan";
 import { MIB } from "@/lib/units";
-import { MAX_PART_ATTEMPTS } from "@/lib/retry-policy";
+import { MAX_PART_ATTEMPTS } from "@/client/retry-policy";
 
 const size = 40 * MIB + 3; // 3 parts: 16, 16, 8 MiB + 3
 const fresh = () => createEngineState(planParts(size)!, size);

@@ -4,7 +4,7 @@
  * The browser driver feeds it events and asks it what to start next; nothing here does I/O.
  */
 import { partSizeOf, type PartPlan } from "@/lib/part-plan";
-import { backoffDelayMs, MAX_PART_ATTEMPTS, type FailureKind } from "@/lib/retry-policy";
+import { backoffDelayMs, MAX_PART_ATTEMPTS, type FailureKind } from "@/client/retry-policy";
 
 export type PartStatus = "pending" | "running" | "done";
 export type PartState = { partNumber: number; size: number; status: PartStatus; attempts: number; loaded: number; retryAt: number; etag: string | null };

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
 import type { MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
-import { FakeStorage } from "@/client/test-support/fake-storage";
-import { apiError, FakeUploadServer } from "@/client/test-support/fake-upload-api";
-import { memoryResumeStore } from "@/client/test-support/memory-resume-store";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
+import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import { PartTransferError } from "./part-transport";
 import { findUnfinishedUpload, runMultipart } from "./multipart-job";
 import type { MultipartTransfer } from "./multipart-transfer";

@@ -16,7 +16,7 @@ import {
 } from "./multipart-engine";
 import { partRange, type PartPlan } from "@/lib/part-plan";
 import { PartTransferError, type putPart } from "./part-transport";
-import { classifyFailure, isTransientStatus, retryAfterMs } from "@/lib/retry-policy";
+import { classifyFailure, isTransientStatus, retryAfterMs } from "@/client/retry-policy";
 import type { FileDto, PartReport } from "@/lib/contracts/upload-schemas";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { MultipartApi } from "./multipart-api";

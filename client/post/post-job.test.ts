@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
-import { RETRY_MAX_DELAY_MS } from "@/lib/retry-policy";
+import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import type { CreateUploadBody, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { FakeStorage } from "@/client/test-support/fake-storage";
-import { apiError, FakeUploadServer } from "@/client/test-support/fake-upload-api";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { callWithRetries, runSinglePost } from "./post-job";
 import { MAX_UPLOAD_ATTEMPTS } from "./post-retry";
 import { TransferError, transferErrorFor } from "./post-transport";

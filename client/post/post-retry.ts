@@ -1,12 +1,12 @@
 /**
  * Whether a single-POST upload tries a failed step again on its own. The three steps are our
  * API's create, the form POST to storage and our API's complete. Transient failures (no answer,
- * 408, 429, 5xx, S3's SlowDown) are retried with the part engine's backoff (lib/retry-policy.ts).
+ * 408, 429, 5xx, S3's SlowDown) are retried with the part engine's backoff (client/retry-policy.ts).
  * A refusal that would only repeat (a broken policy condition, 413, 415, 401...) fails the row.
  * A POST policy can be sent again until it expires, so a re-send reuses it. Once it has expired,
  * the upload gets a fresh record and policy instead.
  */
-import { backoffDelayMs, classifyFailure, isTransientStatus, s3ErrorCode } from "@/lib/retry-policy";
+import { backoffDelayMs, classifyFailure, isTransientStatus, s3ErrorCode } from "@/client/retry-policy";
 
 /** Tries per step, the first included. Re-signing an expired policy counts as a POST try. */
 export const MAX_UPLOAD_ATTEMPTS = 5;

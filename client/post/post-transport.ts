@@ -3,7 +3,7 @@
  * fetch: only XHR reports upload progress (`xhr.upload.onprogress`) in every browser, and
  * `abort()` stops the transfer at once. Browser-only; no React.
  */
-import { retryAfterMs, s3ErrorCode } from "@/lib/retry-policy";
+import { retryAfterMs, s3ErrorCode } from "@/client/retry-policy";
 import { KIB } from "@/lib/units";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeStorage } from "@/client/test-support/fake-storage";
-import { FakeUploadServer } from "@/client/test-support/fake-upload-api";
-import { memoryResumeStore } from "@/client/test-support/memory-resume-store";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
+import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
 import { UploadActivity } from "./upload-activity";

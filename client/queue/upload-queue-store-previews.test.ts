@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TransferError } from "@/client/post/post-transport";
 import type { PreviewMaker } from "@/client/preview/make-preview";
 import { PREVIEW_SEND_TIMEOUT_MS, PREVIEW_WAIT_MS } from "@/client/preview/preview-task";
-import { FakeStorage } from "@/client/test-support/fake-storage";
-import { apiError, FakeUploadServer } from "@/client/test-support/fake-upload-api";
-import { memoryResumeStore } from "@/client/test-support/memory-resume-store";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
+import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import { MIB } from "@/lib/units";
 import { UploadQueueStore } from "./upload-queue-store";
 

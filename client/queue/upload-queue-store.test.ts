@@ -2,19 +2,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
 import { PartTransferError } from "@/client/multipart/part-transport";
 import { TransferError, transferErrorFor } from "@/client/post/post-transport";
-import { FakeStorage } from "@/client/test-support/fake-storage";
-import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } from "@/client/test-support/fake-upload-api";
-import { memoryResumeStore } from "@/client/test-support/memory-resume-store";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } from "@/testing/fakes/fake-upload-api";
+import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
-import { RETRY_MAX_DELAY_MS } from "@/lib/retry-policy";
+import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "./prepare-ahead";
 import { RENDER_INTERVAL_MS, UploadQueueStore } from "./upload-queue-store";
 
 /**
  * The queue's orchestration in the browser: scheduling, records made ahead, retries, cancel and
  * pause, driven through the store's public actions against in-memory stand-ins for our API
- * (client/test-support/fake-upload-api.ts), storage and this browser's resume records. Backoffs
+ * (testing/fakes/fake-upload-api.ts), storage and this browser's resume records. Backoffs
  * and the render tick run on fake timers. What storage and the routes really do is tested against
  * MinIO and Postgres in tests/ and e2e/.
  */

@@ -1,10 +1,12 @@
 import "server-only";
 import { and, asc, desc, eq, getTableColumns, like, sql, type SQL } from "drizzle-orm";
-import type { LibraryCursor } from "@/lib/library-cursor";
 import type { LibrarySort, SortOrder } from "@/lib/contracts/library-schemas";
 import { getDb } from "@/db";
 import { fileItems, type FileItem } from "@/db/schema";
 import { escapeLike, sumFileBytes } from "@/db/sql";
+
+/** Where a page of the library starts: after the row with this sort key and id. */
+export type LibraryCursor = { sort: LibrarySort; order: SortOrder; value: string | number; id: string };
 
 /** What each sort orders by; `id` breaks ties so the order is total and the cursor exact. */
 function sortExpression(sort: LibrarySort): SQL {

@@ -1,9 +1,9 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiToken, User } from "@/db/schema";
-import { createApiTokenRow, getActiveApiTokenByHash, touchApiToken } from "@/db/queries/api-tokens";
+import { createApiTokenRow, getActiveApiTokenByHash, listActiveApiTokens, revokeApiToken as revokeApiTokenRow, touchApiToken } from "@/db/queries/api-tokens";
 import { MAX_ACTIVE_TOKENS_PER_USER, type ApiTokenDto, type CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 
 /** Marks the string as this app's token, so secret scanners and people can recognise a leak. */
 export const TOKEN_PREFIX = "upl_";
@@ -57,4 +57,14 @@ export async function authenticateApiToken(secret: string): Promise<User | null>
     await touchApiToken({ id: found.token.id, staleBefore });
   }
   return found.user;
+}
+
+/** The user's active tokens as the API shows them (never the secret or its hash). */
+export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
+  return (await listActiveApiTokens({ userId })).map(toApiTokenDto);
+}
+
+/** Revokes one of the user's tokens; a token that is not theirs (or not active) is not found. */
+export async function revokeApiToken(userId: string, id: string): Promise<void> {
+  if (!(await revokeApiTokenRow({ id, userId }))) throw new AppError("not_found", "No such token.");
 }

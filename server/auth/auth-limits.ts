@@ -1,6 +1,6 @@
 import "server-only";
-import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/contracts/errors";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/http/app-error";
 import { consumeRateLimit, refundRateLimit } from "@/server/ops/rate-limit";
 import { clientAddress, UNKNOWN_ADDRESS } from "./client-address";
 

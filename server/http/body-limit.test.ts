@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NextRequest } from "next/server";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { withBodyLimit } from "./body-limit";
 import { readBodyBytes } from "./parse";
 

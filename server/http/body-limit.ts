@@ -1,6 +1,6 @@
 import "server-only";
 import { NextRequest } from "next/server";
-import { toErrorResponse } from "@/lib/contracts/errors";
+import { toErrorResponse } from "@/server/http/app-error";
 import { KIB } from "@/lib/units";
 import { readBodyBytes } from "./parse";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assertSameOriginRequest } from "./csrf";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 
 const APP_URL = "https://uploads.example.com/";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 
 /** Methods that change state; GET and HEAD must never do so, so they are not checked. */
 const STATE_CHANGING_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { MAX_PARTS } from "@/lib/part-plan";
 import { isUuid } from "./parse";
 

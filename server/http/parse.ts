@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { AppError, describeZodError } from "@/lib/contracts/errors";
+import { describeZodError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { MIB } from "@/lib/units";
 
 /** A route's body cap unless it declares its own: far above any JSON body this API expects. */

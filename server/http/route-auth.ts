@@ -1,8 +1,8 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { getCurrentUser, type CurrentUser } from "@/server/auth/auth";
-import { AppError } from "@/lib/contracts/errors";
-import { getEnv } from "@/lib/env";
+import { AppError } from "@/server/http/app-error";
+import { getEnv } from "@/server/env";
 import { assertSameOriginRequest, changesState } from "./csrf";
 
 /** Who each auth mode lets through, as the handler receives them. */

@@ -1,15 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { getCurrentUser, type CurrentUser } from "@/server/auth/auth";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 import { fileIdParam, partNumberParam, tokenIdParam } from "./params";
 import type { RequestLogLine } from "./request-log";
 import { route } from "./route";
 
 // Stand-in auth and configuration: the wrapper's job is the order and the mapping, not sessions.
 vi.mock("@/server/auth/auth", () => ({ getCurrentUser: vi.fn() }));
-vi.mock("@/lib/env", () => ({ getEnv: vi.fn() }));
+vi.mock("@/server/env", () => ({ getEnv: vi.fn() }));
 
 const APP = "https://uploads.example.com";
 const USER: CurrentUser = { id: "user-1", email: "a@example.test", name: null };

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { toErrorResponse } from "@/lib/contracts/errors";
+import { toErrorResponse } from "@/server/http/app-error";
 import type { ParamParser } from "./params";
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, parseQuery } from "./parse";
 import { consoleSink, startRequestLog, type LogSink } from "./request-log";

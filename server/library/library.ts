@@ -3,10 +3,10 @@ import { getUploadedBytes, listLibraryFiles, markFileDeleted, renameFileItem } f
 import { getFileItemById } from "@/db/queries/file-items";
 import { revokeShareLinksOfFile } from "@/db/queries/share-links";
 import type { FileItem } from "@/db/schema";
-import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/contracts/errors";
+import { getEnv } from "@/server/env";
+import { AppError } from "@/server/http/app-error";
 import { attachmentUrlOf, toFileDtoWithPreview, viewUrlOf } from "./file-urls";
-import { decodeCursor, encodeCursor } from "@/lib/library-cursor";
+import { decodeCursor, encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
 import { discardObjects } from "@/server/uploads/discard";
 import { servedKeysOf } from "@/server/uploads/object-keys";

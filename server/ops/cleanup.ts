@@ -8,7 +8,7 @@ import {
   markStaleCompletionAborted,
 } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/lib/env";
+import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/server/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
 import { deleteObject, listObjects } from "@/server/storage/objects";
 import { discardUpload } from "@/server/uploads/discard";

@@ -1,7 +1,7 @@
 import "server-only";
 import { decrementRateLimit, deleteRateLimitsBefore, incrementRateLimit } from "@/db/queries/rate-limits";
-import { getEnv, type Env } from "@/lib/env";
-import { AppError } from "@/lib/contracts/errors";
+import { getEnv, type Env } from "@/server/env";
+import { AppError } from "@/server/http/app-error";
 import { RATE_LIMIT_WINDOW_MS, rateLimitWindow } from "./rate-limit-window";
 
 const HOUR_MS = 60 * RATE_LIMIT_WINDOW_MS;

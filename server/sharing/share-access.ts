@@ -1,7 +1,7 @@
 import "server-only";
 import { claimShareLinkDownload, getSharedFileByHash } from "@/db/queries/share-links";
-import { AppError } from "@/lib/contracts/errors";
-import { getEnv } from "@/lib/env";
+import { AppError } from "@/server/http/app-error";
+import { getEnv } from "@/server/env";
 import { UNKNOWN_ADDRESS } from "@/server/auth/client-address";
 import { requestAddress } from "@/server/auth/auth-limits";
 import { consumeRateLimit } from "@/server/ops/rate-limit";

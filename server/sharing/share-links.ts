@@ -2,7 +2,7 @@ import "server-only";
 import { createShareLinkRow, listShareLinksOfFile, revokeShareLink as revokeShareLinkRow } from "@/db/queries/share-links";
 import { getFileItemById } from "@/db/queries/file-items";
 import type { ShareLink } from "@/db/schema";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import {
   MAX_LIVE_LINKS_PER_FILE,
   type CreateShareLinkBody,

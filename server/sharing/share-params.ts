@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import type { ParamParser } from "@/server/http/params";
 import { isUuid } from "@/server/http/parse";
 

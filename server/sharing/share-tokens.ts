@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 /** 256 bits from the OS CSPRNG: far beyond guessing, so a fast unsalted hash is enough to store. */
 const SHARE_TOKEN_BYTES = 32;

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { clients } from "./clients";
 import { isInvalidArgument, isNotFound, isNotImplemented } from "./s3-errors";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 /** True when the bucket answers HeadBucket with these credentials (the health check). */
 export async function bucketReachable(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { S3Client } from "@aws-sdk/client-s3";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 export type S3Clients = {
   /** The server's own calls, at S3_ENDPOINT (which may be a private address). */
@@ -30,9 +30,9 @@ function makeClient(endpoint: string | undefined): S3Client {
 }
 
 /**
- * The two S3 clients, built on first use from lib/env. Only server/storage/ uses them (and tests
+ * The two S3 clients, built on first use from server/env. Only server/storage/ uses them (and tests
  * that compare its URLs with the SDK's own presigner).
- * @see lib/env.ts for S3_ENDPOINT, S3_PUBLIC_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE.
+ * @see server/env.ts for S3_ENDPOINT, S3_PUBLIC_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE.
  */
 export function clients(): S3Clients {
   const env = getEnv();

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { clients } from "./clients";
 import { isMethodNotAllowed, isNoSuchUpload, isNotImplemented } from "./s3-errors";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 /** Every part is checksummed with CRC32 in the browser and verified by S3 on arrival. */
 export const PART_CHECKSUM_ALGORITHM = "CRC32" as const;

@@ -11,7 +11,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { clients } from "./clients";
 import { attachmentDisposition, inlineDisposition } from "./content-disposition";
 import { isInvalidRange, isNotFound, isPreconditionFailed } from "./s3-errors";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 export type StoredObject = { size: number; contentType: string | undefined; checksum: string | null; etag: string | undefined };
 

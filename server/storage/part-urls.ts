@@ -4,7 +4,7 @@ import { formatUrl } from "@aws-sdk/core/util";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { clients } from "./clients";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 export type PartToSign = { partNumber: number; size: number; checksumCRC32?: string };
 

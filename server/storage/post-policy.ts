@@ -1,7 +1,7 @@
 import "server-only";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { clients } from "./clients";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/server/env";
 
 export type SignedPost = { url: string; fields: Record<string, string>; expiresAt: string };
 

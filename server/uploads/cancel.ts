@@ -1,6 +1,6 @@
 import "server-only";
 import { markFileAborted } from "@/db/queries/file-items";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { discardUpload } from "./discard";
 import { requireOwnedItem } from "./owned";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { claimFileCompletions, getOwnedFileItems, markFilesUploaded, releaseFileCompletion } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { AppError, asError } from "@/lib/contracts/errors";
+import { AppError, asError } from "@/server/http/app-error";
 import { isUuid } from "@/server/http/parse";
 import { deleteObjects } from "@/server/storage/objects";
 import { completeUpload, lostToCleanup, releasingOnFailure, verifyAndPlacePost } from "./complete";

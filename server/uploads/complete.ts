@@ -1,7 +1,7 @@
 import "server-only";
 import { claimFileCompletion, markFileUploaded, releaseFileCompletion } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { copyObjectIfMatch, readObjectStart } from "@/server/storage/objects";
 import { rejectIfContentMismatch } from "./content-check";
 import { SNIFF_BYTES } from "./content-sniff";

@@ -3,7 +3,7 @@ import { markFileRejected } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
 import { contentMismatch } from "./content-sniff";
 import { discardObjects } from "./discard";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 
 /**
  * Refuses a file whose first stored bytes (`start`, read by the caller with its size check)

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { contentMismatch } from "./content-sniff";
-import { DEFAULT_ALLOWED_TYPES } from "@/lib/env";
+import { DEFAULT_ALLOWED_TYPES } from "@/lib/upload-rules";
 import { hasSignatureOf } from "./signatures";
 
 const bytes = (...parts: Array<string | number[] | Uint8Array>) =>

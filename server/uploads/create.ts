@@ -2,9 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { createFileItemsWithinQuota, createFileItemWithinQuota, createPlannedFileItem, createPlannedFileItems, markFileAborted, setFileUploadId } from "@/db/queries/file-items";
 import type { PlannedFileItem, StoredFileItem } from "@/db/queries/file-items";
+
+export type { PlannedFileItem };
 import type { FileItem } from "@/db/schema";
-import { AppError, asError } from "@/lib/contracts/errors";
-import { getEnv } from "@/lib/env";
+import { AppError, asError } from "@/server/http/app-error";
+import { getEnv } from "@/server/env";
 import { planParts } from "@/lib/part-plan";
 import { GIB, MIB } from "@/lib/units";
 import { checkUpload, parseAllowedTypes, type UploadRules } from "@/lib/upload-rules";

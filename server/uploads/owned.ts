@@ -1,7 +1,7 @@
 import "server-only";
 import { getFileItemById } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 
 export async function requireOwnedItem(id: string, ownerId: string): Promise<FileItem> {
   const item = await getFileItemById({ id, ownerId });

@@ -1,8 +1,8 @@
 import "server-only";
 import { planFilePreview } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
-import { AppError } from "@/lib/contracts/errors";
-import { getEnv } from "@/lib/env";
+import { AppError } from "@/server/http/app-error";
+import { getEnv } from "@/server/env";
 import { formatBytes } from "@/lib/upload-rules";
 import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, PREVIEW_TYPES, type PlanPreviewBody } from "@/lib/contracts/preview-schemas";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";

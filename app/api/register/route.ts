@@ -1,7 +1,6 @@
-import { createUser } from "@/db/queries/users";
 import { registerBodySchema } from "@/lib/contracts/auth-schemas";
 import { enforceSignUpLimit, requestAddress } from "@/server/auth/auth-limits";
-import { hashPassword } from "@/server/auth/password";
+import { signUp } from "@/server/auth/sign-up";
 import { route } from "@/server/http/route";
 
 /** The one answer for a new and a taken email alike, so the route can't be used to find accounts. */
@@ -15,8 +14,6 @@ const SIGN_UP_ACCEPTED = {
 export const POST = route({ name: "POST /api/register", auth: "public", body: registerBodySchema }, async ({ req, body }) => {
   // The per-address limit comes before scrypt, which costs 128 MiB and real CPU per call.
   await enforceSignUpLimit(requestAddress(req.headers));
-  // Hashed whether or not the email is taken, so both answers take about as long.
-  const passwordHash = await hashPassword(body.password);
-  await createUser({ email: body.email, name: body.name || null, passwordHash });
+  await signUp({ email: body.email, name: body.name || null, password: body.password });
   return Response.json(SIGN_UP_ACCEPTED, { status: 202 });
 });

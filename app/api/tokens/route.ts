@@ -1,14 +1,12 @@
-import { listActiveApiTokens } from "@/db/queries/api-tokens";
 import { createTokenBodySchema, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
-import { createApiToken, toApiTokenDto } from "@/server/auth/api-tokens";
+import { createApiToken, listApiTokens } from "@/server/auth/api-tokens";
 import { route } from "@/server/http/route";
 
 // Token management needs the session ("session" auth): a leaked token must not be able to mint more tokens.
 
 // GET /api/tokens - the caller's active API tokens (never the secret or its hash)
 export const GET = route({ name: "GET /api/tokens", auth: "session" }, async ({ user }) => {
-  const tokens = await listActiveApiTokens({ userId: user.id });
-  const response: ListTokensResponse = { tokens: tokens.map(toApiTokenDto) };
+  const response: ListTokensResponse = { tokens: await listApiTokens(user.id) };
   return Response.json(response);
 });
 

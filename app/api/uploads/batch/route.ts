@@ -1,5 +1,5 @@
-import type { PlannedFileItem } from "@/db/queries/file-items";
-import { toErrorResult } from "@/lib/contracts/errors";
+import type { PlannedFileItem } from "@/server/uploads/create";
+import { toErrorResult } from "@/server/http/app-error";
 import { toFileDto } from "@/server/library/file-dto";
 import { enforceUploadLimits } from "@/server/ops/rate-limit";
 import { route } from "@/server/http/route";

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/contracts/errors";
+import { AppError } from "@/server/http/app-error";
 import { route } from "@/server/http/route";
 import { claimSharedDownload, enforceShareRateLimit } from "@/server/sharing/share-access";
 import { shareTokenParam } from "@/server/sharing/share-params";

@@ -1,4 +1,4 @@
-import { toErrorResult } from "@/lib/contracts/errors";
+import { toErrorResult } from "@/server/http/app-error";
 import { toFileDtoWithPreview } from "@/server/library/file-urls";
 import { route } from "@/server/http/route";
 import { COMPLETE_BATCH_MAX_BODY_BYTES, completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/contracts/upload-schemas";

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { MP4_FTYP_HEADER } from "../tests/file-signatures";
+import { MP4_FTYP_HEADER } from "./file-signatures";
 
 /** `size` random bytes that start with an MP4 ftyp box (random bytes can look like MP3 frames to the content check). */
 export async function writeMp4(file: string, size: number): Promise<string> {

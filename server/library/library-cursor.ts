@@ -1,11 +1,13 @@
+import "server-only";
 import { z } from "zod";
+import type { LibraryCursor } from "@/db/queries/file-library";
 import { SORT_ORDERS, type LibrarySort, type SortOrder } from "@/lib/contracts/library-schemas";
 
 /**
- * Keyset cursor for the files library: the last row's sort key and id, as base64url JSON. The
- * client treats it as opaque; the server checks it as untrusted input before it reaches SQL.
+ * Keyset cursor for the files library (db/queries/file-library.ts pages by it), as base64url JSON.
+ * The client treats it as opaque; the server checks it as untrusted input before it reaches SQL.
  */
-export type LibraryCursor = { sort: LibrarySort; order: SortOrder; value: string | number; id: string };
+export type { LibraryCursor };
 
 /** Timestamps keep Postgres' microseconds, so rows within one millisecond still page apart. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;

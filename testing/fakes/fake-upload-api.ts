@@ -1,6 +1,6 @@
 /**
  * Our upload API in memory, for the browser engine's unit tests: it records files, signs POSTs
- * and part URLs, and completes an upload only once storage (client/test-support/fake-storage.ts)
+ * and part URLs, and completes an upload only once storage (testing/fakes/fake-storage.ts)
  * holds what was promised, as the real routes do against S3. Every call is logged; a test can
  * make the next calls of a route fail, or hold them until it releases them.
  */

@@ -1,5 +1,9 @@
+import "server-only";
 import { z } from "zod";
-import { MIB, TIB } from "./units";
+import { MIB, TIB } from "@/lib/units";
+import { DEFAULT_ALLOWED_TYPES } from "@/lib/upload-rules";
+
+export { DEFAULT_ALLOWED_TYPES };
 
 const booleanString = z
   .enum(["true", "false", "1", "0"])
@@ -7,9 +11,6 @@ const booleanString = z
 
 const optionalUrl = z.url().optional();
 
-/** Default allowlist: the 2017 seed's types (images, video and MP3), as MIME types. */
-export const DEFAULT_ALLOWED_TYPES =
-  "image/jpeg,image/png,image/gif,video/quicktime,video/mp4,video/mpeg,video/x-msvideo,audio/mpeg";
 
 
 /** No signed form or URL lives longer than this (15 minutes), whatever UPLOAD_URL_TTL_SECONDS says. */

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeStorage } from "@/client/test-support/fake-storage";
-import { apiError, FakeUploadServer } from "@/client/test-support/fake-upload-api";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
 import type { CreateUploadBody, CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
-import { RETRY_MAX_DELAY_MS } from "@/lib/retry-policy";
+import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { PREPARE_BATCH_FILES } from "./prepare-batches";
 import { RecordsAhead, type QueuedFile, type RecordApi } from "./records-ahead";
 
 /**
  * The CLI's records made ahead, against the browser engine's in-memory API
- * (client/test-support/fake-upload-api.ts): which requests a run makes, and what a file's turn
+ * (testing/fakes/fake-upload-api.ts): which requests a run makes, and what a file's turn
  * does when its record made ahead is missing, refused, failed or nearly expired. No network;
  * backoffs run on fake timers.
  */

@@ -1,4 +1,4 @@
-import { provisionTestServices } from "../scripts/provision";
+import { provisionTestServices } from "./provision";
 
 /**
  * `npm test` provisions services once and passes them in the environment; a bare `npx vitest`

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../db/driver";
-import { startFaultProxy, type FaultProxy } from "../tests/fault-proxy";
+import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { createTestDatabase, serviceEnv, startMinio, type MinioServer, type TestDatabase } from "./services";
 
 export type ProvisionedServices = { env: Record<string, string>; teardown: () => Promise<void> };
