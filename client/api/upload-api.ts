@@ -12,15 +12,11 @@ import type {
   CreateUploadBody,
   CreateUploadResponse,
   CreateUploadsResponse,
-  ListFilesResponse,
   PartReport,
   SignPartsResponse,
   UploadStatusResponse,
 } from "@/lib/contracts/upload-schemas";
 import type { PlanPreviewBody, PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
-import type { LibraryPage, LibrarySort, RenameFileResponse, SortOrder } from "@/lib/contracts/library-schemas";
-
-export const FILES_QUERY_KEY = ["files"] as const;
 
 /** A batch item's refusal is the error the single route would have thrown for that file. */
 const toApiError = (status: number, code: string, message: string) => new ApiError(status, code, message);
@@ -71,11 +67,6 @@ export type UploadRoutes = ReturnType<typeof createUploadApi>;
 export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreview } =
   createUploadApi(callApi);
 
-// GET /api/files - the caller's uploaded files, newest first
-export function listFiles(): Promise<ListFilesResponse> {
-  return callApi("/api/files");
-}
-
 /** What a person reads when an upload fails, by error code; the server's own text where it names a limit. */
 export function failureMessage(code: string, message: string): string {
   switch (code) {
@@ -104,38 +95,4 @@ export function failureMessage(code: string, message: string): string {
     default:
       return "Something went wrong on our side. Retry in a moment.";
   }
-}
-
-/** What the files library asks for; empty values are left out of the query string. */
-export type LibraryQuery = { q?: string; type?: string; sort?: LibrarySort; order?: SortOrder; limit?: number; cursor?: string | null };
-
-// GET /api/files - one page of the caller's files, filtered and sorted, with their usage
-export function listLibraryPage(query: LibraryQuery): Promise<LibraryPage> {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
-  const search = params.toString();
-  return callApi(search ? `/api/files?${search}` : "/api/files");
-}
-
-// PATCH /api/files/{id} - change the display name
-export function renameFile(id: string, name: string): Promise<RenameFileResponse> {
-  return callApi(`/api/files/${encodeURIComponent(id)}`, jsonRequest("PATCH", { name }));
-}
-
-// DELETE /api/files/{id} - remove the file from storage, then from the library
-export function deleteFile(id: string): Promise<void> {
-  return callApi(`/api/files/${encodeURIComponent(id)}`, { method: "DELETE" });
-}
-
-/** GET /api/files/{id}/download redirects to a short-lived link that downloads as an attachment. */
-export function downloadHref(id: string): string {
-  return `/api/files/${encodeURIComponent(id)}/download`;
-}
-
-/**
- * GET /api/files/{id}/view redirects to a short-lived link made then: inline with the stored type
- * for the media the server lets a page show (images, mp4/mov video), an attachment for anything else.
- */
-export function viewHref(id: string): string {
-  return `/api/files/${encodeURIComponent(id)}/view`;
 }

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { deleteFile, downloadHref, FILES_QUERY_KEY } from "@/client/api/upload-api";
+import { deleteFile, downloadHref } from "@/client/api/library-api";
+import { FILES_QUERY_KEY } from "@/components/query-keys";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 import { FolderPath, fullName } from "./file-name";

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
-import { FILES_QUERY_KEY } from "@/client/api/upload-api";
+import { FILES_QUERY_KEY } from "@/components/query-keys";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { FileCard } from "./file-card";
 import { Lightbox } from "./lightbox";

@@ -8,7 +8,8 @@ import { FileTable } from "./file-table";
 import { FileToolbar, type SortChoice } from "./file-toolbar";
 import { useLibraryView } from "./use-library-view";
 import { ViewToggle } from "./view-toggle";
-import { deleteFile, FILES_QUERY_KEY, listLibraryPage } from "@/client/api/upload-api";
+import { deleteFile, listLibraryPage } from "@/client/api/library-api";
+import { FILES_QUERY_KEY } from "@/components/query-keys";
 import type { StorageUsage } from "@/lib/contracts/library-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { deleteFile, downloadHref, FILES_QUERY_KEY, renameFile } from "@/client/api/upload-api";
+import { deleteFile, downloadHref, renameFile } from "@/client/api/library-api";
+import { FILES_QUERY_KEY } from "@/components/query-keys";
 import { describeZodError } from "@/lib/contracts/errors";
 import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";

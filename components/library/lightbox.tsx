@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
-import { downloadHref, viewHref } from "@/client/api/upload-api";
+import { downloadHref, viewHref } from "@/client/api/library-api";
 import { inlineMediaKind } from "@/lib/contracts/preview-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";

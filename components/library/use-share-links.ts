@@ -1,20 +1,15 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { callApi, jsonRequest } from "@/client/api/api-fetch";
-import { FILES_QUERY_KEY } from "@/client/api/upload-api";
-import type { CreateShareLinkBody, CreateShareLinkResponse, ListShareLinksResponse } from "@/lib/contracts/share-link-schemas";
-
-/** Under the files key, so whatever refreshes the library (a delete) refreshes the links too. */
-export const shareLinksQueryKey = (fileId: string) => [...FILES_QUERY_KEY, "links", fileId] as const;
-
-const linksPath = (fileId: string) => `/api/files/${encodeURIComponent(fileId)}/links`;
+import { createShareLink, listShareLinks, revokeShareLink } from "@/client/api/share-links-api";
+import { shareLinksQueryKey } from "@/components/query-keys";
+import type { CreateShareLinkBody } from "@/lib/contracts/share-link-schemas";
 
 /** The file's unrevoked links (GET /api/files/{id}/links). */
 export function useShareLinks(fileId: string) {
   return useQuery({
     queryKey: shareLinksQueryKey(fileId),
-    queryFn: () => callApi<ListShareLinksResponse>(linksPath(fileId)),
+    queryFn: () => listShareLinks(fileId),
     // Downloads happen elsewhere: opening the dialog always shows fresh counts.
     refetchOnMount: "always",
   });
@@ -24,7 +19,7 @@ export function useShareLinks(fileId: string) {
 export function useCreateShareLink(fileId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateShareLinkBody) => callApi<CreateShareLinkResponse>(linksPath(fileId), jsonRequest("POST", body)),
+    mutationFn: (body: CreateShareLinkBody) => createShareLink(fileId, body),
     onSettled: () => queryClient.invalidateQueries({ queryKey: shareLinksQueryKey(fileId) }),
   });
 }
@@ -33,7 +28,7 @@ export function useCreateShareLink(fileId: string) {
 export function useRevokeShareLink(fileId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (linkId: string) => callApi<void>(`/api/links/${encodeURIComponent(linkId)}`, { method: "DELETE" }),
+    mutationFn: revokeShareLink,
     onSettled: () => queryClient.invalidateQueries({ queryKey: shareLinksQueryKey(fileId) }),
   });
 }

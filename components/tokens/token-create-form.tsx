@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { createToken, TOKENS_QUERY_KEY } from "@/client/api/token-api";
+import { createToken } from "@/client/api/tokens-api";
+import { TOKENS_QUERY_KEY } from "@/components/query-keys";
 import { MAX_TOKEN_NAME_LENGTH, type CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 
 /** Names and mints a token; hands the one-time answer (with the secret) to the parent. */

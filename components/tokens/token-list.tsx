@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { listTokens, revokeToken, TOKENS_QUERY_KEY } from "@/client/api/token-api";
+import { listTokens, revokeToken } from "@/client/api/tokens-api";
+import { TOKENS_QUERY_KEY } from "@/components/query-keys";
 import type { ApiTokenDto } from "@/lib/contracts/api-token-schemas";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });

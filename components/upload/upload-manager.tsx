@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
-import { FILES_QUERY_KEY } from "@/client/api/upload-api";
+import { FILES_QUERY_KEY } from "@/components/query-keys";
 import { UploadManager } from "@/client/queue/upload-manager";
 import type { UploadRules } from "@/lib/upload-rules";
 import { UploadAnnouncer } from "./upload-announcer";

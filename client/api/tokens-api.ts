@@ -2,8 +2,6 @@
 import { callApi as call, jsonRequest } from "./api-fetch";
 import type { CreateTokenResponse, ListTokensResponse } from "@/lib/contracts/api-token-schemas";
 
-export const TOKENS_QUERY_KEY = ["tokens"] as const;
-
 // GET /api/tokens - the signed-in person's active tokens
 export function listTokens(): Promise<ListTokensResponse> {
   return call("/api/tokens");
