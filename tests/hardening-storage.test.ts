@@ -175,7 +175,7 @@ const after = <T>(round: number, fn: () => Promise<T>) => new Promise<T>((resolv
 type Answer = { status: number; code: string | null };
 const statusOf = async (res: Response): Promise<Answer> => ({ status: res.status, code: res.status >= 400 ? ((await res.json()) as { error: { code: string } }).error.code : null });
 
-/** The file's answer from POST /api/uploads/batch/complete, which completes pending POST uploads together (server/uploads/complete-batch.ts). */
+/** The file's answer from POST /api/uploads/batch/complete, which completes pending uploads together (server/uploads/complete.ts). */
 async function completeInBatch(session: Session, id: string): Promise<Answer> {
   const res = await completeBatchRoute(jsonRequest("/api/uploads/batch/complete", { cookie: session.cookie, body: { ids: [id] } }));
   expect(res.status).toBe(200);

@@ -91,14 +91,3 @@ export async function renameFileItem({ id, ownerId, name }: { id: string; ownerI
     .returning();
   return item ?? null;
 }
-
-/** Uploaded → deleted; null when the row was not (or no longer) uploaded, so a second delete is a miss. */
-export async function markFileDeleted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
-  const db = await getDb();
-  const [item] = await db
-    .update(fileItems)
-    .set({ status: "deleted" })
-    .where(and(eq(fileItems.id, id), eq(fileItems.userId, ownerId), eq(fileItems.status, "uploaded")))
-    .returning();
-  return item ?? null;
-}

@@ -1,5 +1,6 @@
 import "server-only";
-import { getUploadedBytes, listLibraryFiles, markFileDeleted, renameFileItem } from "@/db/queries/file-library";
+import { getUploadedBytes, listLibraryFiles, renameFileItem } from "@/db/queries/file-library";
+import { markFileDeleted } from "@/db/queries/file-item-status";
 import { getFileItemById } from "@/db/queries/file-items";
 import { revokeShareLinksOfFile } from "@/db/queries/share-links";
 import type { FileItem } from "@/db/schema";

@@ -1,12 +1,6 @@
 import "server-only";
-import {
-  getFileItemsByIds,
-  getFileItemsByKeys,
-  listRecentlyEndedFiles,
-  listStaleUploads,
-  markFileAborted,
-  markStaleCompletionAborted,
-} from "@/db/queries/file-items";
+import { markFileAborted, markStaleCompletionAborted } from "@/db/queries/file-item-status";
+import { getFileItemsByIds, getFileItemsByKeys, listRecentlyEndedFiles, listStaleUploads } from "@/db/queries/file-item-sweeps";
 import type { FileItem } from "@/db/schema";
 import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/server/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";

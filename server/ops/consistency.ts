@@ -1,5 +1,5 @@
 import "server-only";
-import { getFileItemsByIds, listFileItemsByKeyPrefix } from "@/db/queries/file-items";
+import { getFileItemsByIds, listFileItemsByKeyPrefix } from "@/db/queries/file-item-sweeps";
 import { listMultipartUploads } from "@/server/storage/multipart";
 import { listObjects } from "@/server/storage/objects";
 import { fileIdOfStagingKey, hasPreview, previewKeyFor, servedKeysOf, stagingPrefixFor } from "@/server/uploads/object-keys";

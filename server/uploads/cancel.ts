@@ -1,5 +1,5 @@
 import "server-only";
-import { markFileAborted } from "@/db/queries/file-items";
+import { markFileAborted } from "@/db/queries/file-item-status";
 import { AppError } from "@/server/http/app-error";
 import { discardUpload } from "./discard";
 import { requireOwnedItem } from "./owned";

@@ -1,5 +1,5 @@
 import "server-only";
-import { markFileRejected } from "@/db/queries/file-items";
+import { markFileRejected } from "@/db/queries/file-item-status";
 import type { FileItem } from "@/db/schema";
 import { contentMismatch } from "./content-sniff";
 import { discardObjects } from "./discard";

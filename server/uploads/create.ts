@@ -1,9 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createFileItemsWithinQuota, createFileItemWithinQuota, createPlannedFileItem, createPlannedFileItems, markFileAborted, setFileUploadId } from "@/db/queries/file-items";
-import type { PlannedFileItem, StoredFileItem } from "@/db/queries/file-items";
-
-export type { PlannedFileItem };
+import { setFileUploadId } from "@/db/queries/file-items";
+import { createFileItems, type PlannedFileItem, type StoredFileItem } from "@/db/queries/file-items-create";
+import { markFileAborted } from "@/db/queries/file-item-status";
 import type { FileItem } from "@/db/schema";
 import { AppError, asError } from "@/server/http/app-error";
 import { getEnv } from "@/server/env";
@@ -16,6 +15,7 @@ import { signUploadPost } from "@/server/storage/post-policy";
 import { multipartTarget } from "./multipart";
 import { objectKeyFor, stagingKeyFor } from "./object-keys";
 import { waitForRow } from "./owned";
+import { enforceUploadLimits } from "@/server/ops/rate-limit";
 
 /**
  * S3 accepts at most 5 GiB in one POST or PUT, and CopyObject (complete's copy from the staging
@@ -26,17 +26,6 @@ export const MAX_SINGLE_REQUEST_BYTES = 5 * GIB;
 export function getUploadRules(): UploadRules {
   const env = getEnv();
   return { allowedTypes: parseAllowedTypes(env.UPLOAD_ALLOWED_TYPES), maxBytes: env.UPLOAD_MAX_BYTES };
-}
-
-const QUOTA_EXCEEDED = "This upload would take you over your storage quota.";
-
-/** Inserts the row, within the owner's quota when USER_QUOTA_BYTES is set (413 quota_exceeded). */
-async function insertWithinQuota(row: PlannedFileItem): Promise<StoredFileItem> {
-  const quota = getEnv().USER_QUOTA_BYTES;
-  if (quota === undefined) return createPlannedFileItem(row);
-  const stored = await createFileItemWithinQuota(row, quota);
-  if (!stored) throw new AppError("quota_exceeded", QUOTA_EXCEEDED);
-  return stored;
 }
 
 /**
@@ -114,21 +103,56 @@ function startOrResume(row: PlannedFileItem, { item, existing }: StoredFileItem)
   return existing ? resumeStored(row, item) : startUpload(item);
 }
 
-/** Stores a planned upload's row (within the quota; the row first, it holds the quota) and starts it. */
-export async function createUpload(row: PlannedFileItem): Promise<CreatedUpload> {
-  return startOrResume(row, await insertWithinQuota(row));
+/**
+ * Stores planned uploads of one owner and starts them: one INSERT for all, within the owner's
+ * quota when USER_QUOTA_BYTES is set (the rows first, they hold the quota), then each is signed or
+ * started. Per entry, in order: the upload, or the error that entry alone met (its planning error,
+ * passed through, the quota's 413, storage).
+ */
+export async function createUploads(plans: Array<PlannedFileItem | Error>): Promise<Array<CreatedUpload | Error>> {
+  const rows = plans.filter((plan): plan is PlannedFileItem => !(plan instanceof Error));
+  const stored = (await createFileItems({ rows, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
+  return Promise.all(
+    plans.map((plan) => {
+      if (plan instanceof Error) return plan;
+      const entry = stored.next().value;
+      if (!entry) return new AppError("quota_exceeded", "This upload would take you over your storage quota.");
+      return startOrResume(plan, entry).catch((err: unknown) => asError(err));
+    }),
+  );
+}
+
+/** createUploads for one planned upload, its error thrown. */
+export async function createUpload(plan: PlannedFileItem): Promise<CreatedUpload> {
+  const [outcome] = await createUploads([plan]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
+}
+
+/** Spends one request and one file per planned one (refused files cost nothing), before anything is stored or signed; then createUploads. */
+async function spendAndCreate(userId: string, plans: Array<PlannedFileItem | Error>): Promise<Array<CreatedUpload | Error>> {
+  await enforceUploadLimits(userId, plans.filter((plan) => !(plan instanceof Error)).length);
+  return createUploads(plans);
+}
+
+/** POST /api/uploads/batch: each file planned, then spendAndCreate. Per file, in order: its upload or its error. */
+export function requestUploads(userId: string, files: CreateUploadBody[]): Promise<Array<CreatedUpload | Error>> {
+  const plans = files.map((file) => {
+    try {
+      return planUpload(userId, file);
+    } catch (err) {
+      return asError(err);
+    }
+  });
+  return spendAndCreate(userId, plans);
 }
 
 /**
- * createUpload for many rows of one owner: one INSERT (one quota check) for all, then each is
- * signed or started. Per row, in order: the upload, or the error that row alone met (quota, storage).
+ * POST /api/uploads: the batch pipeline for one file, its error thrown. A file the upload rules
+ * refuse is refused before any budget is spent (a batch is one request, spent even then).
  */
-export async function createUploads(rows: PlannedFileItem[]): Promise<Array<CreatedUpload | Error>> {
-  const quota = getEnv().USER_QUOTA_BYTES;
-  const stored = quota === undefined ? await createPlannedFileItems(rows) : await createFileItemsWithinQuota(rows, quota);
-  return Promise.all(
-    stored.map((entry, i) =>
-      entry ? startOrResume(rows[i]!, entry).catch((err: unknown) => asError(err)) : new AppError("quota_exceeded", QUOTA_EXCEEDED),
-    ),
-  );
+export async function requestUpload(userId: string, file: CreateUploadBody): Promise<CreatedUpload> {
+  const [outcome] = await spendAndCreate(userId, [planUpload(userId, file)]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
 }

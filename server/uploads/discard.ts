@@ -5,15 +5,20 @@ import { abortMultipartUpload } from "@/server/storage/multipart";
 import { deleteObject, deleteObjects } from "@/server/storage/objects";
 
 /**
- * Removes `keys` of a row that has already left the state its bytes belonged to (aborted,
- * rejected, deleted). A storage failure is logged, not thrown: the row's new status is already
- * the truth, and cleanup removes what is left of ended rows (server/ops/cleanup.ts).
+ * Removes `keys` once the rows that owned them (`of`) have moved: ended (aborted, rejected,
+ * deleted), or marked uploaded by a complete (its staging objects, or the copies it just made for
+ * a row cleanup gave up on). One DeleteObject for one key, one DeleteObjects for more. A storage
+ * failure is logged, never thrown: the rows' new status is already the truth, and cleanup removes
+ * what ended rows and stray staging objects left (server/ops/cleanup.ts).
  */
-export async function discardObjects(item: FileItem, keys: string[]): Promise<void> {
+export async function discardObjects(of: FileItem | FileItem[], keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const fileIds = [of].flat().map((item) => item.id);
   try {
-    await Promise.all(keys.map((key) => deleteObject(key)));
+    const failed = keys.length === 1 ? await deleteObject(keys[0]!).then((): string[] => []) : await deleteObjects(keys);
+    if (failed.length > 0) console.error("Removing an upload's objects failed; cleanup will retry", { fileIds, keys: failed });
   } catch (err) {
-    console.error("Removing an ended upload's objects failed; cleanup will retry", { fileId: item.id, err });
+    console.error("Removing an upload's objects failed; cleanup will retry", { fileIds, keys, err });
   }
 }
 
@@ -28,19 +33,4 @@ export async function discardUpload(item: FileItem): Promise<void> {
     console.error("Aborting an ended upload failed; cleanup will retry", { fileId: item.id, err });
   }
   await discardObjects(item, keysOf(item));
-}
-
-/**
- * Removes what a complete leaves behind once the row is marked (staging objects, or the copies
- * just made for a row cleanup gave up on): one request for one key, one DeleteObjects for more. A
- * failure is logged, not answered: cleanup removes stray staging objects and what ended rows left.
- */
-export async function removeLeftovers(item: FileItem, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  try {
-    const failed = keys.length === 1 ? await deleteObject(keys[0]!).then((): string[] => []) : await deleteObjects(keys);
-    if (failed.length > 0) console.error("Removing an upload's leftovers failed; cleanup will retry", { fileId: item.id, keys: failed });
-  } catch (err) {
-    console.error("Removing an upload's leftovers failed; cleanup will retry", { fileId: item.id, keys, err });
-  }
 }

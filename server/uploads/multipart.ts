@@ -1,17 +1,14 @@
 import "server-only";
-import { markFileUploaded } from "@/db/queries/file-items";
 import { listFileParts, upsertFileParts } from "@/db/queries/file-parts";
 import type { FileItem } from "@/db/schema";
 import { rejectIfContentMismatch } from "./content-check";
 import { SNIFF_BYTES } from "./content-sniff";
-import { removeLeftovers } from "./discard";
 import { keysOf } from "./object-keys";
-import { placePreview, previewLeftovers } from "./preview-complete";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/http/app-error";
 import { partSizeOf, type PartPlan } from "@/lib/part-plan";
 import { completeMultipartUpload, listAllParts, type StoredPart } from "@/server/storage/multipart";
-import { deleteObject, headObject, readObjectStart } from "@/server/storage/objects";
+import { headObject, readObjectStart } from "@/server/storage/objects";
 import { signUploadPartUrls, type PartToSign } from "@/server/storage/part-urls";
 import type { MultipartUploadTarget, PartReport, SignedPart, SignPartsBody } from "@/lib/contracts/upload-schemas";
 
@@ -95,33 +92,42 @@ export async function storedParts(item: FileItem): Promise<StoredPart[] | "gone"
 }
 
 /**
- * For a row claimed by this complete: checks every planned part is stored at its planned size,
- * completes the upload in S3 (which ends the upload id, so no part URL can change the object
- * afterwards), checks the object with HeadObject, and only then marks the row uploaded. Safe to
- * repeat after a failure. Null when cleanup gave up on the row meanwhile (the object is removed).
+ * Completing a multipart upload (server/uploads/complete.ts runs the steps). `check` refuses,
+ * before any claim, a row without its upload id or part size (409). `place`, for a row claimed by
+ * this complete: checks every planned part is stored at its planned size, completes the upload in
+ * S3 (which ends the upload id, so no part URL can change the object afterwards) and checks the
+ * object with HeadObject; safe to repeat after a failure. The checksum is the whole-object CRC32
+ * S3 keeps for multipart uploads.
  */
-export async function completeMultipart(item: FileItem): Promise<FileItem | null> {
-  const plan = planOf(item);
-  const parts = await storedParts(item);
-  if (parts !== "gone") {
-    const have = new Set(parts.map((p) => p.partNumber));
-    const missing = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
-    if (missing.length > 0) {
-      const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
-      throw new AppError("upload_incomplete", `${missing.length} of ${plan.partCount} parts are not stored yet (${shown}).`);
+export const multipartCompletion = {
+  check(item: FileItem): void {
+    planOf(item);
+  },
+
+  async place(item: FileItem): Promise<{ checksum: string | null }> {
+    const plan = planOf(item);
+    const parts = await storedParts(item);
+    if (parts !== "gone") {
+      const have = new Set(parts.map((p) => p.partNumber));
+      const missing = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !have.has(n));
+      if (missing.length > 0) {
+        const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
+        throw new AppError("upload_incomplete", `${missing.length} of ${plan.partCount} parts are not stored yet (${shown}).`);
+      }
+      // "gone" or false: an earlier complete got this far and then failed; the HeadObject below decides.
+      await completeMultipartUpload(item.key, item.uploadId!, parts.sort((a, b) => a.partNumber - b.partNumber));
     }
-    // "gone" or false: an earlier complete got this far and then failed; the HeadObject below decides.
-    await completeMultipartUpload(item.key, item.uploadId!, parts.sort((a, b) => a.partNumber - b.partNumber));
-  }
-  const stored = await headObject(item.key);
-  if (!stored || stored.size !== item.size) {
-    throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
-  }
-  // HeadObject for the whole-object CRC32 S3 keeps for multipart uploads; the first bytes separately.
-  await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array(), keysOf(item));
-  const preview = await placePreview(item);
-  const uploaded = await markFileUploaded({ id: item.id, ownerId: item.userId, size: stored.size, checksum: stored.checksum, preview });
-  if (!uploaded) await deleteObject(item.key);
-  await removeLeftovers(item, previewLeftovers(item, preview, Boolean(uploaded)));
-  return uploaded;
-}
+    const stored = await headObject(item.key);
+    if (!stored || stored.size !== item.size) {
+      throw new AppError("upload_incomplete", "The stored file does not match the declared size.");
+    }
+    // HeadObject for the checksum; the first bytes separately.
+    await rejectIfContentMismatch(item, (await readObjectStart(item.key, SNIFF_BYTES))?.bytes ?? new Uint8Array(), keysOf(item));
+    return { checksum: stored.checksum };
+  },
+
+  /** Nothing of the file is left once marked; a row lost to cleanup meanwhile loses the object just completed. */
+  leftovers(item: FileItem, uploaded: boolean): string[] {
+    return uploaded ? [] : [item.key];
+  },
+};

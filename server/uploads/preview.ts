@@ -1,5 +1,5 @@
 import "server-only";
-import { planFilePreview } from "@/db/queries/file-items";
+import { planFilePreview } from "@/db/queries/file-item-status";
 import type { FileItem } from "@/db/schema";
 import { AppError } from "@/server/http/app-error";
 import { getEnv } from "@/server/env";

@@ -2,7 +2,7 @@ import { toErrorResult } from "@/server/http/app-error";
 import { toFileDtoWithPreview } from "@/server/library/file-urls";
 import { route } from "@/server/http/route";
 import { COMPLETE_BATCH_MAX_BODY_BYTES, completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/contracts/upload-schemas";
-import { completeUploads } from "@/server/uploads/complete-batch";
+import { completeUploads } from "@/server/uploads/complete";
 
 // POST /api/uploads/batch/complete - POST /api/uploads/{id}/complete for up to 100 uploads, answered per upload
 export const POST = route({ name: "POST /api/uploads/batch/complete", auth: "user", body: completeUploadsBodySchema, maxBodyBytes: COMPLETE_BATCH_MAX_BODY_BYTES }, async ({ user, body }) => {
