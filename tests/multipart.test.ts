@@ -3,15 +3,16 @@ import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { DELETE as cancelUpload, GET as getUpload } from "@/app/api/uploads/[id]/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
+import { POST as completeBatch } from "@/app/api/uploads/batch/complete/route";
 import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
 import { POST as partsDone } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as partDone } from "@/app/api/uploads/[id]/parts/[n]/done/route";
 import { getFileItemById } from "@/db/queries/file-items";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { MIB } from "@/lib/units";
-import type { MultipartUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
+import type { CompleteUploadsResponse, MultipartUploadTarget, PostUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { MP4_FTYP_HEADER } from "../testing/file-signatures";
+import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
@@ -172,4 +173,36 @@ describe("multipart uploads through the API against MinIO", () => {
     expect((await getFileItemById({ id, ownerId: session.user.id }))!.status).toBe("aborted");
     expect((await sign(session, id, [2], { "2": checksum })).status).toBe(409);
   });
+
+  it("completes through the batch route beside POST uploads: one pipeline, each strategy its own steps", async () => {
+    const session = await createSignedInUser();
+    const data = randomBytes(100 * MIB + 1);
+    MP4_FTYP_HEADER.copy(data);
+    const { id, upload } = await start(session, data.length);
+    const parts = partsOf(data, upload);
+    const checksums = Object.fromEntries(await Promise.all(parts.map(async (p, i) => [String(i + 1), await crc32Base64(p)] as const)));
+    const numbers = parts.map((_, i) => i + 1);
+    const signed = (await (await sign(session, id, numbers, checksums)).json()) as SignPartsResponse;
+    for (const part of signed.parts) expect((await put(part.url, parts[part.partNumber - 1]!, checksums[part.partNumber])).status).toBe(200);
+    const unsent = await start(session, 100 * MIB + 1);
+    const small = await createUpload(jsonRequest("/api/uploads", { cookie: session.cookie, body: { name: "a.png", size: 100, type: "image/png" } }));
+    const png = (await small.json()) as { file: { id: string }; upload: PostUploadTarget };
+    const form = new FormData();
+    for (const [name, value] of Object.entries(png.upload.fields)) form.append(name, value);
+    form.append("file", new Blob([startingWith(PNG_SIGNATURE, 100, 1) as Uint8Array<ArrayBuffer>]));
+    expect((await fetch(png.upload.url, { method: "POST", body: form })).status).toBe(204);
+
+    const res = await completeBatch(jsonRequest("/api/uploads/batch/complete", { cookie: session.cookie, body: { ids: [id, png.file.id, unsent.id] } }));
+    const { results } = (await res.json()) as CompleteUploadsResponse;
+    expect(results.map((r) => r.status)).toEqual([200, 200, 409]);
+    expect(results[0]).toMatchObject({ file: { id, status: "uploaded", size: 100 * MIB + 1 } });
+    expect((results[0] as { file: { checksum: string } }).file.checksum).toMatch(/^CRC32:[A-Za-z0-9+/]{6}==-7$/);
+    expect(results[1]).toMatchObject({ file: { id: png.file.id, status: "uploaded", size: 100, checksum: null } });
+    expect(results[2]).toMatchObject({ error: { code: "upload_incomplete", message: expect.stringContaining("7 of 7 parts") } });
+    const row = await getFileItemById({ id, ownerId: session.user.id });
+    expect(await sha256OfObject(row!.key)).toBe(createHash("sha256").update(data).digest("hex"));
+    expect((await getFileItemById({ id: unsent.id, ownerId: session.user.id }))!.status).toBe("pending");
+    // The single route answers the same file the same way once it is uploaded.
+    expect((await (await complete(session, id)).json()).file).toEqual((results[0] as { file: unknown }).file);
+  }, 120_000);
 });
