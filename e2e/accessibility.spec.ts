@@ -37,7 +37,9 @@ test("the signed-out pages: sign in, sign up, a shared file, a dead share link",
   await page.getByTestId("share-create").click();
   const url = await page.getByTestId("share-url").inputValue();
 
-  const visitor = await browser.newPage();
+  // axe-core/playwright needs a page of a context made with browser.newContext().
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
   await visitor.goto(url);
   await expect(visitor.getByTestId("shared-file")).toBeVisible();
   await expectAccessible(visitor, "/s/{token}");
@@ -45,10 +47,10 @@ test("the signed-out pages: sign in, sign up, a shared file, a dead share link",
   expect(dead?.status()).toBe(404);
   await expect(visitor.getByTestId("share-not-found")).toBeVisible();
   await expectAccessible(visitor, "the share 404 page");
-  await visitor.close();
+  await context.close();
 });
 
-test("the signed-in pages: upload with a queue, files as list and grid with the share dialog, settings with a token, sign out", async ({
+test("the signed-in pages: upload with a queue, files as list and grid with the share dialog and the lightbox, settings with a token, sign out", async ({
   page,
   auth,
   newUser,
@@ -88,6 +90,11 @@ test("the signed-in pages: upload with a queue, files as list and grid with the 
   await page.getByTestId("view-grid").click();
   await expect(page.getByTestId("file-card")).toHaveCount(1);
   await expectAccessible(page, "/files (grid)");
+  await page.getByTestId("card-open").click();
+  await expect(page.getByTestId("lightbox")).toBeVisible();
+  await expectAccessible(page, "/files with the lightbox open");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("lightbox")).toHaveCount(0);
 
   // /settings with a token: the shown-once secret, then the table with a revoke being confirmed.
   await page.getByTestId("settings-link").click();
