@@ -41,3 +41,18 @@ test("sign-up with a taken email and another password is answered like any sign-
   const me = await page.evaluate(async () => (await fetch("/api/me")).status);
   expect(me).toBe(401);
 });
+
+test("a signed-out visit to /files, /upload or /settings goes to sign-in, which comes back to that page", async ({ page, auth, newUser }) => {
+  await auth.signUp(newUser);
+  await auth.signOut();
+  for (const path of ["/files", "/upload", "/settings"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(new RegExp(`/signin\\?callbackUrl=${path}$`));
+    await expect(page.getByTestId("signin-form")).toBeVisible();
+  }
+  await page.getByTestId("email-input").fill(newUser.email);
+  await page.getByTestId("password-input").fill(newUser.password);
+  await page.getByTestId("submit-button").click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.getByTestId("signed-in-user")).toContainText(newUser.email);
+});

@@ -61,8 +61,16 @@ test("shares a file: a link made on /files downloads the same bytes signed out, 
   await expect(dialog.getByTestId("share-link-downloads")).toHaveText("1 of 3");
   await expect(dialog.getByTestId("share-link-last-used")).not.toHaveText("Never");
 
+  // Revoking asks first, as for tokens: focus lands on the confirm, and Keep leaves the link listed.
+  await dialog.getByTestId("share-link-revoke-button").click();
+  await expect(dialog.getByTestId("share-link-revoke-confirm")).toBeFocused();
+  await dialog.getByTestId("share-link-revoke-cancel").click();
+  await expect(dialog.getByTestId("share-link-revoke-button")).toBeFocused();
+  await expect(dialog.getByTestId("share-link-row")).toHaveCount(1);
+
   // Revoked: the same page answers 404 with the page every dead link gets.
-  await dialog.getByTestId("share-link-revoke").click();
+  await dialog.getByTestId("share-link-revoke-button").click();
+  await dialog.getByTestId("share-link-revoke-confirm").click();
   await expect(dialog.getByTestId("share-links-empty")).toBeVisible();
   const after = await visit.goto(url);
   expect(after?.status()).toBe(404);

@@ -24,8 +24,17 @@ class TokensPage {
     return secret;
   }
 
+  /** Revoke asks first: Keep backs out, focus back on Revoke, and the token stays. */
+  async keep(name: string) {
+    await this.row(name).getByTestId("token-revoke-button").click();
+    await expect(this.row(name).getByTestId("token-revoke-confirm")).toBeFocused();
+    await this.row(name).getByTestId("token-revoke-cancel").click();
+    await expect(this.row(name).getByTestId("token-revoke-button")).toBeFocused();
+  }
+
   async revoke(name: string) {
     await this.row(name).getByTestId("token-revoke-button").click();
+    await expect(this.row(name).getByTestId("token-revoke-confirm")).toBeFocused();
     await this.row(name).getByTestId("token-revoke-confirm").click();
     await expect(this.row(name)).toHaveCount(0);
   }
@@ -60,6 +69,8 @@ test("create a token on the settings page, use it from a script, revoke it, and 
   await expect(tokensPage.row("nightly backup").getByTestId("token-last-used")).not.toHaveText("Never");
   expect(await page.content()).not.toContain(secret);
 
+  await tokensPage.keep("nightly backup");
+  expect((await request.get("/api/files", { headers: bearer })).status()).toBe(200);
   await tokensPage.revoke("nightly backup");
   await expect(page.getByTestId("token-list-empty")).toBeVisible();
   const after = await request.get("/api/files", { headers: bearer });

@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { FileList } from "@/components/library/file-list";
-import { getSessionUser } from "@/server/auth/auth";
+import { requireUser } from "@/components/auth/require-user";
 
 export const metadata: Metadata = { title: "Your files · Uploads" };
 
 export default async function FilesPage() {
-  const user = await getSessionUser();
-  if (!user) redirect("/signin?callbackUrl=/files");
+  await requireUser("/files");
   return (
     <section>
       <h1>Your files</h1>

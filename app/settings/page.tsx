@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { TokenSettings } from "@/components/tokens/token-settings";
-import { getSessionUser } from "@/server/auth/auth";
+import { requireUser } from "@/components/auth/require-user";
 
 export const metadata: Metadata = { title: "Settings · Uploads" };
 
 export default async function SettingsPage() {
-  const user = await getSessionUser();
-  if (!user) redirect("/signin?callbackUrl=/settings");
+  await requireUser("/settings");
   return (
     <section>
       <h1>Settings</h1>

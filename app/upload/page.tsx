@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { UploadQueue } from "@/components/upload/upload-queue";
-import { getSessionUser } from "@/server/auth/auth";
+import { requireUser } from "@/components/auth/require-user";
 
 export const metadata: Metadata = { title: "Upload files · Uploads" };
 
 export default async function UploadPage() {
-  const user = await getSessionUser();
-  if (!user) redirect("/signin?callbackUrl=/upload");
+  await requireUser("/upload");
   // The queue belongs to the tab's upload manager (root layout), which has the server's rules.
   return (
     <section>

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     /** From a 429's `Retry-After`: how long the server asks us to wait, or null when it didn't say. */
     readonly retryAfterMs: number | null = null,
+    /** The same `Retry-After` in whole seconds as the server said it, uncapped: the wait a person is told. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = "ApiError";

@@ -37,7 +37,17 @@ describe("createApiFetch", () => {
     vi.stubGlobal("fetch", answer(429, { error: { code: "rate_limited", message: "Slow down." } }, { "retry-after": "2" }));
     const err = await createApiFetch()("/api/uploads").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 429, code: "rate_limited", message: "Slow down.", retryAfterMs: 2_000 });
+    expect(err).toMatchObject({ status: 429, code: "rate_limited", message: "Slow down.", retryAfterMs: 2_000, retryAfterSeconds: 2 });
+  });
+
+  it("keeps the server's wait in seconds uncapped for people, while retryAfterMs stays capped for retries", async () => {
+    vi.stubGlobal("fetch", answer(429, { error: { code: "rate_limited", message: "Too many sign-ups." } }, { "retry-after": "1234" }));
+    await expect(createApiFetch()("/api/register")).rejects.toMatchObject({ retryAfterMs: 60_000, retryAfterSeconds: 1234 });
+  });
+
+  it.each([[null], ["0"], ["soon"]])("gives no wait in seconds for Retry-After %s", async (header) => {
+    vi.stubGlobal("fetch", answer(429, { error: { code: "rate_limited", message: "Slow down." } }, header === null ? {} : { "retry-after": header }));
+    await expect(createApiFetch()("/api/register")).rejects.toMatchObject({ retryAfterSeconds: null });
   });
 
   it("throws an answer without an error body as `internal`, naming the status", async () => {

@@ -29,8 +29,15 @@ export function createApiFetch({ baseUrl, headers = {} }: ApiFetchOptions = {}):
     if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
     const body = (await res.json().catch(() => null)) as ErrorBody | null;
     const message = body?.error?.message ?? `The server answered ${res.status}.`;
-    throw new ApiError(res.status, body?.error?.code ?? "internal", message, retryAfterMs(res.headers.get("retry-after")));
+    const retryAfter = res.headers.get("retry-after");
+    throw new ApiError(res.status, body?.error?.code ?? "internal", message, retryAfterMs(retryAfter), waitSeconds(retryAfter));
   };
+}
+
+/** A `Retry-After` of a positive number of seconds, as said; null for none, a date or nonsense. */
+function waitSeconds(header: string | null): number | null {
+  const seconds = Number(header);
+  return header && seconds > 0 ? seconds : null;
 }
 
 /** The page's calls: same origin, authenticated by the session cookie. */

@@ -18,3 +18,8 @@ export function createShareLink(fileId: string, body: CreateShareLinkBody): Prom
 export function revokeShareLink(linkId: string): Promise<void> {
   return callApi(`/api/links/${encodeURIComponent(linkId)}`, { method: "DELETE" });
 }
+
+/** GET /s/{token}/download - the shared file's bytes for anyone holding the link (no session), as an attachment. */
+export function sharedDownloadHref(token: string): string {
+  return `/s/${encodeURIComponent(token)}/download`;
+}

@@ -3,13 +3,20 @@
 import { signIn } from "next-auth/react";
 import { useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { ErrorBody } from "@/lib/contracts/errors";
+import { register } from "@/client/api/account-api";
+import { ApiError } from "@/client/api/api-error";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { parseRateLimitedSignInError, signInErrorMessage, tooManyAttemptsMessage } from "@/lib/sign-in-errors";
 import { useHydrated } from "@/components/ui/use-hydrated";
 
 /** Sign-up answers alike for a new and a taken email; only the owner's password then signs in. */
 const SIGN_UP_SIGN_IN_FAILED = "Could not sign in with these details. If you already have an account, sign in with its password.";
+
+/** What the form says when the sign-up itself is refused: the wait of a 429, else the server's message. */
+function signUpRefusal(error: unknown): string {
+  if (!(error instanceof ApiError)) return "Could not create the account.";
+  return error.status === 429 && error.retryAfterSeconds !== null ? tooManyAttemptsMessage(error.retryAfterSeconds) : error.message;
+}
 
 /** Sign-in and sign-up share one form; sign-up registers first, then signs in with the same credentials. */
 export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
@@ -32,15 +39,10 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
     const password = String(form.get("password") ?? "");
     try {
       if (mode === "signup") {
-        const res = await fetch("/api/register", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ email, password, name: String(form.get("name") ?? "") || undefined }),
-        });
-        if (!res.ok) {
-          const body = (await res.json().catch(() => null)) as ErrorBody | null;
-          const wait = Number(res.headers.get("retry-after"));
-          setError(res.status === 429 && wait > 0 ? tooManyAttemptsMessage(wait) : (body?.error.message ?? "Could not create the account."));
+        try {
+          await register({ email, password, name: String(form.get("name") ?? "") || undefined });
+        } catch (err) {
+          setError(signUpRefusal(err));
           return;
         }
       }

@@ -1,14 +1,13 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { deleteFile, downloadHref } from "@/client/api/library-api";
-import { FILES_QUERY_KEY } from "@/components/query-keys";
+import { downloadHref } from "@/client/api/library-api";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 import { FolderPath, fullName } from "./file-name";
 import { FileTypeIcon, typeFamily } from "./file-type-icon";
 import { ShareDialog } from "./share-dialog";
+import { useDeleteFile } from "./use-delete-file";
 
 type Props = {
   file: FileDto;
@@ -47,16 +46,9 @@ function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onP
 
 /** One file in the grid: open it in the lightbox, select, download, share or delete it. */
 export function FileCard({ file, selected, onSelect, onOpen, onPreviewError, listedAt }: Props) {
-  const queryClient = useQueryClient();
   const [sharing, setSharing] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => deleteFile(file.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
-  });
+  const { remove, confirmDelete } = useDeleteFile(file);
   const name = fullName(file);
-  const confirmDelete = () => {
-    if (window.confirm(`Delete “${name}”? This cannot be undone.`)) remove.mutate();
-  };
   const family = typeFamily(file.type);
   return (
     <li

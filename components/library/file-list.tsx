@@ -10,6 +10,7 @@ import { useLibraryView } from "./use-library-view";
 import { ViewToggle } from "./view-toggle";
 import { deleteFile, listLibraryPage } from "@/client/api/library-api";
 import { FILES_QUERY_KEY } from "@/components/query-keys";
+import { EmptyState, QueryView } from "@/components/ui/query-view";
 import type { StorageUsage } from "@/lib/contracts/library-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 
@@ -81,61 +82,56 @@ export function FileList() {
     await queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY });
   };
 
-  if (query.isPending) return <p className="muted">Loading your files…</p>;
-  if (query.isError) {
-    return (
-      <p role="alert" className="error" data-testid="file-list-error">
-        Could not load your files: {query.error.message}
-      </p>
-    );
-  }
-  const usage = query.data.pages[0]?.usage;
   const allSelected = files.length > 0 && selectedIds.length === files.length;
   return (
-    <div className="library" data-testid="file-library" data-view={view} data-fetching={query.isFetching ? "true" : "false"}>
-      <div className="library-head">
-        {usage && <UsageLine usage={usage} />}
-        <ViewToggle view={view} onChange={setView} />
-      </div>
-      <FileToolbar search={search} onSearch={setSearch} type={type} onType={setType} sort={sort} onSort={setSort} />
-      {files.length === 0 ? (
-        filtered ? (
-          <p data-testid="file-list-no-match">No files match.</p>
-        ) : (
-          <p data-testid="file-list-empty">
-            No files yet. <Link href="/upload">Upload some</Link>.
-          </p>
-        )
-      ) : (
-        <>
-          <div className="bulk-bar">
-            <button type="button" className="danger" disabled={selectedIds.length === 0 || bulkDeleting} onClick={deleteSelected} data-testid="delete-selected">
-              {bulkDeleting ? "Deleting…" : `Delete selected (${selectedIds.length})`}
-            </button>
-            {view === "grid" && (
-              <label className="select-all">
-                <input type="checkbox" checked={allSelected} data-testid="select-all" onChange={(e) => selectAll(e.target.checked)} />
-                Select all
-              </label>
-            )}
-            {bulkError && (
-              <p role="alert" className="error" data-testid="bulk-error">
-                {bulkError}
-              </p>
-            )}
+    <QueryView query={query} loading="Loading your files…" failed="Could not load your files" errorTestId="file-list-error">
+      {(data) => (
+        <div className="library" data-testid="file-library" data-view={view} data-fetching={query.isFetching ? "true" : "false"}>
+          <div className="library-head">
+            {data.pages[0]?.usage && <UsageLine usage={data.pages[0].usage} />}
+            <ViewToggle view={view} onChange={setView} />
           </div>
-          {view === "grid" ? (
-            <FileGrid files={files} listedAt={query.dataUpdatedAt} selected={selected} onSelect={select} />
+          <FileToolbar search={search} onSearch={setSearch} type={type} onType={setType} sort={sort} onSort={setSort} />
+          {files.length === 0 ? (
+            filtered ? (
+              <EmptyState testId="file-list-no-match">No files match.</EmptyState>
+            ) : (
+              <EmptyState testId="file-list-empty">
+                No files yet. <Link href="/upload">Upload some</Link>.
+              </EmptyState>
+            )
           ) : (
-            <FileTable files={files} selected={selected} onSelect={select} onSelectAll={selectAll} />
+            <>
+              <div className="bulk-bar">
+                <button type="button" className="danger" disabled={selectedIds.length === 0 || bulkDeleting} onClick={deleteSelected} data-testid="delete-selected">
+                  {bulkDeleting ? "Deleting…" : `Delete selected (${selectedIds.length})`}
+                </button>
+                {view === "grid" && (
+                  <label className="select-all">
+                    <input type="checkbox" checked={allSelected} data-testid="select-all" onChange={(e) => selectAll(e.target.checked)} />
+                    Select all
+                  </label>
+                )}
+                {bulkError && (
+                  <p role="alert" className="error" data-testid="bulk-error">
+                    {bulkError}
+                  </p>
+                )}
+              </div>
+              {view === "grid" ? (
+                <FileGrid files={files} listedAt={query.dataUpdatedAt} selected={selected} onSelect={select} />
+              ) : (
+                <FileTable files={files} selected={selected} onSelect={select} onSelectAll={selectAll} />
+              )}
+              {query.hasNextPage && (
+                <button type="button" className="secondary load-more" disabled={query.isFetchingNextPage} onClick={() => query.fetchNextPage()} data-testid="load-more">
+                  {query.isFetchingNextPage ? "Loading…" : "Load more"}
+                </button>
+              )}
+            </>
           )}
-          {query.hasNextPage && (
-            <button type="button" className="secondary load-more" disabled={query.isFetchingNextPage} onClick={() => query.fetchNextPage()} data-testid="load-more">
-              {query.isFetchingNextPage ? "Loading…" : "Load more"}
-            </button>
-          )}
-        </>
+        </div>
       )}
-    </div>
+    </QueryView>
   );
 }

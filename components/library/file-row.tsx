@@ -2,16 +2,16 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { deleteFile, downloadHref, renameFile } from "@/client/api/library-api";
+import { downloadHref, renameFile } from "@/client/api/library-api";
 import { FILES_QUERY_KEY } from "@/components/query-keys";
 import { describeZodError } from "@/lib/contracts/errors";
 import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
+import { DateTime } from "@/components/ui/date-time";
 import { FolderPath, fullName } from "./file-name";
 import { ShareDialog } from "./share-dialog";
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+import { useDeleteFile } from "./use-delete-file";
 
 function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
   const queryClient = useQueryClient();
@@ -65,17 +65,9 @@ type Props = { file: FileDto; selected: boolean; onSelect: (id: string, selected
 
 /** One file: folder and name (always rendered as text), details, and what can be done with it. */
 export function FileRow({ file, selected, onSelect }: Props) {
-  const queryClient = useQueryClient();
   const [renaming, setRenaming] = useState(false);
   const [sharing, setSharing] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => deleteFile(file.id),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
-  });
-  const uploadedAt = file.uploadedAt ?? file.createdAt;
-  const confirmDelete = () => {
-    if (window.confirm(`Delete “${fullName(file)}”? This cannot be undone.`)) remove.mutate();
-  };
+  const { remove, confirmDelete } = useDeleteFile(file);
   return (
     <tr data-testid="file-row" data-file-id={file.id} data-name={file.name} data-path={file.path ?? undefined} data-status={file.status}>
       <td>
@@ -95,7 +87,7 @@ export function FileRow({ file, selected, onSelect }: Props) {
       </td>
       <td data-testid="file-type">{file.type}</td>
       <td>
-        <time dateTime={uploadedAt}>{dateFormat.format(new Date(uploadedAt))}</time>
+        <DateTime at={file.uploadedAt ?? file.createdAt} />
       </td>
       <td data-testid="file-checksum" className="muted checksum" title="Checksum stored by S3 (CRC32; -N marks a multipart composite)">
         {file.checksum ?? "—"}

@@ -1,5 +1,6 @@
 "use client";
 
+import { LabelledSelect } from "@/components/ui/labelled-select";
 import type { LibrarySort, SortOrder } from "@/lib/contracts/library-schemas";
 
 /** Types people filter by: whole families first, then the common exact types. */
@@ -49,26 +50,8 @@ export function FileToolbar({ search, onSearch, type, onType, sort, onSort }: Pr
         Search by name or folder
         <input type="search" value={search} placeholder="e.g. holiday" maxLength={255} data-testid="file-search" onChange={(e) => onSearch(e.target.value)} />
       </label>
-      <label>
-        Type
-        <select value={type} data-testid="file-type-filter" onChange={(e) => onType(e.target.value)}>
-          {TYPE_FILTERS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Sort
-        <select value={`${sort.sort}:${sort.order}`} data-testid="file-sort" onChange={(e) => onSort(parseSort(e.target.value))}>
-          {SORTS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LabelledSelect<string> label="Type" value={type} options={TYPE_FILTERS} onChange={onType} testId="file-type-filter" />
+      <LabelledSelect<string> label="Sort" value={`${sort.sort}:${sort.order}`} options={SORTS} onChange={(value) => onSort(parseSort(value))} testId="file-sort" />
     </div>
   );
 }

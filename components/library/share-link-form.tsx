@@ -3,9 +3,11 @@
 import { useState, type FormEvent } from "react";
 import { describeZodError } from "@/lib/contracts/errors";
 import { createShareLinkBodySchema, SHARE_LINK_DEFAULT_HOURS, SHARE_LINK_MAX_DOWNLOADS, type CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
+import { CopyButton, ShownOncePanel } from "@/components/ui/copy-panel";
+import { LabelledSelect, type SelectOption } from "@/components/ui/labelled-select";
 import { useCreateShareLink } from "./use-share-links";
 
-const EXPIRY_CHOICES = [
+const EXPIRY_CHOICES: ReadonlyArray<SelectOption<number>> = [
   [1, "1 hour"],
   [24, "1 day"],
   [SHARE_LINK_DEFAULT_HOURS, "7 days"],
@@ -14,27 +16,16 @@ const EXPIRY_CHOICES = [
 
 /** The new link's URL, shown this once: the server keeps only a hash of its token. */
 function CreatedLink({ created }: { created: CreateShareLinkResponse }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.link.url);
-      setCopied(true);
-    } catch {
-      // Clipboard access can be refused (permissions, insecure origin); the URL stays selectable.
-    }
-  };
   return (
-    <div role="status" className="card" data-testid="share-created">
+    <ShownOncePanel testId="share-created">
       <p>
         <strong>Copy the link now.</strong> It will not be shown again; anyone with it can download the file until it expires or you revoke it.
       </p>
       <p className="rename-form">
         <input readOnly aria-label="New share link" value={created.link.url} size={60} data-testid="share-url" onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" className="secondary" onClick={copy} data-testid="share-copy">
-          {copied ? "Copied" : "Copy"}
-        </button>
+        <CopyButton text={created.link.url} testId="share-copy" />
       </p>
-    </div>
+    </ShownOncePanel>
   );
 }
 
@@ -56,16 +47,7 @@ export function ShareLinkForm({ fileId }: { fileId: string }) {
   return (
     <>
       <form className="library-toolbar" onSubmit={submit} data-testid="share-form">
-        <label>
-          Expires after
-          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="share-expiry">
-            {EXPIRY_CHOICES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LabelledSelect label="Expires after" value={hours} options={EXPIRY_CHOICES} onChange={setHours} testId="share-expiry" />
         <label>
           Download limit (optional)
           <input

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { createShareLink, listShareLinks, revokeShareLink } from "@/client/api/share-links-api";
+import { createShareLink, listShareLinks } from "@/client/api/share-links-api";
 import { shareLinksQueryKey } from "@/components/query-keys";
 import type { CreateShareLinkBody } from "@/lib/contracts/share-link-schemas";
 
@@ -20,15 +20,6 @@ export function useCreateShareLink(fileId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateShareLinkBody) => createShareLink(fileId, body),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: shareLinksQueryKey(fileId) }),
-  });
-}
-
-/** DELETE /api/links/{id}: the link stops working at once. */
-export function useRevokeShareLink(fileId: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: revokeShareLink,
     onSettled: () => queryClient.invalidateQueries({ queryKey: shareLinksQueryKey(fileId) }),
   });
 }

@@ -1,95 +1,42 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { listTokens, revokeToken } from "@/client/api/tokens-api";
 import { TOKENS_QUERY_KEY } from "@/components/query-keys";
+import { DateTime } from "@/components/ui/date-time";
+import { QueryView } from "@/components/ui/query-view";
+import { RevocableTable, type RevocableColumn } from "@/components/ui/revocable-table";
 import type { ApiTokenDto } from "@/lib/contracts/api-token-schemas";
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const COLUMNS: ReadonlyArray<RevocableColumn<ApiTokenDto>> = [
+  { header: "Name", testId: "token-name", cell: (token) => token.name },
+  { header: "Token", cell: (token) => <code data-testid="token-prefix">{token.prefix}…</code> },
+  { header: "Created", cell: (token) => <DateTime at={token.createdAt} /> },
+  { header: "Last used", testId: "token-last-used", cell: (token) => <DateTime at={token.lastUsedAt} fallback="Never" /> },
+];
 
-function When({ at, fallback }: { at: string | null; fallback: string }) {
-  return at ? <time dateTime={at}>{dateFormat.format(new Date(at))}</time> : <span className="muted">{fallback}</span>;
-}
-
-/** One token; revoking asks once more in place, since a revoked token stops working at once. */
-function TokenRow({ token }: { token: ApiTokenDto }) {
-  const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
-  const revoke = useMutation({
-    mutationFn: () => revokeToken(token.id),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: TOKENS_QUERY_KEY }),
-  });
-  return (
-    <tr data-testid="token-row" data-name={token.name}>
-      <td data-testid="token-name">{token.name}</td>
-      <td>
-        <code data-testid="token-prefix">{token.prefix}…</code>
-      </td>
-      <td>
-        <When at={token.createdAt} fallback="—" />
-      </td>
-      <td data-testid="token-last-used">
-        <When at={token.lastUsedAt} fallback="Never" />
-      </td>
-      <td>
-        <div className="queue-row-actions">
-          {confirming ? (
-            <>
-              <button type="button" onClick={() => revoke.mutate()} disabled={revoke.isPending} data-testid="token-revoke-confirm">
-                Revoke now
-              </button>
-              <button type="button" className="secondary" onClick={() => setConfirming(false)} data-testid="token-revoke-cancel">
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="secondary" onClick={() => setConfirming(true)} aria-label={`Revoke ${token.name}`} data-testid="token-revoke-button">
-              Revoke
-            </button>
-          )}
-        </div>
-        {revoke.error && (
-          <span role="alert" className="error">
-            {revoke.error.message}
-          </span>
-        )}
-      </td>
-    </tr>
-  );
-}
-
-/** The signed-in person's active tokens, newest first. */
+/** The signed-in person's active tokens, newest first; revoking one asks to confirm. */
 export function TokenList() {
-  const { data, error, isPending } = useQuery({ queryKey: TOKENS_QUERY_KEY, queryFn: listTokens });
-  if (isPending) return <p className="muted">Loading your tokens…</p>;
-  if (error) {
-    return (
-      <p role="alert" className="error" data-testid="token-list-error">
-        Could not load your tokens: {error.message}
-      </p>
-    );
-  }
-  if (data.tokens.length === 0) return <p data-testid="token-list-empty">No active tokens.</p>;
+  const query = useQuery({ queryKey: TOKENS_QUERY_KEY, queryFn: listTokens });
   return (
-    <table data-testid="token-table">
-      <caption className="visually-hidden">Your API tokens</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Token</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.tokens.map((token) => (
-          <TokenRow key={token.id} token={token} />
-        ))}
-      </tbody>
-    </table>
+    <QueryView
+      query={query}
+      loading="Loading your tokens…"
+      failed="Could not load your tokens"
+      errorTestId="token-list-error"
+      empty={{ when: (data) => data.tokens.length === 0, message: "No active tokens.", testId: "token-list-empty" }}
+    >
+      {(data) => (
+        <RevocableTable
+          items={data.tokens}
+          caption="Your API tokens"
+          columns={COLUMNS}
+          testId="token-table"
+          rowTestId="token-row"
+          rowData={(token) => ({ "data-name": token.name })}
+          revoke={{ run: (token) => revokeToken(token.id), refreshKey: TOKENS_QUERY_KEY, label: (token) => `Revoke ${token.name}`, testIdPrefix: "token-revoke" }}
+        />
+      )}
+    </QueryView>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { sharedDownloadHref } from "@/client/api/share-links-api";
 import { formatBytes } from "@/lib/upload-rules";
 import { viewSharedFile } from "@/server/sharing/share-access";
 
@@ -34,7 +35,7 @@ export default async function SharedFilePage({ params }: Props) {
         · {file.type}
       </p>
       <p>
-        <a className="button-like" href={`/s/${encodeURIComponent(token)}/download`} rel="noreferrer" data-testid="shared-file-download">
+        <a className="button-like" href={sharedDownloadHref(token)} rel="noreferrer" data-testid="shared-file-download">
           Download
         </a>
       </p>

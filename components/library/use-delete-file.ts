@@ -1,0 +1,20 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { deleteFile } from "@/client/api/library-api";
+import { FILES_QUERY_KEY } from "@/components/query-keys";
+import type { FileDto } from "@/lib/contracts/upload-schemas";
+import { fullName } from "./file-name";
+
+/** Deleting one file from its row or its card: the browser's confirm names it, then the library refreshes. */
+export function useDeleteFile(file: FileDto) {
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: () => deleteFile(file.id),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }),
+  });
+  const confirmDelete = () => {
+    if (window.confirm(`Delete “${fullName(file)}”? This cannot be undone.`)) remove.mutate();
+  };
+  return { remove, confirmDelete };
+}
