@@ -1,36 +1,32 @@
 /**
- * The upload engine the page and the CLI both drive: files in, each file's turn out. It wires the
- * scheduler (scheduler.ts) to one file's run: its record (made ahead, resumed, or asked for now),
- * then the job of the strategy the server chose (strategies.ts), with a preview riding beside it
- * on the page. Around it: render throttling for React, batch tallies for the done notice, and
- * stopping everything at sign-out. No React, no DOM: the page passes XHR and IndexedDB transports,
+ * The upload engine the page and the CLI both drive (STYLE.md, "Client engine"): files in, each
+ * file's turn out. It wires the scheduler (scheduler.ts) to each file's turn (file-turn.ts: its
+ * record, then the job of the strategy the server chose), and holds what lives as long as the
+ * queue: the files, the connection pool, records made ahead (records-ahead.ts), resume lookups,
+ * releases in flight, render throttling for React and the batch tally for the done notice. No React, no DOM: the page passes XHR and IndexedDB transports,
  * the CLI fetch ones, tests in-memory stand-ins (testing/fakes).
  */
-import { ApiError } from "@/client/api/api-error";
 import type { UploadApi } from "@/client/api/upload-api";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
-import { PartFailedError } from "@/client/multipart/part-failed-error";
 import { putPart } from "@/client/multipart/part-transport";
 import { browserResumeStore } from "@/client/multipart/resume-store";
 import { postToStorage } from "@/client/post/post-transport";
 import type { PreviewOptions } from "@/client/preview/preview-task";
 import { PREPARE_WINDOW } from "@/client/queue/prepare-ahead";
 import { selectWaiting } from "@/client/queue/queue-select";
-import type { FailureCode, QueueAction, QueueItem, QueueState } from "@/client/queue/upload-queue";
-import { StorageError } from "@/client/storage-error";
-import { traceClock, type Tracer } from "@/client/tracer";
+import type { QueueAction, QueueItem, QueueState } from "@/client/queue/upload-queue";
+import type { Tracer } from "@/client/tracer";
 import type { PickedFile } from "@/client/files/folder-path";
-import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import type { UploadRules } from "@/lib/upload-rules";
 import { BatchTracker, type EndedBatches } from "./batch-tracker";
+import { failureOf, sendFile, type TurnDeps } from "./file-turn";
 import { PendingReleases } from "./pending-releases";
-import { startPreview, type RiddenPreview } from "./preview-rider";
-import { bodyOf, RecordsAhead } from "./records-ahead";
+import { RecordsAhead } from "./records-ahead";
 import { RenderThrottle } from "./render-throttle";
 import { ResumeLookup } from "./resume-lookup";
 import { Scheduler, type ActiveJob } from "./scheduler";
-import { runUploadJob } from "./strategies";
-import type { EngineTransport, JobEvents } from "./upload-job";
+import { settleAll, stopEveryRow } from "./sign-out";
+import type { EngineTransport } from "./upload-job";
 
 export { RENDER_INTERVAL_MS } from "./render-throttle";
 export type { EndedBatches } from "./batch-tracker";
@@ -48,12 +44,6 @@ export type EngineOptions = {
   onEnded?: (item: QueueItem) => void;
 };
 
-/** The code and the server's (or storage's) own message; the UI words it (components/upload/failure-message.ts). */
-function failureOf(err: unknown): { code: FailureCode; message: string } {
-  if (err instanceof ApiError || err instanceof StorageError || err instanceof PartFailedError) return { code: err.code, message: err.message };
-  return { code: "internal", message: err instanceof Error ? err.message : String(err) };
-}
-
 export class UploadEngine {
   private readonly scheduler: Scheduler;
   private readonly renders: RenderThrottle<QueueState>;
@@ -65,6 +55,7 @@ export class UploadEngine {
   private readonly releases: PendingReleases;
   private readonly records: RecordsAhead;
   private readonly resumes: ResumeLookup;
+  private readonly turnDeps: TurnDeps;
   private nextKey = 0;
 
   constructor(
@@ -86,6 +77,12 @@ export class UploadEngine {
       answered: () => this.scheduler.pump(),
     });
     this.resumes = new ResumeLookup(api, this.transport.resume);
+    this.turnDeps = {
+      ...{ api, pool: this.pool, transport: this.transport, tracer: options.tracer, previews: options.previews },
+      ...{ records: this.records, resumes: this.resumes, releases: this.releases },
+      dispatch: (action) => this.dispatch(action),
+      statusOf: (key) => this.scheduler.item(key)?.status,
+    };
   }
 
   /** For React: notified at most every RENDER_INTERVAL_MS. */
@@ -132,13 +129,7 @@ export class UploadEngine {
    * it) and paused ones stay paused; everything else is cancelled and its record released.
    */
   stopAll = ({ keepResumable }: { keepResumable: boolean }) => {
-    this.scheduler.halt(() => {
-      for (const item of this.scheduler.state.items) {
-        if (keepResumable && item.status === "paused") continue;
-        if (keepResumable && item.resumable && item.status === "uploading") this.pause(item.key);
-        else this.cancel(item.key);
-      }
-    });
+    this.scheduler.halt(() => stopEveryRow(this.scheduler.state.items, this, keepResumable));
   };
 
   /**
@@ -146,13 +137,7 @@ export class UploadEngine {
    * after `stopAll`, what the server must hear has been said (a file verifying finishes its check).
    * The CLI waits on it before it exits.
    */
-  settled = async () => {
-    for (;;) {
-      const waits = [...this.scheduler.unpausedRuns(), ...this.releases.pending()];
-      if (waits.length === 0) return;
-      await Promise.allSettled(waits);
-    }
-  };
+  settled = () => settleAll(() => [...this.scheduler.unpausedRuns(), ...this.releases.pending()]);
 
   /** Files stored since the engine was made. */
   get stored(): number {
@@ -214,60 +199,19 @@ export class UploadEngine {
     }
   }
 
-  private async recordFor(key: string, body: CreateUploadBody, signal: AbortSignal) {
-    const { file: record, upload } = await this.records.recordFor(key, body, signal);
-    return { record, upload, stored: [] };
-  }
-
-  /** How a job's news reaches the queue. */
-  private eventsFor(key: string, job: ActiveJob): JobEvents {
-    return {
-      created: (serverId, resumable) => {
-        job.serverId = serverId;
-        this.dispatch(resumable ? { type: "created", key, serverId, resumable: true, loaded: resumable.loaded } : { type: "created", key, serverId });
-      },
-      progress: (loaded) => void this.dispatch({ type: "progress", key, loaded, at: performance.now() }),
-      retrying: () => void this.dispatch({ type: "retrying", key, at: performance.now() }),
-      verifying: () => void this.dispatch({ type: "verifying", key }),
-      pausable: (control) => {
-        job.control = control;
-        // Paused before the job could pause (while its resume record was being saved).
-        if (this.scheduler.item(key)?.status === "paused") control.pause();
-      },
-    };
-  }
-
-  /** One file's turn: its record, then its strategy's job. Never rejects; the row says how it ended. */
+  /** One file's turn (file-turn.ts). Never rejects; the row says how it ended. */
   private async run(item: QueueItem, job: ActiveJob) {
     const { key } = item;
-    const { signal } = job.controller;
-    const { tracer } = this.options;
-    let preview: RiddenPreview | null = null;
+    const file = this.files.get(key);
     try {
-      const file = this.files.get(key);
       if (!file) throw new Error(`No file for ${key}`);
-      preview = startPreview(file, this.options.previews, { api: this.api, pool: this.pool, post: this.transport.post }, signal);
-      // The same file picked again after a reload resumes its unfinished upload.
-      const resumed = await this.resumes.find(file);
-      if (resumed) this.records.discard(key);
-      const recordAskedAt = traceClock(tracer);
-      const body = bodyOf(item);
-      const { record, upload, stored } = resumed ?? (await this.recordFor(key, body, signal));
-      // Cancelled while the server was signing: nobody else knows this id, so release it here.
-      if (signal.aborted) return this.releases.release(record.id);
-      job.serverId = record.id;
-      const done = await runUploadJob(
-        { api: preview?.api ?? this.api, pool: this.pool, transport: this.transport, tracer },
-        { file, body, record, upload, stored, signal, recordAskedAt, events: this.eventsFor(key, job), release: (id) => this.releases.release(id) },
-      );
+      const done = await sendFile(this.turnDeps, item, file, job);
+      if (!done) return;
       this.dispatch({ type: "verifying", key });
       this.dispatch({ type: "done", key, file: done });
       this.files.delete(key);
     } catch (err) {
-      if (signal.aborted) return;
-      this.dispatch({ type: "failed", key, ...failureOf(err) });
-    } finally {
-      preview?.dispose();
+      if (!job.controller.signal.aborted) this.dispatch({ type: "failed", key, ...failureOf(err) });
     }
   }
 }
