@@ -59,14 +59,27 @@ describe("prepare", () => {
   it("asks for the window's small files in one batch, each with its own idempotency key, and one batch at a time", async () => {
     const { server, records, answered, batchKeys } = setup();
     const files = queue(100);
-    records.prepare(files);
-    records.prepare(files.slice(1));
+    records.prepare(() => files);
+    records.prepare(() => files.slice(1));
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([PREPARE_WINDOW]);
     expect(new Set(batchKeys()).size).toBe(PREPARE_WINDOW);
     expect(files.slice(0, PREPARE_WINDOW).every((file) => records.has(file.key))).toBe(true);
     expect(records.has(files[PREPARE_WINDOW]!.key)).toBe(false);
     await settle();
     expect(answered).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not read the queue while a batch is on its way (it runs on every transition)", async () => {
+    const { server, records } = setup();
+    server.hold("createMany");
+    records.prepare(() => queue(10));
+    const upcoming = vi.fn(() => queue(10));
+    records.prepare(upcoming);
+    expect(upcoming).not.toHaveBeenCalled();
+    server.release("createMany");
+    await settle();
+    records.prepare(upcoming);
+    expect(upcoming).toHaveBeenCalledTimes(1);
   });
 
   it("bodies carry the row's folder; a loose file has none", () => {
@@ -79,7 +92,7 @@ describe("recordFor", () => {
   it("takes the record made ahead, without a request of its own, and only once", async () => {
     const { server, records } = setup();
     const file = waiting(0);
-    records.prepare([file]);
+    records.prepare(() => [file]);
     const answer = await records.recordFor(file.key, bodyOf(file), signal());
     expect(answer.file.name).toBe("f0.png");
     expect(server.argsOf("create")).toEqual([]);
@@ -103,7 +116,7 @@ describe("recordFor", () => {
     const { server, records } = setup();
     server.refuse = (body) => (body.name === "f1.png" ? apiError(415, "unsupported_type") : null);
     const files = queue(3);
-    records.prepare(files);
+    records.prepare(() => files);
     await expect(records.recordFor("k1", bodyOf(files[1]!), signal())).rejects.toMatchObject({ status: 415, code: "unsupported_type" });
     expect((await records.recordFor("k2", bodyOf(files[2]!), signal())).file.name).toBe("f2.png");
     expect(server.argsOf("create")).toEqual([]);
@@ -113,7 +126,7 @@ describe("recordFor", () => {
     const { server, records, batchKeys } = setup();
     server.failNext("createMany", apiError(429, "rate_limited", 7_000));
     const files = queue(2);
-    records.prepare(files);
+    records.prepare(() => files);
     const answer = records.recordFor("k0", bodyOf(files[0]!), signal());
     await vi.advanceTimersByTimeAsync(6_999);
     expect(server.argsOf("createMany")).toHaveLength(1);
@@ -136,7 +149,7 @@ describe("recordFor", () => {
     };
     const records = new RecordsAhead(lossy, { release: () => {}, track: () => {}, answered: () => {} });
     const files = queue(30);
-    records.prepare(files);
+    records.prepare(() => files);
     const answers = Promise.all(files.map((file) => records.recordFor(file.key, bodyOf(file), signal())));
     for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(RETRY_MAX_DELAY_MS);
     expect((await answers).map((answer) => answer.file.name)).toEqual(files.map((file) => file.name));
@@ -150,7 +163,7 @@ describe("recordFor", () => {
   it("a policy close to PREPARED_POLICY_MIN_LIFE_MS is asked for again with the same key: the same record, signed anew", async () => {
     const { server, records, batchKeys } = setup({ policyTtlMs: PREPARED_POLICY_MIN_LIFE_MS + 5_000 });
     const files = queue(2);
-    records.prepare(files);
+    records.prepare(() => files);
     await settle();
     const made = [...server.records.values()].find((record) => record.file.name === "f0.png")!;
     await vi.advanceTimersByTimeAsync(5_000);
@@ -167,7 +180,7 @@ describe("discard", () => {
     const { server, records, released, tracked } = setup();
     server.hold("createMany");
     const files = queue(2);
-    records.prepare(files);
+    records.prepare(() => files);
     records.discard("k0");
     expect(records.has("k0")).toBe(false);
     server.release("createMany");
@@ -181,7 +194,7 @@ describe("discard", () => {
   it("a record the batch never made releases nothing", async () => {
     const { server, records, released, tracked } = setup();
     server.refuse = () => apiError(413, "quota_exceeded");
-    records.prepare(queue(1));
+    records.prepare(() => queue(1));
     records.discard("k0");
     await Promise.all(tracked);
     expect(released).toEqual([]);

@@ -53,10 +53,14 @@ export class RecordsAhead {
     return this.prepared.has(key);
   }
 
-  /** Asks, in one batch request, for the records of the next small files among `upcoming` (waiting rows, in queue order); one batch at a time. */
-  prepare(upcoming: readonly QueueItem[]) {
+  /**
+   * Asks, in one batch request, for the records of the next small files among `upcoming()` (the
+   * first waiting rows, in queue order); one batch at a time. A function, so the queue is not read
+   * while a batch is on its way: this runs on every transition, progress events included.
+   */
+  prepare(upcoming: () => readonly QueueItem[]) {
     if (this.preparing) return;
-    const batch = selectToPrepare(upcoming, (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
+    const batch = selectToPrepare(upcoming(), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
     if (batch.length === 0) return;
     this.preparing = true;
     const bodies = batch.map((item) => ({ ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));

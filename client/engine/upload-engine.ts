@@ -67,7 +67,7 @@ export class UploadEngine {
     this.releases = new PendingReleases((id) => api.cancel(id));
     this.scheduler = new Scheduler({
       changed: (state, action) => this.changed(state, action),
-      beforeStart: (state) => this.records.prepare(selectWaiting(state, PREPARE_WINDOW)),
+      beforeStart: (state) => this.records.prepare(() => selectWaiting(state, PREPARE_WINDOW)),
       run: (item, job) => this.run(item, job),
     });
     this.renders = new RenderThrottle(() => this.scheduler.state);
