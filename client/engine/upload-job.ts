@@ -46,7 +46,7 @@ export type JobEvents = {
 
 export type JobInput<S extends UploadStrategy> = {
   file: File;
-  /** The create request's body, with the idempotency key the record was asked for with. */
+  /** The create request's body (no idempotency key): a job that needs a new record, say for an expired policy, asks with it. */
   body: CreateUploadBody;
   record: FileDto;
   upload: TargetOf<S>;
