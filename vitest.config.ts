@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["lib/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "cli/**/*.test.ts", "testing/**/*.test.ts", "bench/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "cli/**/*.test.ts", "components/**/*.test.ts", "testing/**/*.test.ts", "bench/**/*.test.ts"],
           testTimeout: 20_000,
         },
       },

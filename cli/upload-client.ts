@@ -1,49 +1,50 @@
 /**
- * The upload page's engine from Node, for the command-line uploader: the same API client (with an
- * API token instead of the session cookie), the same POST job and retry rules, records made ahead
- * in batches as the page makes them (records-ahead.ts), and the same multipart transfer. Only the
- * bytes travel differently, over fetch (fetch-transport.ts).
+ * The upload page's engine (client/engine/upload-engine.ts) from Node, for the command-line
+ * uploader: the same scheduling, records made ahead, jobs and retry rules. Only what is Node's
+ * differs: the API client carries an API token instead of the session cookie, bytes travel over
+ * fetch (fetch-transport.ts), files come from disk, and nothing is saved to resume or previewed.
  */
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "../client/api/api-error";
 import { createApiFetch } from "../client/api/api-fetch";
 import { BatchCoalescer } from "../client/api/batch-coalescer";
-import { createUploadApi, type UploadRoutes } from "../client/api/upload-api";
-import { ConnectionPool, DEFAULT_CONNECTIONS } from "../client/connection-pool";
+import { createUploadApi, type UploadApi } from "../client/api/upload-api";
+import { UploadEngine } from "../client/engine/upload-engine";
+import type { EngineTransport } from "../client/engine/upload-job";
 import { crc32Base64 } from "../client/hashing/checksum";
-import { MultipartTransfer } from "../client/multipart/multipart-transfer";
-import { callWithRetries, runSinglePost, type PostApi } from "../client/post/post-job";
-import { MAX_BATCH_ITEMS, type CreateUploadBody, type FileDto } from "../lib/contracts/upload-schemas";
-import { EXTENSIONS_BY_TYPE, extensionOf } from "../lib/upload-rules";
+import { NO_RESUME_STORE } from "../client/multipart/resume-store";
+import type { QueueItem } from "../client/queue/upload-queue";
+import { MAX_BATCH_ITEMS, type FileDto } from "../lib/contracts/upload-schemas";
+import { EXTENSIONS_BY_TYPE, extensionOf, type UploadRules } from "../lib/upload-rules";
 import { postWithFetch, putPartWithFetch } from "./fetch-transport";
-import type { QueuedFile, Turn } from "./records-ahead";
 
 export type Client = { baseUrl: string; token: string };
 
-export type Progress = { name: string; sent: number; size: number };
-
-export type UploadContext = {
-  routes: UploadRoutes;
-  /** What the POST job and the records made ahead need, with creates and completes batched across files. */
-  api: Pick<PostApi, "create" | "createMany" | "complete" | "cancel">;
-  pool: ConnectionPool;
-};
+/**
+ * The server checks types and sizes against its own settings, which the CLI does not know: locally
+ * a file only needs a known type (from its extension) and a name the server would take.
+ */
+export const CLI_RULES: UploadRules = { allowedTypes: Object.keys(EXTENSIONS_BY_TYPE), maxBytes: Number.MAX_SAFE_INTEGER };
 
 /**
- * Completes made by files finishing at the same time share batch requests (/batch/complete), as
- * the upload page's do, and so do the creates files make on their own turn (big files, and
- * fallbacks); `createMany` is the batch create that records small files ahead.
+ * Our API over the app's URL and a token. As on the page, completes of small files finishing
+ * together share batch requests (/batch/complete); so do the creates files make on their own turn
+ * (big files, and fallbacks). `createMany` is the batch create that records small files ahead.
  */
-export function createUploadContext(client: Client, connections = DEFAULT_CONNECTIONS): UploadContext {
+export function createCliApi(client: Client): UploadApi {
   const routes = createUploadApi(createApiFetch({ baseUrl: client.baseUrl, headers: { authorization: `Bearer ${client.token}` } }));
   const creates = new BatchCoalescer(routes.createUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
   const completes = new BatchCoalescer(routes.completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
   return {
-    routes,
-    api: { create: (body) => creates.call(body), createMany: routes.createUploads, complete: (id) => completes.call(id), cancel: routes.cancelUpload },
-    pool: new ConnectionPool(connections),
+    create: (body) => creates.call(body),
+    createMany: routes.createUploads,
+    complete: (id) => completes.call(id),
+    completeMultipart: routes.completeUpload,
+    cancel: routes.cancelUpload,
+    getUpload: routes.getUpload,
+    signParts: routes.signParts,
+    reportParts: routes.reportParts,
   };
 }
 
@@ -54,86 +55,63 @@ export function typeForName(name: string): string | null {
   return match?.[0] ?? null;
 }
 
-/**
- * Measures every file before the run, so the small ones can be recorded ahead of their turn. A
- * file that can't be measured (or has no known type) is left to its turn, which fails it with the
- * reason, as before.
- */
-export async function planFiles(paths: readonly string[]): Promise<QueuedFile[]> {
-  const sizes = await Promise.all(paths.map((file) => stat(file).then((stats) => (stats.isFile() ? stats.size : null), () => null)));
-  return paths.map((file, i) => {
-    const name = path.basename(file);
-    const type = typeForName(name);
-    const size = sizes[i];
-    return { path: file, name, planned: type && size !== null && size !== undefined ? { key: String(i), name, size, type } : null };
-  });
-}
+export type OpenedFile = { path: string; file: File };
 
-/** The file as it is now: what its create asks for, and its bytes. */
-async function openFile(filePath: string): Promise<{ body: CreateUploadBody; blob: Blob }> {
+/** A file named on the command line as the engine takes it, or why it cannot be sent (missing, a folder, no known type). */
+export async function openFile(filePath: string): Promise<OpenedFile | { path: string; error: string }> {
   const name = path.basename(filePath);
-  const size = (await stat(filePath)).size;
   const type = typeForName(name);
-  if (!type) throw new ApiError(415, "unsupported_type", `No known type for "${name}".`);
-  return { body: { name, size, type }, blob: await openAsBlob(filePath, { type }) };
+  if (!type) return { path: filePath, error: `No known type for "${name}".` };
+  try {
+    const stats = await stat(filePath);
+    if (!stats.isFile()) return { path: filePath, error: `"${filePath}" is not a file.` };
+    // A File over the disk's bytes (read as they are sent), with the name the form part carries.
+    const blob = await openAsBlob(filePath, { type });
+    return { path: filePath, file: new File([blob], name, { type, lastModified: stats.mtimeMs }) };
+  } catch (err) {
+    return { path: filePath, error: (err as Error).message };
+  }
 }
 
-/** Uploads one file (a form POST, or parts for a big one) through the context's shared batches and connections. */
-export async function uploadFile({ routes, api, pool }: UploadContext, turn: Turn, onProgress: (p: Progress) => void): Promise<FileDto> {
-  let opened: Awaited<ReturnType<typeof openFile>>;
-  try {
-    opened = await openFile(turn.file.path);
-  } catch (err) {
-    await turn.discard();
-    throw err;
-  }
-  const { body, blob } = opened;
-  const { name, size, type } = body;
-  // The CLI never cancels an upload half-way; the shared jobs take a signal all the same. One per
-  // file, since each wait and request listens on it (Node warns past 10 listeners on one signal).
-  const signal = new AbortController().signal;
-  const { file: record, upload } = await turn.record(body, signal);
-  if (upload.strategy === "post") {
-    let recordId = record.id;
-    try {
-      return await runSinglePost({
-        api,
-        pool,
-        post: postWithFetch,
-        // A File, so the form part carries the file's name as the browser's does.
-        file: new File([blob], name, { type }),
-        body,
-        record,
-        upload,
-        signal,
-        onCreated: (id) => {
-          recordId = id;
-        },
-        onProgress: (sent) => onProgress({ name, sent, size }),
-        onRetrying: () => {},
-        onVerifying: () => {},
-      });
-    } catch (err) {
-      // As the page does: a failed POST's record only holds quota until cleanup, so give it back.
-      await api.cancel(recordId).catch(() => {});
-      throw err;
-    }
-  }
-  const transfer: MultipartTransfer = new MultipartTransfer(
-    record.id,
-    blob,
-    upload,
-    {
-      pool,
-      hash: crc32Base64,
-      put: putPartWithFetch,
-      api: {
-        signParts: routes.signParts,
-        reportParts: routes.reportParts,
-        completeMultipart: (id) => callWithRetries("complete", () => routes.completeUpload(id), signal),
-      },
-    },
-    () => onProgress({ name, sent: transfer.bytesSent(), size }),
-  );
-  return transfer.run();
+export type FileOutcome = { path: string; stored: FileDto } | { path: string; error: string };
+
+export type UploadOptions = {
+  /** Files sending bytes at once (--parallel), as the page's concurrency setting. */
+  parallel: number;
+  /** Each file as it ends. */
+  onOutcome: (outcome: FileOutcome) => void;
+  /** Bytes sent over all files, at most every RENDER_INTERVAL_MS. */
+  onProgress?: (sent: number) => void;
+  /** Node's by default: fetch to storage, CRC32 on this thread, no resume records. Tests pass stand-ins. */
+  transport?: Partial<EngineTransport>;
+};
+
+/** Runs the files through the engine; resolves once each has ended and every release sent has its answer. */
+export async function uploadFiles(api: UploadApi, files: readonly OpenedFile[], options: UploadOptions): Promise<void> {
+  if (files.length === 0) return;
+  const pathOf = new Map<string, string>();
+  /** Rows that end inside `add` (refused by the rules) end before their keys are known. */
+  const endedEarly: QueueItem[] = [];
+  let left = files.length;
+  let allEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => (allEnded = resolve));
+  const report = (item: QueueItem) => {
+    const filePath = pathOf.get(item.key);
+    if (filePath === undefined) return void endedEarly.push(item);
+    pathOf.delete(item.key);
+    options.onOutcome(item.status === "done" && item.file ? { path: filePath, stored: item.file } : { path: filePath, error: item.error?.message ?? "The upload failed." });
+    if (--left === 0) allEnded();
+  };
+  const engine = new UploadEngine(api, CLI_RULES, {
+    onEnded: report,
+    transport: { post: postWithFetch, put: putPartWithFetch, hash: crc32Base64, resume: NO_RESUME_STORE, ...options.transport },
+  });
+  engine.setConcurrency(options.parallel);
+  const { onProgress } = options;
+  if (onProgress) engine.subscribe(() => onProgress(engine.getSnapshot().summary.loaded));
+  const keys = engine.add(files.map((entry) => entry.file));
+  keys.forEach((key, i) => pathOf.set(key, files[i]!.path));
+  for (const item of endedEarly.splice(0)) report(item);
+  await ended;
+  await engine.settled();
 }

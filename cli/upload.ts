@@ -1,13 +1,12 @@
 /**
  * `npm run upload -- <file...> --url <app url> --token <token> [--parallel N]`: uploads files
- * through the app's API (multipart for big ones), N files at once (4 by default), with one
- * progress line. Small files get their records ahead, ~24 per batch request (records-ahead.ts).
- * UPLOADS_URL / UPLOADS_TOKEN work too.
+ * through the app's API with the upload page's engine (multipart for big ones), N files at once
+ * (4 by default), with one progress line. Small files get their records ahead in batch requests
+ * (client/engine/records-ahead.ts). UPLOADS_URL / UPLOADS_TOKEN work too.
  */
 import { parseArgs } from "node:util";
 import { formatBytes } from "../lib/upload-rules";
-import { RecordsAhead } from "./records-ahead";
-import { createUploadContext, planFiles, uploadFile, type Progress } from "./upload-client";
+import { createCliApi, openFile, uploadFiles, type OpenedFile } from "./upload-client";
 
 const DEFAULT_PARALLEL = 4;
 const MAX_PARALLEL = 16;
@@ -25,15 +24,12 @@ if (values.help || positionals.length === 0 || !baseUrl || !token || !Number.isI
 }
 
 const started = Date.now();
-const sentByFile = new Map<string, Progress>();
+let sent = 0;
 let finished = 0;
 
 /** One line for all files at once, rewritten in place on a terminal. */
-function render(progress?: Progress) {
-  if (progress) sentByFile.set(progress.name, progress);
+function render() {
   if (!process.stdout.isTTY) return;
-  let sent = 0;
-  for (const p of sentByFile.values()) sent += p.sent;
   const rate = sent / Math.max(0.001, (Date.now() - started) / 1000);
   process.stdout.write(`\r${finished} of ${positionals.length} files · ${formatBytes(sent)} sent · ${formatBytes(rate)}/s`.padEnd(70));
 }
@@ -44,23 +40,30 @@ function report(line: string, stream: NodeJS.WriteStream) {
   render();
 }
 
-const context = createUploadContext({ baseUrl, token });
-const turns = new RecordsAhead(context.api, await planFiles(positionals));
 let failed = 0;
-await Promise.all(
-  Array.from({ length: Math.min(parallel, positionals.length) }, async () => {
-    for (let turn = turns.next(); turn; turn = turns.next()) {
-      try {
-        const stored = await uploadFile(context, turn, render);
-        finished++;
-        report(`uploaded ${stored.name} (${stored.size} bytes) id=${stored.id}${stored.checksum ? ` checksum=${stored.checksum}` : ""}`, process.stdout);
-      } catch (err) {
-        failed++;
-        finished++;
-        report(`failed ${turn.file.path}: ${(err as Error).message}`, process.stderr);
-      }
-    }
-  }),
-);
+const fail = (filePath: string, message: string) => {
+  failed++;
+  finished++;
+  report(`failed ${filePath}: ${message}`, process.stderr);
+};
+
+const opened: OpenedFile[] = [];
+for (const entry of await Promise.all(positionals.map(openFile))) {
+  if ("error" in entry) fail(entry.path, entry.error);
+  else opened.push(entry);
+}
+await uploadFiles(createCliApi({ baseUrl, token }), opened, {
+  parallel,
+  onProgress: (loaded) => {
+    sent = loaded;
+    render();
+  },
+  onOutcome: (outcome) => {
+    if ("error" in outcome) return fail(outcome.path, outcome.error);
+    finished++;
+    const { stored } = outcome;
+    report(`uploaded ${stored.name} (${stored.size} bytes) id=${stored.id}${stored.checksum ? ` checksum=${stored.checksum}` : ""}`, process.stdout);
+  },
+});
 if (process.stdout.isTTY) process.stdout.write("\n");
 process.exit(failed > 0 ? 1 : 0);

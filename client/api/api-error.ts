@@ -1,3 +1,4 @@
+import type { ClientErrorCode } from "@/lib/contracts/errors";
 import { isTransientStatus } from "@/client/retry-policy";
 
 /**
@@ -8,7 +9,7 @@ export class ApiError extends Error {
   constructor(
     /** HTTP status, or 0 when the request never got an answer. */
     readonly status: number,
-    readonly code: string,
+    readonly code: ClientErrorCode,
     message: string,
     /** From a 429's `Retry-After`: how long the server asks us to wait, or null when it didn't say. */
     readonly retryAfterMs: number | null = null,

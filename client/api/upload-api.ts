@@ -2,6 +2,7 @@
  * This app's upload routes, over a fetcher (api-fetch.ts): the page binds them to its own origin,
  * the CLI to the app's URL and an API token. Refusals are thrown as ApiError, so callers branch on `code`.
  */
+import type { ClientErrorCode } from "@/lib/contracts/errors";
 import { ApiError } from "./api-error";
 import { callApi, jsonRequest, type ApiFetch } from "./api-fetch";
 import type { Settled } from "./batch-coalescer";
@@ -16,10 +17,11 @@ import type {
   SignPartsResponse,
   UploadStatusResponse,
 } from "@/lib/contracts/upload-schemas";
+import type { MultipartApi } from "@/client/multipart/multipart-api";
 import type { PlanPreviewBody, PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
 
 /** A batch item's refusal is the error the single route would have thrown for that file. */
-const toApiError = (status: number, code: string, message: string) => new ApiError(status, code, message);
+const toApiError = (status: number, code: string, message: string) => new ApiError(status, code as ClientErrorCode, message);
 
 const uploadPath = (id: string, rest = "") => `/api/uploads/${encodeURIComponent(id)}${rest}`;
 
@@ -63,36 +65,18 @@ export function createUploadApi(call: ApiFetch) {
 
 export type UploadRoutes = ReturnType<typeof createUploadApi>;
 
+/**
+ * What the upload engine needs of our API, whoever binds it: the page to its origin (completes of
+ * small files coalesced), the CLI to the app's URL with a token, tests to an in-memory server.
+ */
+export type UploadApi = {
+  create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
+  /** Many records in one request, each file's outcome on its own. */
+  createMany: (bodies: CreateUploadBody[]) => Promise<Settled<CreateUploadResponse>[]>;
+  complete: (id: string) => Promise<CompleteUploadResponse>;
+  cancel: (id: string) => Promise<void>;
+} & MultipartApi;
+
 /** The page's upload routes, on its own origin. */
 export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreview } =
   createUploadApi(callApi);
-
-/** What a person reads when an upload fails, by error code; the server's own text where it names a limit. */
-export function failureMessage(code: string, message: string): string {
-  switch (code) {
-    case "too_large":
-    case "unsupported_type":
-    case "quota_exceeded":
-    case "bad_request":
-      return message;
-    case "storage_refused":
-      return `${message} Retry to get a fresh signature.`;
-    case "upload_incomplete":
-      return "Storage did not receive the whole file. Retry to send it again.";
-    case "unauthorized":
-      return "Your session has ended. Sign in again, then retry.";
-    case "not_found":
-      return "The server no longer knows this upload. Retry to start over.";
-    case "rate_limited":
-      return "Too many uploads at once. Retry in a moment.";
-    case "storage_unavailable":
-    case "storage_error":
-      return "File storage is unavailable. Retry in a moment.";
-    case "part_failed":
-      return `${message} Retry to send the missing parts.`;
-    case "network_error":
-      return "The connection dropped. Check your network, then retry.";
-    default:
-      return "Something went wrong on our side. Retry in a moment.";
-  }
-}

@@ -4,7 +4,7 @@ import type { MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
-import { PartTransferError } from "./part-transport";
+import { storageErrorFor } from "@/client/storage-error";
 import { findUnfinishedUpload, runMultipart } from "./multipart-job";
 import type { MultipartTransfer } from "./multipart-transfer";
 
@@ -140,8 +140,8 @@ describe("runMultipart", () => {
 
   it("a refused part fails the upload with the part named, keeps it resumable and does not complete", async () => {
     const { storage, server, resume, run } = setup();
-    storage.failNextPuts(new PartTransferError(403, "<Error><Code>AccessDenied</Code></Error>", null));
-    await expect(run()).rejects.toThrow(/^Part \d+: Storage answered 403\.$/);
+    storage.failNextPuts(storageErrorFor(403, "<Error><Code>AccessDenied</Code></Error>"));
+    await expect(run()).rejects.toThrow(/^Part \d+: Storage refused the upload \(AccessDenied\)\.$/);
     expect(server.argsOf("completeMultipart")).toEqual([]);
     expect(resume.records.size).toBe(1);
   });

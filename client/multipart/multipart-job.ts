@@ -1,9 +1,15 @@
+/**
+ * The multipart strategy: a big file in parts (multipart-transfer.ts), resumable across reloads
+ * (resume-store.ts), and the lookup of an unfinished upload the same file started before.
+ */
 import { ApiError } from "@/client/api/api-error";
+import { callWithRetries } from "@/client/api/api-retry";
+import type { UploadJob } from "@/client/engine/upload-job";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
 import type { EngineState } from "./multipart-engine";
 import { MultipartTransfer } from "./multipart-transfer";
-import { putPart } from "./part-transport";
+import { putPart, type PartTransport } from "./part-transport";
 import { browserResumeStore, type ResumeStore } from "./resume-store";
 import type { Tracer } from "@/client/tracer";
 import type { FileDto, MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
@@ -47,7 +53,7 @@ export async function runMultipart(input: {
   onTransfer: (transfer: MultipartTransfer) => void;
   onChange: (state: EngineState, bytesSent: number) => void;
   /** Storage and this browser's resume records; the defaults are the browser's (XHR, a Worker, IndexedDB). */
-  put?: typeof putPart;
+  put?: PartTransport;
   hash?: (blob: Blob) => Promise<string>;
   resume?: ResumeStore;
 }): Promise<FileDto> {
@@ -69,3 +75,30 @@ export async function runMultipart(input: {
   await resume.forget(file);
   return done;
 }
+
+/**
+ * The multipart strategy behind the engine's one job interface. The row can pause from the moment
+ * the transfer exists; a failed upload keeps its record and stored parts, so Retry sends only the
+ * missing ones. Its complete is tried again after transient failures, as a small file's is.
+ */
+export const multipartUploadJob: UploadJob<"multipart"> = async ({ api, pool, transport, tracer }, input) => {
+  const { file, record, upload, stored, events, signal } = input;
+  // For the benchmark's part timeline (bench/throughput.ts): how long the record took.
+  tracer?.span("mp:create:0", input.recordAskedAt, performance.now());
+  events.created(record.id, { loaded: stored.length > 0 ? Math.min(file.size, stored.length * upload.partSize) : 0 });
+  return runMultipart({
+    api: { ...api, completeMultipart: (id) => callWithRetries("complete", () => api.completeMultipart(id), signal) },
+    pool,
+    file,
+    fileId: record.id,
+    upload,
+    stored,
+    signal,
+    put: transport.put,
+    hash: transport.hash,
+    resume: transport.resume,
+    tracer,
+    onTransfer: events.pausable,
+    onChange: (engine, sent) => (engine.status === "completing" ? events.verifying() : events.progress(sent)),
+  });
+};

@@ -3,7 +3,7 @@ import { ConnectionPool } from "@/client/connection-pool";
 import type { Tracer } from "@/client/tracer";
 import { MultipartTransfer, type MultipartDeps } from "./multipart-transfer";
 import { PartFailedError } from "./part-failed-error";
-import { PartTransferError } from "./part-transport";
+import { storageErrorFor } from "@/client/storage-error";
 import { planParts } from "@/lib/part-plan";
 import { MIB } from "@/lib/units";
 import type { PartReport } from "@/lib/contracts/upload-schemas";
@@ -25,7 +25,7 @@ function setup(options: { failReports?: number; reportStatus?: number; tracer?: 
     hash: async (blob) => `crc-${blob.size}`,
     put: async (url) => {
       await new Promise((resolve) => setTimeout(resolve, 2));
-      if (Number(url) === options.refusePart) throw new PartTransferError(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>", null);
+      if (Number(url) === options.refusePart) throw storageErrorFor(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>");
       events.push(`put ${url}`);
       return { etag: `"etag-${url}"` };
     },
@@ -78,7 +78,7 @@ describe("MultipartTransfer", () => {
     const { transfer, events } = setup({ refusePart: 2 });
     const failure = await transfer.run().catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(PartFailedError);
-    expect(failure).toMatchObject({ code: "part_failed", message: "Part 2: Storage answered 403." });
+    expect(failure).toMatchObject({ code: "part_failed", message: "Part 2: Storage refused the upload (SignatureDoesNotMatch)." });
     expect(events).not.toContain("complete");
   });
 

@@ -15,8 +15,9 @@ import {
   type EngineState,
 } from "./multipart-engine";
 import { partRange, type PartPlan } from "@/lib/part-plan";
-import { PartTransferError, type putPart } from "./part-transport";
-import { classifyFailure, isTransientStatus, retryAfterMs } from "@/client/retry-policy";
+import type { PartTransport } from "./part-transport";
+import { classifyApiFailure, classifyFailure, REPORT_BEFORE_COMPLETE_WAITS_MS } from "@/client/retry-policy";
+import { StorageError } from "@/client/storage-error";
 import type { FileDto, PartReport } from "@/lib/contracts/upload-schemas";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { MultipartApi } from "./multipart-api";
@@ -27,16 +28,10 @@ export type MultipartDeps = {
   pool: ConnectionPool;
   hash: (blob: Blob) => Promise<string>;
   /** The page's XHR PUT (part-transport.ts); the CLI passes its own over fetch. */
-  put: typeof putPart;
+  put: PartTransport;
   /** Times each part's steps for the benchmark; none in the product. */
   tracer?: Tracer;
 };
-
-/** Our own API refusing (401, 404, 409...) will not change on retry; its 429 and 5xx may. */
-function classifyApiFailure(err: unknown): "retry" | "fatal" {
-  const status = (err as { status?: unknown })?.status;
-  return typeof status !== "number" || isTransientStatus(status) ? "retry" : "fatal";
-}
 
 /** A URL this close to expiry is replaced before use, so a slow part does not start on a dying URL. */
 const URL_SAFETY_MS = 60_000;
@@ -49,8 +44,6 @@ const SIGN_AHEAD = 12;
 const PREPARE_AHEAD = 2 * SIGN_AHEAD;
 /** The most parts one `reportParts` call carries (the route accepts up to 1,000). */
 const REPORT_BATCH = 100;
-/** Waits between the last report attempts before complete: a blip should not fail a finished upload. */
-const FINAL_REPORT_RETRY_MS = [200, 1_000];
 
 export class MultipartTransfer {
   private state: EngineState;
@@ -203,8 +196,7 @@ export class MultipartTransfer {
       });
     } catch (err) {
       if (controller.signal.aborted) return; // paused or cancelled: the engine already requeued it
-      const failure = err instanceof PartTransferError ? err : new PartTransferError(0, "", null);
-      const kind = err instanceof PartTransferError ? classifyFailure(failure) : classifyApiFailure(err);
+      const kind = err instanceof StorageError ? classifyFailure(err) : classifyApiFailure(err);
       if (kind === "expired") this.urls.delete(partNumber);
       this.dispatch({
         type: "partFailed",
@@ -213,8 +205,8 @@ export class MultipartTransfer {
         message: err instanceof Error ? err.message : String(err),
         at: Date.now(),
         random: Math.random(),
-        // Our API's 429 carries its own wait (ApiError.retryAfterMs); storage's comes as a header.
-        retryAfterMs: (err as { retryAfterMs?: number | null })?.retryAfterMs ?? retryAfterMs(failure.retryAfter),
+        // Storage's SlowDown and our API's 429 both carry the wait they asked for.
+        retryAfterMs: (err as { retryAfterMs?: number | null } | null)?.retryAfterMs ?? null,
       });
     } finally {
       this.inFlight.delete(partNumber);
@@ -251,7 +243,7 @@ export class MultipartTransfer {
       try {
         return await this.flushReports();
       } catch (err) {
-        const wait = FINAL_REPORT_RETRY_MS[attempt];
+        const wait = REPORT_BEFORE_COMPLETE_WAITS_MS[attempt];
         if (wait === undefined || classifyApiFailure(err) === "fatal") throw err;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

@@ -4,7 +4,7 @@
  * `part_failed` ("Retry to send the missing parts"), since the stored parts are kept.
  */
 export class PartFailedError extends Error {
-  readonly code = "part_failed";
+  readonly code = "part_failed" as const;
 
   constructor(message: string) {
     super(message);

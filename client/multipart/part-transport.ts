@@ -1,17 +1,12 @@
 /**
  * PUTs one part to its presigned UploadPart URL with XMLHttpRequest (upload progress, abort).
- * Browser-only; no React. The CRC32 header must match the one signed into the URL.
+ * Browser-only; no React. The CRC32 header must match the one signed into the URL. Fails with a
+ * StorageError, as the POST does.
  */
-export class PartTransferError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    readonly retryAfter: string | null,
-  ) {
-    super(status === 0 ? "The connection to storage failed." : `Storage answered ${status}.`);
-    this.name = "PartTransferError";
-  }
-}
+import { StorageError, storageErrorFor, storageUnreachable } from "@/client/storage-error";
+
+/** How a part reaches storage: putPart (XHR) in the page, a fetch in the CLI. */
+export type PartTransport = (url: string, body: Blob, checksumCRC32: string, options: { signal: AbortSignal; onProgress: (loaded: number) => void }) => Promise<{ etag: string }>;
 
 export function putPart(
   url: string,
@@ -33,9 +28,9 @@ export function putPart(
       const etag = xhr.getResponseHeader("ETag");
       if (xhr.status >= 200 && xhr.status < 300 && etag) return settle(null, etag);
       // A 200 without a readable ETag means the bucket's CORS does not expose it: not retryable.
-      settle(new PartTransferError(xhr.status === 200 ? 403 : xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
+      settle(xhr.status === 200 ? missingEtag() : storageErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
     };
-    xhr.onerror = () => settle(new PartTransferError(0, "", null));
+    xhr.onerror = () => settle(storageUnreachable());
     xhr.ontimeout = xhr.onerror;
     xhr.onabort = () => settle(new DOMException("Aborted", "AbortError"));
     options.signal.addEventListener("abort", onAbort, { once: true });
@@ -43,4 +38,9 @@ export function putPart(
     xhr.setRequestHeader("x-amz-checksum-crc32", checksumCRC32);
     xhr.send(body);
   });
+}
+
+/** Storage stored the part but its ETag cannot be read (the bucket's CORS does not expose it): retrying won't help. */
+export function missingEtag(): StorageError {
+  return new StorageError("storage_refused", "Storage answered without an ETag this page can read (the bucket's CORS must expose it).", 403);
 }

@@ -76,3 +76,6 @@ export type ResumeStore = {
 };
 
 export const browserResumeStore: ResumeStore = { find: findResumable, remember: rememberResumable, forget: forgetResumable, list: listResumable };
+
+/** Where nothing is saved (the CLI): no upload is resumed after a restart, and nothing is left behind. */
+export const NO_RESUME_STORE: ResumeStore = { find: async () => null, remember: async () => {}, forget: async () => {}, list: async () => [] };

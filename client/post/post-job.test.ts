@@ -4,14 +4,12 @@ import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import type { CreateUploadBody, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
-import { callWithRetries, runSinglePost } from "./post-job";
-import { MAX_UPLOAD_ATTEMPTS } from "./post-retry";
-import { TransferError, transferErrorFor } from "./post-transport";
+import { runSinglePost } from "./post-job";
+import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
 import type { Tracer } from "@/client/tracer";
 
 /**
- * The single-POST job (create is the store's; this is POST, renew and complete) and the API
- * retry loop, against in-memory stand-ins for our API and storage. Backoffs run on fake timers.
+ * The single-POST job (create is the engine's; this is POST, renew and complete), against in-memory stand-ins for our API and storage. Backoffs run on fake timers.
  */
 const xml = (code: string, message = "") => `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 /** Long enough for any backoff the retry policy can pick. */
@@ -24,78 +22,6 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
-});
-
-describe("callWithRetries", () => {
-  it("waits exactly the Retry-After a 429 asks for, then makes the same call again", async () => {
-    const call = vi.fn().mockRejectedValueOnce(apiError(429, "rate_limited", 3_000)).mockResolvedValue("made");
-    const result = callWithRetries("create", call, new AbortController().signal);
-    await vi.advanceTimersByTimeAsync(2_999);
-    expect(call).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(call).toHaveBeenCalledTimes(2);
-    await expect(result).resolves.toBe("made");
-  });
-
-  it.each([
-    ["no answer", apiError(0, "network_error")],
-    ["408", apiError(408, "timeout")],
-    ["500", apiError(500, "internal")],
-    ["503 storage_unavailable", apiError(503, "storage_unavailable")],
-  ])("tries again after %s", async (_, failure) => {
-    const call = vi.fn().mockRejectedValueOnce(failure).mockResolvedValue("done");
-    const result = callWithRetries("complete", call, new AbortController().signal);
-    await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
-    await expect(result).resolves.toBe("done");
-    expect(call).toHaveBeenCalledTimes(2);
-  });
-
-  it.each([
-    ["400 bad_request", apiError(400, "bad_request")],
-    ["401 unauthorized", apiError(401, "unauthorized")],
-    ["409 upload_incomplete", apiError(409, "upload_incomplete")],
-    ["413 quota_exceeded", apiError(413, "quota_exceeded")],
-    ["415 unsupported_type", apiError(415, "unsupported_type")],
-    ["an error that is no answer from our API (a bug)", new TypeError("x is undefined")],
-  ])("gives up at once on %s", async (_, failure) => {
-    const call = vi.fn().mockRejectedValue(failure);
-    await expect(callWithRetries("create", call, new AbortController().signal)).rejects.toBe(failure);
-    expect(call).toHaveBeenCalledTimes(1);
-  });
-
-  it(`stops after ${MAX_UPLOAD_ATTEMPTS} tries with the last error`, async () => {
-    const failures = Array.from({ length: MAX_UPLOAD_ATTEMPTS + 1 }, (_, i) => apiError(503, `try-${i + 1}`));
-    const call = vi.fn();
-    for (const failure of failures) call.mockRejectedValueOnce(failure);
-    const result = callWithRetries("create", call, new AbortController().signal);
-    const outcome = expect(result).rejects.toMatchObject({ code: `try-${MAX_UPLOAD_ATTEMPTS}` });
-    await vi.advanceTimersByTimeAsync(MAX_UPLOAD_ATTEMPTS * ANY_BACKOFF_MS);
-    await outcome;
-    expect(call).toHaveBeenCalledTimes(MAX_UPLOAD_ATTEMPTS);
-  });
-
-  it("a failure that arrives after a cancel is not tried again: it rejects with that failure", async () => {
-    const controller = new AbortController();
-    const failure = apiError(503, "storage_unavailable");
-    const call = vi.fn(async () => {
-      controller.abort("cancelled");
-      throw failure;
-    });
-    await expect(callWithRetries("create", call, controller.signal)).rejects.toBe(failure);
-    expect(call).toHaveBeenCalledTimes(1);
-  });
-
-  it("a cancel during the wait rejects at once and makes no further call", async () => {
-    const controller = new AbortController();
-    const call = vi.fn().mockRejectedValue(apiError(429, "rate_limited", 30_000));
-    const result = callWithRetries("create", call, controller.signal);
-    const outcome = expect(result).rejects.toBe("cancelled");
-    await settle();
-    controller.abort("cancelled");
-    await outcome;
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(call).toHaveBeenCalledTimes(1);
-  });
 });
 
 describe("runSinglePost", () => {
@@ -159,9 +85,9 @@ describe("runSinglePost", () => {
   });
 
   it.each([
-    ["no answer", new TransferError("network_error", "The connection to storage failed.", 0)],
-    ["503 SlowDown", transferErrorFor(503, xml("SlowDown"))],
-    ["400 MalformedPOSTRequest", transferErrorFor(400, xml("MalformedPOSTRequest"))],
+    ["no answer", storageUnreachable()],
+    ["503 SlowDown", storageErrorFor(503, xml("SlowDown"))],
+    ["400 MalformedPOSTRequest", storageErrorFor(400, xml("MalformedPOSTRequest"))],
   ])("after %s, sends the same POST again (same record, same policy) and says so", async (_, failure) => {
     const { storage, server, events, record, run } = await setup();
     storage.failNextPosts(failure);
@@ -175,7 +101,7 @@ describe("runSinglePost", () => {
 
   it("waits the Retry-After storage's 503 asked for before the re-send", async () => {
     const { storage, run } = await setup();
-    storage.failNextPosts(transferErrorFor(503, xml("SlowDown"), "4"));
+    storage.failNextPosts(storageErrorFor(503, xml("SlowDown"), "4"));
     const done = run();
     await vi.advanceTimersByTimeAsync(3_999);
     expect(storage.posts).toHaveLength(1);
@@ -185,9 +111,9 @@ describe("runSinglePost", () => {
   });
 
   it.each([
-    ["403 a policy condition broken", transferErrorFor(403, xml("AccessDenied", "Invalid according to Policy"))],
-    ["400 EntityTooLarge", transferErrorFor(400, xml("EntityTooLarge"))],
-    ["415", transferErrorFor(415, "")],
+    ["403 a policy condition broken", storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy"))],
+    ["400 EntityTooLarge", storageErrorFor(400, xml("EntityTooLarge"))],
+    ["415", storageErrorFor(415, "")],
   ])("fails at once on %s: no re-send, no complete", async (_, failure) => {
     const { storage, server, events, run } = await setup();
     storage.failNextPosts(failure);
@@ -199,7 +125,7 @@ describe("runSinglePost", () => {
 
   it("an expired policy gets a fresh record: the old one is released and the new one POSTed and completed", async () => {
     const { storage, server, events, record, run } = await setup();
-    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Request has expired")));
+    storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
     const running = run();
     await vi.runAllTimersAsync();
     const done = await running;
@@ -215,7 +141,7 @@ describe("runSinglePost", () => {
   it("a dropped POST whose policy has expired by the browser's clock renews instead of sending it again", async () => {
     // The policy expires within isPolicyExpired's margin, so a re-send could not finish in time.
     const { storage, server, record, run } = await setup({ policyTtlMs: 1_000 });
-    storage.failNextPosts(new TransferError("network_error", "The connection to storage failed.", 0));
+    storage.failNextPosts(storageUnreachable());
     const done = run();
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     const file = await done;
@@ -225,7 +151,7 @@ describe("runSinglePost", () => {
 
   it("a cancel while the fresh record is being signed releases that record too", async () => {
     const { storage, server, controller, events, record, run } = await setup();
-    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Request has expired")));
+    storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
     server.hold("create");
     const done = run();
     const outcome = expect(done).rejects.toBe("cancelled");
@@ -242,7 +168,7 @@ describe("runSinglePost", () => {
 
   it("a cancel during the backoff sends nothing more", async () => {
     const { storage, server, controller, run } = await setup();
-    storage.failNextPosts(transferErrorFor(503, xml("SlowDown"), "10"));
+    storage.failNextPosts(storageErrorFor(503, xml("SlowDown"), "10"));
     const done = run();
     const outcome = expect(done).rejects.toBe("cancelled");
     await settle();

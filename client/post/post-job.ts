@@ -1,77 +1,29 @@
-import { ApiError } from "@/client/api/api-error";
-import type { Settled } from "@/client/api/batch-coalescer";
-import { newIdempotencyKey } from "@/client/api/idempotency-key";
+/**
+ * The POST form strategy: a small file's bytes in one signed form POST, then its complete. A
+ * transient storage failure sends the same POST again; an expired policy gets a fresh record.
+ */
+import type { UploadApi } from "@/client/api/upload-api";
+import { callWithRetries, createWithRetries, waitUnlessAborted } from "@/client/api/api-retry";
 import type { ConnectionPool } from "@/client/connection-pool";
-import { decideRetry, isPolicyExpired, type RetryDecision, type StepFailure, type UploadStep } from "./post-retry";
-import type { CompleteUploadResponse, CreateUploadBody, CreateUploadResponse, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
-import { postToStorage, TransferError, type PostTransport } from "./post-transport";
+import type { UploadJob } from "@/client/engine/upload-job";
+import { decideRetry, failureOf, isPolicyExpired, type RetryDecision } from "@/client/retry-policy";
+import type { CreateUploadBody, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import { postToStorage, type PostTransport } from "./post-transport";
 import { traceClock, type Tracer } from "@/client/tracer";
 
-export type PostApi = {
-  create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
-  /** Many records in one request, each file's outcome on its own. */
-  createMany: (bodies: CreateUploadBody[]) => Promise<Settled<CreateUploadResponse>[]>;
-  complete: (id: string) => Promise<CompleteUploadResponse>;
-  cancel: (id: string) => Promise<void>;
-};
+export type PostApi = Pick<UploadApi, "create" | "complete" | "cancel">;
 
-/** Resolves after `ms`, or rejects as soon as the upload is cancelled. */
-export function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function release(api: Pick<PostApi, "cancel">, id: string) {
+function releaseQuietly(api: Pick<UploadApi, "cancel">, id: string) {
   api.cancel(id).catch(() => {
     // Best effort: the server expires pending uploads it never hears about again.
   });
 }
 
-function failureOf(err: unknown): StepFailure | null {
-  if (err instanceof ApiError) return { status: err.status, retryAfterMs: err.retryAfterMs };
-  if (err instanceof TransferError) return { status: err.status, body: err.body, retryAfterMs: err.retryAfterMs };
-  return null;
-}
-
-/** The decision for a failed try; anything that is not an answer from our API or storage (a bug, a cancel) is not retried. */
-function decide(step: UploadStep, err: unknown, attempt: number, signal: AbortSignal, policyExpired = false): RetryDecision {
+/** The decision for a failed POST; anything that is not an answer from storage or our API (a bug, a cancel) is not retried. */
+function decidePost(err: unknown, attempt: number, signal: AbortSignal, policyExpired: boolean): RetryDecision {
   const failure = failureOf(err);
   if (signal.aborted || !failure) return { action: "fail" };
-  return decideRetry(step, failure, attempt, Math.random(), policyExpired);
-}
-
-/** Runs one API call, trying again after transient failures (network, 408, 429, 5xx) as post-retry.ts decides. */
-export async function callWithRetries<T>(step: "create" | "complete", call: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      const decision = decide(step, err, attempt, signal);
-      if (decision.action === "fail") throw err;
-      await waitUnlessAborted(decision.delayMs, signal);
-    }
-  }
-}
-
-/**
- * Records the file and signs its upload, trying again after transient failures. One idempotency
- * key for every try, so a retry after a lost answer gets the same record back, not a second one.
- */
-export function createWithRetries(api: Pick<PostApi, "create">, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
-  // A body that already has a key (a record asked for ahead) keeps it: the server answers the
-  // record stored under it, if any, instead of storing a second one.
-  const keyed = { ...body, idempotencyKey: body.idempotencyKey ?? newIdempotencyKey() };
-  return callWithRetries("create", () => api.create(keyed), signal);
+  return decideRetry("post", failure, attempt, Math.random(), policyExpired);
 }
 
 /**
@@ -80,7 +32,7 @@ export function createWithRetries(api: Pick<PostApi, "create">, body: CreateUplo
  * (the old record is released). `onCreated` reports each new record, `onRetrying` each re-send.
  */
 export async function runSinglePost(input: {
-  api: Pick<PostApi, "create" | "complete" | "cancel">;
+  api: PostApi;
   pool: ConnectionPool;
   /** The page's XHR POST unless given; the CLI sends over fetch. */
   post?: PostTransport;
@@ -93,36 +45,39 @@ export async function runSinglePost(input: {
   onProgress: (loaded: number) => void;
   onRetrying: () => void;
   onVerifying: () => void;
+  /** Drops a record whose policy expired; a quiet `api.cancel` unless given. */
+  release?: (id: string) => void;
   /** The benchmark's per-file timeline (client/tracer.ts): `post:slot`, `post:send`, `post:complete`. */
   tracer?: Tracer;
 }): Promise<FileDto> {
   const { api, pool, file, signal, post = postToStorage, tracer } = input;
+  const release = input.release ?? ((id: string) => releaseQuietly(api, id));
   let { record, upload } = input;
   for (let attempt = 1; ; attempt++) {
     try {
       const waitFrom = traceClock(tracer);
-      const release = await pool.acquire(signal);
+      const freeSlot = await pool.acquire(signal);
       const sendFrom = traceClock(tracer);
       tracer?.span("post:slot", waitFrom, sendFrom);
       try {
         await post(upload, file, { signal, onProgress: input.onProgress });
       } finally {
-        release();
+        freeSlot();
       }
       tracer?.span("post:send", sendFrom, traceClock(tracer));
       break;
     } catch (err) {
-      const decision = decide("post", err, attempt, signal, isPolicyExpired(upload.expiresAt, Date.now()));
+      const decision = decidePost(err, attempt, signal, isPolicyExpired(upload.expiresAt, Date.now()));
       if (decision.action === "fail") throw err;
       input.onRetrying();
       await waitUnlessAborted(decision.delayMs, signal);
       if (decision.action === "renew") {
         // Nobody will POST with the expired policy again; best effort, cleanup expires it otherwise.
-        release(api, record.id);
-        const fresh = await createWithRetries(api, input.body, signal);
+        release(record.id);
+        const fresh = await createWithRetries(api.create, input.body, signal);
         // Cancelled while the server was signing: nobody else knows this id, so release it here.
         if (signal.aborted) {
-          release(api, fresh.file.id);
+          release(fresh.file.id);
           throw signal.reason;
         }
         if (fresh.upload.strategy !== "post") throw new Error("The server switched this file to a multipart upload.");
@@ -138,3 +93,40 @@ export async function runSinglePost(input: {
   tracer?.span("post:complete", completeFrom, traceClock(tracer));
   return done;
 }
+
+/**
+ * The POST form strategy behind the engine's one job interface. A failed POST's signature is
+ * spent, so its record is released at once (a Retry starts with a new one).
+ */
+export const postUploadJob: UploadJob<"post"> = async ({ api, pool, transport, tracer }, input) => {
+  const { events, signal, release } = input;
+  let current = input.record.id;
+  events.created(current);
+  // For the benchmark's small-file timeline (bench/small-files.ts): how long the record took.
+  tracer?.span("post:record", input.recordAskedAt, traceClock(tracer));
+  try {
+    return await runSinglePost({
+      api,
+      pool,
+      post: transport.post,
+      file: input.file,
+      body: input.body,
+      record: input.record,
+      upload: input.upload,
+      signal,
+      tracer,
+      release,
+      onCreated: (id) => {
+        current = id;
+        events.created(id);
+      },
+      onProgress: events.progress,
+      onRetrying: events.retrying,
+      onVerifying: events.verifying,
+    });
+  } catch (err) {
+    // A cancel releases the record itself.
+    if (!signal.aborted) release(current);
+    throw err;
+  }
+};

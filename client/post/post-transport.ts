@@ -3,38 +3,9 @@
  * fetch: only XHR reports upload progress (`xhr.upload.onprogress`) in every browser, and
  * `abort()` stops the transfer at once. Browser-only; no React.
  */
-import { retryAfterMs, s3ErrorCode } from "@/client/retry-policy";
+import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
 import { KIB } from "@/lib/units";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
-
-export type TransferErrorCode = "storage_refused" | "storage_error" | "network_error";
-
-export class TransferError extends Error {
-  readonly code: TransferErrorCode;
-  readonly status: number;
-  /** Storage's XML error body, so the retry decision can read its `<Code>` and message. */
-  readonly body: string;
-  /** From a 503 SlowDown's `Retry-After` (when CORS lets the page read it), else null. */
-  readonly retryAfterMs: number | null;
-
-  constructor(code: TransferErrorCode, message: string, status: number, body = "", retryAfterMs: number | null = null) {
-    super(message);
-    this.name = "TransferError";
-    this.code = code;
-    this.status = status;
-    this.body = body;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-/** S3 answers a broken policy (wrong size, type, key, expired signature) with a 4xx and an XML reason. */
-export function transferErrorFor(status: number, body: string, retryAfter: string | null = null): TransferError {
-  const detail = s3ErrorCode(body);
-  if (status >= 400 && status < 500) {
-    return new TransferError("storage_refused", `Storage refused the upload${detail ? ` (${detail})` : ""}.`, status, body);
-  }
-  return new TransferError("storage_error", `Storage failed with status ${status}${detail ? ` (${detail})` : ""}.`, status, body, retryAfterMs(retryAfter));
-}
 
 /**
  * Files smaller than this are sent without an upload progress listener: they leave in a burst
@@ -62,7 +33,7 @@ function abortError(): DOMException {
 /** How a form POST reaches storage: postToStorage (XHR) in the page, a fetch in the CLI. */
 export type PostTransport = (target: PostUploadTarget, file: Blob, options?: TransferOptions) => Promise<void>;
 
-/** Resolves when S3 has stored the object; rejects with a TransferError, or an AbortError on cancel. */
+/** Resolves when S3 has stored the object; rejects with a StorageError, or an AbortError on cancel. */
 export function postToStorage(target: PostUploadTarget, file: Blob, options: TransferOptions = {}): Promise<void> {
   const { signal, onProgress } = options;
   return new Promise((resolve, reject) => {
@@ -86,8 +57,8 @@ export function postToStorage(target: PostUploadTarget, file: Blob, options: Tra
       };
     }
     xhr.onload = () =>
-      settle(xhr.status >= 200 && xhr.status < 300 ? null : transferErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
-    xhr.onerror = () => settle(new TransferError("network_error", "The connection to storage failed.", 0));
+      settle(xhr.status >= 200 && xhr.status < 300 ? null : storageErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
+    xhr.onerror = () => settle(storageUnreachable());
     xhr.ontimeout = xhr.onerror;
     xhr.onabort = () => settle(abortError());
     signal?.addEventListener("abort", onAbort, { once: true });

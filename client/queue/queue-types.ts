@@ -2,10 +2,14 @@
  * The upload queue's shapes, apart from the code that reads and writes them, so the reducer, its
  * running totals and the progress math all depend on these and never on one another.
  */
+import type { ClientErrorCode } from "@/lib/contracts/errors";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 import type { UploadCandidate } from "@/lib/upload-rules";
 
 export type UploadStatus = "waiting" | "uploading" | "paused" | "verifying" | "done" | "failed" | "cancelled" | "rejected";
+
+/** Why a row failed or was rejected: a code the server answers, or one only the client names (lib/contracts/errors.ts). */
+export type FailureCode = ClientErrorCode;
 
 export type SpeedSample = {
   /** Smoothed bytes per second; null until two samples are apart in time. */
@@ -36,7 +40,8 @@ export type QueueItem = UploadCandidate & {
   speed: SpeedSample | null;
   /** Times the file was sent again on its own after a transient failure, since it last started. */
   retries: number;
-  error: { code: string; message: string } | null;
+  /** The code, and the server's (or storage's, or the rules') own message; the UI words it. */
+  error: { code: FailureCode; message: string } | null;
   file: FileDto | null;
 };
 

@@ -23,7 +23,7 @@ export type ActivitySnapshot = {
   announcementId: number;
 };
 
-/** What the activity reads of the store (UploadQueueStore satisfies it). */
+/** What the activity reads of the engine (UploadEngine satisfies it). */
 export type ActivitySource = {
   subscribe(listener: () => void): () => void;
   getSnapshot(): QueueState;

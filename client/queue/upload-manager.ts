@@ -1,20 +1,20 @@
 /**
- * The tab's one upload manager: the store (queue, scheduler, connection pool), its activity
+ * The tab's one upload manager: the engine (queue, scheduler, connection pool), its activity
  * (tray figures, announcements, batch ends), the done notice and the leave warning. Made once per
  * tab by components/upload/upload-manager.tsx above every page, so moving between pages never
  * stops a transfer. No React.
  */
 import { DoneNotifier } from "@/client/notify/done-notifier";
 import type { UploadRules } from "@/lib/upload-rules";
-import { createPageUploadStore } from "./page-upload-store";
+import { createPageUploadEngine } from "./page-upload-engine";
 import { UploadActivity } from "./upload-activity";
-import type { UploadQueueStore } from "./upload-queue-store";
+import type { UploadEngine } from "@/client/engine/upload-engine";
 
 /** Signing out waits at most this long for cancels to be answered before it goes ahead anyway. */
 export const SIGN_OUT_WAIT_MS = 10_000;
 
 export class UploadManager {
-  readonly store: UploadQueueStore;
+  readonly store: UploadEngine;
   readonly activity: UploadActivity;
   /** Set once signing out has stopped the queue: leaving must not ask any more. */
   private leaveAllowed = false;
@@ -24,7 +24,7 @@ export class UploadManager {
     /** Runs (throttled) as files land: the page refreshes its files list. */
     onStored: () => void,
   ) {
-    this.store = createPageUploadStore(rules, onStored);
+    this.store = createPageUploadEngine(rules, onStored);
     this.activity = new UploadActivity(this.store);
   }
 

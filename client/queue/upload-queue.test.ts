@@ -216,7 +216,7 @@ describe("pause and resume (multipart uploads)", () => {
   it("retry of a failed multipart upload keeps the server id and stored bytes", () => {
     const s = run(started(true), { type: "failed", key: "a", code: "part_failed", message: "x" }, { type: "retry", key: "a" });
     expect(only(s)).toMatchObject({ status: "waiting", serverId: "srv-a", loaded: 16 * MIB });
-    const post = run(started(false), { type: "failed", key: "a", code: "x", message: "x" }, { type: "retry", key: "a" });
+    const post = run(started(false), { type: "failed", key: "a", code: "internal", message: "x" }, { type: "retry", key: "a" });
     expect(only(post)).toMatchObject({ status: "waiting", serverId: null, loaded: 0 });
   });
 
@@ -291,7 +291,7 @@ describe("running totals agree with a full scan", () => {
   });
 
   it("a retried row starts before later waiting rows, and the scheduler moves on past it", () => {
-    let state = run(queue("waiting", "waiting", "waiting"), { type: "start", key: "f0", at: 0 }, { type: "failed", key: "f0", code: "x", message: "x" });
+    let state = run(queue("waiting", "waiting", "waiting"), { type: "start", key: "f0", at: 0 }, { type: "failed", key: "f0", code: "internal", message: "x" });
     expect(state.firstWaiting).toBe(1);
     state = reduce(state, { type: "retry", key: "f0" });
     expect(selectStartable(state, 2).map((i) => i.key)).toEqual(["f0", "f1"]);
@@ -320,7 +320,7 @@ describe("retrying (an automatic re-send of a single POST)", () => {
     state = reduce(state, { type: "retrying", key: "f0", at: 10 });
     expect(only(state)).toMatchObject({ status: "uploading", loaded: 0, retries: 1 });
     expect(state.summary.loaded).toBe(0);
-    state = run(state, { type: "failed", key: "f0", code: "x", message: "x" }, { type: "retry", key: "f0" }, { type: "start", key: "f0", at: 20 });
+    state = run(state, { type: "failed", key: "f0", code: "internal", message: "x" }, { type: "retry", key: "f0" }, { type: "start", key: "f0", at: 20 });
     expect(only(state).retries).toBe(0);
   });
 

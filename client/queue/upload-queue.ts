@@ -9,13 +9,13 @@
  * progress event made the page's work grow with the square of the queue.
  */
 import { emptySummary, summarize, withItem, withReplaced } from "./queue-summary";
-import type { QueueItem, QueueState, UploadStatus } from "./queue-types";
+import type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-types";
 import { nextSpeed, startSpeed } from "./upload-progress";
 import { checkUpload, type UploadCandidate, type UploadRules } from "@/lib/upload-rules";
 import { checkFolderPath } from "@/client/files/folder-path";
 import type { FileDto } from "@/lib/contracts/upload-schemas";
 
-export type { QueueItem, QueueState, UploadStatus } from "./queue-types";
+export type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-types";
 
 /**
  * Files sending bytes at once: 6 matches the browser's connections per host over HTTP/1.1 and the
@@ -44,7 +44,7 @@ export type QueueAction =
   | { type: "retrying"; key: string; at: number }
   | { type: "verifying"; key: string }
   | { type: "done"; key: string; file: FileDto }
-  | { type: "failed"; key: string; code: string; message: string }
+  | { type: "failed"; key: string; code: FailureCode; message: string }
   | { type: "cancel"; key: string }
   | { type: "pause"; key: string }
   | { type: "resume"; key: string; at: number }

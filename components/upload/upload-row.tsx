@@ -5,6 +5,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, itemPercent, secondsLeft } from "@/client/queue/upload-progress";
 import type { QueueItem, UploadStatus } from "@/client/queue/upload-queue";
 import { formatBytes } from "@/lib/upload-rules";
+import { failureMessage } from "./failure-message";
 
 const STATUS_LABELS: Record<UploadStatus, string> = {
   waiting: "Waiting",
@@ -104,7 +105,7 @@ export const UploadRow = memo(function UploadRow({ item, onCancel, onRetry, onPa
       )}
       {item.status === "failed" && (
         <p role="alert" className="error queue-row-detail" data-testid="failure-reason">
-          {item.error?.message}
+          {item.error && failureMessage(item.error.code, item.error.message)}
         </p>
       )}
     </li>

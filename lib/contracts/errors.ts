@@ -21,6 +21,15 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * Failures only a client names: no answer from our API or storage, storage refusing or failing a
+ * request, and a multipart upload stopped by a part that failed for good.
+ */
+export const CLIENT_ERROR_CODES = ["network_error", "storage_refused", "storage_error", "part_failed"] as const;
+
+/** Every code an upload can fail with on the page or in the CLI: the server's and the client's own. */
+export type ClientErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
+
 export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   bad_request: "The request is not valid.",
   unauthorized: "Sign in to continue.",

@@ -5,8 +5,9 @@
  * make the next calls of a route fail, or hold them until it releases them.
  */
 import { ApiError } from "@/client/api/api-error";
+import type { ClientErrorCode } from "@/lib/contracts/errors";
 import type { Settled } from "@/client/api/batch-coalescer";
-import type { UploadApi } from "@/client/queue/upload-queue-store";
+import type { UploadApi } from "@/client/api/upload-api";
 import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type PlanPreviewBody, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
 import type { CreateUploadBody, CreateUploadResponse, FileDto, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { FakeStorage } from "./fake-storage";
@@ -43,7 +44,7 @@ export type FakeServerOptions = {
 
 export const POLICY_TTL_MS = 10 * 60_000;
 
-export function apiError(status: number, code: string, retryAfterMs: number | null = null): ApiError {
+export function apiError(status: number, code: ClientErrorCode, retryAfterMs: number | null = null): ApiError {
   return new ApiError(status, code, `${code} (${status})`, retryAfterMs);
 }
 

@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
-import { PartTransferError } from "@/client/multipart/part-transport";
-import { TransferError, transferErrorFor } from "@/client/post/post-transport";
+import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
-import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "./prepare-ahead";
-import { RENDER_INTERVAL_MS, UploadQueueStore } from "./upload-queue-store";
+import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
+import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
 
 /**
  * The queue's orchestration in the browser: scheduling, records made ahead, retries, cancel and
@@ -35,10 +34,10 @@ function setup(options: FakeServerOptions & { concurrency?: number; connections?
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: PART_SIZE, ...options });
   const resume = memoryResumeStore();
-  // As the page does (client/queue/page-upload-store.ts): small files' completes share requests.
+  // As the page does (client/queue/page-upload-engine.ts): small files' completes share requests.
   const completer = new BatchCoalescer(server.completeMany, { maxBatch: 100, maxInFlight: 1 });
   const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
-  const store = new UploadQueueStore(api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
+  const store = new UploadEngine(api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
   store.setConcurrency(options.concurrency ?? 2);
   store.setConnections(options.connections ?? 6);
   /** The rows as React sees them, after the next render tick. */
@@ -172,7 +171,7 @@ describe("records made ahead, and coalesced completes", () => {
 describe("transient failures are tried again", () => {
   it("a POST storage answers 503 is sent again after a backoff and counted in the row's retries", async () => {
     const { storage, server, store, row, postedIds } = setup();
-    storage.failNextPosts(transferErrorFor(503, xml("SlowDown"), "2"));
+    storage.failNextPosts(storageErrorFor(503, xml("SlowDown"), "2"));
     store.add([fileOf("a.png")]);
     await settle();
     // Waiting out the 2 s Retry-After.
@@ -187,7 +186,7 @@ describe("transient failures are tried again", () => {
 
   it("a POST that got no answer is sent again, like a 5xx", async () => {
     const { storage, store, row } = setup();
-    storage.failNextPosts(new TransferError("network_error", "The connection to storage failed.", 0));
+    storage.failNextPosts(storageUnreachable());
     store.add([fileOf("a.png")]);
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     expect(await row("upload-1")).toMatchObject({ status: "done", retries: 1 });
@@ -254,12 +253,13 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
 
   it("a POST storage refuses fails as storage_refused and releases its record; Retry starts with a new record", async () => {
     const { storage, server, store, row, postedIds } = setup();
-    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
+    storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
     store.add([fileOf("a.png")]);
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     const failed = await row("upload-1");
     expect(failed).toMatchObject({ status: "failed", retries: 0, error: { code: "storage_refused" } });
-    expect(failed.error!.message).toMatch(/AccessDenied.*Retry to get a fresh signature\.$/);
+    // The engine keeps storage's own words; the row adds what to do (components/upload/failure-message.test.ts).
+    expect(failed.error!.message).toBe("Storage refused the upload (AccessDenied).");
     expect(server.argsOf("cancel")).toEqual([failed.serverId]);
     expect(postedIds()).toHaveLength(1);
 
@@ -272,7 +272,7 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
 
   it("an expired policy gets a fresh record, and the row follows the new id", async () => {
     const { storage, server, store, row, postedIds } = setup();
-    storage.failNextPosts(transferErrorFor(403, xml("AccessDenied", "Request has expired")));
+    storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
     store.add([fileOf("a.png")]);
     await settle();
     const [first] = server.records.keys();
@@ -286,8 +286,8 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
   it("a file that fails after its policy was renewed releases the new record, not the old one again", async () => {
     const { storage, server, store, row } = setup();
     storage.failNextPosts(
-      transferErrorFor(403, xml("AccessDenied", "Request has expired")),
-      transferErrorFor(403, xml("AccessDenied", "Invalid according to Policy")),
+      storageErrorFor(403, xml("AccessDenied", "Request has expired")),
+      storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")),
     );
     store.add([fileOf("a.png")]);
     const failed = await row("upload-1");
@@ -299,11 +299,11 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
 
   it("a part storage refuses fails a multipart row as part_failed and keeps its record for a retry", async () => {
     const { storage, server, store, row } = setup();
-    storage.failNextPuts(new PartTransferError(403, xml("AccessDenied"), null));
+    storage.failNextPuts(storageErrorFor(403, xml("AccessDenied")));
     store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
     const failed = await row("upload-1");
     expect(failed).toMatchObject({ status: "failed", resumable: true, error: { code: "part_failed" } });
-    expect(failed.error!.message).toMatch(/^Part \d+: Storage answered 403\. Retry to send the missing parts\.$/);
+    expect(failed.error!.message).toMatch(/^Part \d+: Storage refused the upload \(AccessDenied\)\.$/);
     expect(server.argsOf("cancel")).toEqual([]);
     expect(server.records.get(failed.serverId!)!.file.status).toBe("pending");
   });
@@ -320,7 +320,7 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     await settle();
     storage.puts[1]!.finish();
     await settle();
-    storage.puts[2]!.fail(new PartTransferError(403, xml("AccessDenied"), null));
+    storage.puts[2]!.fail(storageErrorFor(403, xml("AccessDenied")));
     const failed = await row("upload-1");
     expect(failed.status).toBe("failed");
     storage.hold = false;

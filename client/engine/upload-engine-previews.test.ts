@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TransferError } from "@/client/post/post-transport";
+import { StorageError } from "@/client/storage-error";
 import type { PreviewMaker } from "@/client/preview/make-preview";
 import { PREVIEW_SEND_TIMEOUT_MS, PREVIEW_WAIT_MS } from "@/client/preview/preview-task";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import { MIB } from "@/lib/units";
-import { UploadQueueStore } from "./upload-queue-store";
+import { UploadEngine } from "./upload-engine";
 
 /**
  * Previews (issue 16) as the store runs them: made from the moment a photo or video starts, sent
@@ -27,7 +27,7 @@ function setup(make: PreviewMaker | null = vi.fn<PreviewMaker>(async () => PREVI
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 4 });
   const previews = make ? { make, plan: server.planPreview } : undefined;
   const transport = { post: storage.post, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
-  const store = new UploadQueueStore(server.api, rules, { transport, previews });
+  const store = new UploadEngine(server.api, rules, { transport, previews });
   store.setConcurrency(2);
   const statuses = async () => {
     await vi.advanceTimersByTimeAsync(100);
@@ -147,9 +147,9 @@ describe("a preview that fails never fails or retries the file", () => {
   });
 
   it.each([
-    ["refused by storage (403)", new TransferError("storage_refused", "refused", 403)],
-    ["dropped", new TransferError("network_error", "dropped", 0)],
-    ["answered 503 SlowDown", new TransferError("storage_error", "slow down", 503, "<Error><Code>SlowDown</Code></Error>")],
+    ["refused by storage (403)", new StorageError("storage_refused", "refused", 403)],
+    ["dropped", new StorageError("network_error", "dropped", 0)],
+    ["answered 503 SlowDown", new StorageError("storage_error", "slow down", 503, "<Error><Code>SlowDown</Code></Error>")],
   ])("completes once, with one preview POST and no retry, when that POST is %s", async (_, error) => {
     const { server, storage, store, statuses, routes } = setup();
     storage.hold = true;

@@ -4,8 +4,8 @@ import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
-import { UploadActivity } from "./upload-activity";
-import { RENDER_INTERVAL_MS, UploadQueueStore } from "./upload-queue-store";
+import { UploadActivity } from "@/client/queue/upload-activity";
+import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
 
 /**
  * What the tab-wide upload manager asks of the store: folder paths on every create request, stopping
@@ -21,7 +21,7 @@ function setup() {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: 20, partSize: PART_SIZE });
   const resume = memoryResumeStore();
-  const store = new UploadQueueStore(server.api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
+  const store = new UploadEngine(server.api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
   store.setConcurrency(4);
   const rows = async () => {
     await vi.advanceTimersByTimeAsync(RENDER_INTERVAL_MS);

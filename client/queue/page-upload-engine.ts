@@ -1,5 +1,5 @@
 /**
- * The upload store as the web page runs it: our API on the page's origin, small files' completes
+ * The upload engine as the web page runs it: our API on the page's origin, small files' completes
  * coalesced into batch requests, and a callback when files land so the files list can refresh.
  * No React: the upload manager (components/upload/upload-manager.tsx) makes one per tab.
  */
@@ -9,13 +9,13 @@ import { makePreview } from "@/client/preview/make-preview";
 import { pageTracer } from "@/client/tracer";
 import { MAX_BATCH_ITEMS } from "@/lib/contracts/upload-schemas";
 import type { UploadRules } from "@/lib/upload-rules";
-import { UploadQueueStore } from "./upload-queue-store";
+import { UploadEngine } from "@/client/engine/upload-engine";
 
 /** A queue of small files completes dozens a second; the files list needs to hear of them only this often. */
 export const FILES_REFRESH_MS = 500;
 
 /** `onStored` runs at most once per FILES_REFRESH_MS after files complete (the page refetches its files list). */
-export function createPageUploadStore(rules: UploadRules, onStored: () => void): UploadQueueStore {
+export function createPageUploadEngine(rules: UploadRules, onStored: () => void): UploadEngine {
   let refreshPending = false;
   const refreshFiles = () => {
     if (refreshPending) return;
@@ -32,7 +32,7 @@ export function createPageUploadStore(rules: UploadRules, onStored: () => void):
   };
   // Small files finishing close together share one complete request (see BatchCoalescer).
   const completer = new BatchCoalescer(completeUploads, { maxBatch: MAX_BATCH_ITEMS, maxInFlight: 1 });
-  return new UploadQueueStore(
+  return new UploadEngine(
     {
       create: createUpload,
       createMany: createUploads,

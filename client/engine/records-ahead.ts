@@ -1,0 +1,123 @@
+/**
+ * Records made ahead, for the page and the CLI alike: while earlier files are on the wire, one
+ * batch create at a time asks for the records and signed POSTs of the next small files
+ * (client/queue/prepare-ahead.ts says which), so a run of small files costs one create request per
+ * ~24 files and a file's turn starts with its POST. When a file's turn comes it takes its record:
+ * the one made ahead while its policy lasts; the batch's refusal (415, 413...) as its own answer;
+ * otherwise the same create again with the same idempotency key, so the server answers the record
+ * it stored under that key, or stores it now, never a second one. A file cancelled meanwhile
+ * gives its record back.
+ */
+import { isRefusal } from "@/client/api/api-error";
+import { callWithRetries, createWithRetries } from "@/client/api/api-retry";
+import type { Settled } from "@/client/api/batch-coalescer";
+import { newIdempotencyKey } from "@/client/api/idempotency-key";
+import type { UploadApi } from "@/client/api/upload-api";
+import { isUsable, selectToPrepare } from "@/client/queue/prepare-ahead";
+import type { QueueItem } from "@/client/queue/upload-queue";
+import { MAX_BATCH_ITEMS, type CreateUploadBody, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
+
+/** A record asked for ahead: the body with the idempotency key it was asked with, and its answer. */
+type Prepared = { body: CreateUploadBody; created: Promise<CreateUploadResponse> };
+
+/** The create request's body for a row: its folder goes with it (absent for a loose file). */
+export function bodyOf({ name, size, type, path }: Pick<QueueItem, "name" | "size" | "type" | "path">): CreateUploadBody {
+  return path === undefined ? { name, size, type } : { name, size, type, path };
+}
+
+/** This file's result in a batch answer, or its error thrown. */
+function valueOf<T>(result: Settled<T> | undefined): T {
+  if (!result) throw new Error("The server's batch answer has no result for this file.");
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+export class RecordsAhead {
+  private readonly prepared = new Map<string, Prepared>();
+  private preparing = false;
+
+  constructor(
+    private readonly api: Pick<UploadApi, "create" | "createMany">,
+    private readonly hooks: {
+      /** Tells the server to drop a record nobody will use. */
+      release: (id: string) => void;
+      /** Keeps a promise the caller must wait for before it may say everything is settled. */
+      track: (promise: Promise<unknown>) => void;
+      /** A batch has its answer (or gave up): the next one may be asked for. */
+      answered: () => void;
+    },
+  ) {}
+
+  /** Whether the row has a record made ahead (or on its way). */
+  has(key: string): boolean {
+    return this.prepared.has(key);
+  }
+
+  /**
+   * Asks, in one batch request, for the records of the next small files among `upcoming()` (the
+   * first waiting rows, in queue order); one batch at a time. A function, so the queue is not read
+   * while a batch is on its way: this runs on every transition, progress events included.
+   */
+  prepare(upcoming: () => readonly QueueItem[]) {
+    if (this.preparing) return;
+    const batch = selectToPrepare(upcoming(), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
+    if (batch.length === 0) return;
+    this.preparing = true;
+    const bodies = batch.map((item) => ({ ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));
+    // The same keys on every try, so a retry after a lost answer gets the same records back.
+    // Nobody cancels a batch: a file cancelled meanwhile releases its own record when it arrives.
+    const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
+    answer
+      .finally(() => {
+        this.preparing = false;
+        this.hooks.answered();
+      })
+      .catch(() => {
+        // Each file's promise below carries the failure to its own row.
+      });
+    batch.forEach(({ key }, i) => {
+      const created = answer.then((results) => valueOf(results[i]));
+      created.catch(() => {
+        // Read when the file starts; unhandled until then is not an error.
+      });
+      this.prepared.set(key, { body: bodies[i]!, created });
+    });
+  }
+
+  /**
+   * The file's record and signed upload, taken once: made ahead while its policy has
+   * PREPARED_POLICY_MIN_LIFE_MS left; a refusal in the batch is the file's answer; otherwise (the
+   * batch failed for now, or the policy is nearly spent) the same create again with the same key.
+   * A file with nothing made ahead creates its own, with retries.
+   */
+  async recordFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
+    const prepared = this.take(key);
+    if (!prepared) return createWithRetries(this.api.create, body, signal);
+    const outcome = await prepared.created.then(
+      (created) => ({ ok: true as const, created }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (outcome.ok && isUsable(outcome.created.upload)) return outcome.created;
+    if (!outcome.ok && isRefusal(outcome.error)) throw outcome.error;
+    return callWithRetries("create", () => this.api.create(prepared.body), signal);
+  }
+
+  /** The file will not use its record made ahead (cancelled, or it resumes another upload): it is released once it arrives. */
+  discard(key: string) {
+    const created = this.take(key)?.created;
+    if (!created) return;
+    this.hooks.track(
+      created.then(({ file }) => this.hooks.release(file.id)).catch(() => {
+        // Nothing was recorded, so nothing to release.
+      }),
+    );
+  }
+
+  /** The record made ahead for this file, if any; it leaves the map, so it is used or released once. */
+  private take(key: string): Prepared | null {
+    const prepared = this.prepared.get(key);
+    if (!prepared) return null;
+    this.prepared.delete(key);
+    return prepared;
+  }
+}

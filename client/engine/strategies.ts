@@ -1,0 +1,19 @@
+/**
+ * Which job sends which strategy's upload: the one place a new strategy (say, a presigned PUT) is
+ * registered. The engine never branches on `upload.strategy` itself.
+ */
+import { multipartUploadJob } from "@/client/multipart/multipart-job";
+import { postUploadJob } from "@/client/post/post-job";
+import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { JobDeps, JobInput, UploadJob, UploadStrategy } from "./upload-job";
+
+export const UPLOAD_JOBS: { readonly [S in UploadStrategy]: UploadJob<S> } = {
+  post: postUploadJob,
+  multipart: multipartUploadJob,
+};
+
+/** Runs the job of the strategy the server chose for this file. */
+export function runUploadJob(deps: JobDeps, input: JobInput<UploadStrategy>): Promise<FileDto> {
+  const job = UPLOAD_JOBS[input.upload.strategy] as UploadJob<UploadStrategy>;
+  return job(deps, input);
+}
