@@ -15,7 +15,7 @@ import type { EngineTransport } from "../client/engine/upload-job";
 import { crc32Base64 } from "../client/hashing/checksum";
 import { NO_RESUME_STORE } from "../client/multipart/resume-store";
 import type { QueueItem } from "../client/queue/upload-queue";
-import { MAX_BATCH_ITEMS, type FileDto } from "../lib/contracts/upload-schemas";
+import { MAX_BATCH_ITEMS, type FileItemJson } from "../lib/contracts/upload-schemas";
 import { EXTENSIONS_BY_TYPE, extensionOf, type UploadRules } from "../lib/upload-rules";
 import { postWithFetch, putPartWithFetch } from "./fetch-transport";
 
@@ -73,7 +73,7 @@ export async function openFile(filePath: string): Promise<OpenedFile | { path: s
   }
 }
 
-export type FileOutcome = { path: string; stored: FileDto } | { path: string; error: string };
+export type FileOutcome = { path: string; stored: FileItemJson } | { path: string; error: string };
 
 export type UploadOptions = {
   /** Files sending bytes at once (--parallel), as the page's concurrency setting. */

@@ -12,7 +12,7 @@ import type { PreviewOptions } from "@/client/preview/preview-task";
 import type { FailureCode, QueueAction, QueueItem, UploadStatus } from "@/client/queue/upload-queue";
 import { StorageError } from "@/client/storage-error";
 import { traceClock, type Tracer } from "@/client/tracer";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { PendingReleases } from "./pending-releases";
 import { startPreview } from "./preview-rider";
 import { bodyOf, type RecordsAhead } from "./records-ahead";
@@ -75,7 +75,7 @@ async function recordOf(deps: TurnDeps, item: QueueItem, file: File, signal: Abo
  * Sends the file and resolves with the stored file, or null when it was cancelled meanwhile;
  * rejects with what failed it. Once stored, the caller marks the row done.
  */
-export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job: ActiveJob): Promise<FileDto | null> {
+export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job: ActiveJob): Promise<FileItemJson | null> {
   const { signal } = job.controller;
   const { api, pool, transport, tracer, releases } = deps;
   const preview = startPreview(file, deps.previews, { api, pool, post: transport.post }, signal);

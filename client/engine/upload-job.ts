@@ -10,7 +10,7 @@ import type { PartTransport } from "@/client/multipart/part-transport";
 import type { ResumeStore } from "@/client/multipart/resume-store";
 import type { PostTransport } from "@/client/post/post-transport";
 import type { Tracer } from "@/client/tracer";
-import type { CreateUploadBody, FileDto, UploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, FileItemJson, UploadTarget } from "@/lib/contracts/upload-schemas";
 
 export type UploadStrategy = UploadTarget["strategy"];
 export type TargetOf<S extends UploadStrategy> = Extract<UploadTarget, { strategy: S }>;
@@ -48,7 +48,7 @@ export type JobInput<S extends UploadStrategy> = {
   file: File;
   /** The create request's body (no idempotency key): a job that needs a new record, say for an expired policy, asks with it. */
   body: CreateUploadBody;
-  record: FileDto;
+  record: FileItemJson;
   upload: TargetOf<S>;
   /** Parts the server already holds, for an upload resumed after a reload or a Retry. */
   stored: StoredPart[];
@@ -65,4 +65,4 @@ export type JobInput<S extends UploadStrategy> = {
  * as its strategy needs: released when it cannot be used again, kept when a Retry can go on from it.
  * A cancel aborts `signal`; the engine then releases the record itself.
  */
-export type UploadJob<S extends UploadStrategy> = (deps: JobDeps, input: JobInput<S>) => Promise<FileDto>;
+export type UploadJob<S extends UploadStrategy> = (deps: JobDeps, input: JobInput<S>) => Promise<FileItemJson>;

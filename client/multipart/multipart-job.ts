@@ -12,12 +12,12 @@ import { MultipartTransfer } from "./multipart-transfer";
 import { putPart, type PartTransport } from "./part-transport";
 import { browserResumeStore, type ResumeStore } from "./resume-store";
 import type { Tracer } from "@/client/tracer";
-import type { FileDto, MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson, MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
 import type { MultipartApi } from "./multipart-api";
 
 export type { MultipartApi };
 
-export type ResumedUpload = { record: FileDto; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
+export type ResumedUpload = { record: FileItemJson; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
 
 /**
  * The unfinished multipart upload this same file (name, size, last-modified) started before a
@@ -56,7 +56,7 @@ export async function runMultipart(input: {
   put?: PartTransport;
   hash?: (blob: Blob) => Promise<string>;
   resume?: ResumeStore;
-}): Promise<FileDto> {
+}): Promise<FileItemJson> {
   const { api, file, fileId, resume = browserResumeStore } = input;
   const hash = input.hash ?? (sharedHasher ??= createCrc32Hasher());
   await resume.remember(file, fileId);

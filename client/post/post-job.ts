@@ -7,7 +7,7 @@ import { callWithRetries, createWithRetries, waitUnlessAborted } from "@/client/
 import type { ConnectionPool } from "@/client/connection-pool";
 import type { UploadJob } from "@/client/engine/upload-job";
 import { decideRetry, failureOf, isPolicyExpired, type RetryDecision } from "@/client/retry-policy";
-import type { CreateUploadBody, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { postToStorage, type PostTransport } from "./post-transport";
 import { traceClock, type Tracer } from "@/client/tracer";
 
@@ -38,7 +38,7 @@ export async function runSinglePost(input: {
   post?: PostTransport;
   file: File;
   body: CreateUploadBody;
-  record: FileDto;
+  record: FileItemJson;
   upload: PostUploadTarget;
   signal: AbortSignal;
   onCreated: (id: string) => void;
@@ -49,7 +49,7 @@ export async function runSinglePost(input: {
   release?: (id: string) => void;
   /** The benchmark's per-file timeline (client/tracer.ts): `post:slot`, `post:send`, `post:complete`. */
   tracer?: Tracer;
-}): Promise<FileDto> {
+}): Promise<FileItemJson> {
   const { api, pool, file, signal, post = postToStorage, tracer } = input;
   const release = input.release ?? ((id: string) => releaseQuietly(api, id));
   let { record, upload } = input;

@@ -3,7 +3,7 @@
  * running totals and the progress math all depend on these and never on one another.
  */
 import type { ClientErrorCode } from "@/lib/contracts/errors";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { UploadCandidate } from "@/lib/upload-rules";
 
 export type UploadStatus = "waiting" | "uploading" | "paused" | "verifying" | "done" | "failed" | "cancelled" | "rejected";
@@ -42,7 +42,7 @@ export type QueueItem = UploadCandidate & {
   retries: number;
   /** The code, and the server's (or storage's, or the rules') own message; the UI words it. */
   error: { code: FailureCode; message: string } | null;
-  file: FileDto | null;
+  file: FileItemJson | null;
 };
 
 export type QueueState = {

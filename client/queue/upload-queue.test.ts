@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MIB } from "@/lib/units";
 import { itemPercent } from "./upload-progress";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { summarize } from "./queue-summary";
 import { countActive, hasPendingWork, selectItem, selectStartable, selectWaiting } from "./queue-select";
 import {
@@ -28,7 +28,7 @@ function queue(...statuses: UploadStatus[]): QueueState {
   return queueStateOf(statuses.map((status, i) => item(`f${i}`, status)));
 }
 
-function fileDto(size: number): FileDto {
+function fileItemJson(size: number): FileItemJson {
   const now = new Date(0).toISOString();
   return { id: "srv-1", name: "a.png", path: null, size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null, previewUrl: null };
 }
@@ -82,7 +82,7 @@ describe("selectStartable", () => {
       for (const next of selectStartable(state, 2)) state = reduce(state, { type: "start", key: next.key, at: step });
       maxActive = Math.max(maxActive, countActive(state));
       const first = state.items.find((i) => i.status === "uploading");
-      if (first) state = run(state, { type: "verifying", key: first.key }, { type: "done", key: first.key, file: fileDto(1_000) });
+      if (first) state = run(state, { type: "verifying", key: first.key }, { type: "done", key: first.key, file: fileItemJson(1_000) });
     }
     expect(maxActive).toBe(2);
     expect(state.items.every((i) => i.status === "done")).toBe(true);
@@ -110,7 +110,7 @@ describe("an upload's life", () => {
     expect(itemPercent(only(state))).toBe(25);
     state = run(state, { type: "verifying", key: "f0" });
     expect(only(state)).toMatchObject({ status: "verifying", loaded: 1_000, speed: null });
-    state = reduce(state, { type: "done", key: "f0", file: fileDto(1_000) });
+    state = reduce(state, { type: "done", key: "f0", file: fileItemJson(1_000) });
     expect(only(state)).toMatchObject({ status: "done", file: { id: "srv-1" } });
     expect(itemPercent(only(state))).toBe(100);
   });
@@ -144,7 +144,7 @@ describe("late or misplaced events change nothing", () => {
     ["created after cancel", "cancelled", { type: "created", key: "f0", serverId: "x" }],
     ["verifying after cancel", "cancelled", { type: "verifying", key: "f0" }],
     ["failed after cancel", "cancelled", { type: "failed", key: "f0", code: "network_error", message: "aborted" }],
-    ["done before verifying", "uploading", { type: "done", key: "f0", file: fileDto(1) }],
+    ["done before verifying", "uploading", { type: "done", key: "f0", file: fileItemJson(1) }],
     ["start of a rejected file", "rejected", { type: "start", key: "f0", at: 0 }],
     ["start of a running file", "uploading", { type: "start", key: "f0", at: 0 }],
     ["cancel while verifying", "verifying", { type: "cancel", key: "f0" }],
@@ -254,7 +254,7 @@ function randomAction(state: QueueState, random: () => number, step: number): Qu
     case 5:
       return { type: "verifying", key };
     case 6:
-      return { type: "done", key, file: fileDto(1_000) };
+      return { type: "done", key, file: fileItemJson(1_000) };
     case 7:
       return { type: "failed", key, code: "network_error", message: "x" };
     case 8:

@@ -13,7 +13,7 @@ import type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-t
 import { nextSpeed, startSpeed } from "./upload-progress";
 import { checkUpload, type UploadCandidate, type UploadRules } from "@/lib/upload-rules";
 import { checkFolderPath } from "@/client/files/folder-path";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 
 export type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-types";
 
@@ -43,7 +43,7 @@ export type QueueAction =
   | { type: "progress"; key: string; loaded: number; at: number }
   | { type: "retrying"; key: string; at: number }
   | { type: "verifying"; key: string }
-  | { type: "done"; key: string; file: FileDto }
+  | { type: "done"; key: string; file: FileItemJson }
   | { type: "failed"; key: string; code: FailureCode; message: string }
   | { type: "cancel"; key: string }
   | { type: "pause"; key: string }

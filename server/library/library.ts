@@ -6,7 +6,7 @@ import { revokeShareLinksOfFile } from "@/db/queries/share-links";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/http/app-error";
-import { attachmentUrlOf, toFileDtoWithPreview, viewUrlOf } from "./file-urls";
+import { attachmentUrlOf, toFileItemJsonWithPreview, viewUrlOf } from "./file-urls";
 import { decodeCursor, encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
 import { discardObjects } from "@/server/uploads/discard";
@@ -25,7 +25,7 @@ export async function listLibrary(ownerId: string, query: ListFilesQuery): Promi
   const nextCursor =
     rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sortKey, id: last.id }) : null;
   return {
-    files: await Promise.all(page.map(({ sortKey: _sortKey, ...item }) => toFileDtoWithPreview(item))),
+    files: await Promise.all(page.map(({ sortKey: _sortKey, ...item }) => toFileItemJsonWithPreview(item))),
     nextCursor,
     usage: { usedBytes, quotaBytes: getEnv().USER_QUOTA_BYTES ?? null },
   };

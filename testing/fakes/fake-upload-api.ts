@@ -9,7 +9,7 @@ import type { ClientErrorCode } from "@/lib/contracts/errors";
 import type { Settled } from "@/client/api/batch-coalescer";
 import type { UploadApi } from "@/client/api/upload-api";
 import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type PlanPreviewBody, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
-import type { CreateUploadBody, CreateUploadResponse, FileDto, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, CreateUploadResponse, FileItemJson, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { FakeStorage } from "./fake-storage";
 
 export type Route =
@@ -25,7 +25,7 @@ export type Route =
   | "planPreview";
 
 export type ServerRecord = {
-  file: FileDto;
+  file: FileItemJson;
   upload: UploadTarget;
   key: string;
   parts: Map<number, string>;
@@ -154,7 +154,7 @@ export class FakeUploadServer {
   };
 
   /** POST /api/uploads/batch/complete, for a BatchCoalescer in front of `complete`, as the page has. */
-  completeMany = async (ids: string[]): Promise<Settled<{ file: FileDto }>[]> => {
+  completeMany = async (ids: string[]): Promise<Settled<{ file: FileItemJson }>[]> => {
     await this.enter("completeMany", ids);
     return ids.map((id) => {
       try {
@@ -192,7 +192,7 @@ export class FakeUploadServer {
     const id = `file-${++this.nextId}`;
     const key = `key-${id}`;
     const now = new Date(Date.now()).toISOString();
-    const file: FileDto = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null };
+    const file: FileItemJson = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null };
     const partSize = this.options.partSize ?? 4;
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
@@ -215,13 +215,13 @@ export class FakeUploadServer {
     return record;
   }
 
-  private completePost(id: string): FileDto {
+  private completePost(id: string): FileItemJson {
     const record = this.pending(id);
     if (!this.storage.objects.has(record.key)) throw apiError(409, "upload_incomplete");
     return this.markUploaded(record);
   }
 
-  private markUploaded(record: ServerRecord): FileDto {
+  private markUploaded(record: ServerRecord): FileItemJson {
     const previewUrl = record.previewKey && this.storage.objects.has(record.previewKey) ? `https://storage.test/bucket/${record.previewKey}` : null;
     record.file = { ...record.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString(), previewUrl };
     return record.file;
