@@ -71,7 +71,7 @@ export type UploadRoutes = ReturnType<typeof createUploadApi>;
  */
 export type UploadApi = {
   create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
-  /** Many records in one request, each file's outcome on its own. */
+  /** Many file items in one request, each file's outcome on its own. */
   createMany: (bodies: CreateUploadBody[]) => Promise<Settled<CreateUploadResponse>[]>;
   complete: (id: string) => Promise<CompleteUploadResponse>;
   cancel: (id: string) => Promise<void>;

@@ -28,12 +28,13 @@ export type QueueSummary = {
 };
 
 export type QueueItem = UploadCandidate & {
-  /** Client-side identity; the server's id arrives later with `created`. */
+  /** Client-side identity; the file item's id arrives later with `created`. */
   key: string;
   /** The folder it came from (`Holiday/Day 1`, client/files/folder-path.ts), sent with its create; absent for a loose file. */
   path?: string;
   status: UploadStatus;
-  serverId: string | null;
+  /** The id of the file item (the stored record) this queue item is sent to, once the server made it. */
+  fileItemId: string | null;
   /** Multipart uploads can pause and resume; a single POST can only restart. */
   resumable: boolean;
   loaded: number;
