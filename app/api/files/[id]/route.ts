@@ -10,7 +10,7 @@ export const PATCH = route({ name: "PATCH /api/files/{id}", auth: "user", params
   return Response.json(response);
 });
 
-// DELETE /api/files/{id} - remove the object from S3, then mark the row deleted
+// DELETE /api/files/{id} - remove the object from S3, then mark the file item deleted
 export const DELETE = route({ name: "DELETE /api/files/{id}", auth: "user", params: { id: fileIdParam } }, async ({ user, params }) => {
   await deleteFile(params.id, user.id);
   return new Response(null, { status: 204 });
