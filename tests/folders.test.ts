@@ -50,7 +50,7 @@ async function list(cookie: string, params: Record<string, string | number> = {}
   return (await res.json()) as LibraryPage;
 }
 
-/** A row straight in the database, uploaded: search and paging need no bytes. */
+/** A file item straight in the database, uploaded: search and paging need no bytes. */
 function seed(userId: string, name: string, path: string | null, createdAt?: Date): Promise<FileItem> {
   const id = randomUUID();
   return createFileItem({
@@ -150,7 +150,7 @@ describe("GET /api/files search by folder", () => {
     ["day 1", ["Holiday/Day 1/beach.png"]],
     ["Work", ["Work/2026/report.png", "Work/100% done/scan.png", "Work/a_b/notes.png"]],
     ["2026", ["Work/2026/report.png"]],
-    // A piece of what the row shows, across the folder and the name.
+    // A piece of what the file item shows, across the folder and the name.
     ["Day 2/din", ["Holiday/Day 2/dinner.png"]],
     ["planning/", ["Trips/Holiday planning/map.png"]],
     // Wildcards in a path match literally, as in names.

@@ -19,7 +19,7 @@ import { testS3 } from "../testing/s3-direct";
 
 type Seed = { name?: string; size?: number; type?: string; createdAt?: Date; status?: FileStatus };
 
-/** A row straight in the database (paging needs no bytes), uploaded unless told otherwise. */
+/** A file item straight in the database (paging needs no bytes), uploaded unless told otherwise. */
 async function seed(userId: string, input: Seed = {}): Promise<FileItem> {
   const id = randomUUID();
   const status = input.status ?? "uploaded";
@@ -36,7 +36,7 @@ async function seed(userId: string, input: Seed = {}): Promise<FileItem> {
   });
 }
 
-/** A row plus its bytes in MinIO, as if uploaded through the API. */
+/** A file item plus its bytes in MinIO, as if uploaded through the API. */
 async function seedWithBytes(userId: string, input: Seed & { bytes: Uint8Array }): Promise<FileItem> {
   const item = await seed(userId, { ...input, size: input.bytes.length });
   await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: item.key, Body: input.bytes, ContentType: item.contentType }));
@@ -360,7 +360,7 @@ describe("PATCH /api/files/{id}", () => {
 describe("DELETE /api/files/{id}", () => {
   const bytes = new Uint8Array(64).fill(9);
 
-  it("removes the object from MinIO, marks the row deleted and stops listing it", async () => {
+  it("removes the object from MinIO, marks the file item deleted and stops listing it", async () => {
     const { user, cookie } = await createSignedInUser();
     const keep = await seedWithBytes(user.id, { name: "keep.png", bytes, createdAt: past(0) });
     const gone = await seedWithBytes(user.id, { name: "gone.png", bytes });
@@ -415,7 +415,7 @@ describe("DELETE /api/files/{id}", () => {
       }
     }
 
-    it("deletes the row first and answers 204; the object left behind goes at the next cleanup", async () => {
+    it("deletes the file item first and answers 204; the object left behind goes at the next cleanup", async () => {
       const { user, cookie } = await createSignedInUser();
       const item = await seedWithBytes(user.id, { bytes });
       const res = await withBrokenStorage(() => remove(item.id, cookie));

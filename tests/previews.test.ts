@@ -122,7 +122,7 @@ describe("POST /api/uploads/{id}/preview", () => {
     expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([`staging/${s.user.id}/${file.id}.preview`]);
   });
 
-  it("records the plan on the pending row; asking again replaces it", async () => {
+  it("records the plan on the pending file item; asking again replaces it", async () => {
     const s = await createSignedInUser();
     const { file } = await create(s, { name: "clip.mov", size: 100, type: "video/quicktime" });
     await planned(s, file.id, { size: 3000, type: "image/webp" });
@@ -303,7 +303,7 @@ describe("a preview's objects go with its file", () => {
     expect(await userObjectKeys(s.user.id)).toEqual([`staging/${s.user.id}/${id}.preview`]);
     const report = await checkConsistency(`u/${s.user.id}/`);
     expect(report.orphanObjects).toEqual([{ key: `staging/${s.user.id}/${id}.preview`, size: 300 }]);
-    // Cleanup's sweep of ended rows removes it (keysOf names the preview's staging key too).
+    // Cleanup's sweep of ended file items removes it (keysOf names the preview's staging key too).
     await cleanupStaleUploads();
     expect(await userObjectKeys(s.user.id)).toEqual([]);
     await expectConsistent(s.user.id);
@@ -321,7 +321,7 @@ describe("a preview's objects go with its file", () => {
     expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(sha256(bytes));
   });
 
-  it("uploads:check reports a preview object no row records, and a recorded preview that is missing", async () => {
+  it("uploads:check reports a preview object no file item records, and a recorded preview that is missing", async () => {
     const s = await createSignedInUser();
     const { id } = await pngWithPreview(s, { size: 300, type: "image/webp" }, html(300));
     await completed(s, id); // the preview was dropped
