@@ -20,7 +20,7 @@ import { MAX_BATCH_ITEMS, type CreateUploadBody, type CreateUploadResponse } fro
 /** A file item asked for ahead: the body with the idempotency key it was asked with, and its answer. */
 type Prepared = { body: CreateUploadBody; created: Promise<CreateUploadResponse> };
 
-/** The create request's body for a row: its folder goes with it (absent for a loose file). */
+/** The create request's body for a queue item: its folder goes with it (absent for a loose file). */
 export function bodyOf({ name, size, type, path }: Pick<QueueItem, "name" | "size" | "type" | "path">): CreateUploadBody {
   return path === undefined ? { name, size, type } : { name, size, type, path };
 }
@@ -48,14 +48,14 @@ export class FileItemsAhead {
     },
   ) {}
 
-  /** Whether the row has a file item made ahead (or on its way). */
+  /** Whether the queue item has a file item made ahead (or on its way). */
   has(key: string): boolean {
     return this.prepared.has(key);
   }
 
   /**
    * Asks, in one batch request, for the file items of the next small files among `upcoming()` (the
-   * first waiting rows, in queue order); one batch at a time. A function, so the queue is not read
+   * first waiting queue items, in queue order); one batch at a time. A function, so the queue is not read
    * while a batch is on its way: this runs on every transition, progress events included.
    */
   prepare(upcoming: () => readonly QueueItem[]) {
@@ -73,7 +73,7 @@ export class FileItemsAhead {
         this.hooks.answered();
       })
       .catch(() => {
-        // Each file's promise below carries the failure to its own row.
+        // Each file's promise below carries the failure to its own queue item.
       });
     batch.forEach(({ key }, i) => {
       const created = answer.then((results) => valueOf(results[i]));
@@ -108,7 +108,7 @@ export class FileItemsAhead {
     if (!created) return;
     this.hooks.track(
       created.then(({ file }) => this.hooks.release(file.id)).catch(() => {
-        // Nothing was recorded, so nothing to release.
+        // No file item was made, so nothing to release.
       }),
     );
   }

@@ -34,7 +34,7 @@ export type { EndedBatches } from "./batch-tracker";
 const BROWSER_TRANSPORT: EngineTransport = { post: postToStorage, put: putPart, resume: browserResumeStore };
 
 export type EngineOptions = {
-  /** Storage and the records of unfinished uploads: the browser's (XHR, a Worker, IndexedDB) by default. */
+  /** Storage and the resume records of unfinished uploads: the browser's (XHR, a Worker, IndexedDB) by default. */
   transport?: Partial<EngineTransport>;
   /** Times each file's steps for the benchmark (client/tracer.ts); none in the product. */
   tracer?: Tracer;

@@ -16,7 +16,7 @@ export type UploadStrategy = UploadTarget["strategy"];
 export type TargetOf<S extends UploadStrategy> = Extract<UploadTarget, { strategy: S }>;
 export type StoredPart = { partNumber: number; etag: string };
 
-/** What the engine reaches beyond our API: storage, and the records of unfinished uploads. */
+/** What the engine reaches beyond our API: storage, and the resume records of unfinished uploads. */
 export type EngineTransport = {
   post: PostTransport;
   put: PartTransport;

@@ -19,7 +19,7 @@ export type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-t
 
 /**
  * Files sending bytes at once: 6 matches the browser's connections per host over HTTP/1.1 and the
- * default UPLOAD_CONNECTIONS. Records are made ahead and completes run outside the slot, so a
+ * default UPLOAD_CONNECTIONS. File items are made ahead and completes run outside the slot, so a
  * slot is one storage request for a small file.
  */
 export const DEFAULT_CONCURRENCY = 6;
