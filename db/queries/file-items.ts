@@ -18,7 +18,7 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
 export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {
   const db = await getDb();
   const [item] = await db.update(fileItems).set({ uploadId }).where(eq(fileItems.id, id)).returning();
-  if (!item) throw new Error("file row vanished while starting its multipart upload");
+  if (!item) throw new Error("file item vanished while starting its multipart upload");
   return item;
 }
 

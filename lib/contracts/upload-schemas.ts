@@ -13,7 +13,7 @@ export const createUploadBodySchema = z.object({
   path: folderPathSchema.optional(),
   /**
    * The client's own name for this create (a random id per file): sending the same request again
-   * after a lost answer returns the same record instead of a second one.
+   * after a lost answer returns the same file item instead of a second one.
    */
   idempotencyKey: z
     .string()
