@@ -135,7 +135,7 @@ export function printBatchCpu(run: FileBatchRun, per: number, label: string, uni
 }
 
 /**
- * Where a small file's time goes, step by step: its record (made ahead, or its own create), the
+ * Where a small file's time goes, step by step: its file item (made ahead, or its own create), the
  * wait for a storage connection, the form POST, and the complete (coalesced into batches).
  */
 export function printFileTimeline(measures: Measure[], indent = "  "): void {

@@ -11,7 +11,7 @@ import { typeForName, uploadFiles, type FileOutcome, type OpenedFile } from "./u
 
 /**
  * The CLI's run as it drives the page's engine, against the in-memory API and storage
- * (testing/fakes): which requests a run makes (records made ahead in batches, ~one create request
+ * (testing/fakes): which requests a run makes (file items made ahead in batches, ~one create request
  * per 24 small files), and what each file's outcome is when a batch is refused, rate limited or
  * loses its answer. Only the transports are swapped for stand-ins; backoffs run on fake timers.
  */
@@ -63,7 +63,7 @@ describe("a run's create requests", () => {
     expect(Math.max(...batches().map((batch) => batch.length))).toBeLessThanOrEqual(PREPARE_WINDOW);
     // docs/api.md promises ~420 requests for 10,000 files.
     expect(batches().length).toBeLessThanOrEqual(Math.ceil(count / REFILL) + 1);
-    expect(server.records.size).toBe(count);
+    expect(server.fileItems.size).toBe(count);
     const stored = files.map((file) => outcomes.get(file.file.name) as { stored: { name: string; id: string; status: string } });
     expect(stored.map((outcome) => outcome.stored.name)).toEqual(files.map((file) => file.file.name));
     expect(stored.every((outcome) => outcome.stored.status === "uploaded")).toBe(true);
@@ -84,7 +84,7 @@ describe("a run's create requests", () => {
   });
 });
 
-describe("a file's outcome when its record made ahead is not usable", () => {
+describe("a file's outcome when its file item made ahead is not usable", () => {
   it("a file the batch refused fails with that refusal, without asking again (the page's rule)", async () => {
     const { storage, server } = setup();
     server.refuse = (body) => (body.name === "f1.png" ? apiError(415, "unsupported_type") : null);
@@ -126,17 +126,17 @@ describe("a file's outcome when its record made ahead is not usable", () => {
     const keyInBatch = new Map(batches()[0]!.map((body) => [body.name, body.idempotencyKey]));
     for (const body of server.argsOf<CreateUploadBody>("create")) expect(body.idempotencyKey).toBe(keyInBatch.get(body.name));
     expect([...outcomes.values()].every((outcome) => "stored" in outcome)).toBe(true);
-    expect(server.records.size).toBe(2);
+    expect(server.fileItems.size).toBe(2);
   });
 
-  it("a POST storage refuses fails its file with storage's reason and releases its record before the run ends", async () => {
+  it("a POST storage refuses fails its file with storage's reason and releases its file item before the run ends", async () => {
     const { storage, server } = setup();
     storage.failNextPosts(storageErrorFor(403, "<Error><Code>AccessDenied</Code><Message>Invalid according to Policy</Message></Error>"));
     const outcomes = await run(server.api, storage, [opened(0)]);
     expect(outcomes.get("f0.png")).toEqual({ path: "/tmp/f0.png", error: "Storage refused the upload (AccessDenied)." });
-    const [record] = server.records.values();
-    expect(server.argsOf("cancel")).toEqual([record!.file.id]);
-    expect(record!.file.status).toBe("aborted");
+    const [fileItem] = server.fileItems.values();
+    expect(server.argsOf("cancel")).toEqual([fileItem!.file.id]);
+    expect(fileItem!.file.status).toBe("aborted");
   });
 });
 

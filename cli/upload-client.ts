@@ -1,6 +1,6 @@
 /**
  * The upload page's engine (client/engine/upload-engine.ts) from Node, for the command-line
- * uploader: the same scheduling, records made ahead, jobs and retry rules. Only what is Node's
+ * uploader: the same scheduling, file items made ahead, jobs and retry rules. Only what is Node's
  * differs: the API client carries an API token instead of the session cookie, bytes travel over
  * fetch (fetch-transport.ts), files come from disk, and nothing is saved to resume or previewed.
  */
@@ -15,7 +15,7 @@ import type { EngineTransport } from "../client/engine/upload-job";
 import { crc32Base64 } from "../client/hashing/checksum";
 import { NO_RESUME_STORE } from "../client/multipart/resume-store";
 import type { QueueItem } from "../client/queue/upload-queue";
-import { MAX_BATCH_ITEMS, type FileDto } from "../lib/contracts/upload-schemas";
+import { MAX_BATCH_ITEMS, type FileItemJson } from "../lib/contracts/upload-schemas";
 import { EXTENSIONS_BY_TYPE, extensionOf, type UploadRules } from "../lib/upload-rules";
 import { postWithFetch, putPartWithFetch } from "./fetch-transport";
 
@@ -30,7 +30,7 @@ export const CLI_RULES: UploadRules = { allowedTypes: Object.keys(EXTENSIONS_BY_
 /**
  * Our API over the app's URL and a token. As on the page, completes of small files finishing
  * together share batch requests (/batch/complete); so do the creates files make on their own turn
- * (big files, and fallbacks). `createMany` is the batch create that records small files ahead.
+ * (big files, and fallbacks). `createMany` is the batch create that makes the file items of small files ahead.
  */
 export function createCliApi(client: Client): UploadApi {
   const routes = createUploadApi(createApiFetch({ baseUrl: client.baseUrl, headers: { authorization: `Bearer ${client.token}` } }));
@@ -73,7 +73,7 @@ export async function openFile(filePath: string): Promise<OpenedFile | { path: s
   }
 }
 
-export type FileOutcome = { path: string; stored: FileDto } | { path: string; error: string };
+export type FileOutcome = { path: string; stored: FileItemJson } | { path: string; error: string };
 
 export type UploadOptions = {
   /** Files sending bytes at once (--parallel), as the page's concurrency setting. */

@@ -1,8 +1,8 @@
 /**
  * `npm run upload -- <file...> --url <app url> --token <token> [--parallel N]`: uploads files
  * through the app's API with the upload page's engine (multipart for big ones), N files at once
- * (4 by default), with one progress line. Small files get their records ahead in batch requests
- * (client/engine/records-ahead.ts). UPLOADS_URL / UPLOADS_TOKEN work too.
+ * (4 by default), with one progress line. Small files get their file items ahead in batch requests
+ * (client/engine/file-items-ahead.ts). UPLOADS_URL / UPLOADS_TOKEN work too.
  */
 import { parseArgs } from "node:util";
 import { formatBytes } from "../lib/upload-rules";

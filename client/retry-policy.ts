@@ -37,7 +37,7 @@ export type RequestFailure = {
 export type RetryDecision =
   /** The same request again, after `delayMs`. */
   | { action: "retry"; delayMs: number }
-  /** The POST's policy has expired: release the record, create a new one, and POST with its policy. */
+  /** The POST's policy has expired: release the file item, create a new one, and POST with its policy. */
   | { action: "renew"; delayMs: number }
   | { action: "fail" };
 

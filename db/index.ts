@@ -36,7 +36,7 @@ export async function getDatabaseDriver(): Promise<DatabaseHandle["driver"]> {
  * A query built once per database handle and run as a prepared statement. postgres.js sends an
  * unprepared query that has parameters in two round trips (describe, then execute) and Postgres
  * plans it every time; prepared, it is one round trip once each connection has seen it. For the
- * queries every signing request runs (token, rate limit, upload row).
+ * queries every signing request runs (token, rate limit, file item).
  */
 export function preparedQuery<T>(build: (db: Database) => T): () => Promise<T> {
   const built = new WeakMap<Database, T>();

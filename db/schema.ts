@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, index, integer, uniqueIndex, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
- * `completing`: one complete request has claimed the row and is checking and storing the file.
+ * `completing`: one complete request has claimed the file item and is checking and storing the file.
  * `rejected`: the stored bytes did not match the declared type, so the object was removed.
  */
 export const FILE_STATUSES = ["pending", "completing", "uploaded", "aborted", "deleted", "rejected"] as const;
@@ -50,7 +50,7 @@ export const fileItems = pgTable(
       .defaultNow()
       .$onUpdate(() => new Date()),
     uploadedAt: timestamp({ withTimezone: true }),
-    /** The client's name for this create request: a retry with the same key gets this row back, not a second one. */
+    /** The client's name for this create request: a retry with the same key gets this file item back, not a second one. */
     idempotencyKey: text(),
     /**
      * The file's preview (a small image the browser made, `…/preview`): while pending, the planned
@@ -110,7 +110,7 @@ export const apiTokens = pgTable(
 /**
  * Public download links for one uploaded file (`/s/<token>`): only a SHA-256 of the token is
  * stored, the URL is shown once. A link works while it is unrevoked, unexpired, under its download
- * limit and its file is uploaded; deleting the file's row removes its links.
+ * limit and its file is uploaded; deleting the file item removes its links.
  */
 export const shareLinks = pgTable(
   "share_links",

@@ -9,7 +9,7 @@ export function escapeLike(value: string): string {
 }
 
 /**
- * Bytes of the file rows `where` selects, each file plus its preview (planned while pending, checked
+ * Bytes of the file items `where` selects, each file plus its preview (planned while pending, checked
  * once uploaded): the quota's and the library's usage come from this one sum.
  */
 export async function sumFileBytes(db: Pick<Database, "select">, where: SQL | undefined): Promise<number> {

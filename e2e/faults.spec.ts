@@ -58,7 +58,7 @@ async function makeFile(file: string, size: number): Promise<string> {
 
 type PartPut = { key: string; at: number };
 
-/** Every request the page sends to storage (part PUTs keyed `<uploadId>#<partNumber>`, and POSTs), and the records it creates. */
+/** Every request the page sends to storage (part PUTs keyed `<uploadId>#<partNumber>`, and POSTs), and the file items it creates. */
 function recordStorageRequests(page: Page, storageOrigin: string) {
   const sent = { part: [] as PartPut[], post: 0, created: 0, signs: [] as Array<{ partNumbers: number[]; at: number }> };
   page.on("response", async (res) => {
@@ -200,9 +200,9 @@ test("20 uploads through dropped connections, 503 SlowDown, delays and expired U
     expect(r.resent, `${target}: resends cover every failed request`).toBeGreaterThanOrEqual(r.failingFaults - silent);
     expect(r.resent, `${target}: no more resends than failures`).toBeLessThanOrEqual(r.failingFaults + 1);
   }
-  // A POST whose policy expired gets a fresh record and policy; every other failed POST is sent
-  // again with the policy it had, so the only extra records are one per expired POST.
-  expect(sent.created, "records created: one per file, plus one per expired POST").toBe(files.length + stats.faults.post.expire);
+  // A POST whose policy expired gets a fresh file item and policy; every other failed POST is sent
+  // again with the policy it had, so the only extra file items are one per expired POST.
+  expect(sent.created, "file items created: one per file, plus one per expired POST").toBe(files.length + stats.faults.post.expire);
   // Matching tries by position needs the page and the proxy to have seen the same part requests.
   if (report.partRequests.proxy === report.partRequests.page) checkFollowUps(stats, sent.part, sent.signs);
 });

@@ -7,8 +7,8 @@ import { startCountingProxy } from "../testing/counting-proxy";
 import { expect, test } from "./fixtures";
 
 /**
- * Many small files under the default upload limits (600 create requests a minute, 50,000 records
- * an hour): records are made ahead ~24 per batch request, by the page and by the command-line
+ * Many small files under the default upload limits (600 create requests a minute, 50,000 file items
+ * an hour): file items are made ahead ~24 per batch request, by the page and by the command-line
  * uploader, so neither meets a 429.
  */
 const run = promisify(execFile);

@@ -188,7 +188,7 @@ test("the tray: progress, Pause all and Resume all from the keyboard, gone when 
   await expect(page).toHaveTitle("Settings · Uploads");
 });
 
-test("signing out mid-upload asks first; cancelling releases the record and forgets the resume record", async ({ page, auth, newUser, uploadPage }, testInfo) => {
+test("signing out mid-upload asks first; cancelling releases the file item and forgets the resume record", async ({ page, auth, newUser, uploadPage }, testInfo) => {
   test.setTimeout(120_000);
   const file = await writeMp4(testInfo.outputPath("clip.mp4"), 101 * MIB);
   await auth.signUp(newUser);

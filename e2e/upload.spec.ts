@@ -166,7 +166,7 @@ test("files dropped on the drop zone, or picked from the keyboard, upload", asyn
   ]);
 });
 
-test("small files get their records ahead in one batch; cancelling a waiting one releases its record", async ({ page, auth, newUser, uploadPage }, testInfo) => {
+test("small files get their file items ahead in one batch; cancelling a waiting one releases its file item", async ({ page, auth, newUser, uploadPage }, testInfo) => {
   const names = ["first.png", "second.png", "third.png", "fourth.png"];
   const files = await Promise.all(names.map((name) => makeFile(testInfo, name, 200_000)));
   await auth.signUp(newUser);
@@ -189,8 +189,8 @@ test("small files get their records ahead in one batch; cancelling a waiting one
   for (const name of ["first.png", "second.png", "fourth.png"]) await expect(uploadPage.row(name)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
   await expect(uploadPage.row("third.png")).toHaveAttribute("data-status", "cancelled");
   expect((await listedFiles(page)).map((f) => f.name).sort()).toEqual(["first.png", "fourth.png", "second.png"]);
-  const record = await page.evaluate(async (id) => (await (await fetch(`/api/uploads/${id}`)).json()).file.status, third);
-  expect(record).toBe("aborted");
+  const thirdStatus = await page.evaluate(async (id) => (await (await fetch(`/api/uploads/${id}`)).json()).file.status, third);
+  expect(thirdStatus).toBe("aborted");
 });
 
 test("leaving mid-upload asks first", async ({ page, auth, newUser, uploadPage }, testInfo) => {

@@ -46,17 +46,17 @@ export const envSchema = z.object({
   UPLOAD_PART_SIZE_MIB: z.coerce.number().int().min(5).max(5 * 1024).default(16),
   /** Requests to storage one browser tab keeps open at once, across all its files. */
   UPLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(6),
-  /** Pending uploads older than this are aborted by `npm run uploads:cleanup`. */
+  /** Pending file items older than this are aborted by `npm run uploads:cleanup`. */
   STALE_UPLOAD_HOURS: z.coerce.number().positive().default(24),
   /** Per-user cap on uploaded plus pending bytes; unset means unlimited. */
   USER_QUOTA_BYTES: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   /**
    * Create requests a user may make per minute (POST /api/uploads, and POST /api/uploads/batch as
-   * one whatever its size): the page asks for ~24 small files' records per request, so a drop of
+   * one whatever its size): the page asks for ~24 small files' file items per request, so a drop of
    * 1,000 photos makes ~45 requests and a CLI run ~1 per 24 files (docs/api.md, Rate limits).
    */
   RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  /** New upload records a user may create per hour: a brake on floods of empty records. */
+  /** New file items a user may create per hour: a brake on floods of empty file items. */
   RATE_LIMIT_UPLOAD_FILES_PER_HOUR: z.coerce.number().int().positive().default(50_000),
   /** Part URLs a user may have signed per minute (sum of partNumbers over POST .../parts). */
   RATE_LIMIT_PARTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),

@@ -39,7 +39,7 @@ describe("uploads cleanup", () => {
   });
 
   it("aborts a cancelled upload's multipart upload again on the next run", async () => {
-    // A row cancelled while S3 still had its upload (as when an abort raced in-flight parts):
+    // A file item cancelled while S3 still had its upload (as when an abort raced in-flight parts):
     // the next run aborts the same upload id once more.
     const { cookie, user } = await createSignedInUser();
     const id = await startMultipart(cookie);

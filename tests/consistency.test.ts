@@ -26,7 +26,7 @@ async function uploadOne(cookie: string, size: number) {
 }
 
 describe("uploads:check", () => {
-  it("finds uploaded rows without their object and objects without a row", async () => {
+  it("finds uploaded file items without their object and objects without a file item", async () => {
     const { cookie, user } = await createSignedInUser();
     const prefix = `u/${user.id}/`;
     await uploadOne(cookie, 10);

@@ -10,7 +10,7 @@ import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { FileItem } from "@/db/schema";
 import { MIB } from "@/lib/units";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
-import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 
@@ -50,7 +50,7 @@ async function list(cookie: string, params: Record<string, string | number> = {}
   return (await res.json()) as LibraryPage;
 }
 
-/** A row straight in the database, uploaded: search and paging need no bytes. */
+/** A file item straight in the database, uploaded: search and paging need no bytes. */
 function seed(userId: string, name: string, path: string | null, createdAt?: Date): Promise<FileItem> {
   const id = randomUUID();
   return createFileItem({
@@ -67,7 +67,7 @@ function seed(userId: string, name: string, path: string | null, createdAt?: Dat
   });
 }
 
-const shown = (files: FileDto[]) => files.map((f) => (f.path ? `${f.path}/${f.name}` : f.name));
+const shown = (files: FileItemJson[]) => files.map((f) => (f.path ? `${f.path}/${f.name}` : f.name));
 
 describe("creating uploads with a folder path", () => {
   it("POST /api/uploads stores the path (NFC), keeps it out of the key, and the library lists it once uploaded", async () => {
@@ -150,7 +150,7 @@ describe("GET /api/files search by folder", () => {
     ["day 1", ["Holiday/Day 1/beach.png"]],
     ["Work", ["Work/2026/report.png", "Work/100% done/scan.png", "Work/a_b/notes.png"]],
     ["2026", ["Work/2026/report.png"]],
-    // A piece of what the row shows, across the folder and the name.
+    // A piece of what the file item shows, across the folder and the name.
     ["Day 2/din", ["Holiday/Day 2/dinner.png"]],
     ["planning/", ["Trips/Holiday planning/map.png"]],
     // Wildcards in a path match literally, as in names.
@@ -180,7 +180,7 @@ describe("GET /api/files search by folder", () => {
     for (let i = 0; i < 7; i++) matches.push(await seed(user.id, `photo-${i % 3}.png`, `Holiday/Day ${i}`, new Date(base + (i % 2) * 60_000)));
     for (let i = 0; i < 5; i++) await seed(user.id, `photo-${i % 3}.png`, `Work/Week ${i}`, new Date(base + i * 60_000));
 
-    const seen: FileDto[] = [];
+    const seen: FileItemJson[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
@@ -192,7 +192,7 @@ describe("GET /api/files search by folder", () => {
 
     expect(pages).toBe(4);
     expect(seen.map((f) => f.id).sort()).toEqual(matches.map((m) => m.id).sort());
-    const key = (f: FileDto) => (sort === "name" ? f.name.toLowerCase() : sort === "date" ? f.createdAt : f.size);
+    const key = (f: FileItemJson) => (sort === "name" ? f.name.toLowerCase() : sort === "date" ? f.createdAt : f.size);
     const sign = order === "asc" ? 1 : -1;
     const sorted = [...seen].sort((a, b) => {
       const [ka, kb] = [key(a), key(b)];

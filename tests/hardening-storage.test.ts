@@ -30,7 +30,7 @@ const png = (size: number, fill: number) => new Uint8Array([...PNG_SIGNATURE, ..
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /**
- * A row and its signed form, made through the server functions the create route calls (the rate
+ * A file item and its signed form, made through the server functions the create route calls (the rate
  * limit of the route would stop the race loops, which create hundreds of uploads for one user).
  */
 async function create(session: Session, file: { name: string; size: number; type: string }): Promise<{ id: string; upload: UploadTarget }> {
@@ -68,7 +68,7 @@ async function expectCleanAfterCleanup(userId: string): Promise<void> {
   expect(isConsistent(report)).toBe(true);
 }
 
-/** Never an `uploaded` row without its object (exactly the bytes posted), nor a row stuck completing. */
+/** Never an `uploaded` file item without its object (exactly the bytes posted), nor a file item stuck completing. */
 async function expectRowConsistent(session: Session, id: string, bytes: Uint8Array) {
   const row = (await getFileItemById({ id, ownerId: session.user.id }))!;
   expect(row.status).not.toBe("completing");
@@ -159,7 +159,7 @@ describe("an upload that ended keeps no object once cleanup has run", () => {
 
 const ROUNDS = 50;
 
-/** Runs `round` ROUNDS times for one user, then cleanup: nothing may be left outside a record. */
+/** Runs `round` ROUNDS times for one user, then cleanup: nothing may be left outside a file item. */
 async function raceLoop(round: (session: Session, index: number) => Promise<void>) {
   const session = await createSignedInUser();
   for (let i = 0; i < ROUNDS; i++) await round(session, i);
@@ -275,7 +275,7 @@ describe("the completing state", () => {
     expect(await sha256OfObject(row.key)).toBe(sha256(png(64, 6)));
   });
 
-  it("a complete that crashed leaves the row completing: another complete answers 409 after waiting, cleanup gives it up after 15 minutes", async () => {
+  it("a complete that crashed leaves the file item completing: another complete answers 409 after waiting, cleanup gives it up after 15 minutes", async () => {
     const session = await createSignedInUser();
     const db = await getDb();
     const stuck = await posted(session, png(64, 7));

@@ -33,7 +33,7 @@ async function post(upload: PostUploadTarget, bytes: Uint8Array) {
 const png = (size: number, idempotencyKey = newIdempotencyKey()): Body => ({ name: "a.png", size, type: "image/png", idempotencyKey });
 
 describe("idempotency keys on create", () => {
-  it("a repeated create (its first answer lost) returns the same record with a policy that works", async () => {
+  it("a repeated create (its first answer lost) returns the same file item with a policy that works", async () => {
     const { cookie, user } = await createSignedInUser();
     const body = png(10);
     const first = await create(cookie, body);
@@ -47,7 +47,7 @@ describe("idempotency keys on create", () => {
     expect((await done.json()).file).toMatchObject({ id: a.file.id, status: "uploaded", size: 10 });
   });
 
-  it("two concurrent creates with one key make one record", async () => {
+  it("two concurrent creates with one key make one file item", async () => {
     const { cookie, user } = await createSignedInUser();
     const body = png(10);
     const answers = await Promise.all([create(cookie, body), create(cookie, body), create(cookie, body)]);
@@ -65,7 +65,7 @@ describe("idempotency keys on create", () => {
     expect(await rows(user.id)).toBe(1);
   });
 
-  it("refuses a key reused for another file, or for an upload no longer pending, with 409 and no new record", async () => {
+  it("refuses a key reused for another file, or for an upload no longer pending, with 409 and no new file item", async () => {
     const { cookie, user } = await createSignedInUser();
     const body = png(10);
     const { file, upload } = await (await create(cookie, body)).json();
@@ -101,7 +101,7 @@ describe("idempotency keys on create", () => {
     expect(await rows(user.id)).toBe(2);
   });
 
-  it("keys belong to their user: another user's same key makes their own record", async () => {
+  it("keys belong to their user: another user's same key makes their own file item", async () => {
     const a = await createSignedInUser();
     const b = await createSignedInUser();
     const body = png(10);
@@ -109,7 +109,7 @@ describe("idempotency keys on create", () => {
     expect(second.file.id).not.toBe(first.file.id);
   });
 
-  it("a repeated batch returns the same records, and only its new files add rows", async () => {
+  it("a repeated batch returns the same file items, and only its new files add file items", async () => {
     const { cookie, user } = await createSignedInUser();
     const files = [png(1), png(2), png(3)];
     const batch = async (list: Body[]) =>
@@ -119,7 +119,7 @@ describe("idempotency keys on create", () => {
     const ids = (results: CreateUploadsResponse["results"]) => results.map((r) => ("file" in r ? r.file.id : r.error.code));
     expect(ids(again).slice(0, 3)).toEqual(ids(first));
     expect(await rows(user.id)).toBe(4);
-    // Within one batch too: the second file with a key the first used is that same record.
+    // Within one batch too: the second file with a key the first used is that same file item.
     const twice = await batch([png(5, "k".repeat(20)), png(5, "k".repeat(20))]);
     expect(ids(twice)[0]).toBe(ids(twice)[1]);
     expect(await rows(user.id)).toBe(5);
@@ -127,7 +127,7 @@ describe("idempotency keys on create", () => {
 });
 
 describe("a retry that overtakes its own multipart start", () => {
-  /** The row the first request stored before S3 answered CreateMultipartUpload: pending, no UploadId yet. */
+  /** The file item the first request stored before S3 answered CreateMultipartUpload: pending, no UploadId yet. */
   async function starting(userId: string, idempotencyKey: string) {
     const id = randomUUID();
     return createFileItem({

@@ -13,13 +13,13 @@ import { attachmentDisposition } from "@/server/storage/content-disposition";
 import { getEnv } from "@/server/env";
 import { encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { testS3 } from "../testing/s3-direct";
 
 type Seed = { name?: string; size?: number; type?: string; createdAt?: Date; status?: FileStatus };
 
-/** A row straight in the database (paging needs no bytes), uploaded unless told otherwise. */
+/** A file item straight in the database (paging needs no bytes), uploaded unless told otherwise. */
 async function seed(userId: string, input: Seed = {}): Promise<FileItem> {
   const id = randomUUID();
   const status = input.status ?? "uploaded";
@@ -36,7 +36,7 @@ async function seed(userId: string, input: Seed = {}): Promise<FileItem> {
   });
 }
 
-/** A row plus its bytes in MinIO, as if uploaded through the API. */
+/** A file item plus its bytes in MinIO, as if uploaded through the API. */
 async function seedWithBytes(userId: string, input: Seed & { bytes: Uint8Array }): Promise<FileItem> {
   const item = await seed(userId, { ...input, size: input.bytes.length });
   await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: item.key, Body: input.bytes, ContentType: item.contentType }));
@@ -64,13 +64,13 @@ async function objectExists(key: string): Promise<boolean> {
   }
 }
 
-const ids = (files: FileDto[]) => files.map((f) => f.id);
+const ids = (files: FileItemJson[]) => files.map((f) => f.id);
 const past = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, 0) + minutes * 60_000);
 
 describe("GET /api/files paging", () => {
-  type Case = { sort: "date" | "name" | "size"; order: "asc" | "desc"; key: (f: FileDto) => string | number };
-  const lowerName = (f: FileDto) => f.name.toLowerCase();
-  const created = (f: FileDto) => Date.parse(f.createdAt);
+  type Case = { sort: "date" | "name" | "size"; order: "asc" | "desc"; key: (f: FileItemJson) => string | number };
+  const lowerName = (f: FileItemJson) => f.name.toLowerCase();
+  const created = (f: FileItemJson) => Date.parse(f.createdAt);
 
   it.each<Case>([
     { sort: "date", order: "desc", key: created },
@@ -87,7 +87,7 @@ describe("GET /api/files paging", () => {
       names.map((name, i) => seed(user.id, { name, size: [10, 20, 20, 5, 10, 999, 20, 1, 5][i], createdAt: past(i % 4) })),
     );
 
-    const seen: FileDto[] = [];
+    const seen: FileItemJson[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
@@ -108,7 +108,7 @@ describe("GET /api/files paging", () => {
     for (const original of originals) expect(ids(seen)).toContain(original.id); // no gaps
     // The originals come in (key, id) order.
     const sign = order === "asc" ? 1 : -1;
-    const compare = (a: FileDto, b: FileDto) => {
+    const compare = (a: FileItemJson, b: FileItemJson) => {
       const [ka, kb] = [key(a), key(b)];
       if (ka !== kb) return (ka < kb ? -1 : 1) * sign;
       return (a.id < b.id ? -1 : 1) * sign;
@@ -313,7 +313,7 @@ describe("PATCH /api/files/{id}", () => {
     const item = await seed(user.id, { name: "old.png" });
     const res = await rename(item.id, { name: "  new name é.png " }, cookie);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { file: FileDto };
+    const body = (await res.json()) as { file: FileItemJson };
     expect(body.file).toMatchObject({ id: item.id, name: "new name é.png", status: "uploaded", size: item.size });
     expect(body.file).not.toHaveProperty("key");
     const row = await getFileItemById({ id: item.id, ownerId: user.id });
@@ -360,7 +360,7 @@ describe("PATCH /api/files/{id}", () => {
 describe("DELETE /api/files/{id}", () => {
   const bytes = new Uint8Array(64).fill(9);
 
-  it("removes the object from MinIO, marks the row deleted and stops listing it", async () => {
+  it("removes the object from MinIO, marks the file item deleted and stops listing it", async () => {
     const { user, cookie } = await createSignedInUser();
     const keep = await seedWithBytes(user.id, { name: "keep.png", bytes, createdAt: past(0) });
     const gone = await seedWithBytes(user.id, { name: "gone.png", bytes });
@@ -415,7 +415,7 @@ describe("DELETE /api/files/{id}", () => {
       }
     }
 
-    it("deletes the row first and answers 204; the object left behind goes at the next cleanup", async () => {
+    it("deletes the file item first and answers 204; the object left behind goes at the next cleanup", async () => {
       const { user, cookie } = await createSignedInUser();
       const item = await seedWithBytes(user.id, { bytes });
       const res = await withBrokenStorage(() => remove(item.id, cookie));

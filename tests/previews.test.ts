@@ -17,7 +17,7 @@ import { crc32Base64 } from "@/client/hashing/checksum";
 import { getEnv } from "@/server/env";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import { PREVIEW_MAX_BYTES, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
-import type { CompleteUploadsResponse, CreateUploadResponse, FileDto, PostUploadTarget, SignPartsResponse } from "@/lib/contracts/upload-schemas";
+import type { CompleteUploadsResponse, CreateUploadResponse, FileItemJson, PostUploadTarget, SignPartsResponse } from "@/lib/contracts/upload-schemas";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
 import { viewSharedFile } from "@/server/sharing/share-access";
@@ -72,10 +72,10 @@ async function post(upload: PostUploadTarget, bytes: Uint8Array, fields: Record<
 const complete = (s: Session, id: string) => completeRoute(jsonRequest(`/api/uploads/${id}/complete`, { method: "POST", cookie: s.cookie }), routeParams({ id }));
 const view = (s: Session, id: string) => viewRoute(jsonRequest(`/api/files/${id}/view`, { cookie: s.cookie }), routeParams({ id }));
 
-async function completed(s: Session, id: string): Promise<FileDto> {
+async function completed(s: Session, id: string): Promise<FileItemJson> {
   const res = await complete(s, id);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { file: FileDto }).file;
+  return ((await res.json()) as { file: FileItemJson }).file;
 }
 
 /** A PNG file posted to storage, with a preview planned and (unless `previewBytes` is null) posted. */
@@ -87,7 +87,7 @@ async function pngWithPreview(s: Session, preview: Preview, previewBytes: Uint8A
   return { id: file.id, form };
 }
 
-async function listed(s: Session): Promise<FileDto[]> {
+async function listed(s: Session): Promise<FileItemJson[]> {
   const res = await listRoute(jsonRequest("/api/files", { cookie: s.cookie }));
   expect(res.status).toBe(200);
   return ((await res.json()) as LibraryPage).files;
@@ -122,7 +122,7 @@ describe("POST /api/uploads/{id}/preview", () => {
     expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([`staging/${s.user.id}/${file.id}.preview`]);
   });
 
-  it("records the plan on the pending row; asking again replaces it", async () => {
+  it("records the plan on the pending file item; asking again replaces it", async () => {
     const s = await createSignedInUser();
     const { file } = await create(s, { name: "clip.mov", size: 100, type: "video/quicktime" });
     await planned(s, file.id, { size: 3000, type: "image/webp" });
@@ -192,7 +192,7 @@ describe("complete with a preview", () => {
     await expectConsistent(s.user.id);
     // A rename answers the file with its preview too.
     const renamed = await renameRoute(jsonRequest(`/api/files/${id}`, { method: "PATCH", cookie: s.cookie, body: { name: "b.png" } }), routeParams({ id }));
-    expect(((await renamed.json()) as { file: FileDto }).file.previewUrl).toEqual(expect.any(String));
+    expect(((await renamed.json()) as { file: FileItemJson }).file.previewUrl).toEqual(expect.any(String));
   });
 
   it("serves a JPEG preview as image/jpeg", async () => {
@@ -243,7 +243,7 @@ describe("complete with a preview", () => {
     const res = await completeBatchRoute(jsonRequest("/api/uploads/batch/complete", { cookie: s.cookie, body: { ids: [good.id, bad.id, plain.id] } }));
     const { results } = (await res.json()) as CompleteUploadsResponse;
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    const files = results.map((r) => (r as { file: FileDto }).file);
+    const files = results.map((r) => (r as { file: FileItemJson }).file);
     expect(files[0]!.previewUrl).toEqual(expect.any(String));
     expect(files.slice(1).map((f) => f.previewUrl)).toEqual([null, null]);
     expect(await getFileItemById({ id: good.id, ownerId: s.user.id })).toMatchObject({ previewSize: 600, previewType: "image/webp" });
@@ -303,7 +303,7 @@ describe("a preview's objects go with its file", () => {
     expect(await userObjectKeys(s.user.id)).toEqual([`staging/${s.user.id}/${id}.preview`]);
     const report = await checkConsistency(`u/${s.user.id}/`);
     expect(report.orphanObjects).toEqual([{ key: `staging/${s.user.id}/${id}.preview`, size: 300 }]);
-    // Cleanup's sweep of ended rows removes it (keysOf names the preview's staging key too).
+    // Cleanup's sweep of ended file items removes it (keysOf names the preview's staging key too).
     await cleanupStaleUploads();
     expect(await userObjectKeys(s.user.id)).toEqual([]);
     await expectConsistent(s.user.id);
@@ -321,7 +321,7 @@ describe("a preview's objects go with its file", () => {
     expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(sha256(bytes));
   });
 
-  it("uploads:check reports a preview object no row records, and a recorded preview that is missing", async () => {
+  it("uploads:check reports a preview object no file item records, and a recorded preview that is missing", async () => {
     const s = await createSignedInUser();
     const { id } = await pngWithPreview(s, { size: 300, type: "image/webp" }, html(300));
     await completed(s, id); // the preview was dropped

@@ -54,7 +54,7 @@ describe("USER_QUOTA_BYTES", () => {
     expect(results[1].error.code).toBe("quota_exceeded");
   });
 
-  it("stores each file's folder path when the rows are inserted within the quota", async () => {
+  it("stores each file's folder path when the file items are inserted within the quota", async () => {
     const { cookie } = await createSignedInUser();
     const files = [
       { name: "a.mp4", size: 1, type: "video/mp4", path: "Holiday/Day 1" },
@@ -76,7 +76,7 @@ describe("USER_QUOTA_BYTES", () => {
     expect((await again.json()).file.id).toBe((await first.json()).file.id);
     const batch = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [body, { ...body, idempotencyKey: undefined, size: 100 * MIB }] } }));
     expect((await batch.json()).results.map((r: { status: number }) => r.status)).toEqual([201, 201]);
-    // One key twice in one batch is one record, counted once.
+    // One key twice in one batch is one file item, counted once.
     const other = await createSignedInUser();
     const twice = { ...body, idempotencyKey: "twice-in-one-batch-0" };
     const dup = await createBatch(jsonRequest("/api/uploads/batch", { cookie: other.cookie, body: { files: [twice, twice, { ...twice, idempotencyKey: undefined, size: 100 * MIB }] } }));

@@ -101,7 +101,7 @@ describe("rate limits on the signing routes", () => {
     expect((await createUpload(jsonRequest("/api/uploads", { cookie: other.cookie, body: { name: "a.png", size: 1, type: "image/png" } }))).status).toBe(201);
   });
 
-  it("brakes new records per hour: a request whose files do not fit is refused whole, with the hour's Retry-After", async () => {
+  it("brakes new file items per hour: a request whose files do not fit is refused whole, with the hour's Retry-After", async () => {
     const { user, cookie } = await createSignedInUser();
     await exhaust("upload-files", user.id, getEnv().RATE_LIMIT_UPLOAD_FILES_PER_HOUR, 1);
     const res = await createBatch(jsonRequest("/api/uploads/batch", { cookie, body: { files: [png("a.png"), png("b.png")] } }));

@@ -166,7 +166,7 @@ describe("POST /api/uploads validation", () => {
 });
 
 describe("DELETE /api/uploads/{id}", () => {
-  it("aborts the row and removes an object already written; repeat is a no-op", async () => {
+  it("aborts the file item and removes an object already written; repeat is a no-op", async () => {
     const { cookie, user } = await createSignedInUser();
     const { file, upload } = await startUpload(cookie, png(32));
     await postToStorage(upload, new Uint8Array(32));

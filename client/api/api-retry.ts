@@ -1,7 +1,7 @@
 /**
  * The one fetch-and-retry helper for our API's calls: a call is tried again after transient
  * failures (no answer, 408, 429, 5xx), after the answer's Retry-After or a backoff, as
- * client/retry-policy.ts decides. Used by the upload jobs and the records made ahead alike.
+ * client/retry-policy.ts decides. Used by the upload jobs and the file items made ahead alike.
  */
 import { decideRetry, failureOf, type UploadStep } from "@/client/retry-policy";
 import type { CreateUploadBody, CreateUploadResponse } from "@/lib/contracts/upload-schemas";
@@ -38,12 +38,12 @@ export async function callWithRetries<T>(step: Exclude<UploadStep, "post">, call
 }
 
 /**
- * Records the file and signs its upload, trying again after transient failures. One idempotency
- * key for every try, so a retry after a lost answer gets the same record back, not a second one.
+ * Makes the file item and signs its upload, trying again after transient failures. One idempotency
+ * key for every try, so a retry after a lost answer gets the same file item back, not a second one.
  */
 export function createWithRetries(create: (body: CreateUploadBody) => Promise<CreateUploadResponse>, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
-  // A body that already has a key (a record asked for ahead) keeps it: the server answers the
-  // record stored under it, if any, instead of storing a second one.
+  // A body that already has a key (a file item asked for ahead) keeps it: the server answers the
+  // file item stored under it, if any, instead of storing a second one.
   const keyed = { ...body, idempotencyKey: body.idempotencyKey ?? newIdempotencyKey() };
   return callWithRetries("create", () => create(keyed), signal);
 }

@@ -27,10 +27,10 @@ const uploadPath = (id: string, rest = "") => `/api/uploads/${encodeURIComponent
 
 export function createUploadApi(call: ApiFetch) {
   return {
-    // POST /api/uploads - record the file and sign its upload
+    // POST /api/uploads - store the file item and sign its upload
     createUpload: (body: CreateUploadBody): Promise<CreateUploadResponse> => call("/api/uploads", jsonRequest("POST", body)),
 
-    // POST /api/uploads/batch - record many files and sign each one's upload, answered per file
+    // POST /api/uploads/batch - store many file items and sign each one's upload, answered per file
     createUploads: async (bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> => {
       const { results } = await call<CreateUploadsResponse>("/api/uploads/batch", jsonRequest("POST", { files: bodies }));
       return results.map((result) => settleBatchItem<CreateUploadResponse>(result, toApiError));
@@ -71,7 +71,7 @@ export type UploadRoutes = ReturnType<typeof createUploadApi>;
  */
 export type UploadApi = {
   create: (body: CreateUploadBody) => Promise<CreateUploadResponse>;
-  /** Many records in one request, each file's outcome on its own. */
+  /** Many file items in one request, each file's outcome on its own. */
   createMany: (bodies: CreateUploadBody[]) => Promise<Settled<CreateUploadResponse>[]>;
   complete: (id: string) => Promise<CompleteUploadResponse>;
   cancel: (id: string) => Promise<void>;

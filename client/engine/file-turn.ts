@@ -1,5 +1,5 @@
 /**
- * One file's turn, from its start to its stored file: a preview set riding beside it, its record
+ * One file's turn, from its start to its stored file: a preview set riding beside it, its file item
  * (the unfinished upload it resumes, the one made ahead, or one asked for now), then the job of
  * the strategy the server chose (strategies.ts), whose news becomes queue actions. It knows no
  * strategy and holds no state of its own: the engine (upload-engine.ts) gives it what it reaches.
@@ -12,10 +12,10 @@ import type { PreviewOptions } from "@/client/preview/preview-task";
 import type { FailureCode, QueueAction, QueueItem, UploadStatus } from "@/client/queue/upload-queue";
 import { StorageError } from "@/client/storage-error";
 import { traceClock, type Tracer } from "@/client/tracer";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { PendingReleases } from "./pending-releases";
 import { startPreview } from "./preview-rider";
-import { bodyOf, type RecordsAhead } from "./records-ahead";
+import { bodyOf, type FileItemsAhead } from "./file-items-ahead";
 import type { ResumeLookup } from "./resume-lookup";
 import type { ActiveJob } from "./scheduler";
 import { runUploadJob } from "./strategies";
@@ -27,7 +27,7 @@ export type TurnDeps = {
   transport: EngineTransport;
   tracer?: Tracer;
   previews?: PreviewOptions;
-  records: RecordsAhead;
+  fileItemsAhead: FileItemsAhead;
   resumes: ResumeLookup;
   releases: PendingReleases;
   dispatch: (action: QueueAction) => boolean;
@@ -44,9 +44,9 @@ export function failureOf(err: unknown): { code: FailureCode; message: string } 
 function eventsFor(deps: TurnDeps, key: string, job: ActiveJob): JobEvents {
   const { dispatch } = deps;
   return {
-    created: (serverId, resumable) => {
-      job.serverId = serverId;
-      dispatch(resumable ? { type: "created", key, serverId, resumable: true, loaded: resumable.loaded } : { type: "created", key, serverId });
+    created: (fileItemId, resumable) => {
+      job.fileItemId = fileItemId;
+      dispatch(resumable ? { type: "created", key, fileItemId, resumable: true, loaded: resumable.loaded } : { type: "created", key, fileItemId });
     },
     progress: (loaded) => void dispatch({ type: "progress", key, loaded, at: performance.now() }),
     retrying: () => void dispatch({ type: "retrying", key, at: performance.now() }),
@@ -59,38 +59,38 @@ function eventsFor(deps: TurnDeps, key: string, job: ActiveJob): JobEvents {
   };
 }
 
-/** The record the file is sent with: the unfinished upload it resumes, else one made ahead or asked for now. */
-async function recordOf(deps: TurnDeps, item: QueueItem, file: File, signal: AbortSignal) {
+/** The file item the file is sent with: the unfinished upload it resumes, else one made ahead or asked for now. */
+async function fileItemOf(deps: TurnDeps, item: QueueItem, file: File, signal: AbortSignal) {
   // The same file picked again after a reload (or retried) resumes its unfinished upload.
   const resumed = await deps.resumes.find(file);
   if (resumed) {
-    deps.records.discard(item.key);
+    deps.fileItemsAhead.discard(item.key);
     return resumed;
   }
-  const { file: record, upload } = await deps.records.recordFor(item.key, bodyOf(item), signal);
-  return { record, upload, stored: [] as StoredPart[] };
+  const { file: fileItem, upload } = await deps.fileItemsAhead.fileItemFor(item.key, bodyOf(item), signal);
+  return { fileItem, upload, stored: [] as StoredPart[] };
 }
 
 /**
  * Sends the file and resolves with the stored file, or null when it was cancelled meanwhile;
  * rejects with what failed it. Once stored, the caller marks the row done.
  */
-export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job: ActiveJob): Promise<FileDto | null> {
+export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job: ActiveJob): Promise<FileItemJson | null> {
   const { signal } = job.controller;
   const { api, pool, transport, tracer, releases } = deps;
   const preview = startPreview(file, deps.previews, { api, pool, post: transport.post }, signal);
   try {
-    const recordAskedAt = traceClock(tracer);
-    const { record, upload, stored } = await recordOf(deps, item, file, signal);
+    const fileItemAskedAt = traceClock(tracer);
+    const { fileItem, upload, stored } = await fileItemOf(deps, item, file, signal);
     if (signal.aborted) {
       // Cancelled while the server was signing: nobody else knows this id, so release it here.
-      releases.release(record.id);
+      releases.release(fileItem.id);
       return null;
     }
-    job.serverId = record.id;
+    job.fileItemId = fileItem.id;
     const release = (id: string) => releases.release(id);
     const events = eventsFor(deps, item.key, job);
-    return await runUploadJob({ api: preview?.api ?? api, pool, transport, tracer }, { file, body: bodyOf(item), record, upload, stored, signal, recordAskedAt, events, release });
+    return await runUploadJob({ api: preview?.api ?? api, pool, transport, tracer }, { file, body: bodyOf(item), fileItem, upload, stored, signal, fileItemAskedAt, events, release });
   } finally {
     preview?.dispose();
   }

@@ -1,5 +1,5 @@
 /**
- * Records the server is told to drop (a cancelled file, a spent POST policy), and anything else
+ * File items the server is told to drop (a cancelled file, a spent POST policy), and anything else
  * sent on the way out (forgetting a resume record): best effort, never awaited by the file, but
  * signing out waits until each has its answer, so the server hears them before the session ends.
  */
@@ -8,7 +8,7 @@ export class PendingReleases {
 
   constructor(private readonly cancel: (id: string) => Promise<void>) {}
 
-  /** Tells the server to drop the record `id`; a failure is ignored (the server expires pending uploads it never hears about again). */
+  /** Tells the server to drop the file item `id`; a failure is ignored (the server expires pending uploads it never hears about again). */
   release(id: string) {
     this.track(
       this.cancel(id).catch(() => {

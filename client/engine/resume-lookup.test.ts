@@ -23,7 +23,7 @@ describe("ResumeLookup", () => {
     await resume.remember(clip, earlier.file.id);
     lookup.refresh();
     expect(lists()).toBe(1);
-    expect((await lookup.find(clip))?.record.id).toBe(earlier.file.id);
+    expect((await lookup.find(clip))?.fileItem.id).toBe(earlier.file.id);
     expect(await lookup.find(fileOf("other.mp4", 2))).toBeNull();
     expect(server.argsOf("getUpload")).toEqual([earlier.file.id]);
   });
@@ -35,7 +35,7 @@ describe("ResumeLookup", () => {
     await resume.remember(clip, earlier.file.id);
     expect(await lookup.find(clip)).toBeNull();
     lookup.expect(clip);
-    expect((await lookup.find(clip))?.record.id).toBe(earlier.file.id);
+    expect((await lookup.find(clip))?.fileItem.id).toBe(earlier.file.id);
     expect(lists()).toBe(0);
   });
 

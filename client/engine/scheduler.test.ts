@@ -91,7 +91,7 @@ describe("Scheduler", () => {
   it("a paused file's run is not waited for", () => {
     const { scheduler, add } = setup(2);
     add("a", "b");
-    scheduler.dispatch({ type: "created", key: "a", serverId: "s", resumable: true });
+    scheduler.dispatch({ type: "created", key: "a", fileItemId: "s", resumable: true });
     scheduler.dispatch({ type: "pause", key: "a" });
     expect(scheduler.unpausedRuns()).toHaveLength(1);
   });

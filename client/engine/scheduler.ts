@@ -2,7 +2,7 @@
  * The scheduler (Uppy's core): holds the queue's state (the pure reducer in
  * client/queue/upload-queue.ts) outside React, so it sees each transition the moment it happens
  * and never starts more files than the limit; starts waiting files in order while slots are free;
- * and keeps, for each started file, what cancel and pause reach (its abort, its server id, its
+ * and keeps, for each started file, what cancel and pause reach (its abort, its file item id, its
  * pause control). It knows nothing of strategies: starting a file is a callback.
  */
 import { selectItem, selectStartable } from "@/client/queue/queue-select";
@@ -12,8 +12,8 @@ import type { JobControl } from "./upload-job";
 /** A started file, for as long as its run lasts. */
 export type ActiveJob = {
   readonly controller: AbortController;
-  /** The server's record, once known: a cancel releases it. */
-  serverId: string | null;
+  /** The id of the file item on the server, once known: a cancel releases it. */
+  fileItemId: string | null;
   /** Set by jobs that can pause. */
   control: JobControl | null;
 };
@@ -21,7 +21,7 @@ export type ActiveJob = {
 export type SchedulerHooks = {
   /** After every transition, with the action that made it. */
   changed: (state: QueueState, action: QueueAction) => void;
-  /** Before files start, so the ones starting now share work made ahead (records-ahead.ts). */
+  /** Before files start, so the ones starting now share work made ahead (file-items-ahead.ts). */
   beforeStart: (state: QueueState) => void;
   /** Runs one file from its start to its end (done, failed or cancelled); never rejects. */
   run: (item: QueueItem, job: ActiveJob) => Promise<void>;
@@ -98,7 +98,7 @@ export class Scheduler {
 
   private start(item: QueueItem) {
     const { key } = item;
-    const job: ActiveJob = { controller: new AbortController(), serverId: null, control: null };
+    const job: ActiveJob = { controller: new AbortController(), fileItemId: null, control: null };
     this.jobs.set(key, job);
     const run = this.hooks.run(item, job).finally(() => {
       if (this.jobs.get(key) === job) this.jobs.delete(key);

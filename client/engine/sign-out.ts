@@ -7,7 +7,7 @@ import type { QueueItem } from "@/client/queue/upload-queue";
 /**
  * With `keepResumable`, rows sending bytes that can pause do (their resume records stay, so
  * picking the file again after signing in resumes it) and paused ones stay paused; every other
- * row is cancelled, which releases its record.
+ * row is cancelled, which releases its file item.
  */
 export function stopEveryRow(items: readonly QueueItem[], rows: { pause: (key: string) => void; cancel: (key: string) => void }, keepResumable: boolean) {
   for (const item of items) {

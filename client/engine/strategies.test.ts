@@ -25,11 +25,11 @@ function setup() {
   };
   const send = async (size: number) => {
     const body: CreateUploadBody = { name: "f.mp4", size, type: "video/mp4" };
-    const { file: record, upload } = await server.api.create(body);
+    const { file: fileItem, upload } = await server.api.create(body);
     const release = vi.fn();
     const file = new File([new Uint8Array(size)], body.name, { type: body.type });
-    const done = await runUploadJob(deps, { file, body, record, upload, stored: [], signal: new AbortController().signal, recordAskedAt: 0, events, release });
-    return { done, record, release };
+    const done = await runUploadJob(deps, { file, body, fileItem, upload, stored: [], signal: new AbortController().signal, fileItemAskedAt: 0, events, release });
+    return { done, fileItem, release };
   };
   return { server, heard, send };
 }
@@ -41,18 +41,18 @@ describe("runUploadJob", () => {
 
   it("a small file goes as one POST: created, verifying, done; it cannot pause", async () => {
     const { server, heard, send } = setup();
-    const { done, record, release } = await send(10);
-    expect(done).toMatchObject({ id: record.id, status: "uploaded" });
-    expect(heard).toEqual([`created ${record.id}`, "verifying"]);
-    expect(server.argsOf("complete")).toEqual([record.id]);
+    const { done, fileItem, release } = await send(10);
+    expect(done).toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(heard).toEqual([`created ${fileItem.id}`, "verifying"]);
+    expect(server.argsOf("complete")).toEqual([fileItem.id]);
     expect(release).not.toHaveBeenCalled();
   });
 
   it("a big file goes in parts: created as resumable, pausable, verifying, done", async () => {
     const { server, heard, send } = setup();
-    const { done, record } = await send(24);
-    expect(done).toMatchObject({ id: record.id, status: "uploaded" });
-    expect(heard).toEqual([`created ${record.id} resumable 0`, "pausable", "verifying"]);
-    expect(server.argsOf("completeMultipart")).toEqual([record.id]);
+    const { done, fileItem } = await send(24);
+    expect(done).toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(heard).toEqual([`created ${fileItem.id} resumable 0`, "pausable", "verifying"]);
+    expect(server.argsOf("completeMultipart")).toEqual([fileItem.id]);
   });
 });

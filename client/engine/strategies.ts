@@ -4,7 +4,7 @@
  */
 import { multipartUploadJob } from "@/client/multipart/multipart-job";
 import { postUploadJob } from "@/client/post/post-job";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { JobDeps, JobInput, UploadJob, UploadStrategy } from "./upload-job";
 
 export const UPLOAD_JOBS: { readonly [S in UploadStrategy]: UploadJob<S> } = {
@@ -13,7 +13,7 @@ export const UPLOAD_JOBS: { readonly [S in UploadStrategy]: UploadJob<S> } = {
 };
 
 /** Runs the job of the strategy the server chose for this file. */
-export function runUploadJob(deps: JobDeps, input: JobInput<UploadStrategy>): Promise<FileDto> {
+export function runUploadJob(deps: JobDeps, input: JobInput<UploadStrategy>): Promise<FileItemJson> {
   const job = UPLOAD_JOBS[input.upload.strategy] as UploadJob<UploadStrategy>;
   return job(deps, input);
 }

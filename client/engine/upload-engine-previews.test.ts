@@ -71,7 +71,7 @@ describe("a file with a preview", () => {
       ["key-file-1", 10, "stored"],
       ["key-file-1.preview", 1_234, "stored"],
     ]);
-    expect(server.records.get("file-1")!.file.previewUrl).toContain("key-file-1.preview");
+    expect(server.fileItems.get("file-1")!.file.previewUrl).toContain("key-file-1.preview");
   });
 
   it("sends a multipart file's preview before its multipart complete", async () => {
@@ -80,7 +80,7 @@ describe("a file with a preview", () => {
     expect(await statuses()).toEqual(["done"]);
     expect(routes().slice(-2)).toEqual(["planPreview", "completeMultipart"]);
     expect(storage.posts.map((post) => post.target)).toEqual(["key-file-1.preview"]);
-    expect(server.records.get("file-1")!.file.previewUrl).not.toBeNull();
+    expect(server.fileItems.get("file-1")!.file.previewUrl).not.toBeNull();
   });
 
   it("waits for a preview still being made, up to PREVIEW_WAIT_MS after the bytes are stored", async () => {
@@ -103,7 +103,7 @@ describe("a preview that fails never fails or retries the file", () => {
     store.add([fileOf("photo.png")]);
     expect(await statuses()).toEqual(["done"]);
     expect(routes()).toEqual(["createMany", "complete"]);
-    expect(server.records.get("file-1")!.file.previewUrl).toBeNull();
+    expect(server.fileItems.get("file-1")!.file.previewUrl).toBeNull();
   });
 
   it("completes without a preview when the maker throws", async () => {
@@ -143,7 +143,7 @@ describe("a preview that fails never fails or retries the file", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(routes()).toEqual(["createMany", "planPreview", "complete"]);
     expect(storage.posts.map((post) => post.target)).toEqual(["key-file-1"]);
-    expect(server.records.get("file-1")!.file.previewUrl).toBeNull();
+    expect(server.fileItems.get("file-1")!.file.previewUrl).toBeNull();
   });
 
   it.each([
@@ -163,7 +163,7 @@ describe("a preview that fails never fails or retries the file", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(storage.posts).toHaveLength(2);
     expect(routes()).toEqual(["createMany", "planPreview", "complete"]);
-    expect(server.records.get("file-1")!.file.previewUrl).toBeNull();
+    expect(server.fileItems.get("file-1")!.file.previewUrl).toBeNull();
   });
 
   it("abandons a preview POST still open after PREVIEW_SEND_TIMEOUT_MS and completes the file", async () => {

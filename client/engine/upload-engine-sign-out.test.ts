@@ -44,7 +44,7 @@ afterEach(() => {
 });
 
 describe("folder paths", () => {
-  it("go with every create: records made ahead, a single create and a multipart upload's", async () => {
+  it("go with every create: file items made ahead, a single create and a multipart upload's", async () => {
     const { store, rows, createBodies } = setup();
     store.add([{ file: fileOf("a.png"), path: "Holiday/Day 1" }, { file: fileOf("clip.mp4", 6 * PART_SIZE), path: "Holiday" }, fileOf("loose.png")]);
     expect((await rows()).map((r) => [r.name, r.path, r.status])).toEqual([
@@ -73,7 +73,7 @@ describe("folder paths", () => {
 });
 
 describe("stopAll and settled (signing out)", () => {
-  it("cancelling: every row stops, every record is released and every resume record forgotten before settled resolves", async () => {
+  it("cancelling: every row stops, every file item is released and every resume record forgotten before settled resolves", async () => {
     const { storage, server, resume, store, statuses } = setup();
     storage.hold = true;
     store.setConcurrency(2);
@@ -92,9 +92,9 @@ describe("stopAll and settled (signing out)", () => {
     server.release("cancel");
     await settle();
     expect(settled).toBe(true);
-    // Every record the server made (two files started, the rest made ahead) is released.
-    expect(server.argsOf<string>("cancel").sort()).toEqual([...server.records.keys()].sort());
-    expect([...server.records.values()].every((r) => r.file.status === "aborted")).toBe(true);
+    // Every file item the server made (two files started, the rest made ahead) is released.
+    expect(server.argsOf<string>("cancel").sort()).toEqual([...server.fileItems.keys()].sort());
+    expect([...server.fileItems.values()].every((r) => r.file.status === "aborted")).toBe(true);
     expect(resume.records.size).toBe(0);
   });
 
@@ -106,7 +106,7 @@ describe("stopAll and settled (signing out)", () => {
     store.stopAll({ keepResumable: true });
     await store.settled();
     expect(await statuses()).toEqual(["paused", "cancelled"]);
-    const clip = [...server.records.values()].find((r) => r.file.name === "clip.mp4")!;
+    const clip = [...server.fileItems.values()].find((r) => r.file.name === "clip.mp4")!;
     expect(clip.file.status).toBe("pending");
     expect([...resume.records.values()].map((r) => r.fileId)).toEqual([clip.file.id]);
     expect(storage.open(storage.puts)).toEqual([]);

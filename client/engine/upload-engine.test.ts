@@ -11,7 +11,7 @@ import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/p
 import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
 
 /**
- * The queue's orchestration in the browser: scheduling, records made ahead, retries, cancel and
+ * The queue's orchestration in the browser: scheduling, file items made ahead, retries, cancel and
  * pause, driven through the store's public actions against in-memory stand-ins for our API
  * (testing/fakes/fake-upload-api.ts), storage and this browser's resume records. Backoffs
  * and the render tick run on fake timers. What storage and the routes really do is tested against
@@ -47,7 +47,7 @@ function setup(options: FakeServerOptions & { concurrency?: number; connections?
   };
   const row = async (key: string) => (await rows()).find((item) => item.key === key)!;
   const statuses = async () => (await rows()).map((item) => item.status);
-  /** The record id each POST was signed for, in the order storage received them. */
+  /** The file item id each POST was signed for, in the order storage received them. */
   const postedIds = () => storage.posts.map((post) => post.target.replace(/^key-/, ""));
   return { storage, server, resume, store, rows, row, statuses, postedIds };
 }
@@ -106,8 +106,8 @@ describe("scheduling", () => {
   });
 });
 
-describe("records made ahead, and coalesced completes", () => {
-  it("small files get their records in one batch request made ahead, and none on its own", async () => {
+describe("file items made ahead, and coalesced completes", () => {
+  it("small files get their file items in one batch request made ahead, and none on its own", async () => {
     const { server, store, rows, postedIds } = setup({ concurrency: 2 });
     store.add(Array.from({ length: 10 }, (_, i) => fileOf(`f${i}.png`)));
     const items = await rows();
@@ -116,12 +116,12 @@ describe("records made ahead, and coalesced completes", () => {
       Array.from({ length: 10 }, (_, i) => `f${i}.png`),
     ]);
     expect(server.argsOf("create")).toEqual([]);
-    // Each file was sent with its own record from the batch.
-    expect(postedIds()).toEqual(items.map((item) => item.serverId));
+    // Each file was sent with its own file item from the batch.
+    expect(postedIds()).toEqual(items.map((item) => item.fileItemId));
     expect(new Set(postedIds()).size).toBe(10);
   });
 
-  it("a file larger than PREPARE_MAX_BYTES gets its record when it starts, not ahead", async () => {
+  it("a file larger than PREPARE_MAX_BYTES gets its file item when it starts, not ahead", async () => {
     const { server, store, statuses } = setup({ multipartFrom: MIB, partSize: 4 * MIB });
     store.add([fileOf("big.mp4", PREPARE_MAX_BYTES + 1), fileOf("small.png")]);
     expect(await statuses()).toEqual(["done", "done"]);
@@ -142,29 +142,29 @@ describe("records made ahead, and coalesced completes", () => {
     expect(items.every((item) => item.status === "done")).toBe(true);
     const batches = server.argsOf<string[]>("completeMany");
     expect(batches.length).toBeLessThan(4);
-    expect(batches.flat().sort()).toEqual(items.map((item) => item.serverId).sort());
+    expect(batches.flat().sort()).toEqual(items.map((item) => item.fileItemId).sort());
     expect(server.argsOf("complete")).toEqual([]);
   });
 
-  it("a made-ahead policy that would expire before its file is sent is signed afresh for the same record", async () => {
+  it("a made-ahead policy that would expire before its file is sent is signed afresh for the same file item", async () => {
     const { storage, server, store, row, postedIds } = setup({ concurrency: 1 });
     storage.hold = true;
     store.add([fileOf("a.png"), fileOf("b.png")]);
     await settle();
-    const [, preparedForB] = [...server.records.keys()];
+    const [, preparedForB] = [...server.fileItems.keys()];
     // The first file takes so long that b's policy has less than PREPARED_POLICY_MIN_LIFE_MS left.
     await vi.advanceTimersByTimeAsync(POLICY_TTL_MS - PREPARED_POLICY_MIN_LIFE_MS / 2);
     storage.hold = false;
     storage.posts[0]!.finish();
     const b = await row("upload-2");
     expect(b.status).toBe("done");
-    // One create with the batch's key for b: the server answers the record it has, newly signed.
+    // One create with the batch's key for b: the server answers the file item it has, newly signed.
     const [askedAhead] = server.argsOf<CreateUploadBody[]>("createMany");
     expect(server.argsOf<CreateUploadBody>("create").map((body) => body.idempotencyKey)).toEqual([askedAhead![1]!.idempotencyKey]);
     expect(server.argsOf("cancel")).toEqual([]);
-    expect(b.serverId).toBe(preparedForB);
-    expect(postedIds()[1]).toBe(b.serverId);
-    expect(server.records.size).toBe(2);
+    expect(b.fileItemId).toBe(preparedForB);
+    expect(postedIds()[1]).toBe(b.fileItemId);
+    expect(server.fileItems.size).toBe(2);
   });
 });
 
@@ -180,7 +180,7 @@ describe("transient failures are tried again", () => {
     await vi.advanceTimersByTimeAsync(2_000);
     const a = await row("upload-1");
     expect(a).toMatchObject({ status: "done", retries: 1 });
-    expect(postedIds()).toEqual([a.serverId, a.serverId]);
+    expect(postedIds()).toEqual([a.fileItemId, a.fileItemId]);
     expect(server.argsOf("createMany")).toHaveLength(1);
   });
 
@@ -205,7 +205,7 @@ describe("transient failures are tried again", () => {
     expect(server.argsOf("create")).toEqual([]);
   });
 
-  it("when the batch keeps failing, each file asks for its own record, and that retries on its own", async () => {
+  it("when the batch keeps failing, each file asks for its own file item, and that retries on its own", async () => {
     const { server, store, rows } = setup({ concurrency: 3 });
     server.failNext("createMany", ...Array.from({ length: 5 }, () => apiError(503, "storage_unavailable")));
     server.failNext("create", apiError(0, "network_error"));
@@ -217,10 +217,10 @@ describe("transient failures are tried again", () => {
     expect(creates.map((body) => body.name).sort()).toEqual(["a.png", "a.png", "b.png", "c.png"]);
     // Each file's own create carries the key it was asked for with in the batch, and so does the one
     // tried again after no answer: had a batch been stored with its answer lost, the server would
-    // answer those records, never store second ones.
+    // answer those file items, never store second ones.
     const keyInBatch = new Map(server.argsOf<CreateUploadBody[]>("createMany")[0]!.map((body) => [body.name, body.idempotencyKey]));
     for (const body of creates) expect(body.idempotencyKey).toBe(keyInBatch.get(body.name));
-    expect(server.records.size).toBe(3);
+    expect(server.fileItems.size).toBe(3);
   });
 
   it("a complete answered 500 is asked again; the file is not sent again", async () => {
@@ -230,7 +230,7 @@ describe("transient failures are tried again", () => {
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     const a = await row("upload-1");
     expect(a).toMatchObject({ status: "done", retries: 0 });
-    expect(server.argsOf("complete")).toEqual([a.serverId, a.serverId]);
+    expect(server.argsOf("complete")).toEqual([a.fileItemId, a.fileItemId]);
     expect(postedIds()).toHaveLength(1);
   });
 });
@@ -251,7 +251,7 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect(await row("upload-2")).toMatchObject({ status: "done", error: null });
   });
 
-  it("a POST storage refuses fails as storage_refused and releases its record; Retry starts with a new record", async () => {
+  it("a POST storage refuses fails as storage_refused and releases its file item; Retry starts with a new file item", async () => {
     const { storage, server, store, row, postedIds } = setup();
     storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
     store.add([fileOf("a.png")]);
@@ -260,30 +260,30 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect(failed).toMatchObject({ status: "failed", retries: 0, error: { code: "storage_refused" } });
     // The engine keeps storage's own words; the row adds what to do (components/upload/failure-message.test.ts).
     expect(failed.error!.message).toBe("Storage refused the upload (AccessDenied).");
-    expect(server.argsOf("cancel")).toEqual([failed.serverId]);
+    expect(server.argsOf("cancel")).toEqual([failed.fileItemId]);
     expect(postedIds()).toHaveLength(1);
 
     store.retry("upload-1");
     const done = await row("upload-1");
     expect(done.status).toBe("done");
-    expect(done.serverId).not.toBe(failed.serverId);
-    expect(postedIds()).toEqual([failed.serverId, done.serverId]);
+    expect(done.fileItemId).not.toBe(failed.fileItemId);
+    expect(postedIds()).toEqual([failed.fileItemId, done.fileItemId]);
   });
 
-  it("an expired policy gets a fresh record, and the row follows the new id", async () => {
+  it("an expired policy gets a fresh file item, and the row follows the new id", async () => {
     const { storage, server, store, row, postedIds } = setup();
     storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
     store.add([fileOf("a.png")]);
     await settle();
-    const [first] = server.records.keys();
+    const [first] = server.fileItems.keys();
     const a = await row("upload-1");
     expect(a).toMatchObject({ status: "done", retries: 1 });
-    expect(a.serverId).not.toBe(first);
+    expect(a.fileItemId).not.toBe(first);
     expect(server.argsOf("cancel")).toEqual([first]);
-    expect(postedIds()).toEqual([first, a.serverId]);
+    expect(postedIds()).toEqual([first, a.fileItemId]);
   });
 
-  it("a file that fails after its policy was renewed releases the new record, not the old one again", async () => {
+  it("a file that fails after its policy was renewed releases the new file item, not the old one again", async () => {
     const { storage, server, store, row } = setup();
     storage.failNextPosts(
       storageErrorFor(403, xml("AccessDenied", "Request has expired")),
@@ -292,12 +292,12 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     store.add([fileOf("a.png")]);
     const failed = await row("upload-1");
     expect(failed).toMatchObject({ status: "failed", error: { code: "storage_refused" } });
-    const [first, renewed] = server.records.keys();
-    expect(failed.serverId).toBe(renewed);
+    const [first, renewed] = server.fileItems.keys();
+    expect(failed.fileItemId).toBe(renewed);
     expect(server.argsOf("cancel")).toEqual([first, renewed]);
   });
 
-  it("a part storage refuses fails a multipart row as part_failed and keeps its record for a retry", async () => {
+  it("a part storage refuses fails a multipart row as part_failed and keeps its file item for a retry", async () => {
     const { storage, server, store, row } = setup();
     storage.failNextPuts(storageErrorFor(403, xml("AccessDenied")));
     store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
@@ -305,13 +305,13 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect(failed).toMatchObject({ status: "failed", resumable: true, error: { code: "part_failed" } });
     expect(failed.error!.message).toMatch(/^Part \d+: Storage refused the upload \(AccessDenied\)\.$/);
     expect(server.argsOf("cancel")).toEqual([]);
-    expect(server.records.get(failed.serverId!)!.file.status).toBe("pending");
+    expect(server.fileItems.get(failed.fileItemId!)!.file.status).toBe("pending");
   });
 
   // Regression: `run` only looked for an upload to resume among the fingerprints read from the
-  // resume store when files were last added, so Retry in the same visit created a second record,
-  // sent every part again, and left the first record pending until cleanup.
-  it("Retry after a failed part resumes on the same record and sends only the missing parts", async () => {
+  // resume store when files were last added, so Retry in the same visit created a second file item,
+  // sent every part again, and left the first file item pending until cleanup.
+  it("Retry after a failed part resumes on the same file item and sends only the missing parts", async () => {
     const { storage, store, row } = setup({ connections: 1 });
     storage.hold = true;
     store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
@@ -326,18 +326,18 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     storage.hold = false;
     store.retry("upload-1");
     const done = await row("upload-1");
-    expect(done).toMatchObject({ status: "done", serverId: failed.serverId });
+    expect(done).toMatchObject({ status: "done", fileItemId: failed.fileItemId });
     expect(storage.puts.filter((put) => put.state === "stored")).toHaveLength(6);
   });
 });
 
 describe("cancel", () => {
-  it("cancelling a waiting file releases the record made ahead for it, and it is never sent", async () => {
+  it("cancelling a waiting file releases the file item made ahead for it, and it is never sent", async () => {
     const { storage, server, store, statuses, postedIds } = setup({ concurrency: 1 });
     storage.hold = true;
     store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
     await settle();
-    const [, , preparedForC] = [...server.records.keys()];
+    const [, , preparedForC] = [...server.fileItems.keys()];
     store.cancel("upload-3");
     await settle();
     expect(server.argsOf("cancel")).toEqual([preparedForC]);
@@ -347,7 +347,7 @@ describe("cancel", () => {
     expect(postedIds()).not.toContain(preparedForC);
   });
 
-  it("cancelling a file on the wire aborts its POST, deletes its record and starts the next file", async () => {
+  it("cancelling a file on the wire aborts its POST, deletes its file item and starts the next file", async () => {
     const { storage, server, store, row, statuses } = setup({ concurrency: 1 });
     storage.hold = true;
     store.add([fileOf("a.png"), fileOf("b.png")]);
@@ -356,12 +356,12 @@ describe("cancel", () => {
     store.cancel("upload-1");
     await settle();
     expect(storage.posts[0]!.state).toBe("aborted");
-    expect(server.argsOf("cancel")).toEqual([a.serverId]);
+    expect(server.argsOf("cancel")).toEqual([a.fileItemId]);
     expect(await statuses()).toEqual(["cancelled", "uploading"]);
     expect(storage.open(storage.posts)).toHaveLength(1);
   });
 
-  it("a file cancelled while its record is being made releases that record once it arrives", async () => {
+  it("a file cancelled while its file item is being made releases that file item once it arrives", async () => {
     const { storage, server, store, statuses } = setup();
     server.hold("createMany");
     store.add([fileOf("a.png")]);
@@ -369,21 +369,21 @@ describe("cancel", () => {
     store.cancel("upload-1");
     server.release("createMany");
     await settle();
-    expect(server.argsOf("cancel")).toEqual([...server.records.keys()]);
+    expect(server.argsOf("cancel")).toEqual([...server.fileItems.keys()]);
     expect(storage.posts).toEqual([]);
     expect(await statuses()).toEqual(["cancelled"]);
   });
 
-  it("cancelling a multipart upload deletes its record and forgets it in this browser", async () => {
+  it("cancelling a multipart upload deletes its file item and forgets it in this browser", async () => {
     const { storage, server, resume, store, row } = setup();
     storage.hold = true;
     store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
     await settle();
     expect(resume.records.size).toBe(1);
-    const { serverId } = await row("upload-1");
+    const { fileItemId } = await row("upload-1");
     store.cancel("upload-1");
     await settle();
-    expect(server.argsOf("cancel")).toEqual([serverId]);
+    expect(server.argsOf("cancel")).toEqual([fileItemId]);
     expect(resume.records.size).toBe(0);
     expect(storage.open(storage.puts)).toEqual([]);
   });
@@ -442,7 +442,7 @@ describe("multipart rows", () => {
     expect(await statuses()).toEqual(["uploading", "uploading", "uploading"]);
   });
 
-  it("the same file picked again after a reload resumes on the server's record and sends only the missing parts", async () => {
+  it("the same file picked again after a reload resumes on the server's file item and sends only the missing parts", async () => {
     const { storage, server, resume, store, row } = setup();
     const file = fileOf("clip.mp4", 6 * PART_SIZE);
     const earlier = server.seed({ name: file.name, size: file.size, type: file.type });
@@ -451,18 +451,18 @@ describe("multipart rows", () => {
     // Before any part moves, the row already counts the parts stored earlier.
     server.hold("signParts");
     store.add([file]);
-    expect(await row("upload-1")).toMatchObject({ status: "uploading", serverId: earlier.file.id, loaded: 3 * PART_SIZE });
+    expect(await row("upload-1")).toMatchObject({ status: "uploading", fileItemId: earlier.file.id, loaded: 3 * PART_SIZE });
     server.release("signParts");
-    expect(await row("upload-1")).toMatchObject({ status: "done", serverId: earlier.file.id });
+    expect(await row("upload-1")).toMatchObject({ status: "done", fileItemId: earlier.file.id });
     expect(storage.puts.map((put) => put.target).sort()).toEqual([4, 5, 6].map((n) => `${earlier.file.id}/part/${n}`));
-    // The record made ahead for it before the store knew it could resume is released.
-    const madeAhead = [...server.records.keys()].filter((id) => id !== earlier.file.id);
+    // The file item made ahead for it before the store knew it could resume is released.
+    const madeAhead = [...server.fileItems.keys()].filter((id) => id !== earlier.file.id);
     expect(madeAhead).toHaveLength(1);
     expect(server.argsOf("cancel")).toEqual(madeAhead);
     expect(resume.records.size).toBe(0);
   });
 
-  it("a file whose saved upload the server no longer has pending starts over with a new record", async () => {
+  it("a file whose saved upload the server no longer has pending starts over with a new file item", async () => {
     const { server, resume, store, row } = setup();
     const file = fileOf("clip.mp4", 6 * PART_SIZE);
     await resume.remember(file, "file-gone");
@@ -470,6 +470,6 @@ describe("multipart rows", () => {
     const done = await row("upload-1");
     expect(done.status).toBe("done");
     expect(server.argsOf("getUpload")).toEqual(["file-gone"]);
-    expect(done.serverId).not.toBe("file-gone");
+    expect(done.fileItemId).not.toBe("file-gone");
   });
 });

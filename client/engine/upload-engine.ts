@@ -1,8 +1,8 @@
 /**
  * The upload engine the page and the CLI both drive (STYLE.md, "Client engine"): files in, each
  * file's turn out. It wires the scheduler (scheduler.ts) to each file's turn (file-turn.ts: its
- * record, then the job of the strategy the server chose), and holds what lives as long as the
- * queue: the files, the connection pool, records made ahead (records-ahead.ts), resume lookups,
+ * file item, then the job of the strategy the server chose), and holds what lives as long as the
+ * queue: the files, the connection pool, file items made ahead (file-items-ahead.ts), resume lookups,
  * releases in flight, render throttling for React and the batch tally for the done notice. No React, no DOM: the page passes XHR and IndexedDB transports,
  * the CLI fetch ones, tests in-memory stand-ins (testing/fakes).
  */
@@ -21,7 +21,7 @@ import type { UploadRules } from "@/lib/upload-rules";
 import { BatchTracker, type EndedBatches } from "./batch-tracker";
 import { failureOf, sendFile, type TurnDeps } from "./file-turn";
 import { PendingReleases } from "./pending-releases";
-import { RecordsAhead } from "./records-ahead";
+import { FileItemsAhead } from "./file-items-ahead";
 import { RenderThrottle } from "./render-throttle";
 import { ResumeLookup } from "./resume-lookup";
 import { Scheduler, type ActiveJob } from "./scheduler";
@@ -34,7 +34,7 @@ export type { EndedBatches } from "./batch-tracker";
 const BROWSER_TRANSPORT: EngineTransport = { post: postToStorage, put: putPart, resume: browserResumeStore };
 
 export type EngineOptions = {
-  /** Storage and the records of unfinished uploads: the browser's (XHR, a Worker, IndexedDB) by default. */
+  /** Storage and the resume records of unfinished uploads: the browser's (XHR, a Worker, IndexedDB) by default. */
   transport?: Partial<EngineTransport>;
   /** Times each file's steps for the benchmark (client/tracer.ts); none in the product. */
   tracer?: Tracer;
@@ -53,7 +53,7 @@ export class UploadEngine {
   private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
   private readonly transport: EngineTransport;
   private readonly releases: PendingReleases;
-  private readonly records: RecordsAhead;
+  private readonly fileItemsAhead: FileItemsAhead;
   private readonly resumes: ResumeLookup;
   private readonly turnDeps: TurnDeps;
   private nextKey = 0;
@@ -67,11 +67,11 @@ export class UploadEngine {
     this.releases = new PendingReleases((id) => api.cancel(id));
     this.scheduler = new Scheduler({
       changed: (state, action) => this.changed(state, action),
-      beforeStart: (state) => this.records.prepare(() => selectWaiting(state, PREPARE_WINDOW)),
+      beforeStart: (state) => this.fileItemsAhead.prepare(() => selectWaiting(state, PREPARE_WINDOW)),
       run: (item, job) => this.run(item, job),
     });
     this.renders = new RenderThrottle(() => this.scheduler.state);
-    this.records = new RecordsAhead(api, {
+    this.fileItemsAhead = new FileItemsAhead(api, {
       release: (id) => this.releases.release(id),
       track: (promise) => this.releases.track(promise),
       answered: () => this.scheduler.pump(),
@@ -79,7 +79,7 @@ export class UploadEngine {
     this.resumes = new ResumeLookup(api, this.transport.resume);
     this.turnDeps = {
       ...{ api, pool: this.pool, transport: this.transport, tracer: options.tracer, previews: options.previews },
-      ...{ records: this.records, resumes: this.resumes, releases: this.releases },
+      ...{ fileItemsAhead: this.fileItemsAhead, resumes: this.resumes, releases: this.releases },
       dispatch: (action) => this.dispatch(action),
       statusOf: (key) => this.scheduler.item(key)?.status,
     };
@@ -110,14 +110,14 @@ export class UploadEngine {
     return entries.map((entry) => entry.key);
   };
 
-  /** Aborts the transfer and, once the server knows the upload, tells it to drop the record. */
+  /** Aborts the transfer and, once the server knows the upload, tells it to drop the file item. */
   cancel = (key: string) => {
     if (!this.dispatch({ type: "cancel", key })) return;
     const job = this.scheduler.job(key);
     job?.controller.abort();
-    const serverId = job?.serverId ?? this.scheduler.item(key)?.serverId;
-    if (serverId) this.releases.release(serverId);
-    this.records.discard(key);
+    const fileItemId = job?.fileItemId ?? this.scheduler.item(key)?.fileItemId;
+    if (fileItemId) this.releases.release(fileItemId);
+    this.fileItemsAhead.discard(key);
     const file = this.files.get(key);
     if (file) this.releases.track(this.resumes.forget(file));
     this.files.delete(key);
@@ -126,7 +126,7 @@ export class UploadEngine {
   /**
    * Stops every row at once, for signing out: with `keepResumable`, uploads sending bytes that can
    * pause do (their resume records stay here, so picking the file again after signing in resumes
-   * it) and paused ones stay paused; everything else is cancelled and its record released.
+   * it) and paused ones stay paused; everything else is cancelled and its file item released.
    */
   stopAll = ({ keepResumable }: { keepResumable: boolean }) => {
     this.scheduler.halt(() => stopEveryRow(this.scheduler.state.items, this, keepResumable));

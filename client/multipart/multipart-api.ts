@@ -2,7 +2,7 @@ import type { CompleteUploadResponse, PartReport, SignPartsResponse, UploadStatu
 
 /** What a multipart upload needs of our API; the page and the CLI each bind it to their fetcher (client/api/upload-api.ts). */
 export type MultipartApi = {
-  /** The record and the parts already stored, to resume an upload. */
+  /** The file item and the parts already stored, to resume an upload. */
   getUpload: (id: string) => Promise<UploadStatusResponse>;
   signParts: (id: string, partNumbers: number[], checksums: Record<string, string>) => Promise<SignPartsResponse>;
   reportParts: (id: string, parts: PartReport[]) => Promise<void>;

@@ -21,7 +21,7 @@ function setup() {
   const server = new FakeUploadServer(storage, { multipartFrom: 1, partSize: PART_SIZE });
   const resume = memoryResumeStore();
   const file = new File([new Uint8Array(PART_SIZE * PARTS)], "clip.mp4", { type: "video/mp4", lastModified: 1_000 });
-  const record = server.seed({ name: file.name, size: file.size, type: file.type });
+  const fileItem = server.seed({ name: file.name, size: file.size, type: file.type });
   const controller = new AbortController();
   let transfer: MultipartTransfer | null = null;
   const run = (stored: Array<{ partNumber: number; etag: string }> = []) =>
@@ -29,8 +29,8 @@ function setup() {
       api: server.api,
       pool: new ConnectionPool(2),
       file,
-      fileId: record.file.id,
-      upload: record.upload as MultipartUploadTarget,
+      fileId: fileItem.file.id,
+      upload: fileItem.upload as MultipartUploadTarget,
       stored,
       signal: controller.signal,
       onTransfer: (t) => (transfer = t),
@@ -40,7 +40,7 @@ function setup() {
       resume,
     });
   const partsSent = () => storage.puts.filter((put) => put.state === "stored").map((put) => Number(put.target.split("/").at(-1)));
-  return { storage, server, resume, file, record, controller, run, partsSent, transfer: () => transfer! };
+  return { storage, server, resume, file, fileItem, controller, run, partsSent, transfer: () => transfer! };
 }
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
@@ -61,16 +61,16 @@ describe("findUnfinishedUpload", () => {
   });
 
   it("answers the upload and the parts the server has stored while it is still pending", async () => {
-    const { server, resume, file, record } = setup();
-    await resume.remember(file, record.file.id);
-    await server.api.reportParts(record.file.id, [
+    const { server, resume, file, fileItem } = setup();
+    await resume.remember(file, fileItem.file.id);
+    await server.api.reportParts(fileItem.file.id, [
       { partNumber: 1, etag: '"a"' },
       { partNumber: 3, etag: '"c"' },
     ]);
     const found = await findUnfinishedUpload(server.api, file, resume);
     expect(found).toEqual({
-      record: record.file,
-      upload: record.upload,
+      fileItem: fileItem.file,
+      upload: fileItem.upload,
       stored: [
         { partNumber: 1, etag: '"a"', size: PART_SIZE },
         { partNumber: 3, etag: '"c"', size: PART_SIZE },
@@ -80,22 +80,22 @@ describe("findUnfinishedUpload", () => {
   });
 
   it.each([
-    ["the server no longer knows it (404)", (s: ReturnType<typeof setup>) => s.server.records.delete(s.record.file.id)],
-    ["it was completed meanwhile", (s: ReturnType<typeof setup>) => void (s.record.file = { ...s.record.file, status: "uploaded" })],
-    ["it was cancelled meanwhile", (s: ReturnType<typeof setup>) => void (s.record.file = { ...s.record.file, status: "aborted" })],
-    ["the saved upload is for a file of another size", (s: ReturnType<typeof setup>) => void (s.record.file = { ...s.record.file, size: 5 })],
+    ["the server no longer knows it (404)", (s: ReturnType<typeof setup>) => s.server.fileItems.delete(s.fileItem.file.id)],
+    ["it was completed meanwhile", (s: ReturnType<typeof setup>) => void (s.fileItem.file = { ...s.fileItem.file, status: "uploaded" })],
+    ["it was cancelled meanwhile", (s: ReturnType<typeof setup>) => void (s.fileItem.file = { ...s.fileItem.file, status: "aborted" })],
+    ["the saved upload is for a file of another size", (s: ReturnType<typeof setup>) => void (s.fileItem.file = { ...s.fileItem.file, size: 5 })],
   ])("is null, and the saved record is dropped, when %s", async (_, change) => {
     const s = setup();
-    await s.resume.remember(s.file, s.record.file.id);
+    await s.resume.remember(s.file, s.fileItem.file.id);
     change(s);
     expect(await findUnfinishedUpload(s.server.api, s.file, s.resume)).toBeNull();
-    expect(s.server.argsOf("getUpload")).toEqual([s.record.file.id]);
+    expect(s.server.argsOf("getUpload")).toEqual([s.fileItem.file.id]);
     expect(s.resume.records.size).toBe(0);
   });
 
   it("throws, and keeps the saved record for a later try, when the server cannot answer", async () => {
-    const { server, resume, file, record } = setup();
-    await resume.remember(file, record.file.id);
+    const { server, resume, file, fileItem } = setup();
+    await resume.remember(file, fileItem.file.id);
     const outage = apiError(503, "storage_unavailable");
     server.failNext("getUpload", outage);
     await expect(findUnfinishedUpload(server.api, file, resume)).rejects.toBe(outage);
@@ -105,33 +105,33 @@ describe("findUnfinishedUpload", () => {
 
 describe("runMultipart", () => {
   it("sends every part, completes the upload and answers the stored file", async () => {
-    const { server, record, run, partsSent } = setup();
+    const { server, fileItem, run, partsSent } = setup();
     const done = await run();
-    expect(done).toMatchObject({ id: record.file.id, status: "uploaded" });
+    expect(done).toMatchObject({ id: fileItem.file.id, status: "uploaded" });
     expect(partsSent().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(server.argsOf("completeMultipart")).toEqual([record.file.id]);
+    expect(server.argsOf("completeMultipart")).toEqual([fileItem.file.id]);
   });
 
   it("resumes from the parts the server reports stored and sends only the missing ones", async () => {
-    const { server, resume, file, record, run, partsSent } = setup();
-    await resume.remember(file, record.file.id);
-    await server.api.reportParts(record.file.id, [2, 3, 5].map((partNumber) => ({ partNumber, etag: `"old-${partNumber}"` })));
+    const { server, resume, file, fileItem, run, partsSent } = setup();
+    await resume.remember(file, fileItem.file.id);
+    await server.api.reportParts(fileItem.file.id, [2, 3, 5].map((partNumber) => ({ partNumber, etag: `"old-${partNumber}"` })));
     const found = await findUnfinishedUpload(server.api, file, resume);
     await run(found!.stored);
     expect(partsSent().sort((a, b) => a - b)).toEqual([1, 4, 6]);
     expect(server.argsOf<number[]>("signParts").flat().sort((a, b) => a - b)).toEqual([1, 4, 6]);
     // The parts stored before the reload keep their ETags; the server completes with all six.
-    expect(record.parts.get(2)).toBe('"old-2"');
-    expect(server.argsOf("completeMultipart")).toEqual([record.file.id]);
+    expect(fileItem.parts.get(2)).toBe('"old-2"');
+    expect(server.argsOf("completeMultipart")).toEqual([fileItem.file.id]);
   });
 
   it("remembers the upload in this browser before the first part leaves, and forgets it once complete", async () => {
-    const { storage, resume, record, run } = setup();
+    const { storage, resume, fileItem, run } = setup();
     storage.hold = true;
     const done = run();
     await settle();
     expect(storage.open(storage.puts).length).toBeGreaterThan(0);
-    expect([...resume.records.values()].map((saved) => saved.fileId)).toEqual([record.file.id]);
+    expect([...resume.records.values()].map((saved) => saved.fileId)).toEqual([fileItem.file.id]);
     storage.hold = false;
     for (const put of storage.open(storage.puts)) put.finish();
     await done;

@@ -12,12 +12,12 @@ import { MultipartTransfer } from "./multipart-transfer";
 import { putPart, type PartTransport } from "./part-transport";
 import { browserResumeStore, type ResumeStore } from "./resume-store";
 import type { Tracer } from "@/client/tracer";
-import type { FileDto, MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson, MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
 import type { MultipartApi } from "./multipart-api";
 
 export type { MultipartApi };
 
-export type ResumedUpload = { record: FileDto; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
+export type ResumedUpload = { fileItem: FileItemJson; upload: MultipartUploadTarget; stored: Array<{ partNumber: number; etag: string }> };
 
 /**
  * The unfinished multipart upload this same file (name, size, last-modified) started before a
@@ -29,7 +29,7 @@ export async function findUnfinishedUpload(api: MultipartApi, file: File, resume
   try {
     const status = await api.getUpload(saved.fileId);
     if (status.file.status === "pending" && status.upload?.strategy === "multipart" && status.file.size === file.size) {
-      return { record: status.file, upload: status.upload, stored: status.parts };
+      return { fileItem: status.file, upload: status.upload, stored: status.parts };
     }
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404)) throw err;
@@ -56,7 +56,7 @@ export async function runMultipart(input: {
   put?: PartTransport;
   hash?: (blob: Blob) => Promise<string>;
   resume?: ResumeStore;
-}): Promise<FileDto> {
+}): Promise<FileItemJson> {
   const { api, file, fileId, resume = browserResumeStore } = input;
   const hash = input.hash ?? (sharedHasher ??= createCrc32Hasher());
   await resume.remember(file, fileId);
@@ -78,19 +78,19 @@ export async function runMultipart(input: {
 
 /**
  * The multipart strategy behind the engine's one job interface. The row can pause from the moment
- * the transfer exists; a failed upload keeps its record and stored parts, so Retry sends only the
+ * the transfer exists; a failed upload keeps its file item and stored parts, so Retry sends only the
  * missing ones. Its complete is tried again after transient failures, as a small file's is.
  */
 export const multipartUploadJob: UploadJob<"multipart"> = async ({ api, pool, transport, tracer }, input) => {
-  const { file, record, upload, stored, events, signal } = input;
-  // For the benchmark's part timeline (bench/throughput.ts): how long the record took.
-  tracer?.span("mp:create:0", input.recordAskedAt, performance.now());
-  events.created(record.id, { loaded: stored.length > 0 ? Math.min(file.size, stored.length * upload.partSize) : 0 });
+  const { file, fileItem, upload, stored, events, signal } = input;
+  // For the benchmark's part timeline (bench/throughput.ts): how long the file item took.
+  tracer?.span("mp:create:0", input.fileItemAskedAt, performance.now());
+  events.created(fileItem.id, { loaded: stored.length > 0 ? Math.min(file.size, stored.length * upload.partSize) : 0 });
   return runMultipart({
     api: { ...api, completeMultipart: (id) => callWithRetries("complete", () => api.completeMultipart(id), signal) },
     pool,
     file,
-    fileId: record.id,
+    fileId: fileItem.id,
     upload,
     stored,
     signal,

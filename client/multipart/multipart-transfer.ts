@@ -18,7 +18,7 @@ import { partRange, type PartPlan } from "@/lib/part-plan";
 import type { PartTransport } from "./part-transport";
 import { classifyApiFailure, classifyFailure, REPORT_BEFORE_COMPLETE_WAITS_MS } from "@/client/retry-policy";
 import { StorageError } from "@/client/storage-error";
-import type { FileDto, PartReport } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson, PartReport } from "@/lib/contracts/upload-schemas";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { MultipartApi } from "./multipart-api";
 import { PartFailedError } from "./part-failed-error";
@@ -94,7 +94,7 @@ export class MultipartTransfer {
   }
 
   /** Runs until the file is complete (resolves with the stored file) or fails or is cancelled (rejects). */
-  async run(): Promise<FileDto> {
+  async run(): Promise<FileItemJson> {
     for (;;) {
       const s = this.state;
       if (s.status === "cancelled") throw new DOMException("Cancelled", "AbortError");
@@ -152,7 +152,7 @@ export class MultipartTransfer {
     }
   }
 
-  private async complete(): Promise<FileDto> {
+  private async complete(): Promise<FileItemJson> {
     this.dispatch({ type: "completing" });
     try {
       await this.flushReportsBeforeComplete();

@@ -30,7 +30,7 @@ describe("runSinglePost", () => {
   async function setup(options: { policyTtlMs?: number; tracer?: Tracer } = {}) {
     const storage = new FakeStorage();
     const server = new FakeUploadServer(storage, options);
-    const { file: record, upload } = await server.api.create(body);
+    const { file: fileItem, upload } = await server.api.create(body);
     const pool = new ConnectionPool(2);
     const controller = new AbortController();
     const events: string[] = [];
@@ -40,7 +40,7 @@ describe("runSinglePost", () => {
         pool,
         file: new File([new Uint8Array(body.size)], body.name, { type: body.type }),
         body,
-        record,
+        fileItem,
         upload: upload as PostUploadTarget,
         signal: controller.signal,
         onCreated: (id) => events.push(`created ${id}`),
@@ -50,15 +50,15 @@ describe("runSinglePost", () => {
         post: storage.post,
         tracer: options.tracer,
       });
-    return { storage, server, pool, controller, events, record, run };
+    return { storage, server, pool, controller, events, fileItem, run };
   }
 
   it("POSTs the file with its policy, then completes it", async () => {
-    const { storage, server, events, record, run } = await setup();
+    const { storage, server, events, fileItem, run } = await setup();
     const done = await run();
-    expect(done).toMatchObject({ id: record.id, status: "uploaded" });
-    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`]);
-    expect(server.argsOf("complete")).toEqual([record.id]);
+    expect(done).toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${fileItem.id}`]);
+    expect(server.argsOf("complete")).toEqual([fileItem.id]);
     expect(events).toEqual(["verifying"]);
   });
 
@@ -88,13 +88,13 @@ describe("runSinglePost", () => {
     ["no answer", storageUnreachable()],
     ["503 SlowDown", storageErrorFor(503, xml("SlowDown"))],
     ["400 MalformedPOSTRequest", storageErrorFor(400, xml("MalformedPOSTRequest"))],
-  ])("after %s, sends the same POST again (same record, same policy) and says so", async (_, failure) => {
-    const { storage, server, events, record, run } = await setup();
+  ])("after %s, sends the same POST again (same file item, same policy) and says so", async (_, failure) => {
+    const { storage, server, events, fileItem, run } = await setup();
     storage.failNextPosts(failure);
     const done = run();
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
-    await expect(done).resolves.toMatchObject({ id: record.id, status: "uploaded" });
-    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`, `key-${record.id}`]);
+    await expect(done).resolves.toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${fileItem.id}`, `key-${fileItem.id}`]);
     expect(server.argsOf("create")).toHaveLength(1);
     expect(events).toEqual(["retrying", "verifying"]);
   });
@@ -123,34 +123,34 @@ describe("runSinglePost", () => {
     expect(events).toEqual([]);
   });
 
-  it("an expired policy gets a fresh record: the old one is released and the new one POSTed and completed", async () => {
-    const { storage, server, events, record, run } = await setup();
+  it("an expired policy gets a fresh file item: the old one is released and the new one POSTed and completed", async () => {
+    const { storage, server, events, fileItem, run } = await setup();
     storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
     const running = run();
     await vi.runAllTimersAsync();
     const done = await running;
     const [fresh] = server.argsOf<CreateUploadBody>("create").slice(1);
     expect(fresh).toMatchObject({ ...body, idempotencyKey: expect.any(String) });
-    expect(done.id).not.toBe(record.id);
-    expect(server.argsOf("cancel")).toEqual([record.id]);
-    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`, `key-${done.id}`]);
+    expect(done.id).not.toBe(fileItem.id);
+    expect(server.argsOf("cancel")).toEqual([fileItem.id]);
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${fileItem.id}`, `key-${done.id}`]);
     expect(server.argsOf("complete")).toEqual([done.id]);
     expect(events).toEqual(["retrying", `created ${done.id}`, "verifying"]);
   });
 
   it("a dropped POST whose policy has expired by the browser's clock renews instead of sending it again", async () => {
     // The policy expires within isPolicyExpired's margin, so a re-send could not finish in time.
-    const { storage, server, record, run } = await setup({ policyTtlMs: 1_000 });
+    const { storage, server, fileItem, run } = await setup({ policyTtlMs: 1_000 });
     storage.failNextPosts(storageUnreachable());
     const done = run();
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     const file = await done;
-    expect(server.argsOf("cancel")).toEqual([record.id]);
-    expect(storage.posts.map((post) => post.target)).toEqual([`key-${record.id}`, `key-${file.id}`]);
+    expect(server.argsOf("cancel")).toEqual([fileItem.id]);
+    expect(storage.posts.map((post) => post.target)).toEqual([`key-${fileItem.id}`, `key-${file.id}`]);
   });
 
-  it("a cancel while the fresh record is being signed releases that record too", async () => {
-    const { storage, server, controller, events, record, run } = await setup();
+  it("a cancel while the fresh file item is being signed releases that file item too", async () => {
+    const { storage, server, controller, events, fileItem, run } = await setup();
     storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
     server.hold("create");
     const done = run();
@@ -160,8 +160,8 @@ describe("runSinglePost", () => {
     controller.abort("cancelled");
     server.release("create");
     await outcome;
-    const freshId = [...server.records.keys()].find((id) => id !== record.id);
-    expect(server.argsOf("cancel")).toEqual([record.id, freshId]);
+    const freshId = [...server.fileItems.keys()].find((id) => id !== fileItem.id);
+    expect(server.argsOf("cancel")).toEqual([fileItem.id, freshId]);
     expect(storage.posts).toHaveLength(1);
     expect(events).toEqual(["retrying"]);
   });
@@ -180,12 +180,12 @@ describe("runSinglePost", () => {
   });
 
   it("a complete answered 503 is asked again; the POST is not re-sent", async () => {
-    const { storage, server, record, run } = await setup();
+    const { storage, server, fileItem, run } = await setup();
     server.failNext("complete", apiError(503, "storage_unavailable"));
     const done = run();
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
-    await expect(done).resolves.toMatchObject({ id: record.id, status: "uploaded" });
-    expect(server.argsOf("complete")).toEqual([record.id, record.id]);
+    await expect(done).resolves.toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(server.argsOf("complete")).toEqual([fileItem.id, fileItem.id]);
     expect(storage.posts).toHaveLength(1);
   });
 });

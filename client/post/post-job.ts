@@ -1,13 +1,13 @@
 /**
  * The POST form strategy: a small file's bytes in one signed form POST, then its complete. A
- * transient storage failure sends the same POST again; an expired policy gets a fresh record.
+ * transient storage failure sends the same POST again; an expired policy gets a fresh file item.
  */
 import type { UploadApi } from "@/client/api/upload-api";
 import { callWithRetries, createWithRetries, waitUnlessAborted } from "@/client/api/api-retry";
 import type { ConnectionPool } from "@/client/connection-pool";
 import type { UploadJob } from "@/client/engine/upload-job";
 import { decideRetry, failureOf, isPolicyExpired, type RetryDecision } from "@/client/retry-policy";
-import type { CreateUploadBody, FileDto, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { postToStorage, type PostTransport } from "./post-transport";
 import { traceClock, type Tracer } from "@/client/tracer";
 
@@ -28,8 +28,8 @@ function decidePost(err: unknown, attempt: number, signal: AbortSignal, policyEx
 
 /**
  * Sends a small file with its signed form POST and completes it. A transient storage failure
- * sends the same POST again after a backoff; an expired policy gets a fresh record and policy
- * (the old record is released). `onCreated` reports each new record, `onRetrying` each re-send.
+ * sends the same POST again after a backoff; an expired policy gets a fresh file item and policy
+ * (the old file item is released). `onCreated` reports each new file item, `onRetrying` each re-send.
  */
 export async function runSinglePost(input: {
   api: PostApi;
@@ -38,21 +38,21 @@ export async function runSinglePost(input: {
   post?: PostTransport;
   file: File;
   body: CreateUploadBody;
-  record: FileDto;
+  fileItem: FileItemJson;
   upload: PostUploadTarget;
   signal: AbortSignal;
   onCreated: (id: string) => void;
   onProgress: (loaded: number) => void;
   onRetrying: () => void;
   onVerifying: () => void;
-  /** Drops a record whose policy expired; a quiet `api.cancel` unless given. */
+  /** Drops a file item whose policy expired; a quiet `api.cancel` unless given. */
   release?: (id: string) => void;
   /** The benchmark's per-file timeline (client/tracer.ts): `post:slot`, `post:send`, `post:complete`. */
   tracer?: Tracer;
-}): Promise<FileDto> {
+}): Promise<FileItemJson> {
   const { api, pool, file, signal, post = postToStorage, tracer } = input;
   const release = input.release ?? ((id: string) => releaseQuietly(api, id));
-  let { record, upload } = input;
+  let { fileItem, upload } = input;
   for (let attempt = 1; ; attempt++) {
     try {
       const waitFrom = traceClock(tracer);
@@ -73,7 +73,7 @@ export async function runSinglePost(input: {
       await waitUnlessAborted(decision.delayMs, signal);
       if (decision.action === "renew") {
         // Nobody will POST with the expired policy again; best effort, cleanup expires it otherwise.
-        release(record.id);
+        release(fileItem.id);
         const fresh = await createWithRetries(api.create, input.body, signal);
         // Cancelled while the server was signing: nobody else knows this id, so release it here.
         if (signal.aborted) {
@@ -81,29 +81,29 @@ export async function runSinglePost(input: {
           throw signal.reason;
         }
         if (fresh.upload.strategy !== "post") throw new Error("The server switched this file to a multipart upload.");
-        record = fresh.file;
+        fileItem = fresh.file;
         upload = fresh.upload;
-        input.onCreated(record.id);
+        input.onCreated(fileItem.id);
       }
     }
   }
   input.onVerifying();
   const completeFrom = traceClock(tracer);
-  const { file: done } = await callWithRetries("complete", () => api.complete(record.id), signal);
+  const { file: done } = await callWithRetries("complete", () => api.complete(fileItem.id), signal);
   tracer?.span("post:complete", completeFrom, traceClock(tracer));
   return done;
 }
 
 /**
  * The POST form strategy behind the engine's one job interface. A failed POST's signature is
- * spent, so its record is released at once (a Retry starts with a new one).
+ * spent, so its file item is released at once (a Retry starts with a new one).
  */
 export const postUploadJob: UploadJob<"post"> = async ({ api, pool, transport, tracer }, input) => {
   const { events, signal, release } = input;
-  let current = input.record.id;
+  let current = input.fileItem.id;
   events.created(current);
-  // For the benchmark's small-file timeline (bench/small-files.ts): how long the record took.
-  tracer?.span("post:record", input.recordAskedAt, traceClock(tracer));
+  // For the benchmark's small-file timeline (bench/small-files.ts): how long the file item took.
+  tracer?.span("post:record", input.fileItemAskedAt, traceClock(tracer));
   try {
     return await runSinglePost({
       api,
@@ -111,7 +111,7 @@ export const postUploadJob: UploadJob<"post"> = async ({ api, pool, transport, t
       post: transport.post,
       file: input.file,
       body: input.body,
-      record: input.record,
+      fileItem: input.fileItem,
       upload: input.upload,
       signal,
       tracer,
@@ -125,7 +125,7 @@ export const postUploadJob: UploadJob<"post"> = async ({ api, pool, transport, t
       onVerifying: events.verifying,
     });
   } catch (err) {
-    // A cancel releases the record itself.
+    // A cancel releases the file item itself.
     if (!signal.aborted) release(current);
     throw err;
   }

@@ -1,7 +1,7 @@
 /**
  * One file's preview on its way to storage: made from the moment the file starts, in parallel
  * with its bytes, and sent just before the file's complete (the route signs a form for the
- * file's pending record, and complete checks and records what landed). Best effort throughout:
+ * file's pending file item, and complete checks and records what landed). Best effort throughout:
  * every failure ends as "no preview", never as a failed or retried file, and the file waits for
  * its preview at most PREVIEW_WAIT_MS after its bytes are stored plus PREVIEW_SEND_TIMEOUT_MS to
  * send it. No React.
@@ -52,7 +52,7 @@ function deadline(ms: number, parent: AbortSignal): { signal: AbortSignal; clear
 export class PreviewTask {
   private readonly controller = new AbortController();
   private readonly making: Promise<Blob | null>;
-  /** Per record id: a renewed record (an expired policy) gets its own; a complete tried again does not send twice. */
+  /** Per file item id: a renewed file item (an expired policy) gets its own; a complete tried again does not send twice. */
   private readonly sent = new Map<string, Promise<void>>();
 
   constructor(
@@ -72,7 +72,7 @@ export class PreviewTask {
       });
   }
 
-  /** Sends the preview for record `id` if it is ready within PREVIEW_WAIT_MS; never rejects. */
+  /** Sends the preview for file item `id` if it is ready within PREVIEW_WAIT_MS; never rejects. */
   attach(id: string): Promise<void> {
     let sending = this.sent.get(id);
     if (!sending) {

@@ -9,7 +9,7 @@ const item = (i: number, size = 64 * 1024): QueueItem => ({
   size,
   type: "image/png",
   status: "waiting",
-  serverId: null,
+  fileItemId: null,
   resumable: false,
   loaded: 0,
   speed: null,

@@ -1,6 +1,6 @@
 /**
- * Which waiting files get their server record and signed POST before their turn. A small file's
- * time goes on round trips, not bytes, so the page asks for the next files' records in one batch
+ * Which waiting files get their file item and signed POST before their turn. A small file's
+ * time goes on round trips, not bytes, so the page asks for the next files' file items in one batch
  * request while earlier files are still on the wire: one create request per ~24 files instead of
  * one per file, and none on a file's own path when its turn comes.
  */
@@ -10,7 +10,7 @@ import type { QueueItem } from "./upload-queue";
 
 /** Larger files spend their time sending bytes; one create request each costs them nothing that matters. */
 export const PREPARE_MAX_BYTES = 8 * MIB;
-/** How far down the queue records are made ahead; each holds its bytes of quota until it is sent or cancelled. */
+/** How far down the queue file items are made ahead; each holds its bytes of quota until it is sent or cancelled. */
 export const PREPARE_WINDOW = 48;
 /**
  * And at most this many bytes of files: on a slow link the window's last file must still start
@@ -21,14 +21,14 @@ export const PREPARE_WINDOW_BYTES = 64 * MIB;
 /** A prepared POST policy this close to its expiry is replaced when its file starts, not used. */
 export const PREPARED_POLICY_MIN_LIFE_MS = 60_000;
 
-/** A record made ahead is used only while its POST policy has PREPARED_POLICY_MIN_LIFE_MS left. */
+/** A file item made ahead is used only while its POST policy has PREPARED_POLICY_MIN_LIFE_MS left. */
 export function isUsable(upload: UploadTarget, now = Date.now()): boolean {
   return upload.strategy !== "post" || Date.parse(upload.expiresAt) - now > PREPARED_POLICY_MIN_LIFE_MS;
 }
 
 /**
  * From the next waiting files (queue order), the ones to prepare now: nothing while enough are
- * ready, else the small files in the window (by count and bytes) that have no record yet, at most
+ * ready, else the small files in the window (by count and bytes) that have no file item yet, at most
  * `maxBatch`.
  */
 export function selectToPrepare(upcoming: readonly QueueItem[], isPrepared: (key: string) => boolean, maxBatch: number): QueueItem[] {

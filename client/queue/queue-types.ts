@@ -3,7 +3,7 @@
  * running totals and the progress math all depend on these and never on one another.
  */
 import type { ClientErrorCode } from "@/lib/contracts/errors";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { UploadCandidate } from "@/lib/upload-rules";
 
 export type UploadStatus = "waiting" | "uploading" | "paused" | "verifying" | "done" | "failed" | "cancelled" | "rejected";
@@ -28,12 +28,13 @@ export type QueueSummary = {
 };
 
 export type QueueItem = UploadCandidate & {
-  /** Client-side identity; the server's id arrives later with `created`. */
+  /** Client-side identity; the file item's id arrives later with `created`. */
   key: string;
   /** The folder it came from (`Holiday/Day 1`, client/files/folder-path.ts), sent with its create; absent for a loose file. */
   path?: string;
   status: UploadStatus;
-  serverId: string | null;
+  /** The id of the file item (the stored record) this queue item is sent to, once the server made it. */
+  fileItemId: string | null;
   /** Multipart uploads can pause and resume; a single POST can only restart. */
   resumable: boolean;
   loaded: number;
@@ -42,7 +43,7 @@ export type QueueItem = UploadCandidate & {
   retries: number;
   /** The code, and the server's (or storage's, or the rules') own message; the UI words it. */
   error: { code: FailureCode; message: string } | null;
-  file: FileDto | null;
+  file: FileItemJson | null;
 };
 
 export type QueueState = {

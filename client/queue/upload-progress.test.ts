@@ -4,7 +4,7 @@ import { formatDuration, itemPercent, nextSpeed, percentOf, secondsLeft, selectT
 import { queueStateOf, type QueueItem, type UploadStatus } from "./upload-queue";
 
 function item(key: string, status: UploadStatus, size: number, loaded = 0): QueueItem {
-  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded, speed: null, retries: 0, error: null, file: null };
+  return { key, name: `${key}.png`, size, type: "image/png", status, fileItemId: null, resumable: false, loaded, speed: null, retries: 0, error: null, file: null };
 }
 
 describe("nextSpeed", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MIB } from "@/lib/units";
 import { itemPercent } from "./upload-progress";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { summarize } from "./queue-summary";
 import { countActive, hasPendingWork, selectItem, selectStartable, selectWaiting } from "./queue-select";
 import {
@@ -21,14 +21,14 @@ const MAX_BYTES = 10 * MIB;
 const rules = { allowedTypes: ["image/png", "video/*"], maxBytes: MAX_BYTES };
 
 function item(key: string, status: UploadStatus, size = 1_000): QueueItem {
-  return { key, name: `${key}.png`, size, type: "image/png", status, serverId: null, resumable: false, loaded: 0, speed: null, retries: 0, error: null, file: null };
+  return { key, name: `${key}.png`, size, type: "image/png", status, fileItemId: null, resumable: false, loaded: 0, speed: null, retries: 0, error: null, file: null };
 }
 
 function queue(...statuses: UploadStatus[]): QueueState {
   return queueStateOf(statuses.map((status, i) => item(`f${i}`, status)));
 }
 
-function fileDto(size: number): FileDto {
+function fileItemJson(size: number): FileItemJson {
   const now = new Date(0).toISOString();
   return { id: "srv-1", name: "a.png", path: null, size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null, previewUrl: null };
 }
@@ -48,7 +48,7 @@ describe("add", () => {
     ["a blank name", { name: "  ", size: 10, type: "image/png" }, "rejected", "bad_request"],
   ])("%s → %s", (_, file, status, code) => {
     const state = reduce(initialQueueState, { type: "add", files: [{ key: "k", ...file }], rules });
-    expect(only(state)).toMatchObject({ key: "k", status, loaded: 0, serverId: null });
+    expect(only(state)).toMatchObject({ key: "k", status, loaded: 0, fileItemId: null });
     expect(only(state).error?.code ?? null).toBe(code);
   });
 
@@ -82,7 +82,7 @@ describe("selectStartable", () => {
       for (const next of selectStartable(state, 2)) state = reduce(state, { type: "start", key: next.key, at: step });
       maxActive = Math.max(maxActive, countActive(state));
       const first = state.items.find((i) => i.status === "uploading");
-      if (first) state = run(state, { type: "verifying", key: first.key }, { type: "done", key: first.key, file: fileDto(1_000) });
+      if (first) state = run(state, { type: "verifying", key: first.key }, { type: "done", key: first.key, file: fileItemJson(1_000) });
     }
     expect(maxActive).toBe(2);
     expect(state.items.every((i) => i.status === "done")).toBe(true);
@@ -103,14 +103,14 @@ describe("selectWaiting", () => {
 describe("an upload's life", () => {
   it("goes waiting → uploading → verifying → done, tracking bytes and speed", () => {
     let state = queue("waiting");
-    state = run(state, { type: "start", key: "f0", at: 0 }, { type: "created", key: "f0", serverId: "srv-1" });
-    expect(only(state)).toMatchObject({ status: "uploading", serverId: "srv-1", loaded: 0 });
+    state = run(state, { type: "start", key: "f0", at: 0 }, { type: "created", key: "f0", fileItemId: "srv-1" });
+    expect(only(state)).toMatchObject({ status: "uploading", fileItemId: "srv-1", loaded: 0 });
     state = reduce(state, { type: "progress", key: "f0", loaded: 250, at: 1_000 });
     expect(only(state)).toMatchObject({ loaded: 250, speed: { bytesPerSecond: 250 } });
     expect(itemPercent(only(state))).toBe(25);
     state = run(state, { type: "verifying", key: "f0" });
     expect(only(state)).toMatchObject({ status: "verifying", loaded: 1_000, speed: null });
-    state = reduce(state, { type: "done", key: "f0", file: fileDto(1_000) });
+    state = reduce(state, { type: "done", key: "f0", file: fileItemJson(1_000) });
     expect(only(state)).toMatchObject({ status: "done", file: { id: "srv-1" } });
     expect(itemPercent(only(state))).toBe(100);
   });
@@ -126,11 +126,11 @@ describe("an upload's life", () => {
   });
 
   it("records why it failed, and retry puts it back in line with a clean slate", () => {
-    let state = run(queue("waiting"), { type: "start", key: "f0", at: 0 }, { type: "created", key: "f0", serverId: "srv-1" });
+    let state = run(queue("waiting"), { type: "start", key: "f0", at: 0 }, { type: "created", key: "f0", fileItemId: "srv-1" });
     state = run(state, { type: "progress", key: "f0", loaded: 500, at: 10 }, { type: "failed", key: "f0", code: "storage_refused", message: "no" });
     expect(only(state)).toMatchObject({ status: "failed", error: { code: "storage_refused", message: "no" }, loaded: 500 });
     state = reduce(state, { type: "retry", key: "f0" });
-    expect(only(state)).toMatchObject({ status: "waiting", error: null, loaded: 0, serverId: null });
+    expect(only(state)).toMatchObject({ status: "waiting", error: null, loaded: 0, fileItemId: null });
   });
 
   it.each([["waiting"], ["uploading"]] as [UploadStatus][])("cancels a %s upload", (status) => {
@@ -141,10 +141,10 @@ describe("an upload's life", () => {
 describe("late or misplaced events change nothing", () => {
   it.each([
     ["progress after cancel", "cancelled", { type: "progress", key: "f0", loaded: 10, at: 1 }],
-    ["created after cancel", "cancelled", { type: "created", key: "f0", serverId: "x" }],
+    ["created after cancel", "cancelled", { type: "created", key: "f0", fileItemId: "x" }],
     ["verifying after cancel", "cancelled", { type: "verifying", key: "f0" }],
     ["failed after cancel", "cancelled", { type: "failed", key: "f0", code: "network_error", message: "aborted" }],
-    ["done before verifying", "uploading", { type: "done", key: "f0", file: fileDto(1) }],
+    ["done before verifying", "uploading", { type: "done", key: "f0", file: fileItemJson(1) }],
     ["start of a rejected file", "rejected", { type: "start", key: "f0", at: 0 }],
     ["start of a running file", "uploading", { type: "start", key: "f0", at: 0 }],
     ["cancel while verifying", "verifying", { type: "cancel", key: "f0" }],
@@ -196,7 +196,7 @@ describe("pause and resume (multipart uploads)", () => {
     run(
       queueStateOf([item("a", "waiting", 100 * MIB)]),
       { type: "start", key: "a", at: 0 },
-      { type: "created", key: "a", serverId: "srv-a", resumable, loaded: 16 * MIB },
+      { type: "created", key: "a", fileItemId: "srv-a", resumable, loaded: 16 * MIB },
     );
 
   it("pauses and resumes a resumable upload, keeping its bytes; a paused row counts as pending work", () => {
@@ -213,11 +213,11 @@ describe("pause and resume (multipart uploads)", () => {
     expect(run(s, { type: "pause", key: "a" })).toBe(s);
   });
 
-  it("retry of a failed multipart upload keeps the server id and stored bytes", () => {
+  it("retry of a failed multipart upload keeps the file item id and stored bytes", () => {
     const s = run(started(true), { type: "failed", key: "a", code: "part_failed", message: "x" }, { type: "retry", key: "a" });
-    expect(only(s)).toMatchObject({ status: "waiting", serverId: "srv-a", loaded: 16 * MIB });
+    expect(only(s)).toMatchObject({ status: "waiting", fileItemId: "srv-a", loaded: 16 * MIB });
     const post = run(started(false), { type: "failed", key: "a", code: "internal", message: "x" }, { type: "retry", key: "a" });
-    expect(only(post)).toMatchObject({ status: "waiting", serverId: null, loaded: 0 });
+    expect(only(post)).toMatchObject({ status: "waiting", fileItemId: null, loaded: 0 });
   });
 
   it("cancel works from paused", () => {
@@ -246,7 +246,7 @@ function randomAction(state: QueueState, random: () => number, step: number): Qu
     case 1:
       return { type: "start", key, at: step };
     case 2:
-      return { type: "created", key, serverId: "s", resumable: random() < 0.3, loaded: 100 };
+      return { type: "created", key, fileItemId: "s", resumable: random() < 0.3, loaded: 100 };
     case 3:
       return { type: "progress", key, loaded: Math.floor(random() * 1_200), at: step };
     case 4:
@@ -254,7 +254,7 @@ function randomAction(state: QueueState, random: () => number, step: number): Qu
     case 5:
       return { type: "verifying", key };
     case 6:
-      return { type: "done", key, file: fileDto(1_000) };
+      return { type: "done", key, file: fileItemJson(1_000) };
     case 7:
       return { type: "failed", key, code: "network_error", message: "x" };
     case 8:

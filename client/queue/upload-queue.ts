@@ -13,13 +13,13 @@ import type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-t
 import { nextSpeed, startSpeed } from "./upload-progress";
 import { checkUpload, type UploadCandidate, type UploadRules } from "@/lib/upload-rules";
 import { checkFolderPath } from "@/client/files/folder-path";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 
 export type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-types";
 
 /**
  * Files sending bytes at once: 6 matches the browser's connections per host over HTTP/1.1 and the
- * default UPLOAD_CONNECTIONS. Records are made ahead and completes run outside the slot, so a
+ * default UPLOAD_CONNECTIONS. File items are made ahead and completes run outside the slot, so a
  * slot is one storage request for a small file.
  */
 export const DEFAULT_CONCURRENCY = 6;
@@ -39,11 +39,11 @@ export const initialQueueState: QueueState = { items: [], positions: new Map(), 
 export type QueueAction =
   | { type: "add"; files: (UploadCandidate & { key: string; path?: string })[]; rules: UploadRules }
   | { type: "start"; key: string; at: number }
-  | { type: "created"; key: string; serverId: string; resumable?: boolean; loaded?: number }
+  | { type: "created"; key: string; fileItemId: string; resumable?: boolean; loaded?: number }
   | { type: "progress"; key: string; loaded: number; at: number }
   | { type: "retrying"; key: string; at: number }
   | { type: "verifying"; key: string }
-  | { type: "done"; key: string; file: FileDto }
+  | { type: "done"; key: string; file: FileItemJson }
   | { type: "failed"; key: string; code: FailureCode; message: string }
   | { type: "cancel"; key: string }
   | { type: "pause"; key: string }
@@ -77,7 +77,7 @@ function update(item: QueueItem, action: ItemAction): QueueItem {
       return { ...item, status: "uploading", loaded, retries: 0, error: null, speed: startSpeed(action.at, loaded) };
     }
     case "created":
-      return { ...item, serverId: action.serverId, resumable: action.resumable ?? false, loaded: action.loaded ?? item.loaded };
+      return { ...item, fileItemId: action.fileItemId, resumable: action.resumable ?? false, loaded: action.loaded ?? item.loaded };
     case "pause":
       return item.resumable ? { ...item, status: "paused", speed: null } : item;
     case "resume":
@@ -99,8 +99,8 @@ function update(item: QueueItem, action: ItemAction): QueueItem {
     case "cancel":
       return { ...item, status: "cancelled", speed: null };
     case "retry":
-      // A multipart upload keeps its server id and stored parts; the engine sends only what is missing.
-      return { ...item, status: "waiting", loaded: item.resumable ? item.loaded : 0, serverId: item.resumable ? item.serverId : null, error: null };
+      // A multipart upload keeps its file item and stored parts; the engine sends only what is missing.
+      return { ...item, status: "waiting", loaded: item.resumable ? item.loaded : 0, fileItemId: item.resumable ? item.fileItemId : null, error: null };
   }
 }
 
@@ -124,7 +124,7 @@ function addFiles(state: QueueState, action: Extract<QueueAction, { type: "add" 
     // The server checks the folder path with the same rule; a path it would refuse is never requested.
     const violation = checkUpload({ name, size, type }, action.rules) ?? checkFolderPath(path);
     const item: QueueItem = {
-      ...{ key, name, size, type, serverId: null, resumable: false, loaded: 0, speed: null, retries: 0, file: null },
+      ...{ key, name, size, type, fileItemId: null, resumable: false, loaded: 0, speed: null, retries: 0, file: null },
       ...(path === undefined ? {} : { path }),
       status: violation ? "rejected" : "waiting",
       error: violation,

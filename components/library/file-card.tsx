@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { downloadHref } from "@/client/api/library-api";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 import { FolderPath, fullName } from "./file-name";
 import { FileTypeIcon, typeFamily } from "./file-type-icon";
@@ -10,7 +10,7 @@ import { ShareDialog } from "./share-dialog";
 import { useDeleteFile } from "./use-delete-file";
 
 type Props = {
-  file: FileDto;
+  file: FileItemJson;
   selected: boolean;
   onSelect: (id: string, selected: boolean) => void;
   onOpen: (id: string) => void;

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 import { FILES_QUERY_KEY } from "@/components/query-keys";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { FileCard } from "./file-card";
 import { Lightbox } from "./lightbox";
 
@@ -15,7 +15,7 @@ import { Lightbox } from "./lightbox";
 const PREVIEW_REFETCH_WINDOW_MS = 60_000;
 
 type Props = {
-  files: FileDto[];
+  files: FileItemJson[];
   /** When the list was last fetched (react-query's dataUpdatedAt). */
   listedAt: number;
   selected: ReadonlySet<string>;

@@ -1,7 +1,7 @@
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 
 /** The file as people tell it apart from a namesake in another folder: `Holiday/Day 1/beach.jpg`. */
-export const fullName = (file: FileDto) => (file.path ? `${file.path}/${file.name}` : file.name);
+export const fullName = (file: FileItemJson) => (file.path ? `${file.path}/${file.name}` : file.name);
 
 /**
  * The folder a file was uploaded from, before its name: muted, but also marked by its trailing

@@ -6,14 +6,14 @@ import { downloadHref, renameFile } from "@/client/api/library-api";
 import { FILES_QUERY_KEY } from "@/components/query-keys";
 import { describeZodError } from "@/lib/contracts/errors";
 import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 import { DateTime } from "@/components/ui/date-time";
 import { FolderPath, fullName } from "./file-name";
 import { ShareDialog } from "./share-dialog";
 import { useDeleteFile } from "./use-delete-file";
 
-function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
+function RenameForm({ file, onDone }: { file: FileItemJson; onDone: () => void }) {
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState(file.name);
   const [invalid, setInvalid] = useState<string | null>(null);
@@ -61,7 +61,7 @@ function RenameForm({ file, onDone }: { file: FileDto; onDone: () => void }) {
   );
 }
 
-type Props = { file: FileDto; selected: boolean; onSelect: (id: string, selected: boolean) => void };
+type Props = { file: FileItemJson; selected: boolean; onSelect: (id: string, selected: boolean) => void };
 
 /** One file: folder and name (always rendered as text), details, and what can be done with it. */
 export function FileRow({ file, selected, onSelect }: Props) {

@@ -1,10 +1,10 @@
 "use client";
 
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { FileRow } from "./file-row";
 
 type Props = {
-  files: FileDto[];
+  files: FileItemJson[];
   selected: ReadonlySet<string>;
   onSelect: (id: string, selected: boolean) => void;
   onSelectAll: (selected: boolean) => void;

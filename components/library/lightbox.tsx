@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef } from "react";
 import { downloadHref, viewHref } from "@/client/api/library-api";
 import { inlineMediaKind } from "@/lib/contracts/preview-schemas";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 import { FolderPath, fullName } from "./file-name";
 
@@ -11,13 +11,13 @@ import { FolderPath, fullName } from "./file-name";
 export const viewerOf = inlineMediaKind;
 
 type Props = {
-  files: FileDto[];
+  files: FileItemJson[];
   index: number;
   onStep: (index: number) => void;
   onClose: () => void;
 };
 
-function Viewer({ file }: { file: FileDto }) {
+function Viewer({ file }: { file: FileItemJson }) {
   const viewer = viewerOf(file.type);
   // Keyed by file: stepping to the next file starts a fresh element, never a stale frame.
   if (viewer === "image") {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef } from "react";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { ShareLinkForm } from "./share-link-form";
 import { ShareLinkList } from "./share-link-list";
 
@@ -9,7 +9,7 @@ import { ShareLinkList } from "./share-link-list";
  * A modal dialog for one file's share links: make one (expiry, optional limit), copy its URL, see
  * the others' use and revoke them. The native <dialog> keeps focus inside and closes on Escape.
  */
-export function ShareDialog({ file, onClose }: { file: FileDto; onClose: () => void }) {
+export function ShareDialog({ file, onClose }: { file: FileItemJson; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   // Opened once mounted; unmounting removes it from the page (and the top layer) without a close event.

@@ -3,11 +3,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { deleteFile } from "@/client/api/library-api";
 import { FILES_QUERY_KEY } from "@/components/query-keys";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { fullName } from "./file-name";
 
 /** Deleting one file from its row or its card: the browser's confirm names it, then the library refreshes. */
-export function useDeleteFile(file: FileDto) {
+export function useDeleteFile(file: FileItemJson) {
   const queryClient = useQueryClient();
   const remove = useMutation({
     mutationFn: () => deleteFile(file.id),

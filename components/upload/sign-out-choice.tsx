@@ -11,11 +11,11 @@ import { useQueueState } from "./upload-manager";
 const LISTED = 20;
 const IN_PROGRESS = new Set(["waiting", "uploading", "paused", "verifying"]);
 
-/** Multipart uploads with a record on the server: pausing keeps them resumable after signing in again. */
+/** Multipart uploads with a file item on the server: pausing keeps them resumable after signing in again. */
 const isResumable = (item: QueueItem) => item.resumable && (item.status === "uploading" || item.status === "paused");
 
 /**
- * Signing out while uploads run stops them, so the person decides how: cancel everything (records
+ * Signing out while uploads run stops them, so the person decides how: cancel everything (file items
  * released, resume records forgotten), or keep what can resume (multipart uploads pause and keep
  * their resume records in this browser; picking the same file after signing in again carries on).
  */

@@ -10,7 +10,7 @@ type Unfinished = { record: ResumeRecord; storedBytes: number };
 /**
  * The multipart uploads this browser left unfinished (a reload, a closed tab), still pending on
  * the server. A browser cannot reopen a file by itself, so each asks for the same file to be
- * picked again, which resumes it; or discards it. Records of the person's own uploads that are
+ * picked again, which resumes it; or discards it. Resume records of the person's own uploads that are
  * no longer pending are forgotten here.
  */
 async function loadUnfinished(): Promise<Unfinished[]> {

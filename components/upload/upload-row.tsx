@@ -52,7 +52,7 @@ export const UploadRow = memo(function UploadRow({ item, onCancel, onRetry, onPa
       data-status={item.status}
       data-name={item.name}
       data-path={item.path}
-      data-server-id={item.serverId ?? undefined}
+      data-server-id={item.fileItemId ?? undefined}
     >
       <div className="queue-row-head">
         <span className="queue-row-name" title={item.path === undefined ? item.name : `${item.path}/${item.name}`}>

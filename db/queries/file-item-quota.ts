@@ -8,7 +8,7 @@ import { sumFileBytes } from "@/db/sql";
 export const QUOTA_COUNTED_STATUSES = ["pending", "completing", "uploaded"] as const satisfies readonly FileStatus[];
 
 /**
- * The quota rule every write that adds bytes goes through (new rows, a planned preview): inside
+ * The quota rule every write that adds bytes goes through (new file items, a planned preview): inside
  * the caller's transaction, locks the owner's row, so concurrent checks take turns and two
  * requests can never both slip under the quota, then answers the bytes the owner already counts.
  * The caller adds what it writes and refuses what would take the sum past the quota.

@@ -31,7 +31,7 @@ async function seed(ownerId: string, status: FileStatus, extra: Partial<FileItem
 
 const HOUR_MS = 3_600_000;
 
-/** Each move through the query that makes it, for one row: the row if it moved, else null. */
+/** Each move through the query that makes it, for one file item: the file item if it moved, else null. */
 const RUN: Record<FileMove, (item: FileItem, ownerId: string) => Promise<FileItem | null | undefined>> = {
   claim: async (item, ownerId) => (await claimFileCompletions({ ids: [item.id], ownerId }))[0],
   release: (item, ownerId) => releaseFileCompletion({ id: item.id, ownerId, updatedAt: item.updatedAt }),
@@ -72,7 +72,7 @@ describe("the table of file status moves", () => {
     for (const move of MOVES) for (const status of ENDED_STATUSES) expect(canMove(move, status)).toBe(false);
   });
 
-  it("never lets a record become uploaded without a complete's claim first", () => {
+  it("never lets a file item become uploaded without a complete's claim first", () => {
     const into = (to: FileStatus) => MOVES.filter((move) => FILE_MOVES[move].to === to).flatMap((move) => FILE_MOVES[move].from);
     expect(into("uploaded")).toEqual(["completing"]);
     expect(into("completing")).toEqual(["pending"]);
@@ -82,7 +82,7 @@ describe("the table of file status moves", () => {
 describe("the guarded UPDATE of each move", () => {
   const cases = MOVES.flatMap((move) => FILE_STATUSES.map((status) => [move, status, canMove(move, status)] as const));
 
-  it.each(cases)("%s on a %s row: moves it = %s", async (move, status, allowed) => {
+  it.each(cases)("%s on a %s file item: moves it = %s", async (move, status, allowed) => {
     const ownerId = await newOwner();
     const item = await seed(ownerId, status);
     const moved = await RUN[move](item, ownerId);
@@ -110,14 +110,14 @@ describe("the guarded UPDATE of each move", () => {
     expect(await markStaleCompletionAborted({ id: item.id, ownerId, updatedBefore: new Date(Date.now() + HOUR_MS) })).toMatchObject({ status: "aborted" });
   });
 
-  it("of 20 concurrent claims of one row exactly one wins", async () => {
+  it("of 20 concurrent claims of one file item exactly one wins", async () => {
     const ownerId = await newOwner();
     const item = await seed(ownerId, "pending");
     const won = await Promise.all(Array.from({ length: 20 }, () => claimFileCompletions({ ids: [item.id], ownerId })));
     expect(won.filter((rows) => rows.length === 1)).toHaveLength(1);
   });
 
-  it("puts a released row's own updated_at back", async () => {
+  it("puts a released file item's own updated_at back", async () => {
     const ownerId = await newOwner();
     const item = await seed(ownerId, "pending");
     const [claimed] = await claimFileCompletions({ ids: [item.id], ownerId });
@@ -125,7 +125,7 @@ describe("the guarded UPDATE of each move", () => {
     expect(await releaseFileCompletion({ id: item.id, ownerId, updatedAt: item.updatedAt })).toMatchObject({ status: "pending", updatedAt: item.updatedAt });
   });
 
-  it("marks many rows uploaded in one statement, each with its own checksum and preview", async () => {
+  it("marks many file items uploaded in one statement, each with its own checksum and preview", async () => {
     const ownerId = await newOwner();
     const preview = { previewSize: 5, previewType: "image/webp" };
     const [post, multipart, dropped, stillPending] = await Promise.all([

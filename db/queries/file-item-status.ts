@@ -6,18 +6,18 @@ import { FILE_STATUSES, fileItems, type FileItem, type FileStatus } from "@/db/s
 import { lockQuotaUsage } from "./file-item-quota";
 
 /**
- * Every status change a file record makes, by name: the statuses it may start from and the one
+ * Every status change a file item makes, by name: the statuses it may start from and the one
  * it ends in. Each UPDATE below is built from this table and guarded by `status IN (from)`, so of
- * two racing requests one gets the row back and the other gets nothing (and touches no storage).
+ * two racing requests one gets the file item back and the other gets nothing (and touches no storage).
  */
 export const FILE_MOVES = {
-  /** A complete claims the record: the one request that gets it back does the work. */
+  /** A complete claims the file item: the one request that gets it back does the work. */
   claim: { from: ["pending"], to: "completing" },
   /** The complete found nothing to finish yet, or storage failed: pending again, for a retry. */
   release: { from: ["completing"], to: "pending" },
   /** The file (and its preview, when kept) was checked and placed at its served key. */
   markUploaded: { from: ["completing"], to: "uploaded" },
-  /** The stored bytes contradict the declared type: kept as a record, never listed. */
+  /** The stored bytes contradict the declared type: kept as a file item, never listed. */
   reject: { from: ["completing"], to: "rejected" },
   /** A cancel, a multipart upload that failed to start, or cleanup giving up on a stale upload. */
   abort: { from: ["pending"], to: "aborted" },
@@ -25,30 +25,30 @@ export const FILE_MOVES = {
   abortStaleCompletion: { from: ["completing"], to: "aborted" },
   /** The owner deleted an uploaded file. */
   delete: { from: ["uploaded"], to: "deleted" },
-  /** A preview planned (or planned again) for a pending upload: the status stays, its columns change. */
+  /** A preview planned (or planned again) for a pending file item: the status stays, its columns change. */
   planPreview: { from: ["pending"], to: "pending" },
 } as const satisfies Record<string, { from: readonly FileStatus[]; to: FileStatus }>;
 
 export type FileMove = keyof typeof FILE_MOVES;
 
-/** Whether `move` applies to a record in `status` (what its UPDATE's guard lets through). */
+/** Whether `move` applies to a file item in `status` (what its UPDATE's guard lets through). */
 export function canMove(move: FileMove, status: FileStatus): boolean {
   return (FILE_MOVES[move].from as readonly FileStatus[]).includes(status);
 }
 
-/** Statuses no move leaves: the record owns no bytes any more, and anything still stored for it is removed. */
+/** Statuses no move leaves: the file item owns no bytes any more, and anything still stored for it is removed. */
 export const ENDED_STATUSES: readonly FileStatus[] = FILE_STATUSES.filter((status) =>
   Object.values(FILE_MOVES).every((move) => !(move.from as readonly FileStatus[]).includes(status)),
 );
 
-/** A preview's columns as an UPDATE sets them: values, or SQL deciding per row. */
+/** A preview's columns as an UPDATE sets them: values, or SQL deciding per file item. */
 type PreviewColumns = { previewSize?: number | null | SQL; previewType?: string | null | SQL };
 type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt">> & PreviewColumns & { checksum?: string | null | SQL };
 type MoveWhere = { ids: string[]; ownerId: string; updatedBefore?: Date };
 
 /**
  * The one guarded UPDATE: the owner's rows among `ids` whose status `move` may start from take
- * its target status (and `set`); the rows that moved are returned. `db` is a transaction's, when
+ * its target status (and `set`); the file items that moved are returned. `db` is a transaction's, when
  * the move is one step of one.
  */
 async function moveFileItems(move: FileMove, where: MoveWhere, set: MoveColumns = {}, db?: Pick<Database, "update">): Promise<FileItem[]> {
@@ -68,33 +68,33 @@ async function moveFileItems(move: FileMove, where: MoveWhere, set: MoveColumns 
     .returning();
 }
 
-/** moveFileItems for one row: the row if it moved, else null. */
+/** moveFileItems for one file item: the file item if it moved, else null. */
 async function moveFileItem(move: FileMove, where: { id: string; ownerId: string; updatedBefore?: Date }, set?: MoveColumns): Promise<FileItem | null> {
   const [item] = await moveFileItems(move, { ids: [where.id], ownerId: where.ownerId, updatedBefore: where.updatedBefore }, set);
   return item ?? null;
 }
 
-/** Pending → completing for the rows among `ids`: the ones this call won (every other complete gets none of them). */
+/** Pending → completing for the file items among `ids`: the ones this call won (every other complete gets none of them). */
 export function claimFileCompletions({ ids, ownerId }: { ids: string[]; ownerId: string }): Promise<FileItem[]> {
   return moveFileItems("claim", { ids, ownerId });
 }
 
 /**
  * Completing → pending: the complete found nothing to finish yet (or storage failed); the client
- * may retry. `updatedAt` puts back the pending row's own, so a refused complete leaves it as it was.
+ * may retry. `updatedAt` puts back the pending file item's own, so a refused complete leaves it as it was.
  */
 export function releaseFileCompletion({ id, ownerId, updatedAt }: { id: string; ownerId: string; updatedAt: Date }): Promise<FileItem | null> {
   return moveFileItem("release", { id, ownerId }, { updatedAt });
 }
 
-/** A claimed row whose file was checked and placed: the checksum S3 reported (none for a POST), and whether its preview was checked and copied. */
+/** A claimed file item whose file was checked and placed: the checksum S3 reported (none for a POST), and whether its preview was checked and copied. */
 export type PlacedFile = { id: string; checksum: string | null; preview: boolean };
 
 /**
- * Completing → uploaded for the placed rows, in one statement: the rows that were still this
+ * Completing → uploaded for the placed file items, in one statement: the file items that were still this
  * call's claim (a missing one was given up on by cleanup, so the bytes just stored must go). The
- * size stays the row's, which the stored object was found to have. Each row keeps its preview when
- * it was checked and copied; every other row's plan is dropped in the same UPDATE.
+ * size stays the file item's, which the stored object was found to have. Each file item keeps its preview when
+ * it was checked and copied; every other file item's plan is dropped in the same UPDATE.
  */
 export function markFilesUploaded({ ownerId, files }: { ownerId: string; files: PlacedFile[] }): Promise<FileItem[]> {
   const withChecksum = files.filter((file) => file.checksum !== null);
@@ -123,7 +123,7 @@ export function markFileRejected({ id, ownerId }: { id: string; ownerId: string 
   return moveFileItem("reject", { id, ownerId });
 }
 
-/** Pending → aborted (a cancel, or cleanup giving up); null when the row was not pending, so nothing may be removed. */
+/** Pending → aborted (a cancel, or cleanup giving up); null when the file item was not pending, so nothing may be removed. */
 export function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
   return moveFileItem("abort", { id, ownerId });
 }
@@ -133,14 +133,14 @@ export function markStaleCompletionAborted({ id, ownerId, updatedBefore }: { id:
   return moveFileItem("abortStaleCompletion", { id, ownerId, updatedBefore });
 }
 
-/** Uploaded → deleted; null when the row was not (or no longer) uploaded, so a second delete is a miss. */
+/** Uploaded → deleted; null when the file item was not (or no longer) uploaded, so a second delete is a miss. */
 export function markFileDeleted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
   return moveFileItem("delete", { id, ownerId });
 }
 
 /**
- * Records a pending upload's planned preview (replacing an earlier plan): null when the row is
- * not (or no longer) the owner's pending upload, "quota_exceeded" when the preview's bytes would
+ * Records a pending file item's planned preview (replacing an earlier plan): null when the file item is
+ * not (or no longer) the owner's pending file item, "quota_exceeded" when the preview's bytes would
  * take the owner past `quotaBytes` (the quota rule of creates, file-item-quota.ts).
  */
 export async function planFilePreview(input: {
@@ -157,7 +157,7 @@ export async function planFilePreview(input: {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const used = await lockQuotaUsage(tx, input.ownerId);
-    // The bytes counted without this row's current plan, which the new one replaces.
+    // The bytes counted without this file item's current plan, which the new one replaces.
     const [row] = await tx
       .select({ status: fileItems.status, previewSize: fileItems.previewSize })
       .from(fileItems)

@@ -5,11 +5,11 @@ import { fileItems, type FileItem } from "@/db/schema";
 import { escapeLike } from "@/db/sql";
 import { ENDED_STATUSES } from "./file-item-status";
 
-/* What cleanup and the consistency check select: rows across owners, by age, status, key or id. */
+/* What cleanup and the consistency check select: file items across owners, by age, status, key or id. */
 
 /**
- * What cleanup gives up on, oldest first: uploads pending since before `pendingBefore`, and
- * completes that claimed a row before `completingBefore` and never finished (a crash).
+ * What cleanup gives up on, oldest first: file items pending since before `pendingBefore`, and
+ * completes that claimed a file item before `completingBefore` and never finished (a crash).
  */
 export async function listStaleUploads({ pendingBefore, completingBefore, limit }: { pendingBefore: Date; completingBefore: Date; limit: number }): Promise<FileItem[]> {
   const db = await getDb();
@@ -26,14 +26,14 @@ export async function listStaleUploads({ pendingBefore, completingBefore, limit 
     .limit(limit);
 }
 
-/** Rows by S3 key, across owners: cleanup matches the bucket's uploads against them. */
+/** File items by S3 key, across owners: cleanup matches the bucket's uploads against them. */
 export async function getFileItemsByKeys({ keys }: { keys: string[] }): Promise<FileItem[]> {
   if (keys.length === 0) return [];
   const db = await getDb();
   return db.select().from(fileItems).where(inArray(fileItems.key, keys));
 }
 
-/** Rows by id, across owners: cleanup matches staging objects against them. */
+/** File items by id, across owners: cleanup matches staging objects against them. */
 export async function getFileItemsByIds({ ids }: { ids: string[] }): Promise<FileItem[]> {
   if (ids.length === 0) return [];
   const db = await getDb();
@@ -41,7 +41,7 @@ export async function getFileItemsByIds({ ids }: { ids: string[] }): Promise<Fil
 }
 
 /**
- * Rows that ended (cancelled, rejected, deleted) since `since`, a page at a time after `after`
+ * File items that ended (cancelled, rejected, deleted) since `since`, a page at a time after `after`
  * (updated_at, id): cleanup removes what is left of them once more (a failed DeleteObject, parts
  * in flight during an abort).
  */
@@ -61,7 +61,7 @@ export async function listRecentlyEndedFiles({ since, after, limit }: { since: D
     .limit(limit);
 }
 
-/** Rows whose key starts with `prefix` (keys are `u/<userId>/…`), any status: for the consistency check. */
+/** File items whose key starts with `prefix` (keys are `u/<userId>/…`), any status: for the consistency check. */
 export async function listFileItemsByKeyPrefix({ prefix }: { prefix: string }): Promise<FileItem[]> {
   const db = await getDb();
   return db.select().from(fileItems).where(sql`${fileItems.key} like ${escapeLike(prefix) + "%"}`);

@@ -8,18 +8,18 @@ import { lockQuotaUsage } from "./file-item-quota";
 /** The columns a create sets; the rest take their defaults (pending, now). */
 export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
   id: string;
-  /** Null for a file outside any folder: every row of a batch names it, so none falls back to a default. */
+  /** Null for a file outside any folder: every file item of a batch names it, so none falls back to a default. */
   path: string | null;
   partSize?: number | null;
   idempotencyKey?: string | null;
 };
 
-/** A create's row: the one inserted now, or (`existing`) the one an earlier request with the same idempotency key stored. */
+/** A create's file item: the one inserted now, or (`existing`) the one an earlier request with the same idempotency key stored. */
 export type StoredFileItem = { item: FileItem; existing: boolean };
 
 const idempotencyTarget = [fileItems.userId, fileItems.idempotencyKey];
 
-/** The INSERT of one row, prepared because every single create (and every signing benchmark) runs it. */
+/** The INSERT of one file item, prepared because every single create (and every signing benchmark) runs it. */
 const insertOneFileItem = preparedQuery((db) =>
   db
     .insert(fileItems)
@@ -40,7 +40,7 @@ const insertOneFileItem = preparedQuery((db) =>
     .prepare("insert_planned_file_item"),
 );
 
-/** Inserts `rows`, skipping any whose idempotency key the owner already used; the rows inserted. */
+/** Inserts `rows`, skipping any whose idempotency key the owner already used; the file items inserted. */
 async function insertFileItems(rows: PlannedFileItem[]): Promise<FileItem[]> {
   if (rows.length === 1) {
     const row = rows[0]!;
@@ -61,8 +61,8 @@ async function itemsByIdempotencyKey(db: Pick<Database, "select">, userId: strin
 }
 
 /**
- * Each planned row as stored: the row `inserted` for it, else the row stored under its key (by
- * an earlier request, or by a row before it in the same batch), else null (not stored).
+ * Each planned file item as stored: the file item `inserted` for it, else the file item stored under its key (by
+ * an earlier request, or by a file item before it in the same batch), else null (not stored).
  */
 function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map<string, FileItem>): Array<StoredFileItem | null> {
   const byId = new Map(inserted.map((item) => [item.id, item]));
@@ -79,10 +79,10 @@ function matchStored(rows: PlannedFileItem[], inserted: FileItem[], earlier: Map
 const keysOf = (rows: PlannedFileItem[]) => rows.flatMap((row) => (row.idempotencyKey ? [row.idempotencyKey] : []));
 
 /**
- * Rows of new uploads (one owner), in one INSERT, answered in the order given: each row as
- * stored (new, or the earlier row under its idempotency key, already counted), or null for a row
- * that would take the owner past `quotaBytes` (later smaller rows may still fit). Without a quota
- * every row is stored. With one, the quota rule (file-item-quota.ts) makes concurrent creates take
+ * File items of new uploads (one owner), in one INSERT, answered in the order given: each file item as
+ * stored (new, or the earlier file item under its idempotency key, already counted), or null for a file item
+ * that would take the owner past `quotaBytes` (later smaller file items may still fit). Without a quota
+ * every file item is stored. With one, the quota rule (file-item-quota.ts) makes concurrent creates take
  * turns, so two requests can never both slip under it.
  */
 export async function createFileItems({ rows, quotaBytes }: { rows: PlannedFileItem[]; quotaBytes?: number }): Promise<Array<StoredFileItem | null>> {
@@ -100,7 +100,7 @@ export async function createFileItems({ rows, quotaBytes }: { rows: PlannedFileI
   return db.transaction(async (tx) => {
     let used = await lockQuotaUsage(tx, userId);
     const earlier = await itemsByIdempotencyKey(tx, userId, keysOf(rows));
-    // Keys already stored, or taken by a row before this one in the batch: that row, not a new one.
+    // Keys already stored, or taken by a file item before this one in the batch: that file item, not a new one.
     const taken = new Set(earlier.keys());
     const fitting = rows.filter((candidate) => {
       if (candidate.idempotencyKey && taken.has(candidate.idempotencyKey)) return false;

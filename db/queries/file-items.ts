@@ -4,7 +4,7 @@ import { getDb, preparedQuery } from "@/db";
 import { fileItems, type FileItem, type NewFileItem } from "@/db/schema";
 
 /*
- * A file record read by id, and its plain writes. Creates within the quota are in
+ * A file item read by id, and its plain writes. Creates within the quota are in
  * file-items-create.ts, status moves in file-item-status.ts, what cleanup selects in file-item-sweeps.ts.
  */
 
@@ -18,7 +18,7 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
 export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {
   const db = await getDb();
   const [item] = await db.update(fileItems).set({ uploadId }).where(eq(fileItems.id, id)).returning();
-  if (!item) throw new Error("file row vanished while starting its multipart upload");
+  if (!item) throw new Error("file item vanished while starting its multipart upload");
   return item;
 }
 
@@ -37,7 +37,7 @@ export async function getFileItemById({ id, ownerId }: { id: string; ownerId: st
   return item ?? null;
 }
 
-/** The caller's rows among `ids`, in one statement (a batch complete reads all of its rows at once). */
+/** The caller's file items among `ids`, in one statement (a batch complete reads all of its file items at once). */
 export async function getOwnedFileItems({ ids, ownerId }: { ids: string[]; ownerId: string }): Promise<FileItem[]> {
   if (ids.length === 0) return [];
   const db = await getDb();

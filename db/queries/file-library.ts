@@ -5,7 +5,7 @@ import { getDb } from "@/db";
 import { fileItems, type FileItem } from "@/db/schema";
 import { escapeLike, sumFileBytes } from "@/db/sql";
 
-/** Where a page of the library starts: after the row with this sort key and id. */
+/** Where a page of the library starts: after the file item with this sort key and id. */
 export type LibraryCursor = { sort: LibrarySort; order: SortOrder; value: string | number; id: string };
 
 /** What each sort orders by; `id` breaks ties so the order is total and the cursor exact. */
@@ -49,7 +49,7 @@ export type LibraryRow = FileItem & { sortKey: string | number };
 
 /**
  * One page of the owner's uploaded files (keyset paging on sort key + id). Asks for `limit + 1`
- * rows so the caller knows whether another page exists.
+ * file items so the caller knows whether another page exists.
  */
 export async function listLibraryFiles(input: {
   ownerId: string;
@@ -81,7 +81,7 @@ export async function getUploadedBytes({ ownerId }: { ownerId: string }): Promis
   return sumFileBytes(db, and(eq(fileItems.userId, ownerId), eq(fileItems.status, "uploaded")));
 }
 
-/** Display name only: the key never changes. Null unless the row is the owner's and uploaded. */
+/** Display name only: the key never changes. Null unless the file item is the owner's and uploaded. */
 export async function renameFileItem({ id, ownerId, name }: { id: string; ownerId: string; name: string }): Promise<FileItem | null> {
   const db = await getDb();
   const [item] = await db

@@ -27,7 +27,7 @@ const linkWorks = and(
 
 /**
  * Inserts a link for the owner's uploaded file unless it already has `maxLive` live (unrevoked,
- * unexpired) links. The file row is locked for the count and insert, so racing creates can't pass
+ * unexpired) links. The file item's row is locked for the count and insert, so racing creates can't pass
  * the cap and a delete can't slip between the check and the insert. `no_file` when the file is
  * not the owner's or not uploaded.
  */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CONTROL_CHARS } from "./display-name";
-import type { FileDto } from "./upload-schemas";
+import type { FileItemJson } from "./upload-schemas";
 import { createUploadBodySchema } from "./upload-schemas";
 
 export const LIBRARY_SORTS = ["date", "name", "size"] as const;
@@ -41,5 +41,5 @@ export const renameFileBodySchema = z.object({ name: createUploadBodySchema.shap
 export type RenameFileBody = z.infer<typeof renameFileBodySchema>;
 
 export type StorageUsage = { usedBytes: number; quotaBytes: number | null };
-export type LibraryPage = { files: FileDto[]; nextCursor: string | null; usage: StorageUsage };
-export type RenameFileResponse = { file: FileDto };
+export type LibraryPage = { files: FileItemJson[]; nextCursor: string | null; usage: StorageUsage };
+export type RenameFileResponse = { file: FileItemJson };

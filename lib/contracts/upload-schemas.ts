@@ -13,7 +13,7 @@ export const createUploadBodySchema = z.object({
   path: folderPathSchema.optional(),
   /**
    * The client's own name for this create (a random id per file): sending the same request again
-   * after a lost answer returns the same record instead of a second one.
+   * after a lost answer returns the same file item instead of a second one.
    */
   idempotencyKey: z
     .string()
@@ -22,8 +22,8 @@ export const createUploadBodySchema = z.object({
 });
 export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
 
-/** The file as the API shows it; the S3 key and upload id never leave the server. */
-export type FileDto = {
+/** A file item (the stored record of one file) as the API shows it; the S3 key and upload id never leave the server. */
+export type FileItemJson = {
   id: string;
   name: string;
   /** The folder it was uploaded from (`Holiday/Day 1`), or null. */
@@ -46,8 +46,8 @@ export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<s
 export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; expiresAt: string };
 export type UploadTarget = PostUploadTarget | MultipartUploadTarget;
 
-export type CreateUploadResponse = { file: FileDto; upload: UploadTarget };
-export type CompleteUploadResponse = { file: FileDto };
+export type CreateUploadResponse = { file: FileItemJson; upload: UploadTarget };
+export type CompleteUploadResponse = { file: FileItemJson };
 
 /** One item of a batch answer that failed: the status and error it would have had alone. */
 export type BatchItemError = { status: number; error: { code: string; message: string } };
@@ -74,7 +74,7 @@ export type CompleteUploadsResponse = { results: Array<({ status: 200 } & Comple
  */
 export const CREATE_BATCH_MAX_BODY_BYTES = 512 * KIB;
 export const COMPLETE_BATCH_MAX_BODY_BYTES = 64 * KIB;
-export type ListFilesResponse = { files: FileDto[] };
+export type ListFilesResponse = { files: FileItemJson[] };
 
 /** S3 part numbers are 1..MAX_PARTS (10,000); a batch signs at most 100 URLs. */
 export const MAX_PARTS_PER_SIGN_REQUEST = 100;
@@ -98,4 +98,4 @@ export const partsDoneBodySchema = z.object({
 export type PartReport = z.infer<typeof partsDoneBodySchema>["parts"][number];
 
 export type StoredPartDto = { partNumber: number; size: number; etag: string };
-export type UploadStatusResponse = { file: FileDto; upload: UploadTarget | null; parts: StoredPartDto[] };
+export type UploadStatusResponse = { file: FileItemJson; upload: UploadTarget | null; parts: StoredPartDto[] };

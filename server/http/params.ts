@@ -15,7 +15,7 @@ function idParam(notFound: string): ParamParser<string> {
   };
 }
 
-/** The `[id]` of a file or upload. */
+/** The `[id]` of a file item (uploaded or pending). */
 export const fileIdParam = idParam("No such file.");
 
 /** The `[id]` of an API token. */

@@ -1,10 +1,10 @@
 import "server-only";
 import type { FileItem } from "@/db/schema";
 import { inlineMediaKind } from "@/lib/contracts/preview-schemas";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { presignDownloadUrl, presignInlineUrl } from "@/server/storage/objects";
 import { hasPreview, previewKeyFor } from "@/server/uploads/object-keys";
-import { toFileDto } from "./file-dto";
+import { toFileItemJson } from "./file-item-json";
 
 /** A preview URL is good for about this long: a page of thumbnails, not a link to pass on. */
 export const PREVIEW_URL_TTL_SECONDS = 300;
@@ -36,9 +36,9 @@ export async function previewUrlOf(item: Pick<FileItem, "status" | "userId" | "i
   });
 }
 
-/** toFileDto with its `previewUrl` signed: what the library and complete answer. */
-export async function toFileDtoWithPreview(item: FileItem): Promise<FileDto> {
-  return toFileDto(item, await previewUrlOf(item));
+/** toFileItemJson with its `previewUrl` signed: what the library and complete answer. */
+export async function toFileItemJsonWithPreview(item: FileItem): Promise<FileItemJson> {
+  return toFileItemJson(item, await previewUrlOf(item));
 }
 
 /** The file as an attachment: every type, never rendered by the browser. */

@@ -9,7 +9,7 @@ import { SORT_ORDERS, type LibrarySort, type SortOrder } from "@/lib/contracts/l
  */
 export type { LibraryCursor };
 
-/** Timestamps keep Postgres' microseconds, so rows within one millisecond still page apart. */
+/** Timestamps keep Postgres' microseconds, so file items within one millisecond still page apart. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Postgres text cannot hold NUL; names never contain control characters.

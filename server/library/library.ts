@@ -6,7 +6,7 @@ import { revokeShareLinksOfFile } from "@/db/queries/share-links";
 import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/server/env";
 import { AppError } from "@/server/http/app-error";
-import { attachmentUrlOf, toFileDtoWithPreview, viewUrlOf } from "./file-urls";
+import { attachmentUrlOf, toFileItemJsonWithPreview, viewUrlOf } from "./file-urls";
 import { decodeCursor, encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
 import { discardObjects } from "@/server/uploads/discard";
@@ -16,16 +16,16 @@ import { servedKeysOf } from "@/server/uploads/object-keys";
 export async function listLibrary(ownerId: string, query: ListFilesQuery): Promise<LibraryPage> {
   const cursor = query.cursor ? decodeCursor(query.cursor, query) : null;
   if (query.cursor && !cursor) throw new AppError("bad_request", "cursor: is not valid for this listing");
-  const [rows, usedBytes] = await Promise.all([
+  const [items, usedBytes] = await Promise.all([
     listLibraryFiles({ ownerId, sort: query.sort, order: query.order, limit: query.limit, cursor, search: query.q, type: query.type }),
     getUploadedBytes({ ownerId }),
   ]);
-  const page = rows.slice(0, query.limit);
+  const page = items.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sortKey, id: last.id }) : null;
+    items.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sortKey, id: last.id }) : null;
   return {
-    files: await Promise.all(page.map(({ sortKey: _sortKey, ...item }) => toFileDtoWithPreview(item))),
+    files: await Promise.all(page.map(({ sortKey: _sortKey, ...item }) => toFileItemJsonWithPreview(item))),
     nextCursor,
     usage: { usedBytes, quotaBytes: getEnv().USER_QUOTA_BYTES ?? null },
   };
@@ -54,16 +54,16 @@ export async function renameFile(id: string, ownerId: string, name: string): Pro
 }
 
 /**
- * The row first (uploaded → deleted, guarded, so of two deletes one wins and the other is a 404),
+ * The file item first (uploaded → deleted, guarded, so of two deletes one wins and the other is a 404),
  * then the object and its preview. If S3 refuses, the file is still gone for its owner and cleanup removes the
- * object later (it sweeps recently deleted rows); the row never says uploaded without its bytes.
+ * object later (it sweeps recently deleted file items); the file item never says uploaded without its bytes.
  * The file's share links die with the status change and are revoked too.
  */
 export async function deleteFile(id: string, ownerId: string): Promise<void> {
   const item = await markFileDeleted({ id, ownerId });
   if (!item) throw new AppError("not_found", "No such file.");
   // Its share links stopped working with the status change (they require an uploaded file); revoking
-  // them also keeps them dead should the row ever change again.
+  // them also keeps them dead should the file item ever change again.
   await revokeShareLinksOfFile({ fileId: item.id });
   await discardObjects(item, servedKeysOf(item));
 }

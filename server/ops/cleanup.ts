@@ -16,10 +16,10 @@ export type CleanupReport = {
   orphanMultipartUploadsAborted: number;
 };
 
-/** Rows handled per step and run; cron runs again, so a backlog drains over a few runs. */
+/** File items handled per step and run; cron runs again, so a backlog drains over a few runs. */
 const BATCH = 500;
 const HOUR_MS = 3_600_000;
-/** A complete claims its row for seconds; one still claimed after this crashed. */
+/** A complete claims its file item for seconds; one still claimed after this crashed. */
 export const STALE_COMPLETING_MS = 15 * 60_000;
 /** The longest a POST form lives. */
 const MAX_FORM_AGE_MS = MAX_UPLOAD_URL_TTL_SECONDS * 1000;
@@ -34,7 +34,7 @@ async function abortStaleUploads(now: Date): Promise<number> {
   for (const item of await listStaleUploads({ pendingBefore, completingBefore, limit: BATCH })) {
     const owner = { id: item.id, ownerId: item.userId };
     const moved = item.status === "pending" ? await markFileAborted(owner) : await markStaleCompletionAborted({ ...owner, updatedBefore: completingBefore });
-    // Only the run that moved the row touches storage: a complete that claimed it first keeps it.
+    // Only the run that moved the file item touches storage: a complete that claimed it first keeps it.
     if (!moved) continue;
     await discardUpload(moved);
     aborted++;
@@ -43,9 +43,9 @@ async function abortStaleUploads(now: Date): Promise<number> {
 }
 
 /**
- * Rows that ended in the last day (cancelled, rejected, deleted): what is left of them goes once
+ * File items that ended in the last day (cancelled, rejected, deleted): what is left of them goes once
  * more. S3 says parts in flight during an abort may still land, and a DeleteObject that failed
- * when the row ended (the row moves first) is retried here.
+ * when the file item ended (the file item moves first) is retried here.
  */
 async function sweepEndedUploads(now: Date): Promise<{ swept: number; reAborted: number }> {
   const since = new Date(now.getTime() - 24 * HOUR_MS);
@@ -65,37 +65,37 @@ async function sweepEndedUploads(now: Date): Promise<{ swept: number; reAborted:
 }
 
 /**
- * Staging objects (files' and previews') outside a live upload: its row is cancelled, rejected,
- * deleted or uploaded (a signed form posted again), or it has no row and its form has expired.
+ * Staging objects (files' and previews') outside a live upload: its file item is cancelled, rejected,
+ * deleted or uploaded (a signed form posted again), or it has no file item and its form has expired.
  */
 async function removeStrayStagingObjects(now: Date): Promise<number> {
   const objects = await listObjects(STAGING_PREFIX);
   const ids = [...new Set(objects.flatMap((o) => fileIdOfStagingKey(o.key) ?? []))];
-  const rows = new Map<string, FileItem>();
+  const items = new Map<string, FileItem>();
   for (let i = 0; i < ids.length; i += BATCH) {
-    for (const row of await getFileItemsByIds({ ids: ids.slice(i, i + BATCH) })) rows.set(row.id, row);
+    for (const item of await getFileItemsByIds({ ids: ids.slice(i, i + BATCH) })) items.set(item.id, item);
   }
   let removed = 0;
   for (const object of objects) {
     const id = fileIdOfStagingKey(object.key);
-    const row = id ? rows.get(id) : undefined;
-    if (row && LIVE_STATUSES.has(row.status)) continue;
-    if (!row && (!object.lastModified || now.getTime() - object.lastModified.getTime() < MAX_FORM_AGE_MS)) continue;
+    const item = id ? items.get(id) : undefined;
+    if (item && LIVE_STATUSES.has(item.status)) continue;
+    if (!item && (!object.lastModified || now.getTime() - object.lastModified.getTime() < MAX_FORM_AGE_MS)) continue;
     await deleteObject(object.key);
     removed++;
   }
   return removed;
 }
 
-/** Multipart uploads no live row owns (a crash between CreateMultipartUpload and recording its id). */
+/** Multipart uploads no live file item owns (a crash between CreateMultipartUpload and recording its id). */
 async function abortOrphanMultipartUploads(now: Date): Promise<number> {
   let aborted = 0;
   const uploads = (await listMultipartUploads(FINAL_PREFIX)) ?? [];
-  const rows = await getFileItemsByKeys({ keys: [...new Set(uploads.map((u) => u.key))] });
-  const live = new Set(rows.filter((r) => LIVE_STATUSES.has(r.status)).map((r) => `${r.key}\n${r.uploadId}`));
+  const items = await getFileItemsByKeys({ keys: [...new Set(uploads.map((u) => u.key))] });
+  const live = new Set(items.filter((r) => LIVE_STATUSES.has(r.status)).map((r) => `${r.key}\n${r.uploadId}`));
   for (const upload of uploads) {
     if (live.has(`${upload.key}\n${upload.uploadId}`)) continue;
-    // Just created and not yet recorded (S3 first, then the row): leave it for a later run.
+    // Just created and not yet recorded (S3 first, then the file item): leave it for a later run.
     if (!upload.initiated || now.getTime() - upload.initiated.getTime() < HOUR_MS) continue;
     await abortMultipartUpload(upload.key, upload.uploadId);
     aborted++;
@@ -104,13 +104,13 @@ async function abortOrphanMultipartUploads(now: Date): Promise<number> {
 }
 
 /**
- * 1. Gives up on uploads pending longer than STALE_UPLOAD_HOURS, and on completes that crashed
- *    (claimed for 15 minutes): the guarded status change first, storage only for rows it moved.
- * 2. Removes, once more, what is left of uploads that ended in the last day (cancelled, rejected,
+ * 1. Gives up on file items pending longer than STALE_UPLOAD_HOURS, and on completes that crashed
+ *    (claimed for 15 minutes): the guarded status change first, storage only for file items it moved.
+ * 2. Removes, once more, what is left of file items that ended in the last day (cancelled, rejected,
  *    deleted): their multipart upload, final and staging objects.
  * 3. Removes staging objects no live upload owns (a signed form posted again after its upload
  *    ended; its form can't outlive 15 minutes, so this converges).
- * 4. Aborts multipart uploads no row owns. MinIO lists uploads only by exact key, so this finds
+ * 4. Aborts multipart uploads no file item owns. MinIO lists uploads only by exact key, so this finds
  *    nothing there; MinIO expires stale uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
  * Every step is idempotent, so overlapping runs are harmless.
  */

@@ -5,15 +5,15 @@ import { listObjects } from "@/server/storage/objects";
 import { fileIdOfStagingKey, hasPreview, previewKeyFor, servedKeysOf, stagingPrefixFor } from "@/server/uploads/object-keys";
 
 export type ConsistencyReport = {
-  /** `uploaded` rows whose object (or recorded preview, at `<key>.preview`) is missing or has another size. */
+  /** `uploaded` file items whose object (or recorded preview, at `<key>.preview`) is missing or has another size. */
   missingObjects: Array<{ id: string; key: string; expectedSize: number; actualSize: number | null }>;
   /**
-   * Objects no row accounts for: a final-key object without an uploaded, completing or pending
-   * row (a preview's without one that records or plans it), or a staging object (a file's or its
+   * Objects no file item accounts for: a final-key object without an uploaded, completing or pending
+   * file item (a preview's without one that records or plans it), or a staging object (a file's or its
    * preview's) without a pending or completing one.
    */
   orphanObjects: Array<{ key: string; size: number }>;
-  /** Multipart uploads no pending row owns (stores that list by prefix only; MinIO lists none). */
+  /** Multipart uploads no pending file item owns (stores that list by prefix only; MinIO lists none). */
   orphanMultipartUploads: Array<{ key: string; uploadId: string }>;
   checkedRows: number;
   checkedObjects: number;
@@ -38,11 +38,11 @@ async function strayStagingObjects(prefix: string): Promise<{ stray: Array<{ key
 
 /**
  * Compares the database with the bucket under `prefix` (and the matching staging prefix): every
- * uploaded row has an object of its size, and no object or multipart upload exists without a
- * row that may own it. Reads only; fixes nothing.
+ * uploaded file item has an object of its size, and no object or multipart upload exists without a
+ * file item that may own it. Reads only; fixes nothing.
  */
 export async function checkConsistency(prefix = "u/"): Promise<ConsistencyReport> {
-  const [rows, objects, uploads, staging] = await Promise.all([
+  const [items, objects, uploads, staging] = await Promise.all([
     listFileItemsByKeyPrefix({ prefix }),
     listObjects(prefix),
     listMultipartUploads(prefix),
@@ -50,18 +50,18 @@ export async function checkConsistency(prefix = "u/"): Promise<ConsistencyReport
   ]);
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
   // Each uploaded file's object, and its preview's when one is recorded, at the recorded size.
-  const expected = rows
+  const expected = items
     .filter((r) => r.status === "uploaded")
     .flatMap((r) => [{ id: r.id, key: r.key, size: r.size }, ...(hasPreview(r) ? [{ id: r.id, key: previewKeyFor(r), size: r.previewSize ?? 0 }] : [])]);
   const missingObjects = expected
     .filter((e) => sizes.get(e.key) !== e.size)
     .map((e) => ({ id: e.id, key: e.key, expectedSize: e.size, actualSize: sizes.get(e.key) ?? null }));
-  // A live row may own its served keys already (a complete copies before it marks the row).
-  const accounted = new Set(rows.filter((r) => r.status === "uploaded" || LIVE.has(r.status)).flatMap(servedKeysOf));
+  // A live file item may own its served keys already (a complete copies before it marks the file item).
+  const accounted = new Set(items.filter((r) => r.status === "uploaded" || LIVE.has(r.status)).flatMap(servedKeysOf));
   const orphanObjects = [...objects.filter((o) => !accounted.has(o.key)).map(({ key, size }) => ({ key, size })), ...staging.stray];
-  const live = new Set(rows.filter((r) => LIVE.has(r.status) && r.uploadId).map((r) => `${r.key}\n${r.uploadId}`));
+  const live = new Set(items.filter((r) => LIVE.has(r.status) && r.uploadId).map((r) => `${r.key}\n${r.uploadId}`));
   const orphanMultipartUploads = (uploads ?? [])
     .filter((u) => !live.has(`${u.key}\n${u.uploadId}`))
     .map(({ key, uploadId }) => ({ key, uploadId }));
-  return { missingObjects, orphanObjects, orphanMultipartUploads, checkedRows: rows.length, checkedObjects: objects.length + staging.checked };
+  return { missingObjects, orphanObjects, orphanMultipartUploads, checkedRows: items.length, checkedObjects: objects.length + staging.checked };
 }

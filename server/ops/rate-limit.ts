@@ -10,7 +10,7 @@ const HOUR_MS = 60 * RATE_LIMIT_WINDOW_MS;
  * What is limited per user. Upload limits count requests, not files: a batch create of 100 small
  * files costs the server about what one single create does, so counting its files throttled
  * people dropping a folder while protecting nothing. Files get a looser hourly brake against
- * floods of empty records (bytes are the quota's job), and part URLs count one per part.
+ * floods of empty file items (bytes are the quota's job), and part URLs count one per part.
  */
 export type RateLimitKind = "upload-requests" | "upload-files" | "parts";
 

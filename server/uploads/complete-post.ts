@@ -11,7 +11,7 @@ import { keysOf, stagingKeyFor } from "./object-keys";
  * staging object gives the size, the type, the bytes the content check reads and the ETag of that
  * version; CopyObject on to the final key only if the staging object is still that version, so
  * the object served is the object checked. A browser POST carries no checksum field, so S3 has
- * none of ours to report for it; the size is the row's, which the stored object was just found to have.
+ * none of ours to report for it; the size is the file item's, which the stored object was just found to have.
  */
 export const postCompletion = {
   check(): void {},
@@ -30,7 +30,7 @@ export const postCompletion = {
     return { checksum: null };
   },
 
-  /** Once marked, the staging object goes; a row lost to cleanup meanwhile loses the copy just made. */
+  /** Once marked, the staging object goes; a file item lost to cleanup meanwhile loses the copy just made. */
   leftovers(item: FileItem, uploaded: boolean): string[] {
     return [uploaded ? stagingKeyFor(item) : item.key];
   },

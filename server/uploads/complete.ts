@@ -7,18 +7,18 @@ import { isUuid } from "@/server/http/parse";
 import { postCompletion } from "./complete-post";
 import { discardObjects } from "./discard";
 import { multipartCompletion } from "./multipart";
-import { requireOwnedItem, waitForRow } from "./owned";
+import { requireOwnedFileItem, waitForFileItem } from "./owned";
 import { placePreview, previewLeftovers } from "./preview-complete";
 
 type Outcome = FileItem | Error;
 
 /** What completing differs in from one strategy to another; the pipeline around the steps is one. */
 type CompletionSteps = {
-  /** Before any claim: throws when the row cannot be completed this way (it stays pending). */
+  /** Before any claim: throws when the file item cannot be completed this way (it stays pending). */
   check(item: FileItem): void;
-  /** For a claimed row: checks the stored file and places it at its served key; the checksum to record. */
+  /** For a claimed file item: checks the stored file and places it at its served key; the checksum to record. */
   place(item: FileItem): Promise<{ checksum: string | null }>;
-  /** The file's keys to remove once the row is marked (`uploaded`), or lost to cleanup meanwhile. */
+  /** The file's keys to remove once the file item is marked (`uploaded`), or lost to cleanup meanwhile. */
   leftovers(item: FileItem, uploaded: boolean): string[];
 };
 
@@ -32,8 +32,8 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
 }
 
 /**
- * Marks each upload (of one owner) done only when S3 holds its object with the declared size
- * (and type); answered per id, in order: the row or its error. One statement reads the rows, one
+ * Marks each file item (of one owner) uploaded only when S3 holds its object with the declared size
+ * (and type); answered per id, in order: the file item or its error. One statement reads the file items, one
  * claims every pending one (pending → completing; a second or concurrent complete gets none of
  * them and waits for the outcome, so two completes never both write), each claimed file is
  * checked and placed by its strategy's steps (and its planned preview checked and copied), all at
@@ -43,39 +43,39 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
  */
 export async function completeUploads(ids: string[], ownerId: string): Promise<Outcome[]> {
   const wanted = ids.map((id) => (isUuid(id) ? id.toLowerCase() : null));
-  const rows = new Map((await getOwnedFileItems({ ids: unique(wanted), ownerId })).map((row) => [row.id, row]));
+  const items = new Map((await getOwnedFileItems({ ids: unique(wanted), ownerId })).map((item) => [item.id, item]));
   const refused = new Map<string, Error>();
-  for (const row of rows.values()) {
-    if (row.status !== "pending") continue;
+  for (const item of items.values()) {
+    if (item.status !== "pending") continue;
     try {
-      STEPS[row.strategy].check(row);
+      STEPS[item.strategy].check(item);
     } catch (err) {
-      refused.set(row.id, asError(err));
+      refused.set(item.id, asError(err));
     }
   }
-  const claimable = [...rows.values()].filter((row) => row.status === "pending" && !refused.has(row.id));
-  const claimed = await claimFileCompletions({ ids: claimable.map((row) => row.id), ownerId });
-  const finished = await finishClaimed(claimed, rows, ownerId);
+  const claimable = [...items.values()].filter((item) => item.status === "pending" && !refused.has(item.id));
+  const claimed = await claimFileCompletions({ ids: claimable.map((item) => item.id), ownerId });
+  const finished = await finishClaimed(claimed, items, ownerId);
   return Promise.all(
     wanted.map((id): Outcome | Promise<Outcome> => {
-      const row = id ? rows.get(id) : undefined;
-      if (!id || !row) return new AppError("not_found", "No such upload.");
-      return finished.get(id) ?? refused.get(id) ?? answerUnclaimed(row).catch((err: unknown) => asError(err));
+      const item = id ? items.get(id) : undefined;
+      if (!id || !item) return new AppError("not_found", "No such upload.");
+      return finished.get(id) ?? refused.get(id) ?? answerUnclaimed(item).catch((err: unknown) => asError(err));
     }),
   );
 }
 
-/** A row this call did not claim: uploaded is done; another complete at work (or one that beat this call to the claim) is waited for. */
-async function answerUnclaimed(row: FileItem): Promise<FileItem> {
-  if (row.status === "uploaded") return row;
-  if (row.status === "completing") return outcomeOf(row);
-  if (row.status === "pending") return outcomeOf(await requireOwnedItem(row.id, row.userId));
-  throw new AppError("conflict", `This upload is ${row.status}.`);
+/** A file item this call did not claim: uploaded is done; another complete at work (or one that beat this call to the claim) is waited for. */
+async function answerUnclaimed(item: FileItem): Promise<FileItem> {
+  if (item.status === "uploaded") return item;
+  if (item.status === "completing") return outcomeOf(item);
+  if (item.status === "pending") return outcomeOf(await requireOwnedFileItem(item.id, item.userId));
+  throw new AppError("conflict", `This upload is ${item.status}.`);
 }
 
 /**
  * Places every claimed file (and its preview) at once, then marks them in one statement and
- * removes what is left in one request. `before` holds each row as read before its claim.
+ * removes what is left in one request. `before` holds each file item as read before its claim.
  */
 async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>, ownerId: string): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
@@ -94,14 +94,14 @@ async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>,
   let uploaded: Map<string, FileItem>;
   try {
     const marked = await markFilesUploaded({ ownerId, files: placed.map(({ id, checksum, preview }) => ({ id, checksum, preview })) });
-    uploaded = new Map(marked.map((row) => [row.id, row]));
+    uploaded = new Map(marked.map((item) => [item.id, item]));
   } catch (err) {
-    // The rows stay as they were (pending again) and the staging objects stay for a retry.
+    // The file items stay as they were (pending again) and the staging objects stay for a retry.
     await Promise.all(placed.map(({ item }) => releaseFileCompletion({ id: item.id, ownerId, updatedAt: before.get(item.id)!.updatedAt }).catch(() => null)));
     for (const { id } of placed) outcomes.set(id, asError(err));
     return outcomes;
   }
-  // Only after the rows: had the UPDATE failed, the staging objects would still be there for a retry.
+  // Only after the file items: had the UPDATE failed, the staging objects would still be there for a retry.
   const leftovers = placed.flatMap(({ item, preview }) => {
     const marked = uploaded.has(item.id);
     return [...STEPS[item.strategy].leftovers(item, marked), ...previewLeftovers(item, preview, marked)];
@@ -112,8 +112,8 @@ async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>,
 }
 
 /**
- * Runs `work` for a claimed row; a failure other than a 415 (or losing the row to cleanup) hands
- * the row back as pending, as it was before (`pendingSince`), so the client can retry.
+ * Runs `work` for a claimed file item; a failure other than a 415 (or losing the file item to cleanup) hands
+ * the file item back as pending, as it was before (`pendingSince`), so the client can retry.
  */
 async function releasingOnFailure<T>(item: FileItem, pendingSince: Date, work: () => Promise<T>): Promise<T> {
   try {
@@ -138,7 +138,7 @@ const COMPLETING_POLLS = 50;
  * Uploaded is this call's answer too; anything else, or no outcome in time, is a 409.
  */
 async function outcomeOf(item: FileItem): Promise<FileItem> {
-  const current = await waitForRow(item, (row) => row.status !== "completing", { polls: COMPLETING_POLLS, intervalMs: COMPLETING_POLL_MS });
+  const current = await waitForFileItem(item, (latest) => latest.status !== "completing", { polls: COMPLETING_POLLS, intervalMs: COMPLETING_POLL_MS });
   if (current.status === "uploaded") return current;
   if (current.status === "completing") throw new AppError("conflict", "Another request is completing this upload; try again shortly.");
   if (current.status === "pending") throw new AppError("upload_incomplete", "The upload could not be completed yet; try again.");

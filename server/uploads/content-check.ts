@@ -7,9 +7,9 @@ import { AppError } from "@/server/http/app-error";
 
 /**
  * Refuses a file whose first stored bytes (`start`, read by the caller with its size check)
- * contradict its declared type (HTML bytes declared as PNG): the claimed row is marked rejected
+ * contradict its declared type (HTML bytes declared as PNG): the claimed file item is marked rejected
  * first, then the objects at `keys` are removed, so it is never listed or served. Runs at
- * complete, before the row becomes uploaded.
+ * complete, before the file item becomes uploaded.
  */
 export async function rejectIfContentMismatch(item: FileItem, start: Uint8Array, keys: string[]): Promise<void> {
   if (item.size === 0) return;

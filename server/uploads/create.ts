@@ -14,7 +14,7 @@ import { createMultipartUpload } from "@/server/storage/multipart";
 import { signUploadPost } from "@/server/storage/post-policy";
 import { multipartTarget } from "./multipart";
 import { objectKeyFor, stagingKeyFor } from "./object-keys";
-import { waitForRow } from "./owned";
+import { waitForFileItem } from "./owned";
 import { enforceUploadLimits } from "@/server/ops/rate-limit";
 
 /**
@@ -29,7 +29,7 @@ export function getUploadRules(): UploadRules {
 }
 
 /**
- * The row a request would create, checked against the upload rules (400 / 413 / 415) and planned
+ * The file item a request would create, checked against the upload rules (400 / 413 / 415) and planned
  * (post or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
  */
 export function planUpload(userId: string, body: CreateUploadBody): PlannedFileItem {
@@ -48,7 +48,7 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
 
 export type CreatedUpload = { item: FileItem; upload: UploadTarget };
 
-/** Signs a stored row's POST, or starts its multipart upload (a failed start leaves the row aborted). */
+/** Signs a stored file item's POST, or starts its multipart upload (a failed start leaves the file item aborted). */
 async function startUpload(item: FileItem): Promise<CreatedUpload> {
   if (item.strategy === "multipart") {
     try {
@@ -69,13 +69,13 @@ async function signPost(item: FileItem): Promise<UploadTarget> {
 }
 
 /**
- * A create retried with the same idempotency key (its first answer was lost): the same row again,
- * with a fresh POST policy or its multipart upload as it stands, so a retry never adds a record.
+ * A create retried with the same idempotency key (its first answer was lost): the same file item again,
+ * with a fresh POST policy or its multipart upload as it stands, so a retry never adds a file item.
  * The key names one request: reused for another file (name, folder, size or type), or for an upload
  * no longer pending, it is a 409.
  */
-async function resumeStored(row: PlannedFileItem, item: FileItem): Promise<CreatedUpload> {
-  if (item.name !== row.name || item.path !== row.path || item.size !== row.size || item.contentType !== row.contentType) {
+async function resumeStored(plan: PlannedFileItem, item: FileItem): Promise<CreatedUpload> {
+  if (item.name !== plan.name || item.path !== plan.path || item.size !== plan.size || item.contentType !== plan.contentType) {
     throw new AppError("conflict", "This idempotency key was used for another file.");
   }
   if (item.strategy === "multipart" && item.status === "pending" && !item.uploadId) item = await whenStarted(item);
@@ -92,26 +92,26 @@ const STARTING_POLLS = 25;
  * was still starting the multipart upload): waits a few seconds for the first request to finish.
  */
 async function whenStarted(item: FileItem): Promise<FileItem> {
-  const started = (row: FileItem) => Boolean(row.uploadId) || row.status !== "pending";
+  const started = (latest: FileItem) => Boolean(latest.uploadId) || latest.status !== "pending";
   // The first read is the caller's own: wait before reading again, as the first request is still at work.
-  const current = await waitForRow(item, (row) => row !== item && started(row), { polls: STARTING_POLLS, intervalMs: STARTING_POLL_MS });
+  const current = await waitForFileItem(item, (latest) => latest !== item && started(latest), { polls: STARTING_POLLS, intervalMs: STARTING_POLL_MS });
   if (current !== item && started(current)) return current;
   throw new AppError("conflict", "The upload created with this idempotency key did not start; try again with a new key.");
 }
 
-function startOrResume(row: PlannedFileItem, { item, existing }: StoredFileItem): Promise<CreatedUpload> {
-  return existing ? resumeStored(row, item) : startUpload(item);
+function startOrResume(plan: PlannedFileItem, { item, existing }: StoredFileItem): Promise<CreatedUpload> {
+  return existing ? resumeStored(plan, item) : startUpload(item);
 }
 
 /**
- * Stores planned uploads of one owner and starts them: one INSERT for all, within the owner's
- * quota when USER_QUOTA_BYTES is set (the rows first, they hold the quota), then each is signed or
+ * Stores planned file items of one owner and starts their uploads: one INSERT for all, within the owner's
+ * quota when USER_QUOTA_BYTES is set (the file items first, they hold the quota), then each is signed or
  * started. Per entry, in order: the upload, or the error that entry alone met (its planning error,
  * passed through, the quota's 413, storage).
  */
 export async function createUploads(plans: Array<PlannedFileItem | Error>): Promise<Array<CreatedUpload | Error>> {
-  const rows = plans.filter((plan): plan is PlannedFileItem => !(plan instanceof Error));
-  const stored = (await createFileItems({ rows, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
+  const planned = plans.filter((plan): plan is PlannedFileItem => !(plan instanceof Error));
+  const stored = (await createFileItems({ rows: planned, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
   return Promise.all(
     plans.map((plan) => {
       if (plan instanceof Error) return plan;
@@ -122,7 +122,7 @@ export async function createUploads(plans: Array<PlannedFileItem | Error>): Prom
   );
 }
 
-/** createUploads for one planned upload, its error thrown. */
+/** createUploads for one planned file item, its error thrown. */
 export async function createUpload(plan: PlannedFileItem): Promise<CreatedUpload> {
   const [outcome] = await createUploads([plan]);
   if (outcome instanceof Error) throw outcome;

@@ -5,11 +5,11 @@ import { abortMultipartUpload } from "@/server/storage/multipart";
 import { deleteObject, deleteObjects } from "@/server/storage/objects";
 
 /**
- * Removes `keys` once the rows that owned them (`of`) have moved: ended (aborted, rejected,
+ * Removes `keys` once the file items that owned them (`of`) have moved: ended (aborted, rejected,
  * deleted), or marked uploaded by a complete (its staging objects, or the copies it just made for
- * a row cleanup gave up on). One DeleteObject for one key, one DeleteObjects for more. A storage
- * failure is logged, never thrown: the rows' new status is already the truth, and cleanup removes
- * what ended rows and stray staging objects left (server/ops/cleanup.ts).
+ * a file item cleanup gave up on). One DeleteObject for one key, one DeleteObjects for more. A storage
+ * failure is logged, never thrown: the file items' new status is already the truth, and cleanup removes
+ * what ended file items and stray staging objects left (server/ops/cleanup.ts).
  */
 export async function discardObjects(of: FileItem | FileItem[], keys: string[]): Promise<void> {
   if (keys.length === 0) return;
@@ -23,7 +23,7 @@ export async function discardObjects(of: FileItem | FileItem[], keys: string[]):
 }
 
 /**
- * Everything an ended upload may have stored: its final and staging objects and, when it was
+ * Everything an ended file item may have stored: its final and staging objects and, when it was
  * aborted, its multipart upload (a rejected or deleted one was completed, so S3 no longer has it).
  */
 export async function discardUpload(item: FileItem): Promise<void> {

@@ -93,7 +93,7 @@ export async function storedParts(item: FileItem): Promise<StoredPart[] | "gone"
 
 /**
  * Completing a multipart upload (server/uploads/complete.ts runs the steps). `check` refuses,
- * before any claim, a row without its upload id or part size (409). `place`, for a row claimed by
+ * before any claim, a file item without its upload id or part size (409). `place`, for a file item claimed by
  * this complete: checks every planned part is stored at its planned size, completes the upload in
  * S3 (which ends the upload id, so no part URL can change the object afterwards) and checks the
  * object with HeadObject; safe to repeat after a failure. The checksum is the whole-object CRC32
@@ -126,7 +126,7 @@ export const multipartCompletion = {
     return { checksum: stored.checksum };
   },
 
-  /** Nothing of the file is left once marked; a row lost to cleanup meanwhile loses the object just completed. */
+  /** Nothing of the file is left once marked; a file item lost to cleanup meanwhile loses the object just completed. */
   leftovers(item: FileItem, uploaded: boolean): string[] {
     return uploaded ? [] : [item.key];
   },

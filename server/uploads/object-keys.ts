@@ -46,7 +46,7 @@ export function stagingPrefixFor(finalPrefix: string): string | null {
   return finalPrefix.startsWith(FINAL_PREFIX) ? STAGING_PREFIX + finalPrefix.slice(FINAL_PREFIX.length) : null;
 }
 
-/** Whether the row names a preview: planned while pending, checked and stored once uploaded. */
+/** Whether the file item names a preview: planned while pending, checked and stored once uploaded. */
 export function hasPreview(item: Pick<FileItem, "previewType">): boolean {
   return item.previewType !== null;
 }

@@ -43,7 +43,7 @@ describe("preview keys", () => {
     expect(fileIdOfStagingKey(`staging/${user}/${id}.preview.webp`)).toBeNull();
   });
 
-  it("keysOf names the preview's keys only for a row with a preview", () => {
+  it("keysOf names the preview's keys only for a file item with a preview", () => {
     expect(keysOf(row)).toEqual([row.key, `staging/${user}/${id}`]);
     expect(keysOf({ ...row, previewType: "image/webp", previewSize: 10 })).toEqual([row.key, `staging/${user}/${id}`, `u/${user}/${id}.preview`, `staging/${user}/${id}.preview`]);
     expect(keysOf({ ...row, strategy: "multipart", previewType: "image/jpeg", previewSize: 10 })).toEqual([row.key, `u/${user}/${id}.preview`, `staging/${user}/${id}.preview`]);

@@ -15,9 +15,9 @@ export async function previewBytesProblem(bytes: Uint8Array, type: string): Prom
 }
 
 /**
- * For a claimed row whose file is verified and placed: checks its planned preview like the file
+ * For a claimed file item whose file is verified and placed: checks its planned preview like the file
  * (one ranged GET: the planned size and type, the bytes really an image of that type) and copies
- * it to its served key if the staging object is still the version checked. True when the row may
+ * it to its served key if the staging object is still the version checked. True when the file item may
  * keep its preview. Never throws: a missing, wrong or unreadable preview is dropped (logged when
  * storage failed), and the file completes without it.
  */
@@ -36,8 +36,8 @@ export async function placePreview(item: FileItem): Promise<boolean> {
 }
 
 /**
- * What of the preview goes once the row is marked: its staging object always; its served copy
- * too when the row did not keep it (dropped, or the row was lost to cleanup). Nothing without a plan.
+ * What of the preview goes once the file item is marked: its staging object always; its served copy
+ * too when the file item did not keep it (dropped, or the file item was lost to cleanup). Nothing without a plan.
  */
 export function previewLeftovers(item: FileItem, kept: boolean, uploaded: boolean): string[] {
   if (!hasPreview(item)) return [];

@@ -24,13 +24,13 @@ export function checkPreviewRequest(item: FileItem, body: PlanPreviewBody): void
 }
 
 /**
- * Records the planned preview on the pending row (within the quota, replacing an earlier plan),
+ * Records the planned preview on the pending file item (within the quota, replacing an earlier plan),
  * then signs a POST form for exactly its staging key, size and type, with a file form's lifetime.
  */
 export async function startPreview(item: FileItem, body: PlanPreviewBody): Promise<PostUploadTarget> {
   const planned = await planFilePreview({ id: item.id, ownerId: item.userId, previewSize: body.size, previewType: body.type, quotaBytes: getEnv().USER_QUOTA_BYTES });
   if (planned === "quota_exceeded") throw new AppError("quota_exceeded", "This preview would take you over your storage quota.");
-  // Claimed by a complete, or cancelled, since the row was read.
+  // Claimed by a complete, or cancelled, since the file item was read.
   if (!planned) throw new AppError("conflict", "This upload is no longer pending; previews are planned before complete.");
   const form = await signUploadPost({ key: previewStagingKeyFor(planned), size: body.size, contentType: body.type, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
   return { strategy: "post", ...form };

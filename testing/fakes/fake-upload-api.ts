@@ -9,7 +9,7 @@ import type { ClientErrorCode } from "@/lib/contracts/errors";
 import type { Settled } from "@/client/api/batch-coalescer";
 import type { UploadApi } from "@/client/api/upload-api";
 import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type PlanPreviewBody, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
-import type { CreateUploadBody, CreateUploadResponse, FileDto, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, CreateUploadResponse, FileItemJson, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { FakeStorage } from "./fake-storage";
 
 export type Route =
@@ -24,8 +24,8 @@ export type Route =
   | "reportParts"
   | "planPreview";
 
-export type ServerRecord = {
-  file: FileDto;
+export type FakeFileItem = {
+  file: FileItemJson;
   upload: UploadTarget;
   key: string;
   parts: Map<number, string>;
@@ -51,9 +51,9 @@ export function apiError(status: number, code: ClientErrorCode, retryAfterMs: nu
 const tick = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
 export class FakeUploadServer {
-  readonly records = new Map<string, ServerRecord>();
+  readonly fileItems = new Map<string, FakeFileItem>();
   readonly calls: Array<{ route: Route; arg: unknown }> = [];
-  /** Answers a create with this error instead of a record (a type or quota the server refuses). */
+  /** Answers a create with this error instead of a file item (a type or quota the server refuses). */
   refuse: ((body: CreateUploadBody) => ApiError | null) | null = null;
   private readonly faults = new Map<Route, unknown[]>();
   private readonly held = new Map<Route, Array<() => void>>();
@@ -91,13 +91,13 @@ export class FakeUploadServer {
       await this.enter("create", body);
       const refusal = this.refuse?.(body);
       if (refusal) throw refusal;
-      return this.answer(this.recordFor(body));
+      return this.answer(this.fileItemFor(body));
     },
     createMany: async (bodies) => {
       await this.enter("createMany", bodies);
       return bodies.map((body): Settled<CreateUploadResponse> => {
         const refusal = this.refuse?.(body);
-        return refusal ? { ok: false, error: refusal } : { ok: true, value: this.answer(this.recordFor(body)) };
+        return refusal ? { ok: false, error: refusal } : { ok: true, value: this.answer(this.fileItemFor(body)) };
       });
     },
     complete: async (id) => {
@@ -106,24 +106,24 @@ export class FakeUploadServer {
     },
     completeMultipart: async (id) => {
       await this.enter("completeMultipart", id);
-      const record = this.pending(id);
-      if (record.upload.strategy !== "multipart" || record.parts.size < record.upload.partCount) throw apiError(409, "upload_incomplete");
-      return { file: this.markUploaded(record) };
+      const fileItem = this.pending(id);
+      if (fileItem.upload.strategy !== "multipart" || fileItem.parts.size < fileItem.upload.partCount) throw apiError(409, "upload_incomplete");
+      return { file: this.markUploaded(fileItem) };
     },
     cancel: async (id) => {
       await this.enter("cancel", id);
-      const record = this.pending(id);
-      record.file = { ...record.file, status: "aborted" };
+      const fileItem = this.pending(id);
+      fileItem.file = { ...fileItem.file, status: "aborted" };
     },
     getUpload: async (id) => {
       await this.enter("getUpload", id);
-      const record = this.records.get(id);
-      if (!record) throw apiError(404, "not_found");
+      const fileItem = this.fileItems.get(id);
+      if (!fileItem) throw apiError(404, "not_found");
       // As the route does: the upload and its stored parts only for a multipart upload still pending.
-      if (record.upload.strategy !== "multipart" || record.file.status !== "pending") return { file: record.file, upload: null, parts: [] };
-      const size = record.upload.partSize;
-      const parts = [...record.parts].map(([partNumber, etag]) => ({ partNumber, etag, size }));
-      return { file: record.file, upload: record.upload, parts };
+      if (fileItem.upload.strategy !== "multipart" || fileItem.file.status !== "pending") return { file: fileItem.file, upload: null, parts: [] };
+      const size = fileItem.upload.partSize;
+      const parts = [...fileItem.parts].map(([partNumber, etag]) => ({ partNumber, etag, size }));
+      return { file: fileItem.file, upload: fileItem.upload, parts };
     },
     signParts: async (id, partNumbers) => {
       await this.enter("signParts", partNumbers);
@@ -133,8 +133,8 @@ export class FakeUploadServer {
     },
     reportParts: async (id, parts: PartReport[]) => {
       await this.enter("reportParts", parts.map((part) => part.partNumber));
-      const record = this.pending(id);
-      for (const part of parts) record.parts.set(part.partNumber, part.etag);
+      const fileItem = this.pending(id);
+      for (const part of parts) fileItem.parts.set(part.partNumber, part.etag);
     },
   };
 
@@ -144,17 +144,17 @@ export class FakeUploadServer {
    */
   planPreview = async (id: string, body: PlanPreviewBody): Promise<PlanPreviewResponse> => {
     await this.enter("planPreview", { id, ...body });
-    const record = this.pending(id);
-    if (!isPreviewable(record.file.type)) throw apiError(409, "not_previewable");
+    const fileItem = this.pending(id);
+    if (!isPreviewable(fileItem.file.type)) throw apiError(409, "not_previewable");
     if (body.size > PREVIEW_MAX_BYTES) throw apiError(413, "too_large");
     if (!isPreviewType(body.type)) throw apiError(415, "unsupported_type");
-    record.previewKey = `${record.key}.preview`;
+    fileItem.previewKey = `${fileItem.key}.preview`;
     const expiresAt = new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString();
-    return { upload: { strategy: "post", url: "https://storage.test/bucket", fields: { key: record.previewKey, policy: `${id}.preview` }, expiresAt } };
+    return { upload: { strategy: "post", url: "https://storage.test/bucket", fields: { key: fileItem.previewKey, policy: `${id}.preview` }, expiresAt } };
   };
 
   /** POST /api/uploads/batch/complete, for a BatchCoalescer in front of `complete`, as the page has. */
-  completeMany = async (ids: string[]): Promise<Settled<{ file: FileDto }>[]> => {
+  completeMany = async (ids: string[]): Promise<Settled<{ file: FileItemJson }>[]> => {
     await this.enter("completeMany", ids);
     return ids.map((id) => {
       try {
@@ -165,9 +165,9 @@ export class FakeUploadServer {
     });
   };
 
-  /** A record made outside the store (another tab, an earlier visit), as the server would keep it. */
-  seed(body: CreateUploadBody): ServerRecord {
-    return this.recordFor(body);
+  /** A file item made outside the store (another tab, an earlier visit), as the server would keep it. */
+  seed(body: CreateUploadBody): FakeFileItem {
+    return this.fileItemFor(body);
   }
 
   private async enter(route: Route, arg: unknown) {
@@ -178,21 +178,21 @@ export class FakeUploadServer {
     if (fault !== undefined) throw fault;
   }
 
-  private answer(record: ServerRecord): CreateUploadResponse {
-    return { file: record.file, upload: record.upload };
+  private answer(fileItem: FakeFileItem): CreateUploadResponse {
+    return { file: fileItem.file, upload: fileItem.upload };
   }
 
-  private recordFor(body: CreateUploadBody): ServerRecord {
-    const same = body.idempotencyKey && [...this.records.values()].find((record) => record.idempotencyKey === body.idempotencyKey);
+  private fileItemFor(body: CreateUploadBody): FakeFileItem {
+    const same = body.idempotencyKey && [...this.fileItems.values()].find((fileItem) => fileItem.idempotencyKey === body.idempotencyKey);
     if (same) {
-      // As the real route does for a repeated key: the same record, with a freshly signed policy.
+      // As the real route does for a repeated key: the same file item, with a freshly signed policy.
       if (same.upload.strategy === "post") same.upload = { ...same.upload, expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString() };
       return same;
     }
     const id = `file-${++this.nextId}`;
     const key = `key-${id}`;
     const now = new Date(Date.now()).toISOString();
-    const file: FileDto = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null };
+    const file: FileItemJson = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null };
     const partSize = this.options.partSize ?? 4;
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
@@ -203,27 +203,27 @@ export class FakeUploadServer {
             fields: { key, policy: id },
             expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString(),
           };
-    const record: ServerRecord = { file, upload, key, parts: new Map(), idempotencyKey: body.idempotencyKey };
-    this.records.set(id, record);
-    return record;
+    const fileItem: FakeFileItem = { file, upload, key, parts: new Map(), idempotencyKey: body.idempotencyKey };
+    this.fileItems.set(id, fileItem);
+    return fileItem;
   }
 
-  private pending(id: string): ServerRecord {
-    const record = this.records.get(id);
-    if (!record) throw apiError(404, "not_found");
-    if (record.file.status !== "pending") throw apiError(409, "conflict");
-    return record;
+  private pending(id: string): FakeFileItem {
+    const fileItem = this.fileItems.get(id);
+    if (!fileItem) throw apiError(404, "not_found");
+    if (fileItem.file.status !== "pending") throw apiError(409, "conflict");
+    return fileItem;
   }
 
-  private completePost(id: string): FileDto {
-    const record = this.pending(id);
-    if (!this.storage.objects.has(record.key)) throw apiError(409, "upload_incomplete");
-    return this.markUploaded(record);
+  private completePost(id: string): FileItemJson {
+    const fileItem = this.pending(id);
+    if (!this.storage.objects.has(fileItem.key)) throw apiError(409, "upload_incomplete");
+    return this.markUploaded(fileItem);
   }
 
-  private markUploaded(record: ServerRecord): FileDto {
-    const previewUrl = record.previewKey && this.storage.objects.has(record.previewKey) ? `https://storage.test/bucket/${record.previewKey}` : null;
-    record.file = { ...record.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString(), previewUrl };
-    return record.file;
+  private markUploaded(fileItem: FakeFileItem): FileItemJson {
+    const previewUrl = fileItem.previewKey && this.storage.objects.has(fileItem.previewKey) ? `https://storage.test/bucket/${fileItem.previewKey}` : null;
+    fileItem.file = { ...fileItem.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString(), previewUrl };
+    return fileItem.file;
   }
 }

@@ -1,14 +1,14 @@
-import { toFileDto } from "@/server/library/file-dto";
+import { toFileItemJson } from "@/server/library/file-item-json";
 import { multipartTarget, storedParts } from "@/server/uploads/multipart";
 import type { UploadStatusResponse } from "@/lib/contracts/upload-schemas";
 import { cancelUpload } from "@/server/uploads/cancel";
-import { ownedUpload } from "@/server/uploads/owned";
+import { ownedFileItem } from "@/server/uploads/owned";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 
 // GET /api/uploads/{id} - the file and, for a multipart upload, the parts already stored (for resume)
-export const GET = route({ name: "GET /api/uploads/{id}", auth: "user", params: { id: fileIdParam }, item: ownedUpload }, async ({ item }) => {
-  const response: UploadStatusResponse = { file: toFileDto(item), upload: null, parts: [] };
+export const GET = route({ name: "GET /api/uploads/{id}", auth: "user", params: { id: fileIdParam }, item: ownedFileItem }, async ({ item }) => {
+  const response: UploadStatusResponse = { file: toFileItemJson(item), upload: null, parts: [] };
   if (item.strategy === "multipart" && item.status === "pending") {
     const parts = await storedParts(item);
     response.upload = multipartTarget(item);

@@ -1,4 +1,4 @@
-import { toFileDtoWithPreview } from "@/server/library/file-urls";
+import { toFileItemJsonWithPreview } from "@/server/library/file-urls";
 import type { CompleteUploadResponse } from "@/lib/contracts/upload-schemas";
 import { completeUpload } from "@/server/uploads/complete";
 import { fileIdParam } from "@/server/http/params";
@@ -6,6 +6,6 @@ import { route } from "@/server/http/route";
 
 // POST /api/uploads/{id}/complete - mark the file uploaded once S3 confirms size and type
 export const POST = route({ name: "POST /api/uploads/{id}/complete", auth: "user", params: { id: fileIdParam } }, async ({ user, params }) => {
-  const response: CompleteUploadResponse = { file: await toFileDtoWithPreview(await completeUpload(params.id, user.id)) };
+  const response: CompleteUploadResponse = { file: await toFileItemJsonWithPreview(await completeUpload(params.id, user.id)) };
   return Response.json(response);
 });

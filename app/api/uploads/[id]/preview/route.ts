@@ -1,7 +1,7 @@
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { PREVIEW_MAX_BODY_BYTES, planPreviewBodySchema, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
 import { checkPreviewRequest, startPreview } from "@/server/uploads/preview";
-import { ownedUpload } from "@/server/uploads/owned";
+import { ownedFileItem } from "@/server/uploads/owned";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 
@@ -11,7 +11,7 @@ export const POST = route(
     name: "POST /api/uploads/{id}/preview",
     auth: "user",
     params: { id: fileIdParam },
-    item: ownedUpload,
+    item: ownedFileItem,
     body: planPreviewBodySchema,
     maxBodyBytes: PREVIEW_MAX_BODY_BYTES,
   },

@@ -1,5 +1,5 @@
 import { toErrorResult } from "@/server/http/app-error";
-import { toFileDtoWithPreview } from "@/server/library/file-urls";
+import { toFileItemJsonWithPreview } from "@/server/library/file-urls";
 import { route } from "@/server/http/route";
 import { COMPLETE_BATCH_MAX_BODY_BYTES, completeUploadsBodySchema, type CompleteUploadsResponse } from "@/lib/contracts/upload-schemas";
 import { completeUploads } from "@/server/uploads/complete";
@@ -8,7 +8,7 @@ import { completeUploads } from "@/server/uploads/complete";
 export const POST = route({ name: "POST /api/uploads/batch/complete", auth: "user", body: completeUploadsBodySchema, maxBodyBytes: COMPLETE_BATCH_MAX_BODY_BYTES }, async ({ user, body }) => {
   const results: CompleteUploadsResponse["results"] = await Promise.all(
     (await completeUploads(body.ids, user.id)).map(async (outcome) =>
-      outcome instanceof Error ? toErrorResult(outcome) : { status: 200 as const, file: await toFileDtoWithPreview(outcome) },
+      outcome instanceof Error ? toErrorResult(outcome) : { status: 200 as const, file: await toFileItemJsonWithPreview(outcome) },
     ),
   );
   return Response.json({ results } satisfies CompleteUploadsResponse);

@@ -1,6 +1,6 @@
 import { recordParts } from "@/server/uploads/multipart";
 import { partDoneBodySchema } from "@/lib/contracts/upload-schemas";
-import { ownedUpload } from "@/server/uploads/owned";
+import { ownedFileItem } from "@/server/uploads/owned";
 import { fileIdParam, partNumberParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
 
@@ -10,7 +10,7 @@ export const POST = route(
     name: "POST /api/uploads/{id}/parts/{n}/done",
     auth: "user",
     params: { id: fileIdParam, n: partNumberParam },
-    item: ownedUpload,
+    item: ownedFileItem,
     body: partDoneBodySchema,
   },
   async ({ item, params, body }) => {

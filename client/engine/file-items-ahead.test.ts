@@ -5,11 +5,11 @@ import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
-import { bodyOf, RecordsAhead } from "./records-ahead";
+import { bodyOf, FileItemsAhead } from "./file-items-ahead";
 
 /**
- * The one "records made ahead" module the page and the CLI share, on its own against the
- * in-memory API: which batch requests it makes, and what a file's turn takes when its record made
+ * The one "file items made ahead" module the page and the CLI share, on its own against the
+ * in-memory API: which batch requests it makes, and what a file's turn takes when its file item made
  * ahead is there, refused, failed or nearly expired. Backoffs run on fake timers.
  */
 const waiting = (i: number, size = 2_000): QueueItem => ({
@@ -18,7 +18,7 @@ const waiting = (i: number, size = 2_000): QueueItem => ({
   size,
   type: "image/png",
   status: "waiting",
-  serverId: null,
+  fileItemId: null,
   resumable: false,
   loaded: 0,
   speed: null,
@@ -35,7 +35,7 @@ function setup(options: { policyTtlMs?: number } = {}) {
   const released: string[] = [];
   const tracked: Promise<unknown>[] = [];
   const answered = vi.fn();
-  const records = new RecordsAhead(server.api, {
+  const ahead = new FileItemsAhead(server.api, {
     release: (id) => {
       released.push(id);
       void server.api.cancel(id).catch(() => {});
@@ -44,7 +44,7 @@ function setup(options: { policyTtlMs?: number } = {}) {
     answered,
   });
   const batchKeys = () => server.argsOf<CreateUploadBody[]>("createMany").flatMap((bodies) => bodies.map((body) => body.idempotencyKey));
-  return { server, records, released, tracked, answered, batchKeys };
+  return { server, ahead, released, tracked, answered, batchKeys };
 }
 
 beforeEach(() => {
@@ -57,28 +57,28 @@ afterEach(() => {
 
 describe("prepare", () => {
   it("asks for the window's small files in one batch, each with its own idempotency key, and one batch at a time", async () => {
-    const { server, records, answered, batchKeys } = setup();
+    const { server, ahead, answered, batchKeys } = setup();
     const files = queue(100);
-    records.prepare(() => files);
-    records.prepare(() => files.slice(1));
+    ahead.prepare(() => files);
+    ahead.prepare(() => files.slice(1));
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([PREPARE_WINDOW]);
     expect(new Set(batchKeys()).size).toBe(PREPARE_WINDOW);
-    expect(files.slice(0, PREPARE_WINDOW).every((file) => records.has(file.key))).toBe(true);
-    expect(records.has(files[PREPARE_WINDOW]!.key)).toBe(false);
+    expect(files.slice(0, PREPARE_WINDOW).every((file) => ahead.has(file.key))).toBe(true);
+    expect(ahead.has(files[PREPARE_WINDOW]!.key)).toBe(false);
     await settle();
     expect(answered).toHaveBeenCalledTimes(1);
   });
 
   it("does not read the queue while a batch is on its way (it runs on every transition)", async () => {
-    const { server, records } = setup();
+    const { server, ahead } = setup();
     server.hold("createMany");
-    records.prepare(() => queue(10));
+    ahead.prepare(() => queue(10));
     const upcoming = vi.fn(() => queue(10));
-    records.prepare(upcoming);
+    ahead.prepare(upcoming);
     expect(upcoming).not.toHaveBeenCalled();
     server.release("createMany");
     await settle();
-    records.prepare(upcoming);
+    ahead.prepare(upcoming);
     expect(upcoming).toHaveBeenCalledTimes(1);
   });
 
@@ -88,23 +88,23 @@ describe("prepare", () => {
   });
 });
 
-describe("recordFor", () => {
-  it("takes the record made ahead, without a request of its own, and only once", async () => {
-    const { server, records } = setup();
+describe("fileItemFor", () => {
+  it("takes the file item made ahead, without a request of its own, and only once", async () => {
+    const { server, ahead } = setup();
     const file = waiting(0);
-    records.prepare(() => [file]);
-    const answer = await records.recordFor(file.key, bodyOf(file), signal());
+    ahead.prepare(() => [file]);
+    const answer = await ahead.fileItemFor(file.key, bodyOf(file), signal());
     expect(answer.file.name).toBe("f0.png");
     expect(server.argsOf("create")).toEqual([]);
-    expect(records.has(file.key)).toBe(false);
-    await records.recordFor(file.key, bodyOf(file), signal());
+    expect(ahead.has(file.key)).toBe(false);
+    await ahead.fileItemFor(file.key, bodyOf(file), signal());
     expect(server.argsOf<CreateUploadBody>("create").map((body) => body.name)).toEqual(["f0.png"]);
   });
 
-  it("a file with nothing made ahead creates its own record, trying again after a transient failure", async () => {
-    const { server, records } = setup();
+  it("a file with nothing made ahead creates its own file item, trying again after a transient failure", async () => {
+    const { server, ahead } = setup();
     server.failNext("create", apiError(503, "storage_unavailable"));
-    const answer = records.recordFor("big", { name: "movie.png", size: 200, type: "image/png" }, signal());
+    const answer = ahead.fileItemFor("big", { name: "movie.png", size: 200, type: "image/png" }, signal());
     await vi.advanceTimersByTimeAsync(RETRY_MAX_DELAY_MS);
     expect((await answer).file.name).toBe("movie.png");
     const creates = server.argsOf<CreateUploadBody>("create");
@@ -113,21 +113,21 @@ describe("recordFor", () => {
   });
 
   it("a refusal in the batch is the file's answer: it is thrown, and nothing is asked again", async () => {
-    const { server, records } = setup();
+    const { server, ahead } = setup();
     server.refuse = (body) => (body.name === "f1.png" ? apiError(415, "unsupported_type") : null);
     const files = queue(3);
-    records.prepare(() => files);
-    await expect(records.recordFor("k1", bodyOf(files[1]!), signal())).rejects.toMatchObject({ status: 415, code: "unsupported_type" });
-    expect((await records.recordFor("k2", bodyOf(files[2]!), signal())).file.name).toBe("f2.png");
+    ahead.prepare(() => files);
+    await expect(ahead.fileItemFor("k1", bodyOf(files[1]!), signal())).rejects.toMatchObject({ status: 415, code: "unsupported_type" });
+    expect((await ahead.fileItemFor("k2", bodyOf(files[2]!), signal())).file.name).toBe("f2.png");
     expect(server.argsOf("create")).toEqual([]);
   });
 
   it("429 on a batch: the same batch, with the same keys, after its Retry-After", async () => {
-    const { server, records, batchKeys } = setup();
+    const { server, ahead, batchKeys } = setup();
     server.failNext("createMany", apiError(429, "rate_limited", 7_000));
     const files = queue(2);
-    records.prepare(() => files);
-    const answer = records.recordFor("k0", bodyOf(files[0]!), signal());
+    ahead.prepare(() => files);
+    const answer = ahead.fileItemFor("k0", bodyOf(files[0]!), signal());
     await vi.advanceTimersByTimeAsync(6_999);
     expect(server.argsOf("createMany")).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -137,9 +137,9 @@ describe("recordFor", () => {
     expect(server.argsOf("create")).toEqual([]);
   });
 
-  it("a batch whose answers never arrive: each file asks on its own with its batch key, so the records stored are used, not doubled", async () => {
+  it("a batch whose answers never arrive: each file asks on its own with its batch key, so the file items stored are used, not doubled", async () => {
     const server = new FakeUploadServer(new FakeStorage());
-    // Every try of the batch stores its records, then the answer is lost.
+    // Every try of the batch stores its file items, then the answer is lost.
     const lossy = {
       ...server.api,
       createMany: async (bodies: CreateUploadBody[]) => {
@@ -147,55 +147,55 @@ describe("recordFor", () => {
         throw apiError(0, "network_error");
       },
     };
-    const records = new RecordsAhead(lossy, { release: () => {}, track: () => {}, answered: () => {} });
+    const ahead = new FileItemsAhead(lossy, { release: () => {}, track: () => {}, answered: () => {} });
     const files = queue(30);
-    records.prepare(() => files);
-    const answers = Promise.all(files.map((file) => records.recordFor(file.key, bodyOf(file), signal())));
+    ahead.prepare(() => files);
+    const answers = Promise.all(files.map((file) => ahead.fileItemFor(file.key, bodyOf(file), signal())));
     for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(RETRY_MAX_DELAY_MS);
     expect((await answers).map((answer) => answer.file.name)).toEqual(files.map((file) => file.name));
-    expect(server.records.size).toBe(30);
+    expect(server.fileItems.size).toBe(30);
     const batchKeys = server.argsOf<CreateUploadBody[]>("createMany")[0]!.map((body) => body.idempotencyKey);
     const ownKeys = server.argsOf<CreateUploadBody>("create").map((body) => body.idempotencyKey);
     expect(ownKeys).toHaveLength(30);
     expect(new Set(ownKeys)).toEqual(new Set(batchKeys));
   });
 
-  it("a policy close to PREPARED_POLICY_MIN_LIFE_MS is asked for again with the same key: the same record, signed anew", async () => {
-    const { server, records, batchKeys } = setup({ policyTtlMs: PREPARED_POLICY_MIN_LIFE_MS + 5_000 });
+  it("a policy close to PREPARED_POLICY_MIN_LIFE_MS is asked for again with the same key: the same file item, signed anew", async () => {
+    const { server, ahead, batchKeys } = setup({ policyTtlMs: PREPARED_POLICY_MIN_LIFE_MS + 5_000 });
     const files = queue(2);
-    records.prepare(() => files);
+    ahead.prepare(() => files);
     await settle();
-    const made = [...server.records.values()].find((record) => record.file.name === "f0.png")!;
+    const made = [...server.fileItems.values()].find((fileItem) => fileItem.file.name === "f0.png")!;
     await vi.advanceTimersByTimeAsync(5_000);
-    const answer = await records.recordFor("k0", bodyOf(files[0]!), signal());
+    const answer = await ahead.fileItemFor("k0", bodyOf(files[0]!), signal());
     expect(server.argsOf<CreateUploadBody>("create").map((body) => body.idempotencyKey)).toEqual([batchKeys()[0]]);
     expect(answer.file.id).toBe(made.file.id);
-    expect(server.records.size).toBe(2);
+    expect(server.fileItems.size).toBe(2);
     expect(server.argsOf("cancel")).toEqual([]);
   });
 });
 
 describe("discard", () => {
-  it("releases the record made ahead once it arrives, and the file's turn no longer finds it", async () => {
-    const { server, records, released, tracked } = setup();
+  it("releases the file item made ahead once it arrives, and the file's turn no longer finds it", async () => {
+    const { server, ahead, released, tracked } = setup();
     server.hold("createMany");
     const files = queue(2);
-    records.prepare(() => files);
-    records.discard("k0");
-    expect(records.has("k0")).toBe(false);
+    ahead.prepare(() => files);
+    ahead.discard("k0");
+    expect(ahead.has("k0")).toBe(false);
     server.release("createMany");
     await Promise.all(tracked);
-    const made = [...server.records.values()].find((record) => record.file.name === "f0.png")!;
+    const made = [...server.fileItems.values()].find((fileItem) => fileItem.file.name === "f0.png")!;
     expect(released).toEqual([made.file.id]);
     await settle();
     expect(made.file.status).toBe("aborted");
   });
 
-  it("a record the batch never made releases nothing", async () => {
-    const { server, records, released, tracked } = setup();
+  it("a file item the batch never made releases nothing", async () => {
+    const { server, ahead, released, tracked } = setup();
     server.refuse = () => apiError(413, "quota_exceeded");
-    records.prepare(() => queue(1));
-    records.discard("k0");
+    ahead.prepare(() => queue(1));
+    ahead.discard("k0");
     await Promise.all(tracked);
     expect(released).toEqual([]);
   });

@@ -1,12 +1,12 @@
 /**
- * Records made ahead, for the page and the CLI alike: while earlier files are on the wire, one
- * batch create at a time asks for the records and signed POSTs of the next small files
+ * File items made ahead, for the page and the CLI alike: while earlier files are on the wire, one
+ * batch create at a time asks for the file items and signed POSTs of the next small files
  * (client/queue/prepare-ahead.ts says which), so a run of small files costs one create request per
- * ~24 files and a file's turn starts with its POST. When a file's turn comes it takes its record:
+ * ~24 files and a file's turn starts with its POST. When a file's turn comes it takes its file item:
  * the one made ahead while its policy lasts; the batch's refusal (415, 413...) as its own answer;
- * otherwise the same create again with the same idempotency key, so the server answers the record
+ * otherwise the same create again with the same idempotency key, so the server answers the file item
  * it stored under that key, or stores it now, never a second one. A file cancelled meanwhile
- * gives its record back.
+ * gives its file item back.
  */
 import { isRefusal } from "@/client/api/api-error";
 import { callWithRetries, createWithRetries } from "@/client/api/api-retry";
@@ -17,10 +17,10 @@ import { isUsable, selectToPrepare } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { MAX_BATCH_ITEMS, type CreateUploadBody, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 
-/** A record asked for ahead: the body with the idempotency key it was asked with, and its answer. */
+/** A file item asked for ahead: the body with the idempotency key it was asked with, and its answer. */
 type Prepared = { body: CreateUploadBody; created: Promise<CreateUploadResponse> };
 
-/** The create request's body for a row: its folder goes with it (absent for a loose file). */
+/** The create request's body for a queue item: its folder goes with it (absent for a loose file). */
 export function bodyOf({ name, size, type, path }: Pick<QueueItem, "name" | "size" | "type" | "path">): CreateUploadBody {
   return path === undefined ? { name, size, type } : { name, size, type, path };
 }
@@ -32,14 +32,14 @@ function valueOf<T>(result: Settled<T> | undefined): T {
   return result.value;
 }
 
-export class RecordsAhead {
+export class FileItemsAhead {
   private readonly prepared = new Map<string, Prepared>();
   private preparing = false;
 
   constructor(
     private readonly api: Pick<UploadApi, "create" | "createMany">,
     private readonly hooks: {
-      /** Tells the server to drop a record nobody will use. */
+      /** Tells the server to drop a file item nobody will use. */
       release: (id: string) => void;
       /** Keeps a promise the caller must wait for before it may say everything is settled. */
       track: (promise: Promise<unknown>) => void;
@@ -48,14 +48,14 @@ export class RecordsAhead {
     },
   ) {}
 
-  /** Whether the row has a record made ahead (or on its way). */
+  /** Whether the queue item has a file item made ahead (or on its way). */
   has(key: string): boolean {
     return this.prepared.has(key);
   }
 
   /**
-   * Asks, in one batch request, for the records of the next small files among `upcoming()` (the
-   * first waiting rows, in queue order); one batch at a time. A function, so the queue is not read
+   * Asks, in one batch request, for the file items of the next small files among `upcoming()` (the
+   * first waiting queue items, in queue order); one batch at a time. A function, so the queue is not read
    * while a batch is on its way: this runs on every transition, progress events included.
    */
   prepare(upcoming: () => readonly QueueItem[]) {
@@ -64,8 +64,8 @@ export class RecordsAhead {
     if (batch.length === 0) return;
     this.preparing = true;
     const bodies = batch.map((item) => ({ ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));
-    // The same keys on every try, so a retry after a lost answer gets the same records back.
-    // Nobody cancels a batch: a file cancelled meanwhile releases its own record when it arrives.
+    // The same keys on every try, so a retry after a lost answer gets the same file items back.
+    // Nobody cancels a batch: a file cancelled meanwhile releases its own file item when it arrives.
     const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
     answer
       .finally(() => {
@@ -73,7 +73,7 @@ export class RecordsAhead {
         this.hooks.answered();
       })
       .catch(() => {
-        // Each file's promise below carries the failure to its own row.
+        // Each file's promise below carries the failure to its own queue item.
       });
     batch.forEach(({ key }, i) => {
       const created = answer.then((results) => valueOf(results[i]));
@@ -85,12 +85,12 @@ export class RecordsAhead {
   }
 
   /**
-   * The file's record and signed upload, taken once: made ahead while its policy has
+   * This file's file item and signed upload, taken once: made ahead while its policy has
    * PREPARED_POLICY_MIN_LIFE_MS left; a refusal in the batch is the file's answer; otherwise (the
    * batch failed for now, or the policy is nearly spent) the same create again with the same key.
    * A file with nothing made ahead creates its own, with retries.
    */
-  async recordFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
+  async fileItemFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
     const prepared = this.take(key);
     if (!prepared) return createWithRetries(this.api.create, body, signal);
     const outcome = await prepared.created.then(
@@ -102,18 +102,18 @@ export class RecordsAhead {
     return callWithRetries("create", () => this.api.create(prepared.body), signal);
   }
 
-  /** The file will not use its record made ahead (cancelled, or it resumes another upload): it is released once it arrives. */
+  /** The file will not use its file item made ahead (cancelled, or it resumes another upload): it is released once it arrives. */
   discard(key: string) {
     const created = this.take(key)?.created;
     if (!created) return;
     this.hooks.track(
       created.then(({ file }) => this.hooks.release(file.id)).catch(() => {
-        // Nothing was recorded, so nothing to release.
+        // No file item was made, so nothing to release.
       }),
     );
   }
 
-  /** The record made ahead for this file, if any; it leaves the map, so it is used or released once. */
+  /** The file item made ahead for this file, if any; it leaves the map, so it is used or released once. */
   private take(key: string): Prepared | null {
     const prepared = this.prepared.get(key);
     if (!prepared) return null;

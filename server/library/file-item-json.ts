@@ -1,12 +1,12 @@
 import "server-only";
 import type { FileItem } from "@/db/schema";
-import type { FileDto } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 
 /**
- * What the API shows of a row: never the S3 key, the upload id or the owner. `previewUrl` is
+ * What the API shows of a file item: never the S3 key, the upload id or the owner. `previewUrl` is
  * signed by the caller that shows previews (server/library/previews.ts).
  */
-export function toFileDto(item: FileItem, previewUrl: string | null = null): FileDto {
+export function toFileItemJson(item: FileItem, previewUrl: string | null = null): FileItemJson {
   return {
     id: item.id,
     name: item.name,
