@@ -9,7 +9,7 @@ import { expect, test } from "./fixtures";
 import { MIB } from "../lib/units";
 
 const run = promisify(execFile);
-/** The proxy `npm test` starts in front of MinIO (scripts/provision.ts). */
+/** The proxy `npm test` starts in front of MinIO (testing/provision.ts). */
 const proxyUrl = process.env.FAULT_PROXY_URL;
 
 // The proxy is shared by every spec in the run: never leave faults on.

@@ -7,10 +7,10 @@ import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
 import { expect, test } from "./fixtures";
 import { MIB } from "../lib/units";
 
-/** The app's default MULTIPART_THRESHOLD_BYTES and part size (lib/env.ts, lib/part-plan.ts). */
+/** The app's default MULTIPART_THRESHOLD_BYTES and part size (server/env.ts, lib/part-plan.ts). */
 const MULTIPART_THRESHOLD_BYTES = 100 * MIB;
 const PART_SIZE_BYTES = 16 * MIB;
-/** The proxy `npm test` starts in front of MinIO (scripts/provision.ts). */
+/** The proxy `npm test` starts in front of MinIO (testing/provision.ts). */
 const proxyUrl = process.env.FAULT_PROXY_URL;
 
 /** 17 files the page POSTs and 3 it sends in parts: about 530 MiB in all. */
