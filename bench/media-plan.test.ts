@@ -25,7 +25,7 @@ describe("planMedia", () => {
 
   it("gives every JPEG noise and a quality a camera would use", () => {
     for (const p of plan.photos.filter((photo) => photo.type === "image/jpeg")) {
-      expect(p.noise).toBeGreaterThanOrEqual(6);
+      expect(p.noise).toBeGreaterThanOrEqual(10);
       expect(p.quality).toBeGreaterThanOrEqual(0.8);
       expect(p.quality).toBeLessThanOrEqual(0.92);
     }

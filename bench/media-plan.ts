@@ -90,7 +90,7 @@ export function planMedia(photoCount: number, videoCount: number, seed = MEDIA_S
       width: portrait ? short : long,
       height: portrait ? long : short,
       quality: 0.8 + Math.round(random() * 12) / 100,
-      noise: 6 + Math.floor(random() * 10),
+      noise: 10 + Math.floor(random() * 14),
       orientation: i % 7 === 3 ? TURNED[Math.floor(i / 7) % TURNED.length]! : 1,
       seed: photoSeed,
     };

@@ -52,7 +52,10 @@ async function videoBytes(page: Page, spec: VideoSpec, type: string): Promise<Ui
     ([s, t]) => (window as unknown as { __media: { video: (s: VideoSpec, t: string) => Promise<string> } }).__media.video(s, t),
     [spec, type] as const,
   );
-  return new Uint8Array(Buffer.from(encoded, "base64"));
+  const bytes = new Uint8Array(Buffer.from(encoded, "base64"));
+  // MediaRecorder says nothing when its encoder fails; an empty recording would upload as a broken video.
+  if (bytes.length < 10 * KIB) throw new Error(`MediaRecorder made ${bytes.length} bytes of ${spec.name} as ${type}`);
+  return bytes;
 }
 
 const sizeLabel = (bytes: number) => (bytes >= MIB ? `${fmt(bytes / MIB, 1)} MiB` : `${fmt(bytes / KIB, 0)} KiB`);
@@ -73,6 +76,8 @@ async function makeRealMedia(browser: Browser, dir: string, photoCount: number):
     };
     // Videos record in real time, so they run beside the photos rather than after them.
     const videos = videoType ? Promise.all(plan.videos.map(async (spec) => write(spec.name, await videoBytes(page, spec, videoType)))) : Promise.resolve([]);
+    // Awaited after the photos; this only keeps a failure meanwhile from counting as unhandled.
+    videos.catch(() => undefined);
     const queue = [...plan.photos];
     await Promise.all(
       Array.from({ length: PHOTOS_AT_ONCE }, async () => {
