@@ -2,13 +2,16 @@
  * B5: the upload page over an emulated link, as shipped. Chromium's own network emulation (CDP
  * `Network.emulateNetworkConditions` on the page) adds the latency to each request and makes all
  * of the page's requests, to the app and to storage alike, share one link's throughput each way.
- * For each link: 200 x 256 KiB (form POSTs) and one 256 MiB file (multipart), timed like B1/B2.
+ * For each link: 200 x 256 KiB (form POSTs), the real-media folder (bench/real-media.ts; with the
+ * previews the page makes of it) and one 256 MiB file (multipart), timed like B1/B2.
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "@playwright/test";
 import { signedInUploadPage } from "./browser";
 import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, writeSmallFiles, type FileBatchRun } from "./file-batch";
+import { countPreviews, PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
+import type { RealMedia } from "./real-media";
 import { scaledCount } from "./small-files";
 import { KIB, MIB } from "../lib/units";
 import { fmt, megabytesPerSecond } from "./stats";
@@ -31,7 +34,7 @@ const TARGET_SHARE_BIG = 95;
 /** Figures under a link's heading. */
 const ROW = "      ";
 
-type LinkRow = { link: Link; small: FileBatchRun; big: FileBatchRun };
+type LinkRow = { link: Link; small: FileBatchRun; media: FileBatchRun & { previews: PreviewCount }; big: FileBatchRun };
 
 /**
  * Throttles every request of this page's frame, whatever its origin: a cross-origin XHR to
@@ -50,17 +53,20 @@ async function emulateLink(page: Page, link: Link): Promise<void> {
 }
 
 /** The files through a fresh page (new user, no resume records) behind the emulated link. */
-async function overLink(browser: Browser, appUrl: string, link: Link, paths: string[], fileBytes: number): Promise<FileBatchRun> {
+async function overLink(browser: Browser, appUrl: string, link: Link, paths: string[]): Promise<FileBatchRun>;
+async function overLink(browser: Browser, appUrl: string, link: Link, paths: string[], withPreviews: true): Promise<FileBatchRun & { previews: PreviewCount }>;
+async function overLink(browser: Browser, appUrl: string, link: Link, paths: string[], withPreviews = false): Promise<FileBatchRun & { previews?: PreviewCount }> {
   const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
     await emulateLink(page, link);
-    return await measureFileBatch(page, appUrl, paths, fileBytes, 10 * 60_000);
+    const run = await measureFileBatch(page, appUrl, paths, 10 * 60_000);
+    return withPreviews ? { ...run, previews: await countPreviews(page, appUrl, run.lastDoneAt) } : run;
   } finally {
     await page.context().close();
   }
 }
 
-export async function runEmulatedLinks(browser: Browser, appUrl: string, tmp: string): Promise<LinkRow[]> {
+export async function runEmulatedLinks(browser: Browser, appUrl: string, tmp: string, corpus: RealMedia): Promise<LinkRow[]> {
   const dir = path.join(tmp, "b5");
   const smallPaths = await writeSmallFiles(dir, SMALL.count, SMALL.fileBytes);
   const bigFile = path.join(dir, "b5-big.mp4");
@@ -68,10 +74,11 @@ export async function runEmulatedLinks(browser: Browser, appUrl: string, tmp: st
   const rows: LinkRow[] = [];
   try {
     for (const link of B5_LINKS) {
-      const small = await overLink(browser, appUrl, link, smallPaths, SMALL.fileBytes);
-      const big = await overLink(browser, appUrl, link, [bigFile], B5_BIG_BYTES);
+      const small = await overLink(browser, appUrl, link, smallPaths);
+      const media = await overLink(browser, appUrl, link, corpus.paths, true);
+      const big = await overLink(browser, appUrl, link, [bigFile]);
       console.log(`[B5] ${link.label} done`);
-      rows.push({ link, small, big });
+      rows.push({ link, small, media, big });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -88,15 +95,22 @@ function linkFigures(run: FileBatchRun, link: Link, target: number): string {
   return `${fmt(megabytesPerSecond(run.bytes, run.spanMs))} MB/s, ${fmt(share, 0)}% of the link (target >= ${target}%); ${fmt(seconds, 2)} s, the link alone needs ${fmt(run.bytes / link.bytesPerSecond, 2)} s${note}`;
 }
 
-export function printEmulatedLinks(rows: LinkRow[]): void {
+export function printEmulatedLinks(rows: LinkRow[], corpus: RealMedia): void {
   console.log(`\nB5 emulated link: Chromium's network emulation on the upload page (latency per request, throughput each way shared by all its requests)`);
-  for (const { link, small, big } of rows) {
+  console.log(`  real media: ${corpus.summary}; ${PREVIEW_SETTING}`);
+  for (const { link, small, media, big } of rows) {
     console.log(`  ${link.label} (${fmt(link.bytesPerSecond / 1e6)} MB/s each way):`);
     console.log(`    ${SMALL.count} x ${SMALL.fileBytes / KIB} KiB: ${linkFigures(small, link, TARGET_SHARE_SMALL)}`);
     printFilesPerSecond(small, undefined, ROW);
     printProblems(small, ROW);
     printBatchCpu(small, small.count, "per file", "ms", ROW);
     printFileTimeline(small.timeline, ROW);
+    console.log(`    real media, ${corpus.photos} photos + ${corpus.videos} videos: ${linkFigures(media, link, TARGET_SHARE_SMALL)}`);
+    printFilesPerSecond(media, undefined, ROW);
+    printPreviews(media.previews, ROW);
+    printProblems(media, ROW);
+    printBatchCpu(media, media.count, "per file", "ms", ROW);
+    printFileTimeline(media.timeline, ROW);
     console.log(`    one ${B5_BIG_BYTES / MIB} MiB file: ${linkFigures(big, link, TARGET_SHARE_BIG)}`);
     printProblems(big, ROW);
     printBatchCpu(big, 1, "for the file", "CPU-s", ROW);

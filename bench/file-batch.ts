@@ -4,7 +4,7 @@
  * steps, and every 429 the page was answered with.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { readPartTimeline, uploadThroughPage, type Measure, type PageRun } from "./browser";
@@ -24,6 +24,8 @@ export type FileBatchRun = {
   tooManyRequests: Record<string, number>;
   /** From the files' being added to the last row done. */
   spanMs: number;
+  /** When the last row was done, epoch ms (the page's clock, which is the machine's). */
+  lastDoneAt: number;
   filesPerSecond: number;
   /** Files seen uploading in the page, which the per-file times cover. */
   timedCount: number;
@@ -74,7 +76,9 @@ function watchResponses(page: Page, appUrl: string): Pick<FileBatchRun, "storage
  * Adds the files to the page and waits for every row to finish. CPU is counted from just before
  * the files are added to before the page closes (its renderer's time goes with it).
  */
-export async function measureFileBatch(page: Page, appUrl: string, paths: string[], fileBytes: number, timeoutMs: number): Promise<FileBatchRun> {
+export async function measureFileBatch(page: Page, appUrl: string, paths: string[], timeoutMs: number): Promise<FileBatchRun> {
+  // Rows are named by the file's name; the files of one run have distinct names.
+  const sizes = new Map(await Promise.all(paths.map(async (file) => [path.basename(file), (await stat(file)).size] as const)));
   const seen = watchResponses(page, appUrl);
   const cpuOwn = await countCpu(0, { descendantsOf: process.pid });
   const cpuMachine = await countCpu(0);
@@ -82,17 +86,21 @@ export async function measureFileBatch(page: Page, appUrl: string, paths: string
   const run = await uploadThroughPage(page, paths, timeoutMs);
   const wallSeconds = (performance.now() - started) / 1000;
   const [own, machine] = [await cpuOwn.stop(), await cpuMachine.stop()];
-  const rows = Object.values(run.rows).filter((t) => t.done !== undefined);
+  const doneNames = Object.keys(run.rows).filter((name) => run.rows[name]!.done !== undefined);
+  const rows = doneNames.map((name) => run.rows[name]!);
   // The page renders the queue every 100 ms, so a quick file can go from waiting to verifying or
   // done between two renders; it has no "uploading" time and is left out of the per-file times.
   const perFile = rows.filter((t) => t.uploading !== undefined).map((t) => t.done! - t.uploading!).sort((a, b) => a - b);
-  const spanMs = Math.max(...rows.map((t) => t.done!)) - run.addedAt;
+  const lastDone = Math.max(...rows.map((t) => t.done!));
+  const spanMs = lastDone - run.addedAt;
+  const timeOrigin = await page.evaluate(() => performance.timeOrigin);
   return {
     count: rows.length,
-    bytes: rows.length * fileBytes,
+    bytes: doneNames.reduce((sum, name) => sum + (sizes.get(name) ?? 0), 0),
     failures: run.failures,
     ...seen,
     spanMs,
+    lastDoneAt: timeOrigin + lastDone,
     filesPerSecond: rows.length / (spanMs / 1000),
     timedCount: perFile.length,
     medianMs: median(perFile),

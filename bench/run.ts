@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: provisions a fresh database and MinIO, builds the app, runs `next start`, and
  * prints B1 (1 GiB: browser vs lib-storage), B3 (signing routes under load), B2 (many small
- * files), B5 (the page over an emulated link), B4 (memory during a 5 GiB upload) and the part
+ * files, and a folder of real photos and videos made at bench time: bench/real-media.ts), B5
+ * (the page over an emulated link, the same folder too), B4 (memory during a 5 GiB upload) and the part
  * size x connections sweep (table + PNG); `npm run bench -- b2` runs only B2. Figures only, no
  * pass/fail. The app runs as shipped, with its default rate limits, except for B3 (see
  * B3_RAISED_LIMITS). Runs under
@@ -21,7 +22,8 @@ import { buildApp, startApp, type AppServer } from "./server";
 import { createApiToken, printSigningLoad, runSigningLoad } from "./signing-load";
 import { printMemory, runMemory, B4_FILE_BYTES } from "./memory";
 import { printEmulatedLinks, runEmulatedLinks } from "./emulated-link";
-import { B2_SCENARIOS, printSmallFiles, runSmallFiles, scenarioDir, scenarioLabel } from "./small-files";
+import { realMedia } from "./real-media";
+import { B2_SCENARIOS, printRealMediaFiles, printSmallFiles, REAL_MEDIA_PHOTOS, runRealMediaFiles, runSmallFiles, scenarioDir, scenarioLabel } from "./small-files";
 import { printSweep, runSweep, writeSweepPng } from "./sweep";
 import { B1_FILE_BYTES, printThroughput, runThroughput, writeRandomFile } from "./throughput";
 
@@ -93,16 +95,21 @@ async function benchmarks(run: Run): Promise<void> {
 
   if (selected.includes("b3")) app = await signingBenchmark(run);
 
-  if (selected.includes("b2")) {
+  // B2 and B5 share one real-media folder, made before either is timed.
+  const corpus = selected.includes("b2") || selected.includes("b5") ? await realMedia(browser, tmp, REAL_MEDIA_PHOTOS) : null;
+  if (selected.includes("b2") && corpus) {
     for (const scenario of B2_SCENARIOS) {
       // A restart starts the log afresh, so count from what is in it now.
       const logged = (await readRequestLines(app.logFile)).length;
       printSmallFiles(await runSmallFiles(browser, appUrl, scenario, scenarioDir(tmp, scenario)));
       await printHandlerDurations(app.logFile, logged, `B2 ${scenarioLabel(scenario)}`);
     }
+    const logged = (await readRequestLines(app.logFile)).length;
+    printRealMediaFiles(await runRealMediaFiles(browser, appUrl, corpus));
+    await printHandlerDurations(app.logFile, logged, "B2 real media (incl. the preview count's GET /api/files)");
   }
 
-  if (selected.includes("b5")) printEmulatedLinks(await runEmulatedLinks(browser, appUrl, tmp));
+  if (selected.includes("b5") && corpus) printEmulatedLinks(await runEmulatedLinks(browser, appUrl, tmp, corpus), corpus);
 
   if (selected.includes("b4")) {
     const hugeFile = path.join(tmp, "bench-5gib.mp4");
