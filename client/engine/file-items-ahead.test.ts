@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
+import { waitingItem } from "@/testing/fakes/waiting-item";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
@@ -12,20 +13,7 @@ import { bodyOf, FileItemsAhead } from "./file-items-ahead";
  * in-memory API: which batch requests it makes, and what a file's turn takes when its file item made
  * ahead is there, refused, failed or nearly expired. Backoffs run on fake timers.
  */
-const waiting = (i: number, size = 2_000): QueueItem => ({
-  key: `k${i}`,
-  name: `f${i}.png`,
-  size,
-  type: "image/png",
-  status: "waiting",
-  fileItemId: null,
-  resumable: false,
-  loaded: 0,
-  speed: null,
-  retries: 0,
-  error: null,
-  file: null,
-});
+const waiting = (i: number, size = 2_000): QueueItem => ({ ...waitingItem(`k${i}`, size), name: `f${i}.png` });
 const queue = (count: number) => Array.from({ length: count }, (_, i) => waiting(i));
 const settle = () => vi.advanceTimersByTimeAsync(0);
 const signal = () => new AbortController().signal;

@@ -1,22 +1,10 @@
+import { waitingItem } from "@/testing/fakes/waiting-item";
 import { describe, expect, it } from "vitest";
 import { MIB } from "@/lib/units";
 import { PREPARE_MAX_BYTES, PREPARE_WINDOW, PREPARE_WINDOW_BYTES, selectToPrepare } from "./prepare-ahead";
 import type { QueueItem } from "./upload-queue";
 
-const item = (i: number, size = 64 * 1024): QueueItem => ({
-  key: `f${i}`,
-  name: `f${i}.png`,
-  size,
-  type: "image/png",
-  status: "waiting",
-  fileItemId: null,
-  resumable: false,
-  loaded: 0,
-  speed: null,
-  retries: 0,
-  error: null,
-  file: null,
-});
+const item = (i: number, size = 64 * 1024): QueueItem => waitingItem(`f${i}`, size);
 const items = (count: number, size?: number) => Array.from({ length: count }, (_, i) => item(i, size));
 const keys = (list: QueueItem[]) => list.map((i) => i.key);
 
