@@ -18,7 +18,15 @@ import type {
   UploadStatusResponse,
 } from "@/lib/contracts/upload-schemas";
 import type { MultipartApi } from "@/client/multipart/multipart-api";
-import type { PlanPreviewBody, PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
+import type {
+  CompletedPreview,
+  CompletePreviewsResponse,
+  PlannedPreview,
+  PlanPreviewBody,
+  PlanPreviewResponse,
+  PlanPreviewsResponse,
+  PreviewPlan,
+} from "@/lib/contracts/preview-schemas";
 
 /** A batch item's refusal is the error the single route would have thrown for that file. */
 const toApiError = (status: number, code: string, message: string) => new ApiError(status, code as ClientErrorCode, message);
@@ -60,6 +68,18 @@ export function createUploadApi(call: ApiFetch) {
 
     // POST /api/uploads/{id}/preview - sign a form for the pending upload's preview (sent before its complete)
     planPreview: (id: string, body: PlanPreviewBody): Promise<PlanPreviewResponse> => call(uploadPath(id, "/preview"), jsonRequest("POST", body)),
+
+    // POST /api/previews - plan the previews of uploaded file items and sign a form for each, answered per preview
+    planPreviews: async (plans: PreviewPlan[]): Promise<Settled<PlannedPreview>[]> => {
+      const { results } = await call<PlanPreviewsResponse>("/api/previews", jsonRequest("POST", { previews: plans }));
+      return results.map((result) => settleBatchItem<PlannedPreview>(result, toApiError));
+    },
+
+    // POST /api/previews/complete - check the posted previews and record them, answered per preview
+    completePreviews: async (fileItemIds: string[]): Promise<Settled<CompletedPreview>[]> => {
+      const { results } = await call<CompletePreviewsResponse>("/api/previews/complete", jsonRequest("POST", { fileItemIds }));
+      return results.map((result) => settleBatchItem<CompletedPreview>(result, toApiError));
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { BatchTracker } from "./batch-tracker";
 
 /** Stored files and ended batches, fed every transition as the engine feeds it. */
 const rules = { allowedTypes: ["image/png"], maxBytes: 64 * MIB };
-const file = { name: "done.png", path: undefined, size: 1, status: "uploaded" as const, type: "image/png", id: "x", createdAt: "", uploadedAt: "", checksum: null, previewUrl: null };
+const file = { name: "done.png", path: undefined, size: 1, status: "uploaded" as const, type: "image/png", id: "x", createdAt: "", uploadedAt: "", checksum: null, previewUrl: null, previewWanted: false };
 
 function drive(tracker: BatchTracker, state: QueueState, ...actions: QueueAction[]): QueueState {
   for (const action of actions) {

@@ -30,7 +30,7 @@ function queue(...statuses: UploadStatus[]): QueueState {
 
 function fileItemJson(size: number): FileItemJson {
   const now = new Date(0).toISOString();
-  return { id: "srv-1", name: "a.png", path: null, size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null, previewUrl: null };
+  return { id: "srv-1", name: "a.png", path: null, size, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null, previewUrl: null, previewWanted: false };
 }
 
 const run = (state: QueueState, ...actions: QueueAction[]) => actions.reduce(reduce, state);

@@ -1,10 +1,14 @@
 import { z } from "zod";
 import { KIB } from "@/lib/units";
-import type { PostUploadTarget } from "./upload-schemas";
+import type { BatchItemError, PostUploadTarget } from "./upload-schemas";
 
 /**
- * Previews (issue 16): a small image the upload page makes of a photo or a video, uploaded beside
- * the file with its own signed form and checked at complete like the file.
+ * Previews (issues 16 and 21): a small image the browser makes of a photo or a video. A file is
+ * done when its bytes are verified; its preview follows on its own path, for file items that are
+ * already uploaded: planned and signed in batches (`POST /api/previews`, one exact-size form per
+ * preview), posted to storage, then checked and recorded in batches (`POST /api/previews/complete`).
+ * The upload page sends previews of what it uploads; the library grid makes the missing ones (a
+ * closed tab, the CLI) from the stored file.
  */
 
 /** Types of file the page makes a preview of; any other file gets `409 not_previewable`. */
@@ -36,6 +40,35 @@ export type PlanPreviewBody = z.infer<typeof planPreviewBodySchema>;
 
 /** A POST form pinned to the preview's staging key, its exact size and type, like a file's. */
 export type PlanPreviewResponse = { upload: PostUploadTarget };
+// (The three above are the pending-file path, `POST /api/uploads/{id}/preview`, that issue 21 replaces with the batch routes below.)
+
+/** Previews planned or completed in one request, like MAX_BATCH_ITEMS files. */
+export const MAX_PREVIEW_BATCH_ITEMS = 100;
+
+/** One preview to plan: the uploaded file item it is of, its exact size (413 past PREVIEW_MAX_BYTES) and type (415 unless PREVIEW_TYPES). */
+export const previewPlanSchema = z.object({
+  fileItemId: z.string().max(100),
+  size: z.number().int("must be a whole number of bytes").min(1, "must be at least 1 byte").max(Number.MAX_SAFE_INTEGER),
+  type: z.string().trim().toLowerCase().min(1, "must not be empty").max(255),
+});
+export type PreviewPlan = z.infer<typeof previewPlanSchema>;
+
+/** `POST /api/previews`: plan and sign the previews of uploaded file items, answered per item in order. */
+export const planPreviewsBodySchema = z.object({ previews: z.array(previewPlanSchema).min(1).max(MAX_PREVIEW_BATCH_ITEMS) });
+export type PlanPreviewsBody = z.infer<typeof planPreviewsBodySchema>;
+/** Each planned preview's POST form, pinned to its staging key, exact size and type, like a file's. */
+export type PlannedPreview = { fileItemId: string; upload: PostUploadTarget };
+export type PlanPreviewsResponse = { results: Array<({ status: 201 } & PlannedPreview) | (BatchItemError & { fileItemId: string })> };
+
+/** `POST /api/previews/complete`: check each posted preview (size, type, signature) and record it, answered per item in order. */
+export const completePreviewsBodySchema = z.object({ fileItemIds: z.array(z.string().max(100)).min(1).max(MAX_PREVIEW_BATCH_ITEMS) });
+export type CompletePreviewsBody = z.infer<typeof completePreviewsBodySchema>;
+/** `previewUrl` is the checked preview's presigned GET, as FileItemJson's. */
+export type CompletedPreview = { fileItemId: string; previewUrl: string };
+export type CompletePreviewsResponse = { results: Array<({ status: 200 } & CompletedPreview) | (BatchItemError & { fileItemId: string })> };
+
+/** Both preview batch bodies are ids and two fields per item. */
+export const PREVIEW_BATCH_MAX_BODY_BYTES = 64 * KIB;
 
 /**
  * What GET /api/files/{id}/view serves inline with the stored type, and how the lightbox shows

@@ -39,6 +39,11 @@ export type FileItemJson = {
    * made for each answer; null when the file has no checked preview (always before it is uploaded).
    */
   previewUrl: string | null;
+  /**
+   * True for an uploaded file of a previewable type with no checked preview yet: a page that shows
+   * it may make one from the stored file and send it (`POST /api/previews`).
+   */
+  previewWanted: boolean;
 };
 
 export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<string, string>; expiresAt: string };

@@ -1,6 +1,7 @@
 import "server-only";
 import type { FileItem } from "@/db/schema";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
+import { isPreviewable } from "@/lib/contracts/preview-schemas";
 
 /**
  * What the API shows of a file item: never the S3 key, the upload id or the owner. `previewUrl` is
@@ -19,5 +20,6 @@ export function toFileItemJson(item: FileItem, previewUrl: string | null = null)
     uploadedAt: item.uploadedAt?.toISOString() ?? null,
     checksum: item.checksum,
     previewUrl,
+    previewWanted: item.status === "uploaded" && previewUrl === null && isPreviewable(item.contentType),
   };
 }

@@ -192,7 +192,7 @@ export class FakeUploadServer {
     const id = `file-${++this.nextId}`;
     const key = `key-${id}`;
     const now = new Date(Date.now()).toISOString();
-    const file: FileItemJson = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null };
+    const file: FileItemJson = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null, previewWanted: false };
     const partSize = this.options.partSize ?? 4;
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
