@@ -53,12 +53,17 @@ export const fileItems = pgTable(
     /** The client's name for this create request: a retry with the same key gets this file item back, not a second one. */
     idempotencyKey: text(),
     /**
-     * The file's preview (a small image the browser made, `…/preview`): while pending, the planned
-     * size and type (image/webp or image/jpeg) its form was signed for; once uploaded, the checked
-     * preview stored at its served key, or null when there is none. Counted in the quota.
+     * The preview of an uploaded file (a small image the browser made, `<key>.preview`): the size
+     * and type (image/webp or image/jpeg) its form was signed for while only planned, then of the
+     * checked preview stored at its served key; null when none is planned or stored. Counted in the
+     * quota either way.
      */
     previewSize: bigint({ mode: "number" }),
     previewType: text(),
+    /** When the preview's form was signed: a plan never stored is dropped once every form of its age has expired (cleanup). */
+    previewPlannedAt: timestamp({ withTimezone: true }),
+    /** When the preview was checked and stored at its served key; null while only planned (nothing is served then). */
+    previewStoredAt: timestamp({ withTimezone: true }),
   },
   (table) => [
     uniqueIndex("file_items_user_idempotency_key_idx").on(table.userId, table.idempotencyKey),
@@ -68,6 +73,8 @@ export const fileItems = pgTable(
     index("file_items_user_name_idx").on(table.userId, sql`lower(${table.name})`, table.id),
     index("file_items_user_size_idx").on(table.userId, table.size, table.id),
     index("file_items_status_created_idx").on(table.status, table.createdAt).where(sql`${table.status} = 'pending'`),
+    // Cleanup's search for preview plans whose forms have expired unstored: only plans in flight are indexed.
+    index("file_items_preview_planned_idx").on(table.previewPlannedAt).where(sql`${table.previewStoredAt} is null and ${table.previewPlannedAt} is not null`),
   ],
 );
 

@@ -189,7 +189,9 @@ export async function expectItemsRefusedUnchanged(userIds: string[], run: () => 
   expect(res.status, text.slice(0, 300)).toBe(200);
   const { results } = JSON.parse(text) as { results: Array<{ status: number } & Record<string, unknown>> };
   expect(results).toHaveLength(items);
-  for (const { status, ...body } of results) {
+  // A preview batch names each result's file item (`fileItemId`, as sent) beside the error.
+  for (const { status, fileItemId, ...body } of results) {
+    if (fileItemId !== undefined) expect(typeof fileItemId).toBe("string");
     const error = await expectClientError(Response.json(body, { status }));
     expectMatches(error, expected);
   }

@@ -16,11 +16,12 @@ import { POST as completeRoute } from "@/app/api/uploads/[id]/complete/route";
 import { POST as partDoneRoute } from "@/app/api/uploads/[id]/parts/[n]/done/route";
 import { POST as partsDoneRoute } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as signPartsRoute } from "@/app/api/uploads/[id]/parts/route";
-import { POST as planPreviewRoute } from "@/app/api/uploads/[id]/preview/route";
 import { DELETE as cancelUploadRoute, GET as getUploadRoute } from "@/app/api/uploads/[id]/route";
 import { POST as createUploadRoute } from "@/app/api/uploads/route";
 import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
 import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
+import { POST as planPreviewsRoute } from "@/app/api/previews/route";
+import { POST as completePreviewsRoute } from "@/app/api/previews/complete/route";
 import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import type { User } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
@@ -140,7 +141,8 @@ const partsDoneBody = () => ({ parts: [{ partNumber: 1, etag: '"abc"' }] });
 const renameBody = () => ({ name: "renamed.png" });
 const tokenBody = () => ({ name: "new token" });
 const linkBody = () => ({ expiresInHours: 24, maxDownloads: 5 });
-const previewBody = () => ({ size: 2048, type: "image/webp" });
+/** One preview of the owner's uploaded PNG: what each entry of POST /api/previews holds. */
+const previewEntry = () => ({ fileItemId: fx.uploaded, size: 2048, type: "image/webp" });
 const registerBody = () => ({ email: freshEmail("register"), password: "password1", name: "Reg" });
 
 const R = {
@@ -152,7 +154,8 @@ const R = {
   getUpload: { name: "GET /api/uploads/{id}", handler: getUploadRoute, target: "multipart" },
   cancelUpload: { name: "DELETE /api/uploads/{id}", handler: cancelUploadRoute, target: "pendingPost" },
   complete: { name: "POST /api/uploads/{id}/complete", handler: completeRoute, target: "pendingPost" },
-  planPreview: { name: "POST /api/uploads/{id}/preview", handler: planPreviewRoute, target: "pendingPost", body: previewBody },
+  planPreviews: { name: "POST /api/previews", handler: planPreviewsRoute, body: () => ({ previews: [previewEntry()] }) },
+  completePreviews: { name: "POST /api/previews/complete", handler: completePreviewsRoute, body: () => ({ fileItemIds: [fx.uploaded] }) },
   signParts: { name: "POST /api/uploads/{id}/parts", handler: signPartsRoute, target: "multipart", body: signBody },
   partDone: { name: "POST /api/uploads/{id}/parts/{n}/done", handler: partDoneRoute, target: "multipart", body: partDoneBody },
   partsDone: { name: "POST /api/uploads/{id}/parts/done", handler: partsDoneRoute, target: "multipart", body: partsDoneBody },
@@ -453,29 +456,29 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
   ],
   [R.rename, FILE_NAME_CASES],
   [
-    R.planPreview,
+    R.planPreviews,
     [
-      rawFieldCase("size", "0"),
-      rawFieldCase("size", "-1"),
-      rawFieldCase("size", "1.5"),
-      rawFieldCase("size", "1e308"),
-      rawFieldCase("size", "9007199254740993"),
-      rawFieldCase("size", '"2048"'),
-      rawFieldCase("size", "null"),
-      rawFieldCase("size", "[2048]"),
-      omitCase("size"),
-      rawFieldCase("size", String(64 * 1024 + 1), TOO_LARGE),
-      rawFieldCase("size", String(Number.MAX_SAFE_INTEGER), TOO_LARGE),
-      fieldCase("type", "a number", 5),
-      fieldCase("type", "null", null),
-      fieldCase("type", "empty", ""),
-      fieldCase("type", "1 MB", MB_STRING, PAYLOAD_TOO_LARGE),
-      fieldCase("type", "image/png (not a preview type)", "image/png", UNSUPPORTED_TYPE),
-      fieldCase("type", "image/svg+xml", "image/svg+xml", UNSUPPORTED_TYPE),
-      fieldCase("type", "text/html", "text/html", UNSUPPORTED_TYPE),
-      fieldCase("type", "a wildcard", "image/*", UNSUPPORTED_TYPE),
-      fieldCase("type", "a NUL after the type", "image/webp\u0000", UNSUPPORTED_TYPE),
-      omitCase("type"),
+      fieldCase("previews", "empty", []),
+      fieldCase("previews", "101 previews", Array.from({ length: 101 }, () => ({ fileItemId: randomUUID(), size: 2048, type: "image/webp" }))),
+      fieldCase("previews", "an object", { fileItemId: randomUUID(), size: 2048, type: "image/webp" }),
+      fieldCase("previews", "a string", "x"),
+      fieldCase("previews", "null", null),
+      fieldCase("previews", "null entries", [null]),
+      fieldCase("previews", "a valid preview next to a malformed one", [{ fileItemId: randomUUID(), size: 2048, type: "image/webp" }, { fileItemId: randomUUID(), size: 0, type: "image/webp" }]),
+      omitCase("previews"),
+    ],
+  ],
+  [
+    R.completePreviews,
+    [
+      fieldCase("fileItemIds", "empty", []),
+      fieldCase("fileItemIds", "101 ids", Array.from({ length: 101 }, () => randomUUID())),
+      fieldCase("fileItemIds", "a string", randomUUID()),
+      fieldCase("fileItemIds", "numbers", [5]),
+      fieldCase("fileItemIds", "null entries", [null]),
+      fieldCase("fileItemIds", "a 101-character id", ["x".repeat(101)]),
+      fieldCase("fileItemIds", "a 1 MB id", [MB_STRING], PAYLOAD_TOO_LARGE),
+      omitCase("fileItemIds"),
     ],
   ],
   [
@@ -630,6 +633,77 @@ describe("POST /api/uploads/batch with each bad field of POST /api/uploads in it
   });
 });
 
+/**
+ * Each bad field of one preview of POST /api/previews: a malformed entry refuses the request whole
+ * (400, or 413 past the 64 KiB body cap); a well-formed one the preview rules refuse (413 past
+ * PREVIEW_MAX_BYTES, 415 for a type previews may not have) gets its own result, recording nothing.
+ */
+const PREVIEW_ENTRY_CASES: BodyCase[] = [
+  rawFieldCase("size", "0"),
+  rawFieldCase("size", "-1"),
+  rawFieldCase("size", "1.5"),
+  rawFieldCase("size", "1e308"),
+  rawFieldCase("size", "9007199254740993"),
+  rawFieldCase("size", '"2048"'),
+  rawFieldCase("size", "null"),
+  rawFieldCase("size", "[2048]"),
+  omitCase("size"),
+  rawFieldCase("size", String(64 * 1024 + 1), TOO_LARGE),
+  rawFieldCase("size", String(Number.MAX_SAFE_INTEGER), TOO_LARGE),
+  fieldCase("type", "a number", 5),
+  fieldCase("type", "null", null),
+  fieldCase("type", "empty", ""),
+  fieldCase("type", "256 characters", `image/${"w".repeat(250)}`),
+  fieldCase("type", "1 MB", MB_STRING, PAYLOAD_TOO_LARGE),
+  fieldCase("type", "image/png (not a preview type)", "image/png", UNSUPPORTED_TYPE),
+  fieldCase("type", "image/svg+xml", "image/svg+xml", UNSUPPORTED_TYPE),
+  fieldCase("type", "text/html", "text/html", UNSUPPORTED_TYPE),
+  fieldCase("type", "a wildcard", "image/*", UNSUPPORTED_TYPE),
+  fieldCase("type", "a NUL after the type", "image/webp\u0000", UNSUPPORTED_TYPE),
+  omitCase("type"),
+  fieldCase("fileItemId", "a number", 5),
+  fieldCase("fileItemId", "null", null),
+  fieldCase("fileItemId", "101 characters", "x".repeat(101)),
+  fieldCase("fileItemId", "1 MB", MB_STRING, PAYLOAD_TOO_LARGE),
+  omitCase("fileItemId"),
+];
+
+describe("POST /api/previews with each bad field in its one preview", () => {
+  it.each(PREVIEW_ENTRY_CASES)("refuses %s", async (_label, make, expected = BAD_REQUEST) => {
+    const run = () => call(R.planPreviews, { cookie: fx.owner.cookie, rawBody: `{"previews":[${make(previewEntry())}]}` });
+    if (expected === BAD_REQUEST || expected === PAYLOAD_TOO_LARGE) await refused(run, expected);
+    else await expectItemsRefusedUnchanged(userIds(), run, 1, expected);
+  });
+});
+
+describe.each([
+  ["POST /api/previews", (auth: Call, ids: string[]) => () => call(R.planPreviews, { ...auth, rawBody: JSON.stringify({ previews: ids.map((fileItemId) => ({ ...previewEntry(), fileItemId })) }) })],
+  ["POST /api/previews/complete", (auth: Call, ids: string[]) => () => call(R.completePreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) })],
+] as const)("%s with ids that name nothing of the caller's, or the owner's in the wrong state", (_name, batch) => {
+  it("answers 404 for each bad id, in one batch", async () => {
+    const ids = BAD_IDS.map(([, id]) => id()).filter((id) => id.length <= 100);
+    await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, ids), ids.length, { status: 404, code: "not_found" });
+  });
+
+  it("answers 404 for each of the owner's files, asked by another user (cookie and token, any case)", async () => {
+    const ids = OWNER_FILES.flatMap((target) => [fx[target], fx[target].toUpperCase()]);
+    for (const auth of [{ cookie: fx.intruder.cookie }, { bearer: fx.intruderToken.secret }]) {
+      await expectItemsRefusedUnchanged(userIds(), batch(auth, ids), ids.length, { status: 404, code: "not_found" });
+    }
+  });
+
+  it("answers 409 for the owner's files still on their way, and 404 for a token id", async () => {
+    await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, [fx.pendingPost, fx.multipart]), 2, { status: 409, code: "conflict" });
+    await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, [fx.ownerToken.token.id]), 1, { status: 404, code: "not_found" });
+  });
+});
+
+describe("POST /api/previews/complete for an uploaded file with no preview planned", () => {
+  it("answers 409 conflict, touching nothing", async () => {
+    await expectItemsRefusedUnchanged(userIds(), () => call(R.completePreviews, { cookie: fx.owner.cookie }), 1, { status: 409, code: "conflict" });
+  });
+});
+
 describe("POST /api/uploads and POST /api/uploads/batch with a bad folder path", () => {
   const ruled = FOLDER_PATH_CASES.flatMap(([label, value, , rule]) => (rule ? [[label, value, rule] as const] : []));
 
@@ -779,7 +853,6 @@ describe("the owner's own ids in the wrong state", () => {
     ["deleting a pending file", R.deleteFile, "multipart", { status: 404, code: "not_found" }],
     ["downloading a pending file", R.download, "pendingPost", { status: 404, code: "not_found" }],
     ["viewing a pending file", R.view, "pendingPost", { status: 404, code: "not_found" }],
-    ["planning a preview of an uploaded file", R.planPreview, "uploaded", { status: 409, code: "conflict" }],
     ["sharing a pending file", R.createLink, "pendingPost", { status: 404, code: "not_found" }],
     ["listing the links of a multipart upload in progress", R.listLinks, "multipart", { status: 404, code: "not_found" }],
   ])("refuses %s", async (_label, route, target, expected) => {

@@ -1,32 +1,40 @@
 import { createHash } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { GET as listRoute } from "@/app/api/files/route";
 import { DELETE as deleteFileRoute, PATCH as renameRoute } from "@/app/api/files/[id]/route";
 import { GET as viewRoute } from "@/app/api/files/[id]/view/route";
-import { POST as createRoute } from "@/app/api/uploads/route";
-import { DELETE as cancelRoute } from "@/app/api/uploads/[id]/route";
-import { POST as completeRoute } from "@/app/api/uploads/[id]/complete/route";
-import { POST as previewRoute } from "@/app/api/uploads/[id]/preview/route";
-import { POST as partsRoute } from "@/app/api/uploads/[id]/parts/route";
-import { POST as partsDoneRoute } from "@/app/api/uploads/[id]/parts/done/route";
-import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
 import { POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
+import { POST as planRoute } from "@/app/api/previews/route";
+import { POST as completePreviewsRoute } from "@/app/api/previews/complete/route";
+import { POST as createTokenRoute } from "@/app/api/tokens/route";
+import { POST as createRoute } from "@/app/api/uploads/route";
+import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
+import { POST as completeRoute } from "@/app/api/uploads/[id]/complete/route";
+import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
+import { getDb } from "@/db";
 import { getFileItemById } from "@/db/queries/file-items";
-import { crc32Base64 } from "@/client/hashing/checksum";
+import { fileItems, rateLimits } from "@/db/schema";
 import { getEnv } from "@/server/env";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
-import { PREVIEW_MAX_BYTES, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
-import type { CompleteUploadsResponse, CreateUploadResponse, FileItemJson, PostUploadTarget, SignPartsResponse } from "@/lib/contracts/upload-schemas";
-import { cleanupStaleUploads } from "@/server/ops/cleanup";
+import { PREVIEW_MAX_BYTES, type CompletePreviewsResponse, type PlanPreviewsResponse } from "@/lib/contracts/preview-schemas";
+import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
+import { cleanupStaleUploads, PREVIEW_PLAN_TTL_MS } from "@/server/ops/cleanup";
 import { checkConsistency, isConsistent } from "@/server/ops/consistency";
+import { consumeRateLimit, rateLimitBucket } from "@/server/ops/rate-limit";
+import { RATE_LIMIT_WINDOW_MS, rateLimitWindow } from "@/server/ops/rate-limit-window";
 import { viewSharedFile } from "@/server/sharing/share-access";
-import { GIF_SIGNATURE, MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
+import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { keysUnder, testS3, userObjectKeys } from "../testing/s3-direct";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
+type Auth = { cookie?: string; bearer?: string };
 type Preview = { size: number; type: string };
+type PlanResult = PlanPreviewsResponse["results"][number];
+type CompleteResult = CompletePreviewsResponse["results"][number];
 
 /** A WebP as the browser's canvas writes it: RIFF, the length, WEBP, a VP8 chunk (filler after it). */
 function webp(size: number, fill = 0x11): Uint8Array<ArrayBuffer> {
@@ -43,21 +51,8 @@ const html = (size: number) => {
   return bytes;
 };
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-async function create(s: Session, file: { name: string; size: number; type: string }) {
-  const res = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: file }));
-  expect(res.status).toBe(201);
-  return (await res.json()) as CreateUploadResponse;
-}
-
-const planPreview = (s: Session, id: string, body: unknown) =>
-  previewRoute(jsonRequest(`/api/uploads/${id}/preview`, { cookie: s.cookie, body }), routeParams({ id }));
-
-async function planned(s: Session, id: string, preview: Preview): Promise<PostUploadTarget> {
-  const res = await planPreview(s, id, preview);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as PlanPreviewResponse).upload;
-}
+const putStaging = (s: Session, id: string, body: Uint8Array, type: string) =>
+  testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `staging/${s.user.id}/${id}.preview`, Body: body, ContentType: type }));
 
 /** Posts to MinIO as the browser does (signed fields first, the file last); `fields` overrides some. */
 async function post(upload: PostUploadTarget, bytes: Uint8Array, fields: Record<string, string> = {}): Promise<number> {
@@ -69,29 +64,66 @@ async function post(upload: PostUploadTarget, bytes: Uint8Array, fields: Record<
   return res.status;
 }
 
-const complete = (s: Session, id: string) => completeRoute(jsonRequest(`/api/uploads/${id}/complete`, { method: "POST", cookie: s.cookie }), routeParams({ id }));
-const view = (s: Session, id: string) => viewRoute(jsonRequest(`/api/files/${id}/view`, { cookie: s.cookie }), routeParams({ id }));
+/** A file uploaded through the API (create, POST, complete): the file item previews are planned for. */
+async function uploaded(s: Session, file: { name: string; type: string; bytes: Uint8Array } = { name: "photo.png", type: "image/png", bytes: startingWith(PNG_SIGNATURE, 100, 3) }): Promise<string> {
+  const res = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: file.name, size: file.bytes.length, type: file.type } }));
+  expect(res.status).toBe(201);
+  const { file: created, upload } = (await res.json()) as CreateUploadResponse;
+  if (file.bytes.length > 0) expect(await post(upload as PostUploadTarget, file.bytes)).toBe(204);
+  const done = await completeRoute(jsonRequest(`/api/uploads/${created.id}/complete`, { method: "POST", cookie: s.cookie }), routeParams({ id: created.id }));
+  expect(done.status).toBe(200);
+  return created.id;
+}
 
-async function completed(s: Session, id: string): Promise<FileItemJson> {
-  const res = await complete(s, id);
+async function plan(auth: Auth, previews: Array<{ fileItemId: string } & Preview>): Promise<PlanResult[]> {
+  const res = await planRoute(jsonRequest("/api/previews", { ...auth, body: { previews } }));
   expect(res.status).toBe(200);
-  return ((await res.json()) as { file: FileItemJson }).file;
+  const { results } = (await res.json()) as PlanPreviewsResponse;
+  expect(results).toHaveLength(previews.length);
+  return results;
 }
 
-/** A PNG file posted to storage, with a preview planned and (unless `previewBytes` is null) posted. */
-async function pngWithPreview(s: Session, preview: Preview, previewBytes: Uint8Array | null, size = 100) {
-  const { file, upload } = await create(s, { name: "photo.png", size, type: "image/png" });
-  expect(await post(upload as PostUploadTarget, startingWith(PNG_SIGNATURE, size, 3))).toBe(204);
-  const form = await planned(s, file.id, preview);
-  if (previewBytes) expect(await post(form, previewBytes)).toBe(204);
-  return { id: file.id, form };
+async function planned(s: Session, fileItemId: string, preview: Preview): Promise<PostUploadTarget> {
+  const [result] = await plan({ cookie: s.cookie }, [{ fileItemId, ...preview }]);
+  expect(result).toMatchObject({ status: 201, fileItemId });
+  return (result as { upload: PostUploadTarget }).upload;
 }
+
+async function complete(auth: Auth, fileItemIds: string[]): Promise<CompleteResult[]> {
+  const res = await completePreviewsRoute(jsonRequest("/api/previews/complete", { ...auth, body: { fileItemIds } }));
+  expect(res.status).toBe(200);
+  const { results } = (await res.json()) as CompletePreviewsResponse;
+  expect(results).toHaveLength(fileItemIds.length);
+  return results;
+}
+
+async function completed(s: Session, fileItemId: string): Promise<string> {
+  const [result] = await complete({ cookie: s.cookie }, [fileItemId]);
+  expect(result).toMatchObject({ status: 200, fileItemId, previewUrl: expect.any(String) });
+  return (result as { previewUrl: string }).previewUrl;
+}
+
+/** An uploaded PNG with a preview planned and (unless `bytes` is null) posted. */
+async function withPlannedPreview(s: Session, preview: Preview, bytes: Uint8Array | null) {
+  const id = await uploaded(s);
+  const form = await planned(s, id, preview);
+  if (bytes) expect(await post(form, bytes)).toBe(204);
+  return { id, form };
+}
+
+const errorOf = (result: PlanResult | CompleteResult | undefined) => {
+  const { status, error } = result as { status: number; error: { code: string } };
+  return { status, code: error.code };
+};
 
 async function listed(s: Session): Promise<FileItemJson[]> {
-  const res = await listRoute(jsonRequest("/api/files", { cookie: s.cookie }));
+  const res = await listRoute(jsonRequest("/api/files?limit=100", { cookie: s.cookie }));
   expect(res.status).toBe(200);
   return ((await res.json()) as LibraryPage).files;
 }
+const listedOne = async (s: Session, id: string) => (await listed(s)).find((file) => file.id === id)!;
+
+const row = async (s: Session, id: string) => (await getFileItemById({ id, ownerId: s.user.id }))!;
 
 async function expectConsistent(userId: string) {
   const report = await checkConsistency(`u/${userId}/`);
@@ -100,191 +132,274 @@ async function expectConsistent(userId: string) {
   expect(isConsistent(report)).toBe(true);
 }
 
-describe("POST /api/uploads/{id}/preview", () => {
+async function withQuota<T>(bytes: number, run: () => Promise<T>): Promise<T> {
+  const env = getEnv();
+  const quota = env.USER_QUOTA_BYTES;
+  env.USER_QUOTA_BYTES = bytes;
+  try {
+    return await run();
+  } finally {
+    env.USER_QUOTA_BYTES = quota;
+  }
+}
+
+describe("POST /api/previews", () => {
   it("signs a form MinIO holds to the preview's staging key, exact size and type", async () => {
     const s = await createSignedInUser();
-    const { file } = await create(s, { name: "photo.png", size: 100, type: "image/png" });
-    const form = await planned(s, file.id, { size: 2000, type: "image/webp" });
+    const id = await uploaded(s);
+    const form = await planned(s, id, { size: 2000, type: "image/webp" });
     expect(form.strategy).toBe("post");
-    expect(form.fields.key).toBe(`staging/${s.user.id}/${file.id}.preview`);
+    expect(form.fields.key).toBe(`staging/${s.user.id}/${id}.preview`);
     expect(form.fields["Content-Type"]).toBe("image/webp");
     expect(Date.parse(form.expiresAt) - Date.now()).toBeLessThanOrEqual(getEnv().UPLOAD_URL_TTL_SECONDS * 1000);
 
     // A size outside the form's content-length-range is MinIO's 400 (EntityTooSmall / EntityTooLarge).
     expect(await post(form, webp(1999))).toBe(400);
     expect(await post(form, webp(2001))).toBe(400);
-    expect(await post(form, webp(2000), { key: `staging/${s.user.id}/${file.id}` })).toBe(403);
-    expect(await post(form, webp(2000), { key: `u/${s.user.id}/${file.id}.preview` })).toBe(403);
+    expect(await post(form, webp(2000), { key: `staging/${s.user.id}/${id}` })).toBe(403);
+    expect(await post(form, webp(2000), { key: `u/${s.user.id}/${id}.preview` })).toBe(403);
     expect(await post(form, webp(2000), { "Content-Type": "image/jpeg" })).toBe(403);
     expect(await post(form, webp(2000), { "Content-Type": "text/html" })).toBe(403);
     expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([]);
     expect(await post(form, webp(2000))).toBe(204);
-    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([`staging/${s.user.id}/${file.id}.preview`]);
+    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([`staging/${s.user.id}/${id}.preview`]);
   });
 
-  it("records the plan on the pending file item; asking again replaces it", async () => {
+  it("records the plan on the uploaded file item, serving nothing yet; asking again replaces it", async () => {
     const s = await createSignedInUser();
-    const { file } = await create(s, { name: "clip.mov", size: 100, type: "video/quicktime" });
-    await planned(s, file.id, { size: 3000, type: "image/webp" });
-    expect(await getFileItemById({ id: file.id, ownerId: s.user.id })).toMatchObject({ previewSize: 3000, previewType: "image/webp" });
-    const again = await planned(s, file.id, { size: 1500, type: "IMAGE/JPEG" });
+    const id = await uploaded(s, { name: "clip.mov", type: "video/quicktime", bytes: startingWith(MP4_FTYP_HEADER, 100) });
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: null, previewWanted: true });
+    await planned(s, id, { size: 3000, type: "image/webp" });
+    expect(await row(s, id)).toMatchObject({ previewSize: 3000, previewType: "image/webp", previewPlannedAt: expect.any(Date), previewStoredAt: null });
+    // Planned is not stored: nothing is served and the file still wants its preview.
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: null, previewWanted: true });
+    const again = await planned(s, id, { size: 1500, type: "IMAGE/JPEG" });
     expect(again.fields["Content-Type"]).toBe("image/jpeg");
-    expect(await getFileItemById({ id: file.id, ownerId: s.user.id })).toMatchObject({ previewSize: 1500, previewType: "image/jpeg" });
+    expect(await row(s, id)).toMatchObject({ previewSize: 1500, previewType: "image/jpeg" });
   });
 
-  it.each([
-    ["a preview over 64 KiB", { size: PREVIEW_MAX_BYTES + 1, type: "image/webp" }, 413, "too_large"],
-    ["a PNG preview", { size: 100, type: "image/png" }, 415, "unsupported_type"],
-    ["an SVG preview", { size: 100, type: "image/svg+xml" }, 415, "unsupported_type"],
-    ["an empty preview", { size: 0, type: "image/webp" }, 400, "bad_request"],
-  ])("refuses %s", async (_label, body, status, code) => {
-    const s = await createSignedInUser();
-    const { file } = await create(s, { name: "photo.png", size: 100, type: "image/png" });
-    const res = await planPreview(s, file.id, body);
-    expect(res.status).toBe(status);
-    expect((await res.json()).error.code).toBe(code);
-    expect(await getFileItemById({ id: file.id, ownerId: s.user.id })).toMatchObject({ previewSize: null, previewType: null });
-  });
-
-  it("accepts exactly 64 KiB", async () => {
-    const s = await createSignedInUser();
-    const { file } = await create(s, { name: "photo.png", size: 100, type: "image/png" });
-    expect((await planPreview(s, file.id, { size: PREVIEW_MAX_BYTES, type: "image/jpeg" })).status).toBe(201);
-  });
-
-  it("refuses a file type that gets no preview (409 not_previewable), another user's upload (404) and an uploaded file (409)", async () => {
+  it("answers each plan of a batch on its own, in order, recording only the good ones", async () => {
     const s = await createSignedInUser();
     const other = await createSignedInUser();
-    const body = { size: 100, type: "image/webp" };
-    const mp3 = await create(s, { name: "song.mp3", size: 100, type: "audio/mpeg" });
-    const refused = await planPreview(s, mp3.file.id, body);
-    expect(refused.status).toBe(409);
-    expect((await refused.json()).error.code).toBe("not_previewable");
+    const [good, png, svg, big, stored] = [await uploaded(s), await uploaded(s), await uploaded(s), await uploaded(s), await uploaded(s)];
+    await planned(s, stored, { size: 300, type: "image/webp" }).then((form) => post(form, webp(300)));
+    await completed(s, stored);
+    const theirs = await uploaded(other);
+    const song = await uploaded(s, { name: "song.mp3", type: "audio/mpeg", bytes: startingWith(Buffer.from("ID3"), 64) });
+    const created = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "later.png", size: 100, type: "image/png" } }));
+    const pending = ((await created.json()) as CreateUploadResponse).file.id;
+    const webp100 = { size: 100, type: "image/webp" };
 
-    const { id } = await pngWithPreview(s, { size: 200, type: "image/webp" }, webp(200));
-    expect((await planPreview(other, id, body)).status).toBe(404);
+    const results = await plan({ cookie: s.cookie }, [
+      { fileItemId: "not-a-uuid", ...webp100 },
+      { fileItemId: crypto.randomUUID(), ...webp100 },
+      { fileItemId: theirs, ...webp100 },
+      { fileItemId: pending, ...webp100 },
+      { fileItemId: song, ...webp100 },
+      { fileItemId: stored, ...webp100 },
+      { fileItemId: png, size: 100, type: "image/png" },
+      { fileItemId: svg, size: 100, type: "image/svg+xml" },
+      { fileItemId: big, size: PREVIEW_MAX_BYTES + 1, type: "image/webp" },
+      { fileItemId: good.toUpperCase(), size: PREVIEW_MAX_BYTES, type: "image/jpeg" },
+      { fileItemId: good, ...webp100 },
+    ]);
+    expect(results.map((result) => (result.status === 201 ? 201 : errorOf(result)))).toEqual([
+      { status: 404, code: "not_found" },
+      { status: 404, code: "not_found" },
+      { status: 404, code: "not_found" },
+      { status: 409, code: "conflict" },
+      { status: 409, code: "not_previewable" },
+      { status: 409, code: "conflict" },
+      { status: 415, code: "unsupported_type" },
+      { status: 415, code: "unsupported_type" },
+      { status: 413, code: "too_large" },
+      201,
+      // Named twice in one request: the first plan is the one recorded.
+      { status: 409, code: "conflict" },
+    ]);
+    expect(results.map((result) => result.fileItemId)).toEqual([
+      "not-a-uuid",
+      expect.any(String),
+      theirs,
+      pending,
+      song,
+      stored,
+      png,
+      svg,
+      big,
+      good.toUpperCase(),
+      good,
+    ]);
+    expect(await row(s, good)).toMatchObject({ previewSize: PREVIEW_MAX_BYTES, previewType: "image/jpeg" });
+    for (const id of [png, svg, big, song, pending]) expect(await row(s, id)).toMatchObject({ previewSize: null, previewType: null, previewPlannedAt: null });
+    expect(await row(s, stored)).toMatchObject({ previewSize: 300, previewStoredAt: expect.any(Date) });
+    expect(await getFileItemById({ id: theirs, ownerId: other.user.id })).toMatchObject({ previewSize: null });
+  });
+
+  it("refuses a plan after the preview is stored (409), and a malformed batch whole (400)", async () => {
+    const s = await createSignedInUser();
+    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
     await completed(s, id);
-    const late = await planPreview(s, id, body);
-    expect(late.status).toBe(409);
-    expect((await late.json()).error.code).toBe("conflict");
+    const [late] = await plan({ cookie: s.cookie }, [{ fileItemId: id, size: 200, type: "image/webp" }]);
+    expect(errorOf(late)).toEqual({ status: 409, code: "conflict" });
+    expect(await row(s, id)).toMatchObject({ previewSize: 300, previewType: "image/webp" });
+
+    const zero = await planRoute(jsonRequest("/api/previews", { cookie: s.cookie, body: { previews: [{ fileItemId: id, size: 0, type: "image/webp" }] } }));
+    expect(zero.status).toBe(400);
+    expect((await zero.json()).error.code).toBe("bad_request");
+  });
+
+  it("works with an API token (the CLI's files get previews too)", async () => {
+    const s = await createSignedInUser();
+    const minted = await createTokenRoute(jsonRequest("/api/tokens", { cookie: s.cookie, body: { name: "cli" } }));
+    const { secret } = (await minted.json()) as CreateTokenResponse;
+    const id = await uploaded(s);
+    const [result] = await plan({ bearer: secret }, [{ fileItemId: id, size: 400, type: "image/webp" }]);
+    expect(result!.status).toBe(201);
+    expect(await post((result as { upload: PostUploadTarget }).upload, webp(400))).toBe(204);
+    expect(await complete({ bearer: secret }, [id])).toEqual([{ status: 200, fileItemId: id, previewUrl: expect.any(String) }]);
+  });
+
+  it("spends one upload request per request, whatever its size, and answers 429 recording nothing once it is spent", async () => {
+    const s = await createSignedInUser();
+    const ids = [await uploaded(s), await uploaded(s), await uploaded(s)];
+    const limit = getEnv().RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE;
+    const bucket = rateLimitBucket("upload-requests", s.user.id);
+    // Leaves exactly one request, in this window (the uploads above spent some) and the next.
+    for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
+      const db = await getDb();
+      const [spent] = await db
+        .select({ count: rateLimits.count })
+        .from(rateLimits)
+        .where(and(eq(rateLimits.bucket, bucket), eq(rateLimits.windowStart, rateLimitWindow(now).start)));
+      expect((await consumeRateLimit({ bucket, limit, cost: limit - 1 - (spent?.count ?? 0), now })).allowed).toBe(true);
+    }
+    const results = await plan({ cookie: s.cookie }, ids.map((fileItemId) => ({ fileItemId, size: 100, type: "image/webp" })));
+    expect(results.map((result) => result.status)).toEqual([201, 201, 201]);
+    const refused = await planRoute(jsonRequest("/api/previews", { cookie: s.cookie, body: { previews: [{ fileItemId: ids[0], size: 200, type: "image/webp" }] } }));
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.code).toBe("rate_limited");
+    expect(await row(s, ids[0]!)).toMatchObject({ previewSize: 100 });
   });
 });
 
-describe("complete with a preview", () => {
-  it("records a good preview and serves it through previewUrl: the same bytes, inline, image/webp", async () => {
+describe("POST /api/previews/complete", () => {
+  it("stores a good preview and serves it through previewUrl: the same bytes, inline, image/webp", async () => {
     const s = await createSignedInUser();
     const bytes = webp(3000);
-    const { id } = await pngWithPreview(s, { size: 3000, type: "image/webp" }, bytes);
-    const file = await completed(s, id);
-    expect(file.previewUrl).toEqual(expect.any(String));
-    expect(await getFileItemById({ id, ownerId: s.user.id })).toMatchObject({ status: "uploaded", previewSize: 3000, previewType: "image/webp" });
+    const { id } = await withPlannedPreview(s, { size: 3000, type: "image/webp" }, bytes);
+    const previewUrl = await completed(s, id);
+    expect(await row(s, id)).toMatchObject({ status: "uploaded", previewSize: 3000, previewType: "image/webp", previewStoredAt: expect.any(Date) });
 
-    const [shown] = await listed(s);
-    expect(shown!.id).toBe(id);
-    const res = await fetch(shown!.previewUrl!);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("image/webp");
-    expect(res.headers.get("content-disposition")).toBe("inline");
-    expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(bytes));
-    // Only the file and its preview stay: both staging objects are gone.
-    const row = (await getFileItemById({ id, ownerId: s.user.id }))!;
-    expect(await userObjectKeys(s.user.id)).toEqual([row.key, `u/${s.user.id}/${id}.preview`].sort());
+    for (const url of [previewUrl, (await listedOne(s, id)).previewUrl!]) {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/webp");
+      expect(res.headers.get("content-disposition")).toBe("inline");
+      expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(bytes));
+    }
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: expect.any(String), previewWanted: false });
+    // Only the file and its preview stay: the staging object is gone.
+    expect(await userObjectKeys(s.user.id)).toEqual([(await row(s, id)).key, `u/${s.user.id}/${id}.preview`].sort());
     await expectConsistent(s.user.id);
     // A rename answers the file with its preview too.
     const renamed = await renameRoute(jsonRequest(`/api/files/${id}`, { method: "PATCH", cookie: s.cookie, body: { name: "b.png" } }), routeParams({ id }));
-    expect(((await renamed.json()) as { file: FileItemJson }).file.previewUrl).toEqual(expect.any(String));
+    expect(((await renamed.json()) as { file: FileItemJson }).file).toMatchObject({ previewUrl: expect.any(String), previewWanted: false });
+    // Completing it again (an answer lost on the way) answers the same, touching nothing.
+    expect(await complete({ cookie: s.cookie }, [id])).toEqual([{ status: 200, fileItemId: id, previewUrl: expect.any(String) }]);
+    await expectConsistent(s.user.id);
   });
 
   it("serves a JPEG preview as image/jpeg", async () => {
     const s = await createSignedInUser();
-    const { id } = await pngWithPreview(s, { size: 500, type: "image/jpeg" }, jpeg(500));
-    await completed(s, id);
-    const res = await fetch((await listed(s))[0]!.previewUrl!);
+    const { id } = await withPlannedPreview(s, { size: 500, type: "image/jpeg" }, jpeg(500));
+    const res = await fetch(await completed(s, id));
     expect(res.headers.get("content-type")).toBe("image/jpeg");
   });
 
-  it.each<[string, Preview, (s: Session, id: string, form: PostUploadTarget) => Promise<void>]>([
-    ["HTML bytes under image/webp", { size: 400, type: "image/webp" }, async (_s, _id, form) => expect(await post(form, html(400))).toBe(204)],
-    ["JPEG bytes under image/webp", { size: 400, type: "image/webp" }, async (_s, _id, form) => expect(await post(form, jpeg(400))).toBe(204)],
-    ["a preview never posted", { size: 400, type: "image/webp" }, async () => {}],
-    [
-      "a preview of another size (written behind the form's back)",
-      { size: 400, type: "image/webp" },
-      async (s, id) => {
-        await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `staging/${s.user.id}/${id}.preview`, Body: webp(401), ContentType: "image/webp" }));
-      },
-    ],
-    [
-      "a preview of another type (written behind the form's back)",
-      { size: 400, type: "image/webp" },
-      async (s, id) => {
-        await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: `staging/${s.user.id}/${id}.preview`, Body: webp(400), ContentType: "image/jpeg" }));
-      },
-    ],
-  ])("drops %s while the file completes 200", async (_label, preview, store) => {
+  it.each<[string, string, (s: Session, id: string, form: PostUploadTarget) => Promise<unknown>]>([
+    ["HTML bytes under image/webp", "preview_invalid", (_s, _id, form) => post(form, html(400))],
+    ["JPEG bytes under image/webp", "preview_invalid", (_s, _id, form) => post(form, jpeg(400))],
+    ["a preview never posted", "upload_incomplete", async () => {}],
+    // Written behind the form's back (the form itself pins both).
+    ["a preview of another size", "preview_invalid", (s, id) => putStaging(s, id, webp(401), "image/webp")],
+    ["a preview of another type", "preview_invalid", (s, id) => putStaging(s, id, webp(400), "image/jpeg")],
+  ])("refuses %s (409 %s): nothing recorded, nothing served", async (_label, code, store) => {
     const s = await createSignedInUser();
-    const { id, form } = await pngWithPreview(s, preview, null);
+    const { id, form } = await withPlannedPreview(s, { size: 400, type: "image/webp" }, null);
     await store(s, id, form);
-    const file = await completed(s, id);
-    expect(file).toMatchObject({ status: "uploaded", previewUrl: null });
-    const row = (await getFileItemById({ id, ownerId: s.user.id }))!;
-    expect(row).toMatchObject({ previewSize: null, previewType: null });
-    expect((await listed(s))[0]!.previewUrl).toBeNull();
-    expect(await userObjectKeys(s.user.id)).toEqual([row.key]);
+    const [result] = await complete({ cookie: s.cookie }, [id]);
+    expect(errorOf(result)).toEqual({ status: 409, code });
+    expect(await row(s, id)).toMatchObject({ previewSize: 400, previewType: "image/webp", previewStoredAt: null });
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: null, previewWanted: true });
+    // The bad staging object is removed; nothing was copied to the served key.
+    expect(await userObjectKeys(s.user.id)).toEqual([(await row(s, id)).key]);
     await expectConsistent(s.user.id);
+    // The plan stays until a new one replaces it: a good preview then goes through.
+    const again = await planned(s, id, { size: 400, type: "image/webp" });
+    expect(await post(again, webp(400))).toBe(204);
+    await completed(s, id);
   });
 
-  it("completes a batch together, keeping each good preview and dropping the others", async () => {
+  it("answers each id of a batch on its own: stored, refused, or not the caller's", async () => {
     const s = await createSignedInUser();
-    const good = await pngWithPreview(s, { size: 600, type: "image/webp" }, webp(600));
-    const bad = await pngWithPreview(s, { size: 600, type: "image/webp" }, html(600));
-    const { file: plain, upload } = await create(s, { name: "plain.gif", size: 50, type: "image/gif" });
-    expect(await post(upload as PostUploadTarget, startingWith(GIF_SIGNATURE, 50))).toBe(204);
-    const res = await completeBatchRoute(jsonRequest("/api/uploads/batch/complete", { cookie: s.cookie, body: { ids: [good.id, bad.id, plain.id] } }));
-    const { results } = (await res.json()) as CompleteUploadsResponse;
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    const files = results.map((r) => (r as { file: FileItemJson }).file);
-    expect(files[0]!.previewUrl).toEqual(expect.any(String));
-    expect(files.slice(1).map((f) => f.previewUrl)).toEqual([null, null]);
-    expect(await getFileItemById({ id: good.id, ownerId: s.user.id })).toMatchObject({ previewSize: 600, previewType: "image/webp" });
-    expect(await getFileItemById({ id: bad.id, ownerId: s.user.id })).toMatchObject({ previewSize: null, previewType: null });
-    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([]);
-    expect(await keysUnder(`u/${s.user.id}/`)).toContain(`u/${s.user.id}/${good.id}.preview`);
-    expect(await keysUnder(`u/${s.user.id}/`)).not.toContain(`u/${s.user.id}/${bad.id}.preview`);
+    const other = await createSignedInUser();
+    const good = await withPlannedPreview(s, { size: 600, type: "image/webp" }, webp(600));
+    const bad = await withPlannedPreview(s, { size: 600, type: "image/webp" }, html(600));
+    const unplanned = await uploaded(s);
+    const song = await uploaded(s, { name: "song.mp3", type: "audio/mpeg", bytes: startingWith(Buffer.from("ID3"), 64) });
+    const created = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "later.png", size: 100, type: "image/png" } }));
+    const pending = ((await created.json()) as CreateUploadResponse).file.id;
+    const theirs = await withPlannedPreview(other, { size: 600, type: "image/webp" }, webp(600));
+
+    const results = await complete({ cookie: s.cookie }, [good.id, bad.id, unplanned, song, pending, theirs.id, "nope", crypto.randomUUID(), good.id.toUpperCase()]);
+    expect(results.map((result) => (result.status === 200 ? 200 : errorOf(result)))).toEqual([
+      200,
+      { status: 409, code: "preview_invalid" },
+      { status: 409, code: "conflict" },
+      { status: 409, code: "not_previewable" },
+      { status: 409, code: "conflict" },
+      { status: 404, code: "not_found" },
+      { status: 404, code: "not_found" },
+      { status: 404, code: "not_found" },
+      200,
+    ]);
+    expect(results[0]!.fileItemId).toBe(good.id);
+    expect(results[8]!.fileItemId).toBe(good.id.toUpperCase());
+    // The other user's posted preview is untouched, and still theirs to complete.
+    expect(await getFileItemById({ id: theirs.id, ownerId: other.user.id })).toMatchObject({ previewStoredAt: null });
+    expect(await keysUnder(`staging/${other.user.id}/`)).toEqual([`staging/${other.user.id}/${theirs.id}.preview`]);
+    await completed(other, theirs.id);
     await expectConsistent(s.user.id);
   });
 
-  it("checks and keeps the preview of a multipart upload", async () => {
-    const env = getEnv();
-    const threshold = env.MULTIPART_THRESHOLD_BYTES;
-    env.MULTIPART_THRESHOLD_BYTES = 0; // a one-part multipart upload of a small file
-    try {
-      const s = await createSignedInUser();
-      const data = Buffer.concat([MP4_FTYP_HEADER, Buffer.alloc(1000, 7)]);
-      const { file } = await create(s, { name: "clip.mp4", size: data.length, type: "video/mp4" });
-      const form = await planned(s, file.id, { size: 700, type: "image/jpeg" });
-      expect(await post(form, jpeg(700))).toBe(204);
-      const checksum = await crc32Base64(data);
-      const id = file.id;
-      const signed = await partsRoute(jsonRequest(`/api/uploads/${id}/parts`, { cookie: s.cookie, body: { partNumbers: [1], checksums: { "1": checksum } } }), routeParams({ id }));
-      const [part] = ((await signed.json()) as SignPartsResponse).parts;
-      const put = await fetch(part!.url, { method: "PUT", body: data, headers: { "x-amz-checksum-crc32": checksum } });
-      expect(put.status).toBe(200);
-      const report = { parts: [{ partNumber: 1, etag: put.headers.get("etag")!, checksum }] };
-      expect((await partsDoneRoute(jsonRequest(`/api/uploads/${id}/parts/done`, { cookie: s.cookie, body: report }), routeParams({ id }))).status).toBe(204);
-      expect((await completed(s, id)).previewUrl).toEqual(expect.any(String));
-      expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([]);
-      await expectConsistent(s.user.id);
-    } finally {
-      env.MULTIPART_THRESHOLD_BYTES = threshold;
-    }
+  it("plans, posts and completes a batch of 100 previews, one request each way", async () => {
+    const s = await createSignedInUser();
+    const files = Array.from({ length: 100 }, (_, i) => ({ name: `p${i}.png`, size: 64, type: "image/png" }));
+    const createdRes = await createBatchRoute(jsonRequest("/api/uploads/batch", { cookie: s.cookie, body: { files } }));
+    const created = ((await createdRes.json()) as CreateUploadsResponse).results as Array<CreateUploadResponse & { status: number }>;
+    await Promise.all(created.map((result) => post(result.upload as PostUploadTarget, startingWith(PNG_SIGNATURE, 64, 5))));
+    const ids = created.map((result) => result.file.id);
+    const doneRes = await completeBatchRoute(jsonRequest("/api/uploads/batch/complete", { cookie: s.cookie, body: { ids } }));
+    expect(((await doneRes.json()) as CompleteUploadsResponse).results.every((result) => result.status === 200)).toBe(true);
+
+    const forms = await plan({ cookie: s.cookie }, ids.map((fileItemId, i) => ({ fileItemId, size: 200 + i, type: "image/webp" })));
+    expect(forms.every((result) => result.status === 201)).toBe(true);
+    const posted = await Promise.all(forms.map((result, i) => post((result as { upload: PostUploadTarget }).upload, webp(200 + i, i))));
+    expect(posted.every((status) => status === 204)).toBe(true);
+    const results = await complete({ cookie: s.cookie }, ids);
+    expect(results.map((result) => result.status)).toEqual(ids.map(() => 200));
+    expect(results.map((result) => result.fileItemId)).toEqual(ids);
+    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([]);
+    expect((await listed(s)).filter((file) => file.previewUrl !== null && !file.previewWanted)).toHaveLength(100);
+    await expectConsistent(s.user.id);
   });
 });
 
 describe("a preview's objects go with its file", () => {
-  it("deleting the file deletes its preview", async () => {
+  it("deleting the file deletes its stored preview", async () => {
     const s = await createSignedInUser();
-    const { id } = await pngWithPreview(s, { size: 300, type: "image/webp" }, webp(300));
+    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
     await completed(s, id);
     expect(await keysUnder(`u/${s.user.id}/`)).toHaveLength(2);
     const res = await deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
@@ -294,17 +409,32 @@ describe("a preview's objects go with its file", () => {
     await expectConsistent(s.user.id);
   });
 
-  it("cancel, then cleanup, leave nothing: not even a preview form posted again after the cancel", async () => {
+  it("deleting the file deletes a preview posted but not completed, and a form posted after the delete goes with cleanup", async () => {
     const s = await createSignedInUser();
-    const { id, form } = await pngWithPreview(s, { size: 300, type: "image/webp" }, webp(300));
-    expect((await cancelRoute(jsonRequest(`/api/uploads/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }))).status).toBe(204);
+    const { id, form } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
+    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([`staging/${s.user.id}/${id}.preview`]);
+    expect((await deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }))).status).toBe(204);
     expect(await userObjectKeys(s.user.id)).toEqual([]);
+    // The form still works for minutes; what it writes no file item owns, and the complete refuses it.
     expect(await post(form, webp(300, 0x12))).toBe(204);
-    expect(await userObjectKeys(s.user.id)).toEqual([`staging/${s.user.id}/${id}.preview`]);
-    const report = await checkConsistency(`u/${s.user.id}/`);
-    expect(report.orphanObjects).toEqual([{ key: `staging/${s.user.id}/${id}.preview`, size: 300 }]);
-    // Cleanup's sweep of ended file items removes it (keysOf names the preview's staging key too).
+    expect(errorOf((await complete({ cookie: s.cookie }, [id]))[0])).toEqual({ status: 409, code: "conflict" });
+    expect((await checkConsistency(`u/${s.user.id}/`)).orphanObjects).toEqual([{ key: `staging/${s.user.id}/${id}.preview`, size: 300 }]);
     await cleanupStaleUploads();
+    expect(await userObjectKeys(s.user.id)).toEqual([]);
+    await expectConsistent(s.user.id);
+  });
+
+  it("a delete racing a complete leaves no object behind, whichever wins", async () => {
+    const s = await createSignedInUser();
+    const files = await Promise.all(Array.from({ length: 12 }, () => withPlannedPreview(s, { size: 500, type: "image/webp" }, webp(500))));
+    const ids = files.map((file) => file.id);
+    const del = (id: string) => deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
+    // The deletes start a little after the complete, spread over its storage requests.
+    const [results] = await Promise.all([
+      complete({ cookie: s.cookie }, ids),
+      ...ids.map((id, i) => new Promise((resolve) => setTimeout(resolve, i * 3)).then(() => del(id))),
+    ]);
+    for (const result of results) expect([200, 404, 409]).toContain(result.status);
     expect(await userObjectKeys(s.user.id)).toEqual([]);
     await expectConsistent(s.user.id);
   });
@@ -312,25 +442,42 @@ describe("a preview's objects go with its file", () => {
   it("a preview form posted again after complete is removed by cleanup; the served preview stays as checked", async () => {
     const s = await createSignedInUser();
     const bytes = webp(300);
-    const { id, form } = await pngWithPreview(s, { size: 300, type: "image/webp" }, bytes);
+    const { id, form } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, bytes);
     await completed(s, id);
     expect(await post(form, webp(300, 0x13))).toBe(204);
     await cleanupStaleUploads();
     await expectConsistent(s.user.id);
-    const served = await fetch((await listed(s))[0]!.previewUrl!);
+    const served = await fetch((await listedOne(s, id)).previewUrl!);
     expect(sha256(new Uint8Array(await served.arrayBuffer()))).toBe(sha256(bytes));
   });
 
-  it("uploads:check reports a preview object no file item records, and a recorded preview that is missing", async () => {
+  it("cleanup keeps a live plan's posted preview, and drops a plan whose forms expired long ago with its objects", async () => {
     const s = await createSignedInUser();
-    const { id } = await pngWithPreview(s, { size: 300, type: "image/webp" }, html(300));
-    await completed(s, id); // the preview was dropped
+    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
+    await cleanupStaleUploads();
+    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([`staging/${s.user.id}/${id}.preview`]);
+    await expectConsistent(s.user.id);
+
+    const db = await getDb();
+    await db.update(fileItems).set({ previewPlannedAt: new Date(Date.now() - PREVIEW_PLAN_TTL_MS - 60_000) }).where(eq(fileItems.id, id));
+    const report = await cleanupStaleUploads();
+    expect(report.expiredPreviewPlansDropped).toBeGreaterThanOrEqual(1);
+    expect(await row(s, id)).toMatchObject({ status: "uploaded", previewSize: null, previewType: null, previewPlannedAt: null });
+    expect(await userObjectKeys(s.user.id)).toEqual([(await row(s, id)).key]);
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: null, previewWanted: true });
+    expect(errorOf((await complete({ cookie: s.cookie }, [id]))[0])).toEqual({ status: 409, code: "conflict" });
+    await expectConsistent(s.user.id);
+  });
+
+  it("uploads:check reports a preview object no file item records, and a stored preview that is missing", async () => {
+    const s = await createSignedInUser();
+    const id = await uploaded(s);
     const stray = `u/${s.user.id}/${id}.preview`;
     await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: stray, Body: webp(30), ContentType: "image/webp" }));
     expect((await checkConsistency(`u/${s.user.id}/`)).orphanObjects).toEqual([{ key: stray, size: 30 }]);
 
     const other = await createSignedInUser();
-    const kept = await pngWithPreview(other, { size: 300, type: "image/webp" }, webp(300));
+    const kept = await withPlannedPreview(other, { size: 300, type: "image/webp" }, webp(300));
     await completed(other, kept.id);
     const key = `u/${other.user.id}/${kept.id}.preview`;
     await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: key, Body: webp(20), ContentType: "image/webp" }));
@@ -339,30 +486,25 @@ describe("a preview's objects go with its file", () => {
 });
 
 describe("previews and the quota", () => {
-  it("counts a planned preview like pending bytes, and a kept one like uploaded bytes", async () => {
-    const env = getEnv();
-    const quota = env.USER_QUOTA_BYTES;
-    env.USER_QUOTA_BYTES = 10_000;
-    try {
-      const s = await createSignedInUser();
-      const { file } = await create(s, { name: "photo.png", size: 6000, type: "image/png" });
-      const over = await planPreview(s, file.id, { size: 4001, type: "image/webp" });
-      expect(over.status).toBe(413);
-      expect((await over.json()).error.code).toBe("quota_exceeded");
+  it("counts a planned preview like a stored one; a new plan replaces the old one's bytes", async () => {
+    const s = await createSignedInUser();
+    const id = await uploaded(s, { name: "photo.png", type: "image/png", bytes: startingWith(PNG_SIGNATURE, 6000, 3) });
+    await withQuota(10_000, async () => {
+      const [over] = await plan({ cookie: s.cookie }, [{ fileItemId: id, size: 4001, type: "image/webp" }]);
+      expect(errorOf(over)).toEqual({ status: 413, code: "quota_exceeded" });
+      expect(await row(s, id)).toMatchObject({ previewSize: null });
       // Exactly the quota fits; a new plan replaces the old one's bytes rather than adding to them.
-      await planned(s, file.id, { size: 4000, type: "image/webp" });
-      await planned(s, file.id, { size: 3000, type: "image/webp" });
+      await planned(s, id, { size: 4000, type: "image/webp" });
+      await planned(s, id, { size: 3000, type: "image/webp" });
       const full = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "b.png", size: 1001, type: "image/png" } }));
       expect(full.status).toBe(413);
       expect((await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "b.png", size: 1000, type: "image/png" } }))).status).toBe(201);
-    } finally {
-      env.USER_QUOTA_BYTES = quota;
-    }
+    });
   });
 
-  it("shows a kept preview's bytes in the library's usage", async () => {
+  it("shows a stored preview's bytes in the library's usage", async () => {
     const s = await createSignedInUser();
-    const { id } = await pngWithPreview(s, { size: 300, type: "image/webp" }, webp(300), 100);
+    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
     await completed(s, id);
     const res = await listRoute(jsonRequest("/api/files", { cookie: s.cookie }));
     expect(((await res.json()) as LibraryPage).usage.usedBytes).toBe(400);
@@ -376,10 +518,8 @@ describe("GET /api/files/{id}/view", () => {
     ["an MP3 (allowlisted, not media a lightbox shows)", "song.mp3", "audio/mpeg", startingWith(Buffer.from("ID3"), 64), "attachment"],
   ])("serves %s with its stored type, %s", async (_label, name, type, bytes, disposition) => {
     const s = await createSignedInUser();
-    const { file, upload } = await create(s, { name, size: bytes.length, type });
-    expect(await post(upload as PostUploadTarget, bytes)).toBe(204);
-    await completed(s, file.id);
-    const res = await view(s, file.id);
+    const id = await uploaded(s, { name, type, bytes });
+    const res = await viewRoute(jsonRequest(`/api/files/${id}/view`, { cookie: s.cookie }), routeParams({ id }));
     expect(res.status).toBe(302);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const served = await fetch(res.headers.get("location")!);
@@ -392,20 +532,21 @@ describe("GET /api/files/{id}/view", () => {
   it("answers 404 for another user's file and for a pending one", async () => {
     const s = await createSignedInUser();
     const other = await createSignedInUser();
-    const { file } = await create(s, { name: "photo.png", size: 10, type: "image/png" });
-    expect((await view(s, file.id)).status).toBe(404);
-    expect((await view(other, file.id)).status).toBe(404);
+    const created = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "photo.png", size: 10, type: "image/png" } }));
+    const { file } = (await created.json()) as CreateUploadResponse;
+    const view = (who: Session) => viewRoute(jsonRequest(`/api/files/${file.id}/view`, { cookie: who.cookie }), routeParams({ id: file.id }));
+    expect((await view(s)).status).toBe(404);
+    expect((await view(other)).status).toBe(404);
   });
 });
 
 describe("a shared file's page", () => {
-  it("shows the checked preview to a visitor, and none for a file without one", async () => {
+  it("shows the stored preview to a visitor, and none for a file whose preview is only planned", async () => {
     const s = await createSignedInUser();
     const bytes = webp(2000);
-    const { id } = await pngWithPreview(s, { size: 2000, type: "image/webp" }, bytes);
+    const { id } = await withPlannedPreview(s, { size: 2000, type: "image/webp" }, bytes);
     await completed(s, id);
-    const bare = await pngWithPreview(s, { size: 200, type: "image/webp" }, null);
-    await completed(s, bare.id);
+    const bare = await withPlannedPreview(s, { size: 200, type: "image/webp" }, webp(200));
     const linkOf = async (fileId: string) => {
       const res = await createLinkRoute(jsonRequest(`/api/files/${fileId}/links`, { cookie: s.cookie, body: {} }), routeParams({ id: fileId }));
       expect(res.status).toBe(201);

@@ -13,10 +13,10 @@ import {
   markFileRejected,
   markFilesUploaded,
   markStaleCompletionAborted,
-  planFilePreview,
   releaseFileCompletion,
   type FileMove,
 } from "./file-item-status";
+import { dropExpiredPreviewPlans, markPreviewsStored, planFilePreviews } from "./file-item-previews";
 
 async function newOwner(): Promise<string> {
   const db = await getDb();
@@ -30,20 +30,25 @@ async function seed(ownerId: string, status: FileStatus, extra: Partial<FileItem
 }
 
 const HOUR_MS = 3_600_000;
+/** A preview planned two hours ago and not stored: what each preview move may act on. */
+const PLANNED = { previewSize: 5, previewType: "image/webp", previewPlannedAt: new Date(Date.now() - 2 * HOUR_MS) };
 
 /** Each move through the query that makes it, for one file item: the file item if it moved, else null. */
 const RUN: Record<FileMove, (item: FileItem, ownerId: string) => Promise<FileItem | null | undefined>> = {
   claim: async (item, ownerId) => (await claimFileCompletions({ ids: [item.id], ownerId }))[0],
   release: (item, ownerId) => releaseFileCompletion({ id: item.id, ownerId, updatedAt: item.updatedAt }),
-  markUploaded: async (item, ownerId) => (await markFilesUploaded({ ownerId, files: [{ id: item.id, checksum: null, preview: false }] }))[0],
+  markUploaded: async (item, ownerId) => (await markFilesUploaded({ ownerId, files: [{ id: item.id, checksum: null }] }))[0],
   reject: (item, ownerId) => markFileRejected({ id: item.id, ownerId }),
   abort: (item, ownerId) => markFileAborted({ id: item.id, ownerId }),
   abortStaleCompletion: (item, ownerId) => markStaleCompletionAborted({ id: item.id, ownerId, updatedBefore: new Date(Date.now() + HOUR_MS) }),
   delete: (item, ownerId) => markFileDeleted({ id: item.id, ownerId }),
   planPreview: async (item, ownerId) => {
-    const planned = await planFilePreview({ id: item.id, ownerId, previewSize: 5, previewType: "image/webp" });
+    const [planned] = await planFilePreviews({ ownerId, plans: [{ id: item.id, size: 6, type: "image/jpeg" }] });
     return planned === "quota_exceeded" ? null : planned;
   },
+  storePreview: async (item, ownerId) => (await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] }))[0],
+  // Cleanup's sweep, across owners: the file item if it was among those dropped.
+  dropPreviewPlan: async (item) => (await dropExpiredPreviewPlans({ plannedBefore: new Date(Date.now() - HOUR_MS), limit: 1000 })).find((row) => row.id === item.id),
 };
 
 const MOVES = Object.keys(FILE_MOVES) as FileMove[];
@@ -57,14 +62,16 @@ describe("the table of file status moves", () => {
     ["abort", ["pending"], "aborted"],
     ["abortStaleCompletion", ["completing"], "aborted"],
     ["delete", ["uploaded"], "deleted"],
-    ["planPreview", ["pending"], "pending"],
+    ["planPreview", ["uploaded"], "uploaded"],
+    ["storePreview", ["uploaded"], "uploaded"],
+    ["dropPreviewPlan", ["uploaded"], "uploaded"],
   ] as const)("%s: from %j to %s", (move, from, to) => {
     expect(FILE_MOVES[move]).toEqual({ from, to });
     for (const status of FILE_STATUSES) expect(canMove(move, status)).toBe((from as readonly string[]).includes(status));
   });
 
   it("lists every move above, and no other", () => {
-    expect(MOVES.sort()).toEqual(["abort", "abortStaleCompletion", "claim", "delete", "markUploaded", "planPreview", "reject", "release"]);
+    expect(MOVES.sort()).toEqual(["abort", "abortStaleCompletion", "claim", "delete", "dropPreviewPlan", "markUploaded", "planPreview", "reject", "release", "storePreview"]);
   });
 
   it("ends in aborted, rejected and deleted, which no move leaves", () => {
@@ -73,7 +80,8 @@ describe("the table of file status moves", () => {
   });
 
   it("never lets a file item become uploaded without a complete's claim first", () => {
-    const into = (to: FileStatus) => MOVES.filter((move) => FILE_MOVES[move].to === to).flatMap((move) => FILE_MOVES[move].from);
+    // Moves that keep the status (a preview's) change no status; every other way in is listed.
+    const into = (to: FileStatus) => MOVES.filter((move) => FILE_MOVES[move].to === to).flatMap((move) => FILE_MOVES[move].from.filter((from) => from !== to));
     expect(into("uploaded")).toEqual(["completing"]);
     expect(into("completing")).toEqual(["pending"]);
   });
@@ -84,7 +92,7 @@ describe("the guarded UPDATE of each move", () => {
 
   it.each(cases)("%s on a %s file item: moves it = %s", async (move, status, allowed) => {
     const ownerId = await newOwner();
-    const item = await seed(ownerId, status);
+    const item = await seed(ownerId, status, PLANNED);
     const moved = await RUN[move](item, ownerId);
     const after = await getFileItemById({ id: item.id, ownerId });
     if (allowed) {
@@ -96,9 +104,10 @@ describe("the guarded UPDATE of each move", () => {
     }
   });
 
-  it.each(MOVES)("%s never moves another owner's row", async (move) => {
+  // Cleanup's drop of expired preview plans is the one sweep across owners.
+  it.each(MOVES.filter((move) => move !== "dropPreviewPlan"))("%s never moves another owner's row", async (move) => {
     const ownerId = await newOwner();
-    const item = await seed(ownerId, FILE_MOVES[move].from[0]);
+    const item = await seed(ownerId, FILE_MOVES[move].from[0], PLANNED);
     expect((await RUN[move](item, await newOwner())) ?? null).toBeNull();
     expect(await getFileItemById({ id: item.id, ownerId })).toEqual(item);
   });
@@ -125,42 +134,80 @@ describe("the guarded UPDATE of each move", () => {
     expect(await releaseFileCompletion({ id: item.id, ownerId, updatedAt: item.updatedAt })).toMatchObject({ status: "pending", updatedAt: item.updatedAt });
   });
 
-  it("marks many file items uploaded in one statement, each with its own checksum and preview", async () => {
+  it("marks many file items uploaded in one statement, each with its own checksum", async () => {
     const ownerId = await newOwner();
-    const preview = { previewSize: 5, previewType: "image/webp" };
-    const [post, multipart, dropped, stillPending] = await Promise.all([
-      seed(ownerId, "completing", preview),
+    const [post, multipart, stillPending] = await Promise.all([
+      seed(ownerId, "completing"),
       seed(ownerId, "completing", { strategy: "multipart" }),
-      seed(ownerId, "completing", preview),
-      seed(ownerId, "pending", preview),
+      seed(ownerId, "pending"),
     ]);
     const marked = await markFilesUploaded({
       ownerId,
       files: [
-        { id: post!.id, checksum: null, preview: true },
-        { id: multipart!.id, checksum: "CRC32:AAAAAA==", preview: false },
-        { id: dropped!.id, checksum: null, preview: false },
-        { id: stillPending!.id, checksum: null, preview: true },
+        { id: post!.id, checksum: null },
+        { id: multipart!.id, checksum: "CRC32:AAAAAA==" },
+        { id: stillPending!.id, checksum: null },
       ],
     });
     const byId = new Map(marked.map((row) => [row.id, row]));
-    expect(byId.size).toBe(3);
-    expect(byId.get(post!.id)).toMatchObject({ status: "uploaded", checksum: null, size: 10, ...preview });
-    expect(byId.get(multipart!.id)).toMatchObject({ status: "uploaded", checksum: "CRC32:AAAAAA==", previewSize: null, previewType: null });
-    expect(byId.get(dropped!.id)).toMatchObject({ status: "uploaded", previewSize: null, previewType: null });
+    expect(byId.size).toBe(2);
+    expect(byId.get(post!.id)).toMatchObject({ status: "uploaded", checksum: null, size: 10, previewSize: null, previewStoredAt: null });
+    expect(byId.get(multipart!.id)).toMatchObject({ status: "uploaded", checksum: "CRC32:AAAAAA==" });
     expect(byId.get(post!.id)!.uploadedAt).toBeInstanceOf(Date);
     expect(await getFileItemById({ id: stillPending!.id, ownerId })).toEqual(stillPending);
   });
+});
 
-  it("plans a preview within the quota only, replacing the earlier plan", async () => {
+describe("a preview's queries", () => {
+  const plan = (ownerId: string, plans: Array<{ id: string; size: number }>, quotaBytes?: number) =>
+    planFilePreviews({ ownerId, plans: plans.map((p) => ({ ...p, type: "image/webp" })), quotaBytes });
+
+  it("plans a batch within the quota only, in order, a new plan replacing the earlier one's bytes", async () => {
     const ownerId = await newOwner();
-    const item = await seed(ownerId, "pending");
-    const plan = (previewSize: number) => planFilePreview({ id: item.id, ownerId, previewSize, previewType: "image/webp", quotaBytes: 30 });
-    expect(await plan(20)).toMatchObject({ previewSize: 20 });
-    // 10 bytes of file and a new plan of 20 replacing the old one: exactly the quota.
-    expect(await plan(20)).toMatchObject({ previewSize: 20 });
-    expect(await plan(21)).toBe("quota_exceeded");
-    await markFileAborted({ id: item.id, ownerId });
-    expect(await plan(1)).toBeNull();
+    const [a, b, c] = await Promise.all([seed(ownerId, "uploaded"), seed(ownerId, "uploaded"), seed(ownerId, "uploaded")]);
+    // 30 bytes of files; a quota of 60 leaves 30 for previews.
+    const first = await plan(ownerId, [{ id: a.id, size: 20 }, { id: b.id, size: 11 }, { id: c.id, size: 10 }], 60);
+    expect(first.map((r) => (typeof r === "object" && r ? r.previewSize : r))).toEqual([20, "quota_exceeded", 10]);
+    expect(first[0]).toMatchObject({ previewType: "image/webp", previewStoredAt: null, previewPlannedAt: expect.any(Date) });
+    expect(await plan(ownerId, [{ id: a.id, size: 20 }], 60)).toEqual([expect.objectContaining({ previewSize: 20 })]);
+    expect(await plan(ownerId, [{ id: a.id, size: 21 }], 60)).toEqual(["quota_exceeded"]);
+    expect(await plan(ownerId, [{ id: a.id, size: 5 }, { id: b.id, size: 15 }], 60)).toEqual([expect.objectContaining({ previewSize: 5 }), expect.objectContaining({ previewSize: 15 })]);
+  });
+
+  it("plans nothing for a file item that is not uploaded, is another owner's or has a stored preview", async () => {
+    const ownerId = await newOwner();
+    const [pending, stored] = await Promise.all([seed(ownerId, "pending"), seed(ownerId, "uploaded", { ...PLANNED, previewStoredAt: new Date() })]);
+    const other = await seed(await newOwner(), "uploaded");
+    expect(await plan(ownerId, [{ id: pending.id, size: 5 }, { id: stored.id, size: 5 }, { id: other.id, size: 5 }])).toEqual([null, null, null]);
+    expect(await getFileItemById({ id: stored.id, ownerId })).toEqual(stored);
+  });
+
+  it("stores a preview only with the planned size and type that were checked, and keeps it stored", async () => {
+    const ownerId = await newOwner();
+    const item = await seed(ownerId, "uploaded", PLANNED);
+    expect(await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 6, type: "image/webp" }] })).toEqual([]);
+    expect(await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/jpeg" }] })).toEqual([]);
+    const [stored] = await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] });
+    expect(stored!.previewStoredAt).toBeInstanceOf(Date);
+    // A repeated complete finds it stored, as it was.
+    const [again] = await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] });
+    expect(again!.previewStoredAt).toEqual(stored!.previewStoredAt);
+    expect(await plan(ownerId, [{ id: item.id, size: 5 }])).toEqual([null]);
+    await markFileDeleted({ id: item.id, ownerId });
+    expect(await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] })).toEqual([]);
+  });
+
+  it("drops only plans made before the cutoff and never stored", async () => {
+    const ownerId = await newOwner();
+    const [old, fresh, stored] = await Promise.all([
+      seed(ownerId, "uploaded", PLANNED),
+      seed(ownerId, "uploaded", { ...PLANNED, previewPlannedAt: new Date() }),
+      seed(ownerId, "uploaded", { ...PLANNED, previewStoredAt: new Date() }),
+    ]);
+    const dropped = (await dropExpiredPreviewPlans({ plannedBefore: new Date(Date.now() - HOUR_MS), limit: 1000 })).filter((row) => row.userId === ownerId);
+    expect(dropped.map((row) => row.id)).toEqual([old.id]);
+    expect(dropped[0]).toMatchObject({ status: "uploaded", previewSize: null, previewType: null, previewPlannedAt: null });
+    expect(await getFileItemById({ id: fresh.id, ownerId })).toEqual(fresh);
+    expect(await getFileItemById({ id: stored.id, ownerId })).toEqual(stored);
   });
 });

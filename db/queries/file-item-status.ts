@@ -3,7 +3,6 @@ import { and, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 import type { Database } from "@/db/driver";
 import { FILE_STATUSES, fileItems, type FileItem, type FileStatus } from "@/db/schema";
-import { lockQuotaUsage } from "./file-item-quota";
 
 /**
  * Every status change a file item makes, by name: the statuses it may start from and the one
@@ -15,7 +14,7 @@ export const FILE_MOVES = {
   claim: { from: ["pending"], to: "completing" },
   /** The complete found nothing to finish yet, or storage failed: pending again, for a retry. */
   release: { from: ["completing"], to: "pending" },
-  /** The file (and its preview, when kept) was checked and placed at its served key. */
+  /** The file was checked and placed at its served key. */
   markUploaded: { from: ["completing"], to: "uploaded" },
   /** The stored bytes contradict the declared type: kept as a file item, never listed. */
   reject: { from: ["completing"], to: "rejected" },
@@ -25,8 +24,15 @@ export const FILE_MOVES = {
   abortStaleCompletion: { from: ["completing"], to: "aborted" },
   /** The owner deleted an uploaded file. */
   delete: { from: ["uploaded"], to: "deleted" },
-  /** A preview planned (or planned again) for a pending file item: the status stays, its columns change. */
-  planPreview: { from: ["pending"], to: "pending" },
+  /**
+   * A preview planned (or planned again) for an uploaded file item without a stored one: the status
+   * stays, its preview columns change (file-item-previews.ts, like the three below).
+   */
+  planPreview: { from: ["uploaded"], to: "uploaded" },
+  /** A planned preview checked and copied to its served key: recorded as stored while the row still has the plan that was checked. */
+  storePreview: { from: ["uploaded"], to: "uploaded" },
+  /** Cleanup dropping a plan never stored once every form it could have signed has expired. */
+  dropPreviewPlan: { from: ["uploaded"], to: "uploaded" },
 } as const satisfies Record<string, { from: readonly FileStatus[]; to: FileStatus }>;
 
 export type FileMove = keyof typeof FILE_MOVES;
@@ -42,30 +48,41 @@ export const ENDED_STATUSES: readonly FileStatus[] = FILE_STATUSES.filter((statu
 );
 
 /** A preview's columns as an UPDATE sets them: values, or SQL deciding per file item. */
-type PreviewColumns = { previewSize?: number | null | SQL; previewType?: string | null | SQL };
-type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt">> & PreviewColumns & { checksum?: string | null | SQL };
-type MoveWhere = { ids: string[]; ownerId: string; updatedBefore?: Date };
+type PreviewColumns = {
+  previewSize?: number | null | SQL;
+  previewType?: string | null | SQL;
+  previewPlannedAt?: Date | null | SQL;
+  previewStoredAt?: Date | null | SQL;
+};
+export type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt">> & PreviewColumns & { checksum?: string | null | SQL };
+/** Which of the owner's file items a move may take; `guard` adds what else must hold (a preview's columns). */
+export type MoveWhere = { ids: string[]; ownerId: string; updatedBefore?: Date; guard?: SQL };
 
 /**
- * The one guarded UPDATE: the owner's rows among `ids` whose status `move` may start from take
- * its target status (and `set`); the file items that moved are returned. `db` is a transaction's, when
- * the move is one step of one.
+ * The one guarded UPDATE: the rows `where` selects whose status `move` may start from take its
+ * target status (and `set`); the file items that moved are returned. `db` is a transaction's, when
+ * the move is one step of one. Only db/queries call it, through moveFileItems or (for a sweep
+ * across owners) directly.
  */
-async function moveFileItems(move: FileMove, where: MoveWhere, set: MoveColumns = {}, db?: Pick<Database, "update">): Promise<FileItem[]> {
-  if (where.ids.length === 0) return [];
+export async function moveFileItemsWhere(move: FileMove, where: SQL | undefined, set: MoveColumns = {}, db?: Pick<Database, "update">): Promise<FileItem[]> {
   const { from, to } = FILE_MOVES[move];
   return (db ?? (await getDb()))
     .update(fileItems)
     .set({ ...set, status: to })
-    .where(
-      and(
-        inArray(fileItems.id, where.ids),
-        eq(fileItems.userId, where.ownerId),
-        inArray(fileItems.status, [...from]),
-        where.updatedBefore ? lt(fileItems.updatedAt, where.updatedBefore) : undefined,
-      ),
-    )
+    .where(and(where, inArray(fileItems.status, [...from])))
     .returning();
+}
+
+/** moveFileItemsWhere for the owner's rows among `ids`. */
+export async function moveFileItems(move: FileMove, where: MoveWhere, set: MoveColumns = {}, db?: Pick<Database, "update">): Promise<FileItem[]> {
+  if (where.ids.length === 0) return [];
+  const selected = and(
+    inArray(fileItems.id, where.ids),
+    eq(fileItems.userId, where.ownerId),
+    where.updatedBefore ? lt(fileItems.updatedAt, where.updatedBefore) : undefined,
+    where.guard,
+  );
+  return moveFileItemsWhere(move, selected, set, db);
 }
 
 /** moveFileItems for one file item: the file item if it moved, else null. */
@@ -87,14 +104,14 @@ export function releaseFileCompletion({ id, ownerId, updatedAt }: { id: string; 
   return moveFileItem("release", { id, ownerId }, { updatedAt });
 }
 
-/** A claimed file item whose file was checked and placed: the checksum S3 reported (none for a POST), and whether its preview was checked and copied. */
-export type PlacedFile = { id: string; checksum: string | null; preview: boolean };
+/** A claimed file item whose file was checked and placed, and the checksum S3 reported (none for a POST). */
+export type PlacedFile = { id: string; checksum: string | null };
 
 /**
  * Completing → uploaded for the placed file items, in one statement: the file items that were still this
  * call's claim (a missing one was given up on by cleanup, so the bytes just stored must go). The
- * size stays the file item's, which the stored object was found to have. Each file item keeps its preview when
- * it was checked and copied; every other file item's plan is dropped in the same UPDATE.
+ * size stays the file item's, which the stored object was found to have. A preview is no part of
+ * this: it is planned once the file item is uploaded (file-item-previews.ts).
  */
 export function markFilesUploaded({ ownerId, files }: { ownerId: string; files: PlacedFile[] }): Promise<FileItem[]> {
   const withChecksum = files.filter((file) => file.checksum !== null);
@@ -104,18 +121,7 @@ export function markFilesUploaded({ ownerId, files }: { ownerId: string; files: 
         sql` `,
       )} end`
     : null;
-  const previewed = files.filter((file) => file.preview).map((file) => file.id);
-  const kept = previewed.length > 0 ? inArray(fileItems.id, previewed) : sql`false`;
-  return moveFileItems(
-    "markUploaded",
-    { ids: files.map((file) => file.id), ownerId },
-    {
-      checksum,
-      uploadedAt: new Date(),
-      previewSize: sql`case when ${kept} then ${fileItems.previewSize} end`,
-      previewType: sql`case when ${kept} then ${fileItems.previewType} end`,
-    },
-  );
+  return moveFileItems("markUploaded", { ids: files.map((file) => file.id), ownerId }, { checksum, uploadedAt: new Date() });
 }
 
 /** Completing → rejected: the stored bytes contradicted the declared type. */
@@ -136,35 +142,4 @@ export function markStaleCompletionAborted({ id, ownerId, updatedBefore }: { id:
 /** Uploaded → deleted; null when the file item was not (or no longer) uploaded, so a second delete is a miss. */
 export function markFileDeleted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
   return moveFileItem("delete", { id, ownerId });
-}
-
-/**
- * Records a pending file item's planned preview (replacing an earlier plan): null when the file item is
- * not (or no longer) the owner's pending file item, "quota_exceeded" when the preview's bytes would
- * take the owner past `quotaBytes` (the quota rule of creates, file-item-quota.ts).
- */
-export async function planFilePreview(input: {
-  id: string;
-  ownerId: string;
-  previewSize: number;
-  previewType: string;
-  quotaBytes?: number;
-}): Promise<FileItem | "quota_exceeded" | null> {
-  const where = { id: input.id, ownerId: input.ownerId };
-  const plan = { previewSize: input.previewSize, previewType: input.previewType };
-  if (input.quotaBytes === undefined) return moveFileItem("planPreview", where, plan);
-  const quota = input.quotaBytes;
-  const db = await getDb();
-  return db.transaction(async (tx) => {
-    const used = await lockQuotaUsage(tx, input.ownerId);
-    // The bytes counted without this file item's current plan, which the new one replaces.
-    const [row] = await tx
-      .select({ status: fileItems.status, previewSize: fileItems.previewSize })
-      .from(fileItems)
-      .where(and(eq(fileItems.id, input.id), eq(fileItems.userId, input.ownerId)));
-    if (!row || !canMove("planPreview", row.status)) return null;
-    if (used - (row.previewSize ?? 0) + input.previewSize > quota) return "quota_exceeded";
-    const [item] = await moveFileItems("planPreview", { ids: [input.id], ownerId: input.ownerId }, plan, tx);
-    return item ?? null;
-  });
 }

@@ -4,7 +4,7 @@ import { getDb, preparedQuery } from "@/db";
 import { fileItems, shareLinks, type FileItem, type ShareLink } from "@/db/schema";
 
 /** What a working link serves: the file's name, size, type and key. */
-export type SharedFile = Pick<FileItem, "id" | "userId" | "status" | "name" | "size" | "contentType" | "key" | "previewType">;
+export type SharedFile = Pick<FileItem, "id" | "userId" | "status" | "name" | "size" | "contentType" | "key" | "previewType" | "previewStoredAt">;
 
 const sharedFileColumns = {
   id: fileItems.id,
@@ -15,6 +15,7 @@ const sharedFileColumns = {
   contentType: fileItems.contentType,
   key: fileItems.key,
   previewType: fileItems.previewType,
+  previewStoredAt: fileItems.previewStoredAt,
 };
 
 /** A link that works now: unrevoked, unexpired, under its limit, and its file uploaded. */

@@ -2,10 +2,13 @@ import "server-only";
 import type { FileItem } from "@/db/schema";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
+import { hasStoredPreview } from "@/server/uploads/object-keys";
 
 /**
  * What the API shows of a file item: never the S3 key, the upload id or the owner. `previewUrl` is
- * signed by the caller that shows previews (server/library/previews.ts).
+ * signed by the caller that shows previews (server/library/file-urls.ts); `previewWanted` asks a page
+ * that shows an uploaded file of a previewable type to make its missing preview (planned or not,
+ * until one is stored).
  */
 export function toFileItemJson(item: FileItem, previewUrl: string | null = null): FileItemJson {
   return {
@@ -20,6 +23,6 @@ export function toFileItemJson(item: FileItem, previewUrl: string | null = null)
     uploadedAt: item.uploadedAt?.toISOString() ?? null,
     checksum: item.checksum,
     previewUrl,
-    previewWanted: item.status === "uploaded" && previewUrl === null && isPreviewable(item.contentType),
+    previewWanted: item.status === "uploaded" && !hasStoredPreview(item) && isPreviewable(item.contentType),
   };
 }

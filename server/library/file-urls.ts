@@ -3,7 +3,7 @@ import type { FileItem } from "@/db/schema";
 import { inlineMediaKind } from "@/lib/contracts/preview-schemas";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { presignDownloadUrl, presignInlineUrl } from "@/server/storage/objects";
-import { hasPreview, previewKeyFor } from "@/server/uploads/object-keys";
+import { hasStoredPreview, previewKeyFor } from "@/server/uploads/object-keys";
 import { toFileItemJson } from "./file-item-json";
 
 /** A preview URL is good for about this long: a page of thumbnails, not a link to pass on. */
@@ -22,9 +22,12 @@ export function isInlineMedia(type: string): boolean {
   return inlineMediaKind(type) !== null;
 }
 
-/** A presigned GET of an uploaded file's checked preview (inline, its recorded image type), or null without one. */
-export async function previewUrlOf(item: Pick<FileItem, "status" | "userId" | "id" | "previewType">, now = Date.now()): Promise<string | null> {
-  if (item.status !== "uploaded" || !hasPreview(item)) return null;
+/**
+ * A presigned GET of an uploaded file's stored preview (checked and copied to its served key;
+ * inline, its recorded image type), or null without one: a preview only planned is never signed.
+ */
+export async function previewUrlOf(item: Pick<FileItem, "status" | "userId" | "id" | "previewType" | "previewStoredAt">, now = Date.now()): Promise<string | null> {
+  if (item.status !== "uploaded" || !hasStoredPreview(item)) return null;
   const signedAt = new Date(now - (now % PREVIEW_SIGNING_STEP_MS));
   return presignInlineUrl({
     key: previewKeyFor(item),

@@ -10,7 +10,7 @@ import { attachmentUrlOf, toFileItemJsonWithPreview, viewUrlOf } from "./file-ur
 import { decodeCursor, encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
 import { discardObjects } from "@/server/uploads/discard";
-import { servedKeysOf } from "@/server/uploads/object-keys";
+import { keysOf } from "@/server/uploads/object-keys";
 
 /** One page of the caller's uploaded files, with the cursor for the next and their usage. */
 export async function listLibrary(ownerId: string, query: ListFilesQuery): Promise<LibraryPage> {
@@ -55,7 +55,7 @@ export async function renameFile(id: string, ownerId: string, name: string): Pro
 
 /**
  * The file item first (uploaded → deleted, guarded, so of two deletes one wins and the other is a 404),
- * then the object and its preview. If S3 refuses, the file is still gone for its owner and cleanup removes the
+ * then the object and its preview's objects. If S3 refuses, the file is still gone for its owner and cleanup removes the
  * object later (it sweeps recently deleted file items); the file item never says uploaded without its bytes.
  * The file's share links die with the status change and are revoked too.
  */
@@ -65,5 +65,7 @@ export async function deleteFile(id: string, ownerId: string): Promise<void> {
   // Its share links stopped working with the status change (they require an uploaded file); revoking
   // them also keeps them dead should the file item ever change again.
   await revokeShareLinksOfFile({ fileId: item.id });
-  await discardObjects(item, servedKeysOf(item));
+  // Every key the file may have written: its preview's too, stored, only posted, or copied by a
+  // preview complete that is losing the race with this delete right now.
+  await discardObjects(item, keysOf(item));
 }

@@ -1,17 +1,19 @@
 import "server-only";
 import { markFileAborted, markStaleCompletionAborted } from "@/db/queries/file-item-status";
+import { dropExpiredPreviewPlans } from "@/db/queries/file-item-previews";
 import { getFileItemsByIds, getFileItemsByKeys, listRecentlyEndedFiles, listStaleUploads } from "@/db/queries/file-item-sweeps";
 import type { FileItem } from "@/db/schema";
 import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/server/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
 import { deleteObject, listObjects } from "@/server/storage/objects";
-import { discardUpload } from "@/server/uploads/discard";
-import { FINAL_PREFIX, fileIdOfStagingKey, STAGING_PREFIX } from "@/server/uploads/object-keys";
+import { discardObjects, discardUpload } from "@/server/uploads/discard";
+import { FINAL_PREFIX, fileIdOfStagingKey, hasPreview, isPreviewStagingKey, previewKeyFor, previewStagingKeyFor, STAGING_PREFIX } from "@/server/uploads/object-keys";
 
 export type CleanupReport = {
   staleUploadsAborted: number;
   cancelledUploadsReAborted: number;
   endedUploadsSwept: number;
+  expiredPreviewPlansDropped: number;
   stagingObjectsRemoved: number;
   orphanMultipartUploadsAborted: number;
 };
@@ -25,6 +27,21 @@ export const STALE_COMPLETING_MS = 15 * 60_000;
 const MAX_FORM_AGE_MS = MAX_UPLOAD_URL_TTL_SECONDS * 1000;
 /** Statuses whose staging object may still be read by a complete. */
 const LIVE_STATUSES: ReadonlySet<string> = new Set(["pending", "completing"]);
+/**
+ * A preview plan never stored is dropped this long after its form was signed: every form has
+ * expired by then, and a complete of the last bytes posted has had as long as a file's to finish.
+ */
+export const PREVIEW_PLAN_TTL_MS = MAX_FORM_AGE_MS + STALE_COMPLETING_MS;
+
+/**
+ * Whether a staging object may still be read by a complete: a file's while its file item is pending
+ * or completing, a preview's while its uploaded file item has a plan not yet stored.
+ */
+export function isLiveStagingObject(key: string, item: FileItem | undefined): boolean {
+  if (!item) return false;
+  if (isPreviewStagingKey(key) && item.status === "uploaded") return hasPreview(item) && item.previewStoredAt === null;
+  return LIVE_STATUSES.has(item.status);
+}
 
 /** Pending for STALE_UPLOAD_HOURS, or completing for 15 minutes: aborted (guarded), then its storage removed. */
 async function abortStaleUploads(now: Date): Promise<number> {
@@ -65,8 +82,22 @@ async function sweepEndedUploads(now: Date): Promise<{ swept: number; reAborted:
 }
 
 /**
+ * Preview plans whose forms expired long ago and that were never stored: dropped (their bytes leave
+ * the quota, the file item wants a preview again), then whatever was posted or copied for them goes.
+ */
+async function dropExpiredPlans(now: Date): Promise<number> {
+  const dropped = await dropExpiredPreviewPlans({ plannedBefore: new Date(now.getTime() - PREVIEW_PLAN_TTL_MS), limit: BATCH });
+  await discardObjects(
+    dropped,
+    dropped.flatMap((item) => [previewStagingKeyFor(item), previewKeyFor(item)]),
+  );
+  return dropped.length;
+}
+
+/**
  * Staging objects (files' and previews') outside a live upload: its file item is cancelled, rejected,
- * deleted or uploaded (a signed form posted again), or it has no file item and its form has expired.
+ * deleted or uploaded (a signed form posted again; for a preview, once it is stored or its plan
+ * dropped), or it has no file item and its form has expired.
  */
 async function removeStrayStagingObjects(now: Date): Promise<number> {
   const objects = await listObjects(STAGING_PREFIX);
@@ -79,7 +110,7 @@ async function removeStrayStagingObjects(now: Date): Promise<number> {
   for (const object of objects) {
     const id = fileIdOfStagingKey(object.key);
     const item = id ? items.get(id) : undefined;
-    if (item && LIVE_STATUSES.has(item.status)) continue;
+    if (isLiveStagingObject(object.key, item)) continue;
     if (!item && (!object.lastModified || now.getTime() - object.lastModified.getTime() < MAX_FORM_AGE_MS)) continue;
     await deleteObject(object.key);
     removed++;
@@ -108,21 +139,24 @@ async function abortOrphanMultipartUploads(now: Date): Promise<number> {
  *    (claimed for 15 minutes): the guarded status change first, storage only for file items it moved.
  * 2. Removes, once more, what is left of file items that ended in the last day (cancelled, rejected,
  *    deleted): their multipart upload, final and staging objects.
- * 3. Removes staging objects no live upload owns (a signed form posted again after its upload
- *    ended; its form can't outlive 15 minutes, so this converges).
- * 4. Aborts multipart uploads no file item owns. MinIO lists uploads only by exact key, so this finds
+ * 3. Drops preview plans never stored whose forms expired (PREVIEW_PLAN_TTL_MS), with their objects.
+ * 4. Removes staging objects no live upload or preview plan owns (a signed form posted again after
+ *    its upload ended; its form can't outlive 15 minutes, so this converges).
+ * 5. Aborts multipart uploads no file item owns. MinIO lists uploads only by exact key, so this finds
  *    nothing there; MinIO expires stale uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
  * Every step is idempotent, so overlapping runs are harmless.
  */
 export async function cleanupStaleUploads(now = new Date()): Promise<CleanupReport> {
   const staleUploadsAborted = await abortStaleUploads(now);
   const ended = await sweepEndedUploads(now);
+  const expiredPreviewPlansDropped = await dropExpiredPlans(now);
   const stagingObjectsRemoved = await removeStrayStagingObjects(now);
   const orphanMultipartUploadsAborted = await abortOrphanMultipartUploads(now);
   return {
     staleUploadsAborted,
     cancelledUploadsReAborted: ended.reAborted,
     endedUploadsSwept: ended.swept,
+    expiredPreviewPlansDropped,
     stagingObjectsRemoved,
     orphanMultipartUploadsAborted,
   };

@@ -2,15 +2,17 @@ import "server-only";
 import { getFileItemsByIds, listFileItemsByKeyPrefix } from "@/db/queries/file-item-sweeps";
 import { listMultipartUploads } from "@/server/storage/multipart";
 import { listObjects } from "@/server/storage/objects";
-import { fileIdOfStagingKey, hasPreview, previewKeyFor, servedKeysOf, stagingPrefixFor } from "@/server/uploads/object-keys";
+import { fileIdOfStagingKey, hasStoredPreview, previewKeyFor, servedKeysOf, stagingPrefixFor } from "@/server/uploads/object-keys";
+import { isLiveStagingObject } from "./cleanup";
 
 export type ConsistencyReport = {
-  /** `uploaded` file items whose object (or recorded preview, at `<key>.preview`) is missing or has another size. */
+  /** `uploaded` file items whose object (or stored preview, at `<key>.preview`) is missing or has another size. */
   missingObjects: Array<{ id: string; key: string; expectedSize: number; actualSize: number | null }>;
   /**
    * Objects no file item accounts for: a final-key object without an uploaded, completing or pending
-   * file item (a preview's without one that records or plans it), or a staging object (a file's or its
-   * preview's) without a pending or completing one.
+   * file item (a preview's without one that stores or plans it), or a staging object without a live
+   * owner (a file's without a pending or completing file item, a preview's without one of those or
+   * an uploaded one whose plan is not yet stored).
    */
   orphanObjects: Array<{ key: string; size: number }>;
   /** Multipart uploads no pending file item owns (stores that list by prefix only; MinIO lists none). */
@@ -31,8 +33,8 @@ async function strayStagingObjects(prefix: string): Promise<{ stray: Array<{ key
   if (!stagingPrefix) return { stray: [], checked: 0 };
   const objects = await listObjects(stagingPrefix);
   const ids = [...new Set(objects.flatMap((o) => fileIdOfStagingKey(o.key) ?? []))];
-  const live = new Set((await getFileItemsByIds({ ids })).filter((r) => LIVE.has(r.status)).map((r) => r.id));
-  const stray = objects.filter((o) => !live.has(fileIdOfStagingKey(o.key) ?? "")).map(({ key, size }) => ({ key, size }));
+  const items = new Map((await getFileItemsByIds({ ids })).map((r) => [r.id, r]));
+  const stray = objects.filter((o) => !isLiveStagingObject(o.key, items.get(fileIdOfStagingKey(o.key) ?? ""))).map(({ key, size }) => ({ key, size }));
   return { stray, checked: objects.length };
 }
 
@@ -49,10 +51,10 @@ export async function checkConsistency(prefix = "u/"): Promise<ConsistencyReport
     strayStagingObjects(prefix),
   ]);
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
-  // Each uploaded file's object, and its preview's when one is recorded, at the recorded size.
+  // Each uploaded file's object, and its preview's when one is stored, at the recorded size.
   const expected = items
     .filter((r) => r.status === "uploaded")
-    .flatMap((r) => [{ id: r.id, key: r.key, size: r.size }, ...(hasPreview(r) ? [{ id: r.id, key: previewKeyFor(r), size: r.previewSize ?? 0 }] : [])]);
+    .flatMap((r) => [{ id: r.id, key: r.key, size: r.size }, ...(hasStoredPreview(r) ? [{ id: r.id, key: previewKeyFor(r), size: r.previewSize ?? 0 }] : [])]);
   const missingObjects = expected
     .filter((e) => sizes.get(e.key) !== e.size)
     .map((e) => ({ id: e.id, key: e.key, expectedSize: e.size, actualSize: sizes.get(e.key) ?? null }));

@@ -8,7 +8,6 @@ import { postCompletion } from "./complete-post";
 import { discardObjects } from "./discard";
 import { multipartCompletion } from "./multipart";
 import { requireOwnedFileItem, waitForFileItem } from "./owned";
-import { placePreview, previewLeftovers } from "./preview-complete";
 
 type Outcome = FileItem | Error;
 
@@ -36,10 +35,10 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
  * (and type); answered per id, in order: the file item or its error. One statement reads the file items, one
  * claims every pending one (pending → completing; a second or concurrent complete gets none of
  * them and waits for the outcome, so two completes never both write), each claimed file is
- * checked and placed by its strategy's steps (and its planned preview checked and copied), all at
- * once, one statement marks them uploaded (keeping or dropping each preview) and one request
- * removes what is left. For a folder of small POST uploads that is 3 statements and 2N + 1
- * storage requests (plus 2 per preview) instead of 3N and 3N.
+ * checked and placed by its strategy's steps, all at once, one statement marks them uploaded and
+ * one request removes what is left. For a folder of small POST uploads that is 3 statements and
+ * 2N + 1 storage requests instead of 3N and 3N. A file's preview is no part of this: it follows
+ * once the file is uploaded (server/previews/).
  */
 export async function completeUploads(ids: string[], ownerId: string): Promise<Outcome[]> {
   const wanted = ids.map((id) => (isUuid(id) ? id.toLowerCase() : null));
@@ -74,7 +73,7 @@ async function answerUnclaimed(item: FileItem): Promise<FileItem> {
 }
 
 /**
- * Places every claimed file (and its preview) at once, then marks them in one statement and
+ * Places every claimed file at once, then marks them in one statement and
  * removes what is left in one request. `before` holds each file item as read before its claim.
  */
 async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>, ownerId: string): Promise<Map<string, Outcome>> {
@@ -84,7 +83,7 @@ async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>,
     claimed.map(async (item) => {
       try {
         const { checksum } = await releasingOnFailure(item, before.get(item.id)!.updatedAt, () => STEPS[item.strategy].place(item));
-        placed.push({ item, id: item.id, checksum, preview: await placePreview(item) });
+        placed.push({ item, id: item.id, checksum });
       } catch (err) {
         outcomes.set(item.id, asError(err));
       }
@@ -93,7 +92,7 @@ async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>,
   if (placed.length === 0) return outcomes;
   let uploaded: Map<string, FileItem>;
   try {
-    const marked = await markFilesUploaded({ ownerId, files: placed.map(({ id, checksum, preview }) => ({ id, checksum, preview })) });
+    const marked = await markFilesUploaded({ ownerId, files: placed.map(({ id, checksum }) => ({ id, checksum })) });
     uploaded = new Map(marked.map((item) => [item.id, item]));
   } catch (err) {
     // The file items stay as they were (pending again) and the staging objects stay for a retry.
@@ -102,10 +101,7 @@ async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>,
     return outcomes;
   }
   // Only after the file items: had the UPDATE failed, the staging objects would still be there for a retry.
-  const leftovers = placed.flatMap(({ item, preview }) => {
-    const marked = uploaded.has(item.id);
-    return [...STEPS[item.strategy].leftovers(item, marked), ...previewLeftovers(item, preview, marked)];
-  });
+  const leftovers = placed.flatMap(({ item }) => STEPS[item.strategy].leftovers(item, uploaded.has(item.id)));
   await discardObjects(placed.map(({ item }) => item), leftovers);
   for (const { id } of placed) outcomes.set(id, uploaded.get(id) ?? lostToCleanup());
   return outcomes;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { FileItem } from "@/db/schema";
 import { safeExtension } from "@/lib/upload-rules";
+import { isPreviewable } from "@/lib/contracts/preview-schemas";
 
 /** Where files live once complete: only the server writes here after a POST upload (CopyObject). */
 export const FINAL_PREFIX = "u/";
@@ -26,10 +27,10 @@ export function previewStagingKeyFor(item: Pick<FileItem, "userId" | "id">): str
 }
 
 /**
- * `u/<userId>/<fileId>.preview`: where complete copies a checked preview. One key whatever the
- * preview's type (it is served with the type recorded), so a plan that changes type between two
- * tries of a complete never leaves a copy of the other type behind. No file key ends this way:
- * a file's extension comes from the allowlist table.
+ * `u/<userId>/<fileId>.preview`: where a preview's complete copies it once checked. One key
+ * whatever the preview's type (it is served with the type recorded), so a plan that changes type
+ * between two tries never leaves a copy of the other type behind. No file key ends this way: a
+ * file's extension comes from the allowlist table.
  */
 export function previewKeyFor(item: Pick<FileItem, "userId" | "id">): string {
   return `${FINAL_PREFIX}${item.userId}/${item.id}${PREVIEW_SUFFIX}`;
@@ -41,26 +42,38 @@ export function fileIdOfStagingKey(key: string): string | null {
   return match?.[1] ?? null;
 }
 
+/** Whether a staging key is a preview's (else a file's). */
+export function isPreviewStagingKey(key: string): boolean {
+  return key.endsWith(PREVIEW_SUFFIX);
+}
+
 /** The staging prefix that matches a final-key prefix: `u/` → `staging/`, `u/<userId>/` → `staging/<userId>/`. */
 export function stagingPrefixFor(finalPrefix: string): string | null {
   return finalPrefix.startsWith(FINAL_PREFIX) ? STAGING_PREFIX + finalPrefix.slice(FINAL_PREFIX.length) : null;
 }
 
-/** Whether the file item names a preview: planned while pending, checked and stored once uploaded. */
+/** Whether the uploaded file item names a preview: planned (its form signed) or stored. */
 export function hasPreview(item: Pick<FileItem, "previewType">): boolean {
   return item.previewType !== null;
 }
 
-/** The keys an uploaded file is served from: its own and, when it has one, its preview's. */
+/** Whether the file item's preview was checked and stored at its served key: only then is it served. */
+export function hasStoredPreview(item: Pick<FileItem, "previewType" | "previewStoredAt">): boolean {
+  return hasPreview(item) && item.previewStoredAt !== null;
+}
+
+/** The keys an uploaded file may be served from: its own and, with a preview planned or stored, the preview's. */
 export function servedKeysOf(item: FileItem): string[] {
   return hasPreview(item) ? [item.key, previewKeyFor(item)] : [item.key];
 }
 
 /**
- * Every key an upload may have written: its final key, for a POST upload its staging key, and
- * with a preview (planned or stored) the preview's staging and served keys.
+ * Every key an upload may have written: its final key, for a POST upload its staging key, and for
+ * a file of a type that gets previews (or one that names a preview) the preview's staging and served
+ * keys, whether or not a plan is recorded now: a copy made by a preview's complete that lost a race
+ * still goes with its file.
  */
 export function keysOf(item: FileItem): string[] {
   const file = item.strategy === "post" ? [item.key, stagingKeyFor(item)] : [item.key];
-  return hasPreview(item) ? [...file, previewKeyFor(item), previewStagingKeyFor(item)] : file;
+  return hasPreview(item) || isPreviewable(item.contentType) ? [...file, previewKeyFor(item), previewStagingKeyFor(item)] : file;
 }

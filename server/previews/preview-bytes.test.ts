@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { previewBytesProblem } from "./preview-complete";
-import { fileIdOfStagingKey, keysOf, previewKeyFor, previewStagingKeyFor } from "./object-keys";
-import type { FileItem } from "@/db/schema";
+import { previewBytesProblem } from "./preview-bytes";
 
 const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => Buffer.from(p as string)));
 const WEBP = bytes("RIFF", [0x24, 0, 0, 0], "WEBPVP8 ", [0x18, 0, 0, 0], new Array(40).fill(0x11));
@@ -27,25 +25,5 @@ describe("previewBytesProblem", () => {
     ["a WebP under a type previews may not have", WEBP, "image/png"],
   ])("refuses %s", async (_label, data, type) => {
     expect(await previewBytesProblem(data, type)).toEqual(expect.any(String));
-  });
-});
-
-describe("preview keys", () => {
-  const user = "0b7e0c5e-1d2a-4c3b-9a8f-0123456789ab";
-  const id = "6f1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
-  const row = { userId: user, id, key: `u/${user}/${id}.png`, strategy: "post", previewType: null } as FileItem;
-
-  it("names one staging and one served key per file, whatever the preview's type", () => {
-    expect(previewStagingKeyFor(row)).toBe(`staging/${user}/${id}.preview`);
-    expect(previewKeyFor(row)).toBe(`u/${user}/${id}.preview`);
-    expect(fileIdOfStagingKey(`staging/${user}/${id}.preview`)).toBe(id);
-    expect(fileIdOfStagingKey(`staging/${user}/${id}`)).toBe(id);
-    expect(fileIdOfStagingKey(`staging/${user}/${id}.preview.webp`)).toBeNull();
-  });
-
-  it("keysOf names the preview's keys only for a file item with a preview", () => {
-    expect(keysOf(row)).toEqual([row.key, `staging/${user}/${id}`]);
-    expect(keysOf({ ...row, previewType: "image/webp", previewSize: 10 })).toEqual([row.key, `staging/${user}/${id}`, `u/${user}/${id}.preview`, `staging/${user}/${id}.preview`]);
-    expect(keysOf({ ...row, strategy: "multipart", previewType: "image/jpeg", previewSize: 10 })).toEqual([row.key, `u/${user}/${id}.preview`, `staging/${user}/${id}.preview`]);
   });
 });

@@ -1,0 +1,128 @@
+import "server-only";
+import { getOwnedFileItems } from "@/db/queries/file-items";
+import { markPreviewsStored, type PreviewSpec } from "@/db/queries/file-item-previews";
+import type { FileItem } from "@/db/schema";
+import { AppError, asError } from "@/server/http/app-error";
+import { isUuid } from "@/server/http/parse";
+import { copyObjectIfMatch, readObjectStart } from "@/server/storage/objects";
+import { SNIFF_BYTES } from "@/server/uploads/content-sniff";
+import { discardObjects } from "@/server/uploads/discard";
+import { hasPreview, hasStoredPreview, previewKeyFor, previewStagingKeyFor } from "@/server/uploads/object-keys";
+import { isPreviewable } from "@/lib/contracts/preview-schemas";
+import { previewBytesProblem } from "./preview-bytes";
+
+type Outcome = FileItem | Error;
+
+/** What checking one posted preview came to: copied to its served key, or refused (and whether its staging object goes). */
+type Check = { preview: PreviewSpec; copied: true } | { preview: PreviewSpec; copied: false; error: Error; discard: boolean };
+
+/** Why a file item's preview cannot be completed before storage is read, or null when its plan may be checked. */
+function refusal(item: FileItem | undefined): AppError | null {
+  if (!item) return new AppError("not_found", "No such file.");
+  if (item.status !== "uploaded") return new AppError("conflict", `This file is ${item.status}; only an uploaded file gets a preview.`);
+  if (!isPreviewable(item.contentType)) return new AppError("not_previewable", `Files of type ${item.contentType} get no preview.`);
+  if (!hasPreview(item)) return new AppError("conflict", "No preview is planned for this file: plan one with POST /api/previews first.");
+  return null;
+}
+
+/**
+ * Checks a planned preview like a file at complete: one ranged GET of its staging object gives the
+ * size, the type, the first bytes and the ETag of that version; it must have exactly the planned
+ * size and type and be an image of that type; then CopyObject on to the served key only if the
+ * staging object is still the version checked. A storage failure is this preview's error (logged
+ * as the route logs any unknown error), never the batch's.
+ */
+async function checkAndCopy(item: FileItem): Promise<Check> {
+  const preview: PreviewSpec = { id: item.id, size: item.previewSize!, type: item.previewType! };
+  const refuse = (error: AppError, discard: boolean): Check => ({ preview, copied: false, error, discard });
+  const staging = previewStagingKeyFor(item);
+  try {
+    const stored = await readObjectStart(staging, SNIFF_BYTES);
+    if (!stored) return refuse(new AppError("upload_incomplete", "The preview has not reached storage yet: post it with its form, then complete it."), false);
+    if (stored.size !== preview.size || (stored.contentType ?? "").toLowerCase() !== preview.type) {
+      return refuse(new AppError("preview_invalid", "The stored preview does not have its planned size and type."), true);
+    }
+    const problem = await previewBytesProblem(stored.bytes, preview.type);
+    if (problem) return refuse(new AppError("preview_invalid", problem), true);
+    if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: previewKeyFor(item), etag: stored.etag }))) {
+      return refuse(new AppError("upload_incomplete", "The preview changed in storage while it was checked; complete it again."), false);
+    }
+    return { preview, copied: true };
+  } catch (err) {
+    return { preview, copied: false, error: asError(err), discard: false };
+  }
+}
+
+/**
+ * Why a copied preview was not recorded (its UPDATE found the file item changed), read again: and
+ * whether its copy must go. A file item no longer uploaded (deleted meanwhile) or without a plan
+ * keeps nothing: its delete may have removed its keys before the copy landed. One planned again
+ * keeps the copy, which a complete of the new plan may be overwriting right now (and which goes
+ * with the file item or its expired plan otherwise).
+ */
+function lostRace(now: FileItem | undefined): { error: AppError; discard: boolean } {
+  if (!now) return { error: new AppError("not_found", "No such file."), discard: true };
+  if (now.status !== "uploaded") return { error: new AppError("conflict", `This file is ${now.status}.`), discard: true };
+  if (!hasPreview(now)) return { error: new AppError("conflict", "This file's preview plan expired while it was checked; plan it again."), discard: true };
+  return { error: new AppError("conflict", "This file's preview was planned again while it was checked; complete the new plan."), discard: false };
+}
+
+/**
+ * POST /api/previews/complete: one statement reads the caller's file items; each planned preview
+ * is checked and copied (all at once); one guarded UPDATE records every copied preview as stored;
+ * one DeleteObjects removes the staging objects and any copy whose file item changed meanwhile.
+ * A preview already stored is answered again without touching storage. Per id, in order: the
+ * file item with its stored preview, or why its preview is not.
+ */
+export async function completePreviews(ownerId: string, fileItemIds: string[]): Promise<Outcome[]> {
+  const wanted = fileItemIds.map((id) => (isUuid(id) ? id.toLowerCase() : null));
+  const named = [...new Set(wanted.filter((id): id is string => id !== null))];
+  const items = new Map((await getOwnedFileItems({ ids: named, ownerId })).map((item) => [item.id, item]));
+  const outcomes = new Map<string, Outcome>();
+  const toCheck: FileItem[] = [];
+  for (const item of items.values()) {
+    const refused = refusal(item);
+    if (refused) outcomes.set(item.id, refused);
+    else if (hasStoredPreview(item)) outcomes.set(item.id, item);
+    else toCheck.push(item);
+  }
+  const checks = await Promise.all(toCheck.map(checkAndCopy));
+  await recordChecked(ownerId, checks, outcomes);
+  return wanted.map((id) => (id && outcomes.get(id)) || refusal(undefined)!);
+}
+
+/** Records the copied previews in one UPDATE, then removes what is left in one request; fills `outcomes`. */
+async function recordChecked(ownerId: string, checks: Check[], outcomes: Map<string, Outcome>): Promise<void> {
+  const copied = checks.filter((check) => check.copied).map((check) => check.preview);
+  const leftovers: string[] = [];
+  for (const check of checks) {
+    if (check.copied) continue;
+    outcomes.set(check.preview.id, check.error);
+    if (check.discard) leftovers.push(previewStagingKeyFor({ userId: ownerId, id: check.preview.id }));
+  }
+  let stored: FileItem[];
+  try {
+    stored = await markPreviewsStored({ ownerId, previews: copied });
+  } catch (err) {
+    // Nothing is recorded: the staging objects stay for a retry, and the copies are not served.
+    for (const preview of copied) outcomes.set(preview.id, asError(err));
+    return discardObjects([], leftovers);
+  }
+  for (const item of stored) {
+    outcomes.set(item.id, item);
+    leftovers.push(previewStagingKeyFor(item));
+  }
+  const lost = copied.filter((preview) => !outcomes.has(preview.id));
+  try {
+    const now = new Map((await getOwnedFileItems({ ids: lost.map((preview) => preview.id), ownerId })).map((item) => [item.id, item]));
+    for (const { id } of lost) {
+      const { error, discard } = lostRace(now.get(id));
+      outcomes.set(id, error);
+      if (discard) leftovers.push(previewStagingKeyFor({ userId: ownerId, id }), previewKeyFor({ userId: ownerId, id }));
+    }
+  } catch (err) {
+    // Unknown now: the copies stay (cleanup's sweep of ended file items, or the file item's delete, removes them).
+    for (const { id } of lost) outcomes.set(id, asError(err));
+  }
+  await discardObjects(stored, leftovers);
+}

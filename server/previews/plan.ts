@@ -1,0 +1,73 @@
+import "server-only";
+import { getOwnedFileItems } from "@/db/queries/file-items";
+import { planFilePreviews, type PreviewSpec } from "@/db/queries/file-item-previews";
+import type { FileItem } from "@/db/schema";
+import { AppError, asError } from "@/server/http/app-error";
+import { isUuid } from "@/server/http/parse";
+import { getEnv } from "@/server/env";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
+import { signUploadPost } from "@/server/storage/post-policy";
+import { hasStoredPreview, previewStagingKeyFor } from "@/server/uploads/object-keys";
+import { formatBytes } from "@/lib/upload-rules";
+import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, PREVIEW_TYPES, type PreviewPlan } from "@/lib/contracts/preview-schemas";
+import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
+
+export type PlannedPreviewForm = { item: FileItem; upload: PostUploadTarget };
+
+/**
+ * Why a plan is refused before any budget is spent, or null: the file item must be the caller's
+ * (404), named once in the request, uploaded (409), of a type that gets previews (409
+ * not_previewable) and without a stored preview (409); the preview one of PREVIEW_TYPES (415) of at
+ * most PREVIEW_MAX_BYTES (413).
+ */
+function refusal(item: FileItem | undefined, plan: PreviewPlan, earlier: Set<string>): AppError | null {
+  if (!item) return new AppError("not_found", "No such file.");
+  if (earlier.has(item.id)) return new AppError("conflict", "This file's preview is planned earlier in this request.");
+  if (item.status !== "uploaded") return new AppError("conflict", `This file is ${item.status}; a preview is planned once the file is uploaded.`);
+  if (!isPreviewable(item.contentType)) return new AppError("not_previewable", `Files of type ${item.contentType} get no preview.`);
+  if (hasStoredPreview(item)) return new AppError("conflict", "This file already has its preview.");
+  if (!isPreviewType(plan.type)) return new AppError("unsupported_type", `A preview must be ${PREVIEW_TYPES.join(" or ")}, not ${plan.type}.`);
+  if (plan.size > PREVIEW_MAX_BYTES) return new AppError("too_large", `The preview is ${formatBytes(plan.size)}; the limit is ${formatBytes(PREVIEW_MAX_BYTES)}.`);
+  return null;
+}
+
+/** A POST form for exactly the preview's staging key, size and type, with a file form's lifetime. */
+async function signPreviewPost(item: FileItem, plan: PreviewSpec): Promise<PostUploadTarget> {
+  const form = await signUploadPost({ key: previewStagingKeyFor(item), size: plan.size, contentType: plan.type, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
+  return { strategy: "post", ...form };
+}
+
+/**
+ * POST /api/previews: one statement reads the caller's file items, each plan is checked (refusals
+ * cost nothing but the request), the request spends one upload request of the rate limit, one
+ * transaction records every plan within the quota, and each recorded plan gets its own form.
+ * Per plan, in order: its form, or the error that plan alone met.
+ */
+export async function planPreviews(ownerId: string, plans: PreviewPlan[]): Promise<Array<PlannedPreviewForm | Error>> {
+  const ids = plans.map((plan) => (isUuid(plan.fileItemId) ? plan.fileItemId.toLowerCase() : null));
+  const named = [...new Set(ids.filter((id): id is string => id !== null))];
+  const items = new Map((await getOwnedFileItems({ ids: named, ownerId })).map((item) => [item.id, item]));
+  const earlier = new Set<string>();
+  const checked = plans.map((plan, i): PreviewSpec | Error => {
+    const item = ids[i] ? items.get(ids[i]) : undefined;
+    const refused = refusal(item, plan, earlier);
+    if (item) earlier.add(item.id);
+    return refused ?? { id: item!.id, size: plan.size, type: plan.type };
+  });
+  await enforceRateLimit("upload-requests", ownerId);
+  const wanted = checked.filter((entry): entry is PreviewSpec => !(entry instanceof Error));
+  const recorded = (await planFilePreviews({ ownerId, plans: wanted, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
+  return Promise.all(
+    checked.map(async (entry) => {
+      if (entry instanceof Error) return entry;
+      const item = recorded.next().value;
+      if (item === "quota_exceeded") return new AppError("quota_exceeded", "This preview would take you over your storage quota.");
+      // Deleted, or its preview stored by another request, since it was read.
+      if (!item) return new AppError("conflict", "This file changed while its preview was planned; it is no longer an uploaded file without a preview.");
+      return signPreviewPost(item, entry).then(
+        (upload) => ({ item, upload }),
+        (err: unknown) => asError(err),
+      );
+    }),
+  );
+}
