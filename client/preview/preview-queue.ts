@@ -74,11 +74,13 @@ export class PreviewQueue implements PreviewHandoff {
   }
 
   uploaded(key: string, file: FileItemJson) {
+    // The grid may have listed the file as uploaded before its complete answered here, and taken it.
+    const takenByGrid = this.tried.has(file.id);
     this.tried.add(file.id);
     const entry = this.entries.get(`upload:${key}`);
     if (!entry) return;
     // Not wanted: a type the server makes none of, or one already stored.
-    if (!file.previewWanted) return this.drop(entry);
+    if (takenByGrid || !file.previewWanted) return this.drop(entry);
     entry.fileItemId = file.id;
     if (entry.state === "made") this.send(entry);
   }
