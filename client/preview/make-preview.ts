@@ -4,6 +4,7 @@
  * broken bytes, the time running out). It never throws: no preview is never an upload error.
  * Browser-only; the CLI makes no previews.
  */
+import { ConnectionPool } from "@/client/connection-pool";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 import { DecodeBudget } from "./decode-budget";
 import { makeImagePreview } from "./image-preview";
@@ -22,16 +23,43 @@ export function previewKind(type: string): "image" | "video" {
   return type.trim().toLowerCase().startsWith("video/") ? "video" : "image";
 }
 
-/** The page's maker, with `imageWorkers` decode workers sharing one decode budget. */
-export function createPreviewMaker(imageWorkers: number): PreviewMaker {
+/** Stored images held at once (fetched, then decoded): each may be up to STORED_IMAGE_MAX_BYTES. */
+export const STORED_IMAGES_AT_ONCE = 2;
+
+/**
+ * The page's maker, with `imageWorkers` decode workers sharing one decode budget. A stored file is
+ * read over one of `connections` (the pool the uploads use) while it is fetched or, a video, read
+ * by its <video>.
+ */
+export function createPreviewMaker(imageWorkers: number, connections: ConnectionPool): PreviewMaker {
   const decoding = { workers: new ImageWorkerPool(imageWorkers), budget: new DecodeBudget() };
+  const storedImages = new ConnectionPool(STORED_IMAGES_AT_ONCE);
+  /** `read` over a storage connection, released when it settles. */
+  const overConnection = async <T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> => {
+    const release = await connections.acquire(signal);
+    try {
+      return await read();
+    } finally {
+      release();
+    }
+  };
+  const makeImage = async (source: PreviewSource, type: string, signal: AbortSignal) => {
+    if ("file" in source) return makeImagePreview(source.file, type, signal, decoding);
+    const release = await storedImages.acquire(signal);
+    try {
+      const file = await overConnection(() => fetchStoredImage(source.url, source.size, signal), signal);
+      return file ? await makeImagePreview(file, type, signal, decoding) : null;
+    } finally {
+      release();
+    }
+  };
   return async (source, signal) => {
     const type = source.type.trim().toLowerCase();
     if (!isPreviewable(type) || signal.aborted) return null;
     try {
-      if (previewKind(type) === "video") return typeof document === "undefined" ? null : await makeVideoPreview("file" in source ? source.file : source.url, signal);
-      const file = "file" in source ? source.file : await fetchStoredImage(source.url, source.size, signal);
-      return file ? await makeImagePreview(file, type, signal, decoding) : null;
+      if (previewKind(type) === "image") return await makeImage(source, type, signal);
+      if (typeof document === "undefined") return null;
+      return "file" in source ? await makeVideoPreview(source.file, signal) : await overConnection(() => makeVideoPreview(source.url, signal), signal);
     } catch (err) {
       console.debug("No preview made:", err);
       return null;

@@ -12,5 +12,5 @@ import { previewSlots } from "@/client/preview/preview-slots";
 
 export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
   const slots = previewSlots(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
-  return new PreviewQueue({ api: { planPreviews, completePreviews }, pool, post: postToStorage, make: createPreviewMaker(slots.image), slots });
+  return new PreviewQueue({ api: { planPreviews, completePreviews }, pool, post: postToStorage, make: createPreviewMaker(slots.image, pool), slots });
 }
