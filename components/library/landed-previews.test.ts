@@ -1,5 +1,5 @@
-import { QueryClient, type InfiniteData } from "@tanstack/react-query";
-import { describe, expect, it } from "vitest";
+import { QueryClient, QueryObserver, type InfiniteData } from "@tanstack/react-query";
+import { describe, expect, it, vi } from "vitest";
 import { FILES_QUERY_KEY, LIBRARY_QUERY_KEY, shareLinksQueryKey } from "@/components/query-keys";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
@@ -40,5 +40,29 @@ describe("applyLandedPreviews", () => {
     for (const key of [newest, searched]) expect(client.getQueryData<InfiniteData<LibraryPage>>(key)!.pages[0]!.files[0]!.previewUrl).toBe("https://storage.test/a.preview");
     expect(client.getQueryData(shareLinksQueryKey("a"))).toEqual({ links: [] });
     expect(client.getQueryCache().findAll({ queryKey: FILES_QUERY_KEY })).toHaveLength(3);
+  });
+
+  it("asks again for a listing that was on its way when the previews landed, so it cannot put the placeholders back", async () => {
+    const client = new QueryClient();
+    const key = [...LIBRARY_QUERY_KEY, { q: "" }];
+    const answers = [listing(["a"]), listing(["a"])];
+    let asked = 0;
+    const queryFn = () => new Promise<InfiniteData<LibraryPage>>((resolve) => setTimeout(() => resolve(answers[asked++]!), 10));
+    client.setQueryData(key, listing(["a"]));
+    // Watched, as the library's list is, and fetching (its data is stale from the start).
+    const unsubscribe = new QueryObserver(client, { queryKey: key, queryFn }).subscribe(() => {});
+    expect(client.isFetching({ queryKey: key })).toBe(1);
+    applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "u" }]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toBe(2);
+    unsubscribe();
+  });
+
+  it("does not ask again when nothing is on its way", () => {
+    const client = new QueryClient();
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    client.setQueryData([...LIBRARY_QUERY_KEY, {}], listing(["a"]));
+    applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "u" }]);
+    expect(invalidate).not.toHaveBeenCalled();
   });
 });

@@ -20,7 +20,12 @@ export function withLandedPreviews(data: InfiniteData<LibraryPage>, landed: read
   return changed ? { ...data, pages } : data;
 }
 
-/** Every cached library listing (any search, filter or sort) gets the landed previews. */
+/**
+ * Every cached library listing (any search, filter or sort) gets the landed previews. A listing
+ * already on its way may have been read before they were recorded and would put the placeholders
+ * back when it lands, so it is asked again (React Query drops the one in flight).
+ */
 export function applyLandedPreviews(queryClient: QueryClient, landed: readonly LandedPreview[]) {
   queryClient.setQueriesData<InfiniteData<LibraryPage>>({ queryKey: LIBRARY_QUERY_KEY }, (data) => (data ? withLandedPreviews(data, landed) : data));
+  if (queryClient.isFetching({ queryKey: LIBRARY_QUERY_KEY }) > 0) void queryClient.invalidateQueries({ queryKey: LIBRARY_QUERY_KEY });
 }
