@@ -76,7 +76,7 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
     ["pixel.png", 5_000],
   ]);
 
-  // A real picture gets its preview through the embedded store too: made by the page, checked at complete.
+  // A real picture gets its preview through the embedded store too: made by the page, sent and checked once the file is done.
   const picture = await page.evaluate(async () => {
     const canvas = new OffscreenCanvas(800, 600);
     const context = canvas.getContext("2d")!;
@@ -88,12 +88,14 @@ test("npm run dev with no env: banner, sign up, sign in, and upload", async ({ p
   });
   await page.getByTestId("file-input").setInputFiles([{ name: "drawn.png", mimeType: "image/png", buffer: Buffer.from(picture) }]);
   await expect(page.getByTestId("upload-row").and(page.locator('[data-name="drawn.png"]'))).toHaveAttribute("data-status", "done", { timeout: 60_000 });
-  const preview = await page.evaluate(async () => {
-    const listed = (await (await fetch("/api/files")).json()).files as { name: string; previewUrl: string | null }[];
-    const url = listed.find((f) => f.name === "drawn.png")?.previewUrl;
-    if (!url) return null;
-    const res = await fetch(url);
-    return { status: res.status, type: res.headers.get("content-type") };
-  });
-  expect(preview).toEqual({ status: 200, type: expect.stringMatching(/^image\/(webp|jpeg)$/) });
+  // The preview lands a moment after the file is done (issue 21).
+  const preview = () =>
+    page.evaluate(async () => {
+      const listed = (await (await fetch("/api/files")).json()).files as { name: string; previewUrl: string | null }[];
+      const url = listed.find((f) => f.name === "drawn.png")?.previewUrl;
+      if (!url) return null;
+      const res = await fetch(url);
+      return { status: res.status, type: res.headers.get("content-type") };
+    });
+  await expect.poll(preview, { timeout: 15_000 }).toEqual({ status: 200, type: expect.stringMatching(/^image\/(webp|jpeg)$/) });
 });

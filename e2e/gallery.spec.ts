@@ -52,6 +52,11 @@ async function listed(page: Page): Promise<ListedFile[]> {
   return page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
 }
 
+/** A file is done when its bytes are verified; its preview lands a moment later (issue 21). */
+async function previewLanded(page: Page, name: string) {
+  await expect.poll(async () => (await listed(page)).find((f) => f.name === name)?.previewUrl ?? null, { timeout: 15_000 }).not.toBeNull();
+}
+
 const naturalWidth = (img: Locator) => img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0));
 
 test("grid view: remembered, previews or type icons, a lightbox that shows the full image and steps by keyboard", async ({
@@ -71,6 +76,7 @@ test("grid view: remembered, previews or type icons, a lightbox that shows the f
   await uploadPage.goto();
   await uploadPage.addFiles([songPath, photoPath]);
   for (const name of [SONG, PHOTO.name]) await expect(uploadPage.row(name)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await previewLanded(page, PHOTO.name);
 
   // Grid is chosen once and still shown after a reload.
   await libraryPage.goto();
@@ -144,6 +150,7 @@ test("an expired preview is fetched again with the list instead of staying broke
   await uploadPage.goto();
   await uploadPage.addFiles([photoPath]);
   await expect(uploadPage.row(PHOTO.name)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await previewLanded(page, PHOTO.name);
   const [photo] = await listed(page);
   // The upload page makes a preview of every decodable picture (e2e/previews.spec.ts): a missing one is a failure here.
   expect(typeof photo?.previewUrl).toBe("string");

@@ -4,25 +4,35 @@ import { expect, test } from "./fixtures";
 import { PREVIEW_MAX_BYTES, PREVIEW_MAX_SIDE_PX } from "../lib/contracts/preview-schemas";
 
 /**
- * Previews (issue 16): the upload page makes a small WebP or JPEG of a photo or a video in the
- * browser and uploads it beside the file; the files list then answers a presigned previewUrl. A
- * file whose bytes cannot be decoded uploads all the same, without one.
+ * Previews (issues 16 and 21): the upload page makes a small WebP or JPEG of a photo or a video in
+ * the browser; the file is done as soon as its bytes are verified, and its preview follows on its
+ * own path, planned and completed in batches (POST /api/previews, /api/previews/complete); the
+ * files list then answers a presigned previewUrl. A file whose bytes cannot be decoded uploads all
+ * the same, without one.
  */
-type Listed = { name: string; status: string; previewUrl: string | null };
-
-const PREVIEW_ROUTE = /^\/api\/uploads\/[^/]+\/preview$/;
+type Listed = { id: string; name: string; status: string; previewUrl: string | null };
 
 async function listedFiles(page: Page): Promise<Listed[]> {
   return page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
 }
 
-/** Paths of the preview routes the page called, with their answers. */
-function watchPreviewRequests(page: Page): Array<{ status: number }> {
-  const answers: Array<{ status: number }> = [];
-  page.on("response", (res) => {
-    if (res.request().method() === "POST" && PREVIEW_ROUTE.test(new URL(res.url()).pathname)) answers.push({ status: res.status() });
+/** The files list once every file named has its preview (they land after the files are done). */
+async function withPreviews(page: Page, names: string[]): Promise<Listed[]> {
+  await expect
+    .poll(async () => (await listedFiles(page)).filter((file) => names.includes(file.name) && file.previewUrl).length, { timeout: 15_000 })
+    .toBe(names.length);
+  return listedFiles(page);
+}
+
+/** The file item ids of every preview the page planned (POST /api/previews), in order. */
+function watchPreviewPlans(page: Page): string[] {
+  const planned: string[] = [];
+  page.on("request", (req) => {
+    if (req.method() !== "POST" || new URL(req.url()).pathname !== "/api/previews") return;
+    const body = req.postDataJSON() as { previews: Array<{ fileItemId: string }> };
+    planned.push(...body.previews.map((preview) => preview.fileItemId));
   });
-  return answers;
+  return planned;
 }
 
 /** What a preview URL serves, decoded by the page: its type, size and picture size. */
@@ -63,7 +73,7 @@ async function drawnPng(page: Page): Promise<Buffer> {
 test("a photo gets a small decodable preview; a JPEG of garbage uploads without one", async ({ page, auth, newUser, uploadPage }) => {
   await auth.signUp(newUser);
   await uploadPage.goto();
-  const previewAnswers = watchPreviewRequests(page);
+  const planned = watchPreviewPlans(page);
   const photo = await drawnPng(page);
   // A JPEG's signature (the server checks it) and then noise no decoder can read.
   const garbage = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 131 + 7) % 256))]);
@@ -74,15 +84,15 @@ test("a photo gets a small decodable preview; a JPEG of garbage uploads without 
   ]);
   await expect(page.getByTestId("overall-progress-text")).toContainText("2 of 2 files done");
 
-  // Only the photo's preview was planned: the garbage never got past its header read.
-  expect(previewAnswers).toEqual([{ status: 201 }]);
-  const files = await listedFiles(page);
+  const files = await withPreviews(page, ["drawing.png"]);
   const drawing = files.find((file) => file.name === "drawing.png");
   const broken = files.find((file) => file.name === "broken.jpg");
   expect(drawing?.status).toBe("uploaded");
   expect(broken?.status).toBe("uploaded");
   expect(broken?.previewUrl).toBeNull();
   expect(drawing?.previewUrl).toBeTruthy();
+  // Only the photo's preview was planned: the garbage never got past its header read.
+  expect(planned).toEqual([drawing!.id]);
 
   const preview = await fetchPreview(page, drawing!.previewUrl!);
   expect(preview.status).toBe(200);
@@ -125,13 +135,13 @@ test("a video recorded by the browser gets a poster-frame preview, shown in the 
     clearInterval(timer);
     return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
   });
-  const previewAnswers = watchPreviewRequests(page);
+  const planned = watchPreviewPlans(page);
 
   await page.getByTestId("file-input").setInputFiles([{ name: "clip.mp4", mimeType: "video/mp4", buffer: Buffer.from(clip) }]);
   await expect(page.getByTestId("overall-progress-text")).toContainText("1 of 1 files done");
 
-  expect(previewAnswers).toEqual([{ status: 201 }]);
-  const [video] = await listedFiles(page);
+  const [video] = await withPreviews(page, ["clip.mp4"]);
+  expect(planned).toEqual([video!.id]);
   expect(video?.status).toBe("uploaded");
   expect(video?.previewUrl).toBeTruthy();
   const preview = await fetchPreview(page, video!.previewUrl!);
@@ -189,7 +199,7 @@ test("a 50-megapixel JPEG's preview is decoded scaled down, without the tab hold
 
   await auth.signUp(newUser);
   await uploadPage.goto();
-  const previewAnswers = watchPreviewRequests(page);
+  const planned = watchPreviewPlans(page);
   const before = await renderersPss(browser);
   let peak = before;
   let sampling = true;
@@ -201,6 +211,8 @@ test("a 50-megapixel JPEG's preview is decoded scaled down, without the tab hold
   })();
   await page.getByTestId("file-input").setInputFiles([{ name: "huge.jpg", mimeType: "image/jpeg", buffer: jpeg }]);
   await expect(page.getByTestId("overall-progress-text")).toContainText("1 of 1 files done", { timeout: 60_000 });
+  // The preview follows the file: memory is sampled until it has landed.
+  const [huge] = await withPreviews(page, ["huge.jpg"]);
   sampling = false;
   await sampler;
 
@@ -208,9 +220,7 @@ test("a 50-megapixel JPEG's preview is decoded scaled down, without the tab hold
   const figure = `50 MP JPEG (${(jpeg.length / 2 ** 20).toFixed(1)} MiB): renderer PSS ${(before / 2 ** 20).toFixed(0)} → peak ${(peak / 2 ** 20).toFixed(0)} MiB (+${grewMiB.toFixed(0)} MiB)`;
   testInfo.annotations.push({ type: "memory", description: figure });
   console.log(figure);
-  expect(previewAnswers).toEqual([{ status: 201 }]);
-  const [huge] = await listedFiles(page);
-  expect(huge?.previewUrl).toBeTruthy();
+  expect(planned).toEqual([huge!.id]);
   const preview = await fetchPreview(page, huge!.previewUrl!);
   expect(preview.width).toBeLessThanOrEqual(PREVIEW_MAX_SIDE_PX);
   // Decoded whole, the picture alone would be 8660 × 5774 × 4 bytes ≈ 191 MiB.

@@ -22,8 +22,6 @@ import type {
   CompletedPreview,
   CompletePreviewsResponse,
   PlannedPreview,
-  PlanPreviewBody,
-  PlanPreviewResponse,
   PlanPreviewsResponse,
   PreviewPlan,
 } from "@/lib/contracts/preview-schemas";
@@ -66,9 +64,6 @@ export function createUploadApi(call: ApiFetch) {
     // POST /api/uploads/{id}/parts/done - record parts S3 stored
     reportParts: (id: string, parts: PartReport[]): Promise<void> => call(uploadPath(id, "/parts/done"), jsonRequest("POST", { parts })),
 
-    // POST /api/uploads/{id}/preview - sign a form for the pending upload's preview (sent before its complete)
-    planPreview: (id: string, body: PlanPreviewBody): Promise<PlanPreviewResponse> => call(uploadPath(id, "/preview"), jsonRequest("POST", body)),
-
     // POST /api/previews - plan the previews of uploaded file items and sign a form for each, answered per preview
     planPreviews: async (plans: PreviewPlan[]): Promise<Settled<PlannedPreview>[]> => {
       const { results } = await call<PlanPreviewsResponse>("/api/previews", jsonRequest("POST", { previews: plans }));
@@ -98,5 +93,5 @@ export type UploadApi = {
 } & MultipartApi;
 
 /** The page's upload routes, on its own origin. */
-export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreview } =
+export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreviews, completePreviews } =
   createUploadApi(callApi);

@@ -1,6 +1,6 @@
 /**
- * One file's turn, from its start to its stored file: a preview set riding beside it, its file item
- * (the unfinished upload it resumes, the one made ahead, or one asked for now), then the job of
+ * One file's turn, from its start to its stored file: its file item (the unfinished upload it
+ * resumes, the one made ahead, or one asked for now), then the job of
  * the strategy the server chose (strategies.ts), whose news becomes queue actions. It knows no
  * strategy and holds no state of its own: the engine (upload-engine.ts) gives it what it reaches.
  */
@@ -8,13 +8,11 @@ import { ApiError } from "@/client/api/api-error";
 import type { UploadApi } from "@/client/api/upload-api";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { PartFailedError } from "@/client/multipart/part-failed-error";
-import type { PreviewOptions } from "@/client/preview/preview-task";
 import type { FailureCode, QueueAction, QueueItem, UploadStatus } from "@/client/queue/upload-queue";
 import { StorageError } from "@/client/storage-error";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { PendingReleases } from "./pending-releases";
-import { startPreview } from "./preview-rider";
 import { bodyOf, type FileItemsAhead } from "./file-items-ahead";
 import type { ResumeLookup } from "./resume-lookup";
 import type { ActiveJob } from "./scheduler";
@@ -26,7 +24,6 @@ export type TurnDeps = {
   pool: ConnectionPool;
   transport: EngineTransport;
   tracer?: Tracer;
-  previews?: PreviewOptions;
   fileItemsAhead: FileItemsAhead;
   resumes: ResumeLookup;
   releases: PendingReleases;
@@ -78,20 +75,15 @@ async function fileItemOf(deps: TurnDeps, item: QueueItem, file: File, signal: A
 export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job: ActiveJob): Promise<FileItemJson | null> {
   const { signal } = job.controller;
   const { api, pool, transport, tracer, releases } = deps;
-  const preview = startPreview(file, deps.previews, { api, pool, post: transport.post }, signal);
-  try {
-    const fileItemAskedAt = traceClock(tracer);
-    const { fileItem, upload, stored } = await fileItemOf(deps, item, file, signal);
-    if (signal.aborted) {
-      // Cancelled while the server was signing: nobody else knows this id, so release it here.
-      releases.release(fileItem.id);
-      return null;
-    }
-    job.fileItemId = fileItem.id;
-    const release = (id: string) => releases.release(id);
-    const events = eventsFor(deps, item.key, job);
-    return await runUploadJob({ api: preview?.api ?? api, pool, transport, tracer }, { file, body: bodyOf(item), fileItem, upload, stored, signal, fileItemAskedAt, events, release });
-  } finally {
-    preview?.dispose();
+  const fileItemAskedAt = traceClock(tracer);
+  const { fileItem, upload, stored } = await fileItemOf(deps, item, file, signal);
+  if (signal.aborted) {
+    // Cancelled while the server was signing: nobody else knows this id, so release it here.
+    releases.release(fileItem.id);
+    return null;
   }
+  job.fileItemId = fileItem.id;
+  const release = (id: string) => releases.release(id);
+  const events = eventsFor(deps, item.key, job);
+  return runUploadJob({ api, pool, transport, tracer }, { file, body: bodyOf(item), fileItem, upload, stored, signal, fileItemAskedAt, events, release });
 }

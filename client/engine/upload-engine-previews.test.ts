@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConnectionPool } from "@/client/connection-pool";
+import type { PreviewMaker, PreviewSource } from "@/client/preview/make-preview";
+import { PREVIEW_FLUSH_IDLE_MS } from "@/client/preview/preview-batches";
+import { PreviewQueue, type LandedPreview } from "@/client/preview/preview-queue";
 import { StorageError } from "@/client/storage-error";
-import type { PreviewMaker } from "@/client/preview/make-preview";
-import { PREVIEW_SEND_TIMEOUT_MS, PREVIEW_WAIT_MS } from "@/client/preview/preview-task";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
@@ -9,9 +11,10 @@ import { MIB } from "@/lib/units";
 import { UploadEngine } from "./upload-engine";
 
 /**
- * Previews (issue 16) as the store runs them: made from the moment a photo or video starts, sent
- * just before its complete, and dropped, never retried, when anything goes wrong: the file itself
- * completes exactly once either way.
+ * Previews (issue 21) as the engine and the tab's PreviewQueue run them together: a file is done
+ * when its bytes are verified and never waits for its preview; the preview is made from the
+ * moment the file starts and follows once the file item is uploaded, planned, posted and
+ * completed in batches; anything that goes wrong with it is no preview, never a failed or retried file.
  */
 const rules = { allowedTypes: ["image/png", "image/jpeg", "video/mp4", "audio/mpeg"], maxBytes: 64 * MIB };
 const MULTIPART_FROM = 20;
@@ -22,23 +25,36 @@ function fileOf(name: string, size = 10, type = "image/png"): File {
   return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
 }
 
-function setup(make: PreviewMaker | null = vi.fn<PreviewMaker>(async () => PREVIEW())) {
+function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2 } = {}) {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 4 });
-  const previews = make ? { make, plan: server.planPreview } : undefined;
+  const pool = new ConnectionPool(6);
+  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, make, slots: { image: 2, video: 1 } });
+  const landed: LandedPreview[] = [];
+  previews.onLanded((batch) => landed.push(...batch));
   const transport = { post: storage.post, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
-  const store = new UploadEngine(server.api, rules, { transport, previews });
-  store.setConcurrency(2);
+  const store = new UploadEngine(server.api, rules, { transport, pool, ...(withPreviews ? { previews } : {}) });
+  store.setConcurrency(concurrency);
   const statuses = async () => {
     await vi.advanceTimersByTimeAsync(100);
     return store.getSnapshot().items.map((item) => item.status);
   };
   /** The routes called, in order, leaving out the noise of parts. */
   const routes = () => server.calls.map((call) => call.route).filter((route) => route !== "signParts" && route !== "reportParts");
-  return { storage, server, store, statuses, routes, make };
+  const previewOf = (id: string) => server.fileItems.get(id)!.file.previewUrl;
+  return { storage, server, store, previews, statuses, routes, make, landed, previewOf };
+}
+
+/** A maker whose previews the test hands out one by one. */
+function heldMaker() {
+  const pending: Array<{ source: PreviewSource; signal: AbortSignal; finish: (blob: Blob | null) => void }> = [];
+  const make: PreviewMaker = (source, signal) => new Promise((resolve) => pending.push({ source, signal, finish: resolve }));
+  return { make, pending };
 }
 
 const settle = () => vi.advanceTimersByTimeAsync(0);
+/** Past the batch's idle delay, and any retry's backoff. */
+const later = () => vi.advanceTimersByTimeAsync(60_000);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -50,152 +66,211 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("a file with a preview", () => {
-  it("starts the preview with the file, plans and posts it, then completes the file once", async () => {
-    const { storage, server, store, statuses, routes, make } = setup();
-    storage.hold = true;
+describe("a file is done when its bytes are verified", () => {
+  it("completes without waiting for a preview still being made, which then follows and lands", async () => {
+    const { make, pending } = heldMaker();
+    const { server, storage, store, statuses, routes, landed, previewOf } = setup(make);
     const photo = fileOf("photo.png");
     store.add([photo]);
-    await settle();
-    // Made while the file's bytes are still on the wire.
-    expect(make).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(make!).mock.calls[0]![0]).toBe(photo);
-    expect(server.argsOf("planPreview")).toEqual([]);
-
-    storage.hold = false;
-    storage.posts[0]!.finish();
     expect(await statuses()).toEqual(["done"]);
-    expect(routes()).toEqual(["createMany", "planPreview", "complete"]);
-    expect(server.argsOf("planPreview")).toEqual([{ id: "file-1", size: 1_234, type: "image/webp" }]);
+    expect(routes()).toEqual(["createMany", "complete"]);
+    // Made from the file the engine started, while it was sent.
+    expect(pending.map((p) => p.source)).toEqual([{ type: "image/png", file: photo }]);
+
+    pending[0]!.finish(PREVIEW());
+    await settle();
+    expect(server.argsOf("planPreviews")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(PREVIEW_FLUSH_IDLE_MS);
+    expect(routes()).toEqual(["createMany", "complete", "planPreviews", "completePreviews"]);
+    expect(server.argsOf("planPreviews")).toEqual([[{ fileItemId: "file-1", size: 1_234, type: "image/webp" }]]);
     expect(storage.posts.map((post) => [post.target, post.size, post.state])).toEqual([
       ["key-file-1", 10, "stored"],
       ["key-file-1.preview", 1_234, "stored"],
     ]);
-    expect(server.fileItems.get("file-1")!.file.previewUrl).toContain("key-file-1.preview");
+    expect(previewOf("file-1")).toContain("key-file-1.preview");
+    expect(landed).toEqual([{ fileItemId: "file-1", previewUrl: previewOf("file-1") }]);
   });
 
-  it("sends a multipart file's preview before its multipart complete", async () => {
-    const { storage, server, store, statuses, routes } = setup();
+  it("keeps a preview made before its file is uploaded until it is, then sends it", async () => {
+    const { server, storage, store, statuses, previewOf } = setup();
+    storage.hold = true;
+    store.add([fileOf("photo.png")]);
+    await later();
+    expect(server.argsOf("planPreviews")).toEqual([]);
+    expect(await statuses()).toEqual(["uploading"]);
+    storage.hold = false;
+    storage.posts[0]!.finish();
+    expect(await statuses()).toEqual(["done"]);
+    await later();
+    expect(server.argsOf("planPreviews")).toHaveLength(1);
+    expect(previewOf("file-1")).not.toBeNull();
+  });
+
+  it("sends a multipart video's preview after its multipart complete", async () => {
+    const { storage, store, statuses, routes, previewOf } = setup();
     store.add([fileOf("clip.mp4", MULTIPART_FROM + 3, "video/mp4")]);
     expect(await statuses()).toEqual(["done"]);
-    expect(routes().slice(-2)).toEqual(["planPreview", "completeMultipart"]);
+    await later();
+    expect(routes().slice(-3)).toEqual(["completeMultipart", "planPreviews", "completePreviews"]);
     expect(storage.posts.map((post) => post.target)).toEqual(["key-file-1.preview"]);
-    expect(server.fileItems.get("file-1")!.file.previewUrl).not.toBeNull();
-  });
-
-  it("waits for a preview still being made, up to PREVIEW_WAIT_MS after the bytes are stored", async () => {
-    let finish: (blob: Blob) => void = () => {};
-    const { server, store, statuses } = setup(() => new Promise((resolve) => (finish = resolve)));
-    store.add([fileOf("photo.png")]);
-    expect(await statuses()).toEqual(["verifying"]);
-    await vi.advanceTimersByTimeAsync(PREVIEW_WAIT_MS / 2);
-    expect(server.argsOf("complete")).toEqual([]);
-    finish(PREVIEW());
-    expect(await statuses()).toEqual(["done"]);
-    expect(server.argsOf("planPreview")).toHaveLength(1);
-    expect(server.argsOf("complete")).toEqual(["file-1"]);
+    expect(previewOf("file-1")).not.toBeNull();
   });
 });
 
-describe("a preview that fails never fails or retries the file", () => {
-  it("completes without a preview when the maker answers null", async () => {
-    const { server, store, statuses, routes } = setup(vi.fn<PreviewMaker>(async () => null));
-    store.add([fileOf("photo.png")]);
-    expect(await statuses()).toEqual(["done"]);
-    expect(routes()).toEqual(["createMany", "complete"]);
-    expect(server.fileItems.get("file-1")!.file.previewUrl).toBeNull();
+describe("previews leave in batches", () => {
+  it("sends 200 photos' previews in a handful of plan and complete requests, every one landing", async () => {
+    // Each preview takes 10 ms to make, two at a time, so they come steadily for a second.
+    const make = vi.fn<PreviewMaker>(() => new Promise((resolve) => setTimeout(() => resolve(PREVIEW()), 10)));
+    const { server, store, statuses, landed } = setup(make, { concurrency: 6 });
+    store.add(Array.from({ length: 200 }, (_, i) => fileOf(`photo-${i}.png`)));
+    await later();
+    expect(new Set(await statuses())).toEqual(new Set(["done"]));
+    const plans = server.argsOf<unknown[]>("planPreviews");
+    const completes = server.argsOf<string[]>("completePreviews");
+    expect(plans.length).toBeLessThanOrEqual(4);
+    expect(completes.length).toBe(plans.length);
+    expect(plans.flat()).toHaveLength(200);
+    expect(new Set(landed.map((p) => p.fileItemId)).size).toBe(200);
+    expect([...server.fileItems.values()].every((item) => item.file.previewUrl !== null)).toBe(true);
   });
 
-  it("completes without a preview when the maker throws", async () => {
-    const { store, statuses, routes } = setup(vi.fn<PreviewMaker>(async () => Promise.reject(new Error("decoder crashed"))));
-    store.add([fileOf("photo.png")]);
-    expect(await statuses()).toEqual(["done"]);
-    expect(routes()).toEqual(["createMany", "complete"]);
-  });
-
-  it("gives up on a preview not made within PREVIEW_WAIT_MS, and stops making it", async () => {
-    let signal: AbortSignal | undefined;
-    const { server, store, statuses, routes } = setup((_, s) => {
-      signal = s;
-      return new Promise(() => {});
+  it("makes previews in the order their files start, never more at once than the makers", async () => {
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const make = vi.fn<PreviewMaker>(async (source) => {
+      order.push(("file" in source && source.file instanceof File ? source.file.name : "?"));
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      running--;
+      return PREVIEW();
     });
+    const { store, landed } = setup(make, { concurrency: 6 });
+    const names = Array.from({ length: 12 }, (_, i) => `photo-${i}.png`);
+    store.add(names.map((name) => fileOf(name)));
+    await later();
+    expect(most).toBe(2);
+    expect(order).toEqual(names);
+    expect(landed).toHaveLength(12);
+  });
+});
+
+describe("a preview that fails is no preview, never a failed or retried file", () => {
+  it.each([
+    ["answers null", vi.fn<PreviewMaker>(async () => null)],
+    ["throws", vi.fn<PreviewMaker>(async () => Promise.reject(new Error("decoder crashed")))],
+  ])("the file is done and nothing is planned when the maker %s", async (_, make) => {
+    const { store, statuses, routes, landed } = setup(make);
     store.add([fileOf("photo.png")]);
-    // statuses() waits a render tick (100 ms) of the PREVIEW_WAIT_MS.
-    expect(await statuses()).toEqual(["verifying"]);
-    await vi.advanceTimersByTimeAsync(PREVIEW_WAIT_MS - 200);
-    expect(server.argsOf("complete")).toEqual([]);
-    await vi.advanceTimersByTimeAsync(100);
     expect(await statuses()).toEqual(["done"]);
+    await later();
     expect(routes()).toEqual(["createMany", "complete"]);
-    expect(signal?.aborted).toBe(true);
+    expect(landed).toEqual([]);
   });
 
   it.each([
-    ["refused as not previewable (409)", apiError(409, "not_previewable")],
     ["refused as too large (413)", apiError(413, "too_large")],
-    ["answered 503", apiError(503, "storage_unavailable")],
-    ["not answered", apiError(0, "network_error")],
-  ])("completes once, with one plan and no retry, when the plan is %s", async (_, error) => {
-    const { server, storage, store, statuses, routes } = setup();
-    server.failNext("planPreview", error);
+    ["refused as not previewable (409)", apiError(409, "not_previewable")],
+  ])("a preview %s is dropped, and the rest of its batch lands", async (_, error) => {
+    const { server, storage, store, statuses, previewOf } = setup();
+    server.refusePreview = (plan) => (plan.fileItemId === "file-1" ? error : null);
+    store.add([fileOf("a.png"), fileOf("b.png")]);
+    expect(await statuses()).toEqual(["done", "done"]);
+    await later();
+    expect(server.argsOf("planPreviews")).toHaveLength(1);
+    expect(server.argsOf("completePreviews")).toEqual([["file-2"]]);
+    expect(storage.posts.map((post) => post.target)).not.toContain("key-file-1.preview");
+    expect(previewOf("file-1")).toBeNull();
+    expect(previewOf("file-2")).not.toBeNull();
+  });
+
+  it("tries a plan request that was not answered again, as the API's retry policy says", async () => {
+    const { server, store, previewOf } = setup();
+    server.failNext("planPreviews", apiError(503, "storage_unavailable"), apiError(0, "network_error"));
     store.add([fileOf("photo.png")]);
+    await later();
+    expect(server.argsOf("planPreviews")).toHaveLength(3);
+    expect(previewOf("file-1")).not.toBeNull();
+  });
+
+  it("gives up on a plan request refused outright (400), without a retry", async () => {
+    const { server, store, statuses } = setup();
+    server.failNext("planPreviews", apiError(400, "bad_request"));
+    store.add([fileOf("photo.png")]);
+    await later();
     expect(await statuses()).toEqual(["done"]);
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(routes()).toEqual(["createMany", "planPreview", "complete"]);
-    expect(storage.posts.map((post) => post.target)).toEqual(["key-file-1"]);
-    expect(server.fileItems.get("file-1")!.file.previewUrl).toBeNull();
+    expect(server.argsOf("planPreviews")).toHaveLength(1);
+    expect(server.argsOf("completePreviews")).toEqual([]);
   });
 
   it.each([
-    ["refused by storage (403)", new StorageError("storage_refused", "refused", 403)],
-    ["dropped", new StorageError("network_error", "dropped", 0)],
-    ["answered 503 SlowDown", new StorageError("storage_error", "slow down", 503, "<Error><Code>SlowDown</Code></Error>")],
-  ])("completes once, with one preview POST and no retry, when that POST is %s", async (_, error) => {
-    const { server, storage, store, statuses, routes } = setup();
-    storage.hold = true;
+    ["refused by storage (403)", new StorageError("storage_refused", "refused", 403), 1],
+    ["answered 503 SlowDown, then stored", new StorageError("storage_error", "slow down", 503, "<Error><Code>SlowDown</Code></Error>"), 2],
+  ])("a preview POST %s", async (_, error, posts) => {
+    const { server, storage, store, statuses, previewOf } = setup();
     store.add([fileOf("photo.png")]);
-    await settle();
-    storage.posts[0]!.finish();
-    await settle();
-    expect(storage.posts.map((post) => post.target)).toEqual(["key-file-1", "key-file-1.preview"]);
-    storage.posts[1]!.fail(error);
     expect(await statuses()).toEqual(["done"]);
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(storage.posts).toHaveLength(2);
-    expect(routes()).toEqual(["createMany", "planPreview", "complete"]);
-    expect(server.fileItems.get("file-1")!.file.previewUrl).toBeNull();
-  });
-
-  it("abandons a preview POST still open after PREVIEW_SEND_TIMEOUT_MS and completes the file", async () => {
-    const { server, storage, store, statuses } = setup();
-    storage.hold = true;
-    store.add([fileOf("photo.png")]);
-    await settle();
-    storage.posts[0]!.finish();
-    await settle();
-    await vi.advanceTimersByTimeAsync(PREVIEW_SEND_TIMEOUT_MS - 1);
-    expect(server.argsOf("complete")).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(await statuses()).toEqual(["done"]);
-    expect(storage.posts[1]!.state).toBe("aborted");
+    storage.failNextPosts(error);
+    await later();
+    expect(storage.posts.filter((post) => post.target === "key-file-1.preview")).toHaveLength(posts);
+    expect(server.argsOf("completePreviews")).toEqual(posts === 1 ? [] : [["file-1"]]);
+    expect(previewOf("file-1") !== null).toBe(posts === 2);
     expect(server.argsOf("complete")).toEqual(["file-1"]);
   });
 
-  it("cancelling the file while its preview is made stops making it, and nothing is planned", async () => {
-    let signal: AbortSignal | undefined;
-    const { server, storage, store, statuses } = setup((_, s) => {
-      signal = s;
-      return new Promise(() => {});
-    });
+  it("drops the preview of a file that fails, and makes it again when the file is retried", async () => {
+    const { make, pending } = heldMaker();
+    const { server, store, statuses } = setup(make);
+    server.failNext("complete", apiError(409, "upload_incomplete"));
+    store.add([fileOf("photo.png")]);
+    expect(await statuses()).toEqual(["failed"]);
+    expect(pending[0]!.signal.aborted).toBe(true);
+    store.retry(store.getSnapshot().items[0]!.key);
+    expect(await statuses()).toEqual(["done"]);
+    expect(pending).toHaveLength(2);
+    pending[1]!.finish(PREVIEW());
+    await later();
+    expect(server.argsOf("completePreviews")).toHaveLength(1);
+  });
+});
+
+describe("dropped previews", () => {
+  it("cancelling a file while its preview is made stops making it, and nothing is planned", async () => {
+    const { make, pending } = heldMaker();
+    const { server, storage, store, statuses } = setup(make);
     storage.hold = true;
     store.add([fileOf("photo.png")]);
     await settle();
-    store.cancel(store.getSnapshot().items[0]?.key ?? "upload-1");
+    store.cancel(store.getSnapshot().items[0]!.key);
     expect(await statuses()).toEqual(["cancelled"]);
-    await vi.advanceTimersByTimeAsync(PREVIEW_WAIT_MS + PREVIEW_SEND_TIMEOUT_MS);
-    expect(signal?.aborted).toBe(true);
-    expect(server.argsOf("planPreview")).toEqual([]);
-    expect(server.argsOf("complete")).toEqual([]);
+    expect(pending[0]!.signal.aborted).toBe(true);
+    pending[0]!.finish(PREVIEW());
+    await later();
+    expect(server.argsOf("planPreviews")).toEqual([]);
+  });
+
+  it("signing out drops previews being made and those waiting for their batch", async () => {
+    const { make, pending } = heldMaker();
+    const { server, store, statuses, previews } = setup(make);
+    store.add([fileOf("a.png"), fileOf("b.png")]);
+    expect(await statuses()).toEqual(["done", "done"]);
+    pending[0]!.finish(PREVIEW());
+    await settle();
+    previews.clear();
+    expect(pending[1]!.signal.aborted).toBe(true);
+    pending[1]!.finish(PREVIEW());
+    await later();
+    expect(server.argsOf("planPreviews")).toEqual([]);
+    expect(previews.stats.pending).toBe(0);
+  });
+
+  it("a file deleted after its preview was made is not planned", async () => {
+    const { server, store, statuses, previews } = setup();
+    store.add([fileOf("photo.png")]);
+    expect(await statuses()).toEqual(["done"]);
+    previews.forget("file-1");
+    await later();
+    expect(server.argsOf("planPreviews")).toEqual([]);
   });
 });
 
@@ -204,14 +279,17 @@ describe("files without previews", () => {
     const { store, statuses, routes, make } = setup();
     store.add([fileOf("song.mp3", 10, "audio/mpeg")]);
     expect(await statuses()).toEqual(["done"]);
+    await later();
     expect(make).not.toHaveBeenCalled();
     expect(routes()).toEqual(["createMany", "complete"]);
   });
 
-  it("makes none when the store is given no preview maker (the CLI)", async () => {
-    const { store, statuses, routes } = setup(null);
+  it("makes none when the engine is given no preview queue (the CLI)", async () => {
+    const { store, statuses, routes, make } = setup(undefined, { withPreviews: false });
     store.add([fileOf("photo.png"), fileOf("clip.mp4", MULTIPART_FROM, "video/mp4")]);
     expect(await statuses()).toEqual(["done", "done"]);
-    expect(routes()).not.toContain("planPreview");
+    await later();
+    expect(make).not.toHaveBeenCalled();
+    expect(routes()).not.toContain("planPreviews");
   });
 });

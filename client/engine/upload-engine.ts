@@ -11,7 +11,7 @@ import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import { putPart } from "@/client/multipart/part-transport";
 import { browserResumeStore } from "@/client/multipart/resume-store";
 import { postToStorage } from "@/client/post/post-transport";
-import type { PreviewOptions } from "@/client/preview/preview-task";
+import type { PreviewHandoff } from "@/client/preview/preview-queue";
 import { PREPARE_WINDOW } from "@/client/queue/prepare-ahead";
 import { selectWaiting } from "@/client/queue/queue-select";
 import type { QueueAction, QueueItem, QueueState } from "@/client/queue/upload-queue";
@@ -38,8 +38,14 @@ export type EngineOptions = {
   transport?: Partial<EngineTransport>;
   /** Times each file's steps for the benchmark (client/tracer.ts); none in the product. */
   tracer?: Tracer;
-  /** Makes and sends a preview of each photo and video (client/preview/); the page passes it, the CLI and the benchmark do not. */
-  previews?: PreviewOptions;
+  /**
+   * Told when each file starts, is uploaded, or is cancelled or fails, so a preview of each photo
+   * and video follows it on its own path (client/preview/preview-queue.ts); a file never waits
+   * for it. The page passes one; the CLI does not.
+   */
+  previews?: PreviewHandoff;
+  /** The storage connections, when work beside the uploads (previews) shares them; a pool of DEFAULT_CONNECTIONS otherwise. */
+  pool?: ConnectionPool;
   /** Each row that ended (done, failed, rejected), as it ends: the CLI prints a line for it. */
   onEnded?: (item: QueueItem) => void;
 };
@@ -50,7 +56,7 @@ export class UploadEngine {
   private readonly batchTracker = new BatchTracker();
   private readonly files = new Map<string, File>();
   /** Requests to storage across all files: parts of big files and small files share these slots. */
-  private readonly pool = new ConnectionPool(DEFAULT_CONNECTIONS);
+  private readonly pool: ConnectionPool;
   private readonly transport: EngineTransport;
   private readonly releases: PendingReleases;
   private readonly fileItemsAhead: FileItemsAhead;
@@ -64,6 +70,7 @@ export class UploadEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.transport = { ...BROWSER_TRANSPORT, ...options.transport };
+    this.pool = options.pool ?? new ConnectionPool(DEFAULT_CONNECTIONS);
     this.releases = new PendingReleases((id) => api.cancel(id));
     this.scheduler = new Scheduler({
       changed: (state, action) => this.changed(state, action),
@@ -78,7 +85,7 @@ export class UploadEngine {
     });
     this.resumes = new ResumeLookup(api, this.transport.resume);
     this.turnDeps = {
-      ...{ api, pool: this.pool, transport: this.transport, tracer: options.tracer, previews: options.previews },
+      ...{ api, pool: this.pool, transport: this.transport, tracer: options.tracer },
       ...{ fileItemsAhead: this.fileItemsAhead, resumes: this.resumes, releases: this.releases },
       dispatch: (action) => this.dispatch(action),
       statusOf: (key) => this.scheduler.item(key)?.status,
@@ -113,6 +120,7 @@ export class UploadEngine {
   /** Aborts the transfer and, once the server knows the upload, tells it to drop the file item. */
   cancel = (key: string) => {
     if (!this.dispatch({ type: "cancel", key })) return;
+    this.options.previews?.dropped(key);
     const job = this.scheduler.job(key);
     job?.controller.abort();
     const fileItemId = job?.fileItemId ?? this.scheduler.item(key)?.fileItemId;
@@ -205,13 +213,18 @@ export class UploadEngine {
     const file = this.files.get(key);
     try {
       if (!file) throw new Error(`No file for ${key}`);
+      this.options.previews?.started(key, file);
       const done = await sendFile(this.turnDeps, item, file, job);
       if (!done) return;
       this.dispatch({ type: "verifying", key });
+      // Done once its bytes are verified; its preview follows on its own.
       this.dispatch({ type: "done", key, file: done });
+      this.options.previews?.uploaded(key, done);
       this.files.delete(key);
     } catch (err) {
-      if (!job.controller.signal.aborted) this.dispatch({ type: "failed", key, ...failureOf(err) });
+      if (job.controller.signal.aborted) return;
+      this.dispatch({ type: "failed", key, ...failureOf(err) });
+      this.options.previews?.dropped(key);
     }
   }
 }

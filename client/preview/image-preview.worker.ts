@@ -1,18 +1,12 @@
 /// <reference lib="webworker" />
 // Decodes and shrinks images for previews off the main thread, so a 50-megapixel photo never
-// stalls the page (client/preview/image-preview.ts sends the jobs).
+// stalls the page. One of a small pool (image-workers.ts), each given one job at a time.
 import { encodePreview } from "./encode-preview";
 
 /** `maxBytes` comes from the page (PREVIEW_MAX_BYTES), so the worker's bundle has no zod. */
-export type ImagePreviewRequest =
-  | { id: number; file: Blob; type: string; width: number; height: number; maxBytes: number }
-  | { id: number; cancel: true };
+export type ImagePreviewRequest = { id: number; file: Blob; type: string; width: number; height: number; maxBytes: number };
 export type ImagePreviewAnswer = { id: number; blob: Blob | null };
-type Job = Extract<ImagePreviewRequest, { file: Blob }>;
-
-// One image at a time, in arrival order: decoding several at once only multiplies peak memory.
-let queue: Promise<void> = Promise.resolve();
-const cancelled = new Set<number>();
+type Job = ImagePreviewRequest;
 
 /**
  * WebCodecs' ImageDecoder with a desired size decodes a JPEG scaled down inside libjpeg (1/2 to
@@ -55,17 +49,13 @@ async function shrink(job: Job): Promise<Blob | null> {
   return encodePreview(canvas, job.maxBytes);
 }
 
-self.onmessage = (event: MessageEvent<ImagePreviewRequest>) => {
+self.onmessage = async (event: MessageEvent<ImagePreviewRequest>) => {
   const request = event.data;
-  if ("cancel" in request) return void cancelled.add(request.id);
-  queue = queue.then(async () => {
-    if (cancelled.delete(request.id)) return;
-    let blob: Blob | null = null;
-    try {
-      blob = await shrink(request);
-    } catch {
-      // Undecodable (a codec the browser lacks, broken bytes): no preview.
-    }
-    self.postMessage({ id: request.id, blob } satisfies ImagePreviewAnswer);
-  });
+  let blob: Blob | null = null;
+  try {
+    blob = await shrink(request);
+  } catch {
+    // Undecodable (a codec the browser lacks, broken bytes): no preview.
+  }
+  self.postMessage({ id: request.id, blob } satisfies ImagePreviewAnswer);
 };

@@ -1,24 +1,68 @@
 /**
- * The page's preview maker (issue 16): a small WebP or JPEG of a photo or a video, or null when
- * none can be made (a codec the browser lacks, HEIC, a picture past MAX_SOURCE_PIXELS, broken
- * bytes, the time running out). It never throws: no preview is never an upload error.
+ * The page's preview maker (issues 16 and 21): a small WebP or JPEG of a photo or a video, or
+ * null when none can be made (a codec the browser lacks, HEIC, a picture past the decode limits,
+ * broken bytes, the time running out). It never throws: no preview is never an upload error.
  * Browser-only; the CLI makes no previews.
  */
+import { ConnectionPool } from "@/client/connection-pool";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
+import { DecodeBudget } from "./decode-budget";
 import { makeImagePreview } from "./image-preview";
+import { ImageWorkerPool } from "./image-workers";
+import { fetchStoredImage } from "./stored-file";
 import { makeVideoPreview } from "./video-preview";
 
-/** What the upload store is given to make previews; tests pass fakes, the CLI none. */
-export type PreviewMaker = (file: File, signal?: AbortSignal) => Promise<Blob | null>;
+/** What a preview is made of: a file picked in this tab, or a stored file read back by its view URL. */
+export type PreviewSource = { type: string; file: Blob } | { type: string; url: string; size: number };
 
-export const makePreview: PreviewMaker = async (file, signal = new AbortController().signal) => {
-  const type = file.type.trim().toLowerCase();
-  if (!isPreviewable(type) || signal.aborted) return null;
-  try {
-    if (type.startsWith("video/")) return typeof document === "undefined" ? null : await makeVideoPreview(file, signal);
-    return await makeImagePreview(file, type, signal);
-  } catch (err) {
-    console.debug("No preview for", file.name, err);
-    return null;
-  }
-};
+/** Makes one preview; the PreviewQueue (preview-queue.ts) decides when. Tests pass fakes. */
+export type PreviewMaker = (source: PreviewSource, signal: AbortSignal) => Promise<Blob | null>;
+
+/** Videos need a <video> on the main thread; everything else previewable is an image for a worker. */
+export function previewKind(type: string): "image" | "video" {
+  return type.trim().toLowerCase().startsWith("video/") ? "video" : "image";
+}
+
+/** Stored images held at once (fetched, then decoded): each may be up to STORED_IMAGE_MAX_BYTES. */
+export const STORED_IMAGES_AT_ONCE = 2;
+
+/**
+ * The page's maker, with `imageWorkers` decode workers sharing one decode budget. A stored file is
+ * read over one of `connections` (the pool the uploads use) while it is fetched or, a video, read
+ * by its <video>.
+ */
+export function createPreviewMaker(imageWorkers: number, connections: ConnectionPool): PreviewMaker {
+  const decoding = { workers: new ImageWorkerPool(imageWorkers), budget: new DecodeBudget() };
+  const storedImages = new ConnectionPool(STORED_IMAGES_AT_ONCE);
+  /** `read` over a storage connection, released when it settles. */
+  const overConnection = async <T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> => {
+    const release = await connections.acquire(signal);
+    try {
+      return await read();
+    } finally {
+      release();
+    }
+  };
+  const makeImage = async (source: PreviewSource, type: string, signal: AbortSignal) => {
+    if ("file" in source) return makeImagePreview(source.file, type, signal, decoding);
+    const release = await storedImages.acquire(signal);
+    try {
+      const file = await overConnection(() => fetchStoredImage(source.url, source.size, signal), signal);
+      return file ? await makeImagePreview(file, type, signal, decoding) : null;
+    } finally {
+      release();
+    }
+  };
+  return async (source, signal) => {
+    const type = source.type.trim().toLowerCase();
+    if (!isPreviewable(type) || signal.aborted) return null;
+    try {
+      if (previewKind(type) === "image") return await makeImage(source, type, signal);
+      if (typeof document === "undefined") return null;
+      return "file" in source ? await makeVideoPreview(source.file, signal) : await overConnection(() => makeVideoPreview(source.url, signal), signal);
+    } catch (err) {
+      console.debug("No preview made:", err);
+      return null;
+    }
+  };
+}

@@ -22,3 +22,19 @@ export function isDecodable(type: string, { width, height }: ImageSize, scaledDe
   const cap = scaledDecode && type === "image/jpeg" ? SCALED_DECODE_MAX_PIXELS : FULL_DECODE_MAX_PIXELS;
   return width * height <= cap;
 }
+
+/** libjpeg's smallest scaled decode is 1/8 of each side. */
+const MAX_JPEG_SCALE_DOWN = 8;
+
+/**
+ * About how many bytes decoding this image for its preview holds (4 a pixel), for the decode
+ * budget (decode-budget.ts): a JPEG with ImageDecoder is decoded scaled down by the largest power
+ * of two (up to 1/8) that keeps it at least PREVIEW_MAX_SIDE_PX; anything else is decoded whole.
+ */
+export function decodeCostBytes(type: string, { width, height }: ImageSize, scaledDecode: boolean): number {
+  const whole = width * height * 4;
+  if (!scaledDecode || type !== "image/jpeg") return whole;
+  const room = Math.max(1, Math.max(width, height) / PREVIEW_MAX_SIDE_PX);
+  const scale = Math.min(MAX_JPEG_SCALE_DOWN, 2 ** Math.floor(Math.log2(room)));
+  return Math.ceil(whole / (scale * scale));
+}

@@ -1,8 +1,10 @@
 /**
- * A poster frame of a video, on the main thread (a <video> element exists only there): the file
- * is opened by an object URL in a detached, muted element that loads only metadata, seeks to
- * about a second in and draws that one frame at most PREVIEW_MAX_SIDE_PX. The browser reads the
- * blob by ranges, so a 4 GiB video costs no more than a short one. Browser-only; no React.
+ * A poster frame of a video, on the main thread (a <video> element exists only there): a picked
+ * file is opened by an object URL, a stored one by its view URL with CORS (crossOrigin
+ * "anonymous", so the frame may be read back), in a detached, muted element that loads only
+ * metadata, seeks to about a second in and draws that one frame at most PREVIEW_MAX_SIDE_PX. The
+ * browser reads the video by ranges, so a 4 GiB video costs no more than a short one, and a
+ * stored one is never downloaded whole. Browser-only; no React.
  */
 import { PREVIEW_MAX_BYTES } from "@/lib/contracts/preview-schemas";
 import { encodePreview } from "./encode-preview";
@@ -10,6 +12,8 @@ import { fitWithin } from "./preview-size";
 
 /** Past this the video is given up on (a codec that never answers, a huge moov atom at the end). */
 export const VIDEO_PREVIEW_TIMEOUT_MS = 5_000;
+/** A stored video's metadata and frame come over the network by ranges: more time. */
+export const STORED_VIDEO_PREVIEW_TIMEOUT_MS = 15_000;
 /** The frame taken: a second in skips most fade-ins and black first frames; short clips take their middle. */
 const POSTER_AT_SECONDS = 1;
 
@@ -32,12 +36,16 @@ function once(video: HTMLVideoElement, event: "loadedmetadata" | "seeked", signa
   });
 }
 
-export async function makeVideoPreview(file: Blob, signal: AbortSignal): Promise<Blob | null> {
-  const timeout = AbortSignal.timeout(VIDEO_PREVIEW_TIMEOUT_MS);
+/** `source`: a picked file, or the URL of a stored one (same origin, redirected to storage that answers CORS). */
+export async function makeVideoPreview(source: Blob | string, signal: AbortSignal): Promise<Blob | null> {
+  const stored = typeof source === "string";
+  const timeout = AbortSignal.timeout(stored ? STORED_VIDEO_PREVIEW_TIMEOUT_MS : VIDEO_PREVIEW_TIMEOUT_MS);
   const stop = AbortSignal.any([signal, timeout]);
   const video = document.createElement("video");
-  const url = URL.createObjectURL(file);
+  const url = stored ? source : URL.createObjectURL(source);
   try {
+    // Before src: without CORS the frame would taint the canvas and could not be encoded.
+    if (stored) video.crossOrigin = "anonymous";
     video.muted = true;
     video.playsInline = true;
     video.preload = "metadata";
@@ -59,6 +67,6 @@ export async function makeVideoPreview(file: Blob, signal: AbortSignal): Promise
     // Drop the decoder and the blob's reference now, not when the element is collected.
     video.removeAttribute("src");
     video.load();
-    URL.revokeObjectURL(url);
+    if (!stored) URL.revokeObjectURL(url);
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The upload engine as the web page runs it: our API on the page's origin, small files' completes
- * coalesced into batch requests, and a callback when files land so the files list can refresh.
- * No React: the upload manager (components/upload/upload-manager.tsx) makes one per tab.
+ * coalesced into batch requests, a callback when files land so the files list can refresh, and
+ * the tab's preview queue told of each file. No React: the upload manager (upload-manager.ts)
+ * makes one per tab.
  */
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
-import { cancelUpload, completeUpload, completeUploads, createUpload, createUploads, getUpload, planPreview, reportParts, signParts } from "@/client/api/upload-api";
-import { makePreview } from "@/client/preview/make-preview";
+import { cancelUpload, completeUpload, completeUploads, createUpload, createUploads, getUpload, reportParts, signParts } from "@/client/api/upload-api";
+import type { ConnectionPool } from "@/client/connection-pool";
+import type { PreviewHandoff } from "@/client/preview/preview-queue";
 import { pageTracer } from "@/client/tracer";
 import { MAX_BATCH_ITEMS } from "@/lib/contracts/upload-schemas";
 import type { UploadRules } from "@/lib/upload-rules";
@@ -15,7 +17,7 @@ import { UploadEngine } from "@/client/engine/upload-engine";
 export const FILES_REFRESH_MS = 500;
 
 /** `onStored` runs at most once per FILES_REFRESH_MS after files complete (the page refetches its files list). */
-export function createPageUploadEngine(rules: UploadRules, onStored: () => void): UploadEngine {
+export function createPageUploadEngine(rules: UploadRules, onStored: () => void, beside: { pool: ConnectionPool; previews: PreviewHandoff }): UploadEngine {
   let refreshPending = false;
   const refreshFiles = () => {
     if (refreshPending) return;
@@ -44,8 +46,9 @@ export function createPageUploadEngine(rules: UploadRules, onStored: () => void)
       reportParts,
     },
     rules,
-    // Only the benchmark sets one (bench/browser.ts); the product records no timings. Photos and
-    // videos get a preview made in this tab (client/preview/); the CLI makes none.
-    { tracer: pageTracer(), previews: { make: makePreview, plan: planPreview } },
+    // Only the benchmark sets a tracer (bench/browser.ts); the product records no timings. Photos
+    // and videos get a preview made in this tab, sent over the same connections (client/preview/);
+    // the CLI makes none.
+    { tracer: pageTracer(), ...beside },
   );
 }

@@ -1,11 +1,15 @@
 /**
- * The tab's one upload manager: the engine (queue, scheduler, connection pool), its activity
- * (tray figures, announcements, batch ends), the done notice and the leave warning. Made once per
- * tab by components/upload/upload-manager.tsx above every page, so moving between pages never
- * stops a transfer. No React.
+ * The tab's one upload manager: the engine (queue, scheduler, connection pool), the preview queue
+ * beside it (client/preview/preview-queue.ts, sharing its connections), its activity (tray figures,
+ * announcements, batch ends), the done notice and the leave warning. Made once per tab by
+ * components/upload/upload-manager.tsx above every page, so moving between pages never stops a
+ * transfer or a preview. No React.
  */
+import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import { DoneNotifier } from "@/client/notify/done-notifier";
 import type { UploadRules } from "@/lib/upload-rules";
+import type { PreviewQueue } from "@/client/preview/preview-queue";
+import { createPagePreviewQueue } from "./page-preview-queue";
 import { createPageUploadEngine } from "./page-upload-engine";
 import { UploadActivity } from "./upload-activity";
 import type { UploadEngine } from "@/client/engine/upload-engine";
@@ -15,6 +19,8 @@ export const SIGN_OUT_WAIT_MS = 10_000;
 
 export class UploadManager {
   readonly store: UploadEngine;
+  /** Previews of what this tab uploads, and of stored files the library grid finds without one. */
+  readonly previews: PreviewQueue;
   readonly activity: UploadActivity;
   /** Set once signing out has stopped the queue: leaving must not ask any more. */
   private leaveAllowed = false;
@@ -24,7 +30,9 @@ export class UploadManager {
     /** Runs (throttled) as files land: the page refreshes its files list. */
     onStored: () => void,
   ) {
-    this.store = createPageUploadEngine(rules, onStored);
+    const pool = new ConnectionPool(DEFAULT_CONNECTIONS);
+    this.previews = createPagePreviewQueue(pool);
+    this.store = createPageUploadEngine(rules, onStored, { pool, previews: this.previews });
     this.activity = new UploadActivity(this.store);
   }
 
@@ -68,6 +76,8 @@ export class UploadManager {
    * sign-out), and lets the page go without the leave warning.
    */
   async stopForSignOut({ keepResumable }: { keepResumable: boolean }, waitMs = SIGN_OUT_WAIT_MS): Promise<void> {
+    // Previews are best effort: nothing of them needs saying before the session ends.
+    this.previews.clear();
     this.store.stopAll({ keepResumable });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));

@@ -22,11 +22,20 @@ type Props = {
 
 /**
  * The preview (lazily loaded, in a fixed box so nothing moves when it arrives) or a type icon.
- * An image that fails is not shown broken: the icon stands in until the list brings a new URL.
+ * A photo or video whose preview is still to come (`previewWanted`) shows a placeholder that turns
+ * into the picture when it lands (components/library/landed-previews.ts). An image that fails is
+ * not shown broken: the icon stands in until the list brings a new URL.
  */
 function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onPreviewError" | "listedAt">) {
   const [failed, setFailed] = useState<{ url: string; listedAt: number } | null>(null);
   const url = file.previewUrl;
+  if (!url && file.previewWanted) {
+    return (
+      <span className="file-card-placeholder" data-testid="card-preview-pending" title="Preview on its way">
+        <FileTypeIcon type={file.type} />
+      </span>
+    );
+  }
   if (!url || (failed?.url === url && failed.listedAt === listedAt)) return <FileTypeIcon type={file.type} />;
   return (
     // eslint-disable-next-line @next/next/no-img-element -- a presigned storage URL that changes per listing, not an optimisable asset

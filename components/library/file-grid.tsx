@@ -6,6 +6,7 @@ import { FILES_QUERY_KEY } from "@/components/query-keys";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { FileCard } from "./file-card";
 import { Lightbox } from "./lightbox";
+import { useMissingPreviews } from "./use-missing-previews";
 
 /**
  * Preview URLs live about 5 minutes. When images fail (expired, or lazily loaded long after the
@@ -22,9 +23,10 @@ type Props = {
   onSelect: (id: string, selected: boolean) => void;
 };
 
-/** The files as cards with their previews; a card opens the lightbox, which steps through these files. */
+/** The files as cards with their previews (made here when missing); a card opens the lightbox, which steps through these files. */
 export function FileGrid({ files, listedAt, selected, onSelect }: Props) {
   const queryClient = useQueryClient();
+  useMissingPreviews(files);
   const listRef = useRef<HTMLUListElement>(null);
   const lastRefetch = useRef(0);
   const [openId, setOpenId] = useState<string | null>(null);

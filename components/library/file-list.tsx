@@ -9,7 +9,8 @@ import { FileToolbar, type SortChoice } from "./file-toolbar";
 import { useLibraryView } from "./use-library-view";
 import { ViewToggle } from "./view-toggle";
 import { deleteFile, listLibraryPage } from "@/client/api/library-api";
-import { FILES_QUERY_KEY } from "@/components/query-keys";
+import { useOptionalUploadManager } from "@/components/upload/upload-manager";
+import { FILES_QUERY_KEY, LIBRARY_QUERY_KEY } from "@/components/query-keys";
 import { EmptyState, QueryView } from "@/components/ui/query-view";
 import type { StorageUsage } from "@/lib/contracts/library-schemas";
 import { formatBytes } from "@/lib/upload-rules";
@@ -39,6 +40,7 @@ function UsageLine({ usage }: { usage: StorageUsage }) {
 /** The signed-in person's files as a list or a grid: search, filter, sort, page, open, download, rename, share and delete. */
 export function FileList() {
   const queryClient = useQueryClient();
+  const previews = useOptionalUploadManager()?.previews;
   const [view, setView] = useLibraryView();
   const [search, setSearch] = useState("");
   const [type, setType] = useState("");
@@ -50,7 +52,7 @@ export function FileList() {
   const filtered = q !== "" || type !== "";
 
   const query = useInfiniteQuery({
-    queryKey: [...FILES_QUERY_KEY, "library", { q, type, ...sort }],
+    queryKey: [...LIBRARY_QUERY_KEY, { q, type, ...sort }],
     queryFn: ({ pageParam }) => listLibraryPage({ q, type, ...sort, limit: PAGE_SIZE, cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
@@ -74,6 +76,8 @@ export function FileList() {
     if (!window.confirm(`Delete ${selectedIds.length} selected file${selectedIds.length === 1 ? "" : "s"}? This cannot be undone.`)) return;
     setBulkDeleting(true);
     setBulkError(null);
+    // A preview still on its way for a deleted file is dropped.
+    selectedIds.forEach((id) => previews?.forget(id));
     const results = await Promise.allSettled(selectedIds.map((id) => deleteFile(id)));
     const failed = results.filter((r) => r.status === "rejected").length;
     if (failed > 0) setBulkError(`${failed} of ${selectedIds.length} files could not be deleted. Try again in a moment.`);

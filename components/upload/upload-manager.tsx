@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { FILES_QUERY_KEY } from "@/components/query-keys";
+import { applyLandedPreviews } from "@/components/library/landed-previews";
 import { UploadManager } from "@/client/queue/upload-manager";
 import type { UploadRules } from "@/lib/upload-rules";
 import { UploadAnnouncer } from "./upload-announcer";
@@ -23,6 +24,8 @@ export function UploadManagerProvider({ rules, connections, children }: { rules:
   useEffect(() => manager.store.setConcurrency(concurrency), [manager, concurrency]);
   useEffect(() => manager.store.setConnections(connections), [manager, connections]);
   useEffect(() => manager.attach(window), [manager]);
+  // Each preview that lands shows in the library's cards at once, without fetching the list again.
+  useEffect(() => manager.previews.onLanded((landed) => applyLandedPreviews(queryClient, landed)), [manager, queryClient]);
   return (
     <UploadManagerContext value={manager}>
       {children}

@@ -8,7 +8,8 @@ import { ApiError } from "@/client/api/api-error";
 import type { ClientErrorCode } from "@/lib/contracts/errors";
 import type { Settled } from "@/client/api/batch-coalescer";
 import type { UploadApi } from "@/client/api/upload-api";
-import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type PlanPreviewBody, type PlanPreviewResponse } from "@/lib/contracts/preview-schemas";
+import type { PreviewApi } from "@/client/preview/preview-batches";
+import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type CompletedPreview, type PlannedPreview, type PreviewPlan } from "@/lib/contracts/preview-schemas";
 import type { CreateUploadBody, CreateUploadResponse, FileItemJson, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { FakeStorage } from "./fake-storage";
 
@@ -22,7 +23,8 @@ export type Route =
   | "getUpload"
   | "signParts"
   | "reportParts"
-  | "planPreview";
+  | "planPreviews"
+  | "completePreviews";
 
 export type FakeFileItem = {
   file: FileItemJson;
@@ -55,6 +57,8 @@ export class FakeUploadServer {
   readonly calls: Array<{ route: Route; arg: unknown }> = [];
   /** Answers a create with this error instead of a file item (a type or quota the server refuses). */
   refuse: ((body: CreateUploadBody) => ApiError | null) | null = null;
+  /** Answers one preview of a plan with this error instead of a form. */
+  refusePreview: ((plan: PreviewPlan) => ApiError | null) | null = null;
   private readonly faults = new Map<Route, unknown[]>();
   private readonly held = new Map<Route, Array<() => void>>();
   private readonly holding = new Set<Route>();
@@ -139,19 +143,47 @@ export class FakeUploadServer {
   };
 
   /**
-   * POST /api/uploads/{id}/preview: a form for the pending upload's preview, as the route answers
-   * (409 not_previewable, 413, 415); complete then records it as the file's preview if storage holds it.
+   * The preview routes, as the PreviewQueue is given them: POST /api/previews signs a form per
+   * preview of an uploaded file item (404, 409 conflict before it is uploaded, 409 not_previewable,
+   * 413, 415, each on its own), POST /api/previews/complete records each preview storage holds.
    */
-  planPreview = async (id: string, body: PlanPreviewBody): Promise<PlanPreviewResponse> => {
-    await this.enter("planPreview", { id, ...body });
-    const fileItem = this.pending(id);
+  readonly previewApi: PreviewApi = {
+    planPreviews: async (plans) => {
+      await this.enter("planPreviews", plans);
+      return plans.map((plan): Settled<PlannedPreview> => {
+        try {
+          return { ok: true, value: this.planPreview(plan) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+    },
+    completePreviews: async (ids) => {
+      await this.enter("completePreviews", ids);
+      return ids.map((id): Settled<CompletedPreview> => {
+        const fileItem = this.fileItems.get(id);
+        if (!fileItem || fileItem.file.status !== "uploaded") return { ok: false, error: apiError(404, "not_found") };
+        if (!fileItem.previewKey || !this.storage.objects.has(fileItem.previewKey)) return { ok: false, error: apiError(409, "upload_incomplete") };
+        const previewUrl = `https://storage.test/bucket/${fileItem.previewKey}`;
+        fileItem.file = { ...fileItem.file, previewUrl, previewWanted: false };
+        return { ok: true, value: { fileItemId: id, previewUrl } };
+      });
+    },
+  };
+
+  private planPreview(plan: PreviewPlan): PlannedPreview {
+    const fileItem = this.fileItems.get(plan.fileItemId);
+    if (!fileItem) throw apiError(404, "not_found");
+    if (fileItem.file.status !== "uploaded") throw apiError(409, "conflict");
     if (!isPreviewable(fileItem.file.type)) throw apiError(409, "not_previewable");
-    if (body.size > PREVIEW_MAX_BYTES) throw apiError(413, "too_large");
-    if (!isPreviewType(body.type)) throw apiError(415, "unsupported_type");
+    if (plan.size > PREVIEW_MAX_BYTES) throw apiError(413, "too_large");
+    if (!isPreviewType(plan.type)) throw apiError(415, "unsupported_type");
+    const refusal = this.refusePreview?.(plan);
+    if (refusal) throw refusal;
     fileItem.previewKey = `${fileItem.key}.preview`;
     const expiresAt = new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString();
-    return { upload: { strategy: "post", url: "https://storage.test/bucket", fields: { key: fileItem.previewKey, policy: `${id}.preview` }, expiresAt } };
-  };
+    return { fileItemId: plan.fileItemId, upload: { strategy: "post", url: "https://storage.test/bucket", fields: { key: fileItem.previewKey, policy: `${plan.fileItemId}.preview` }, expiresAt } };
+  }
 
   /** POST /api/uploads/batch/complete, for a BatchCoalescer in front of `complete`, as the page has. */
   completeMany = async (ids: string[]): Promise<Settled<{ file: FileItemJson }>[]> => {
@@ -221,9 +253,9 @@ export class FakeUploadServer {
     return this.markUploaded(fileItem);
   }
 
+  /** As toFileItemJson answers it: an uploaded photo or video wants its preview until one is recorded. */
   private markUploaded(fileItem: FakeFileItem): FileItemJson {
-    const previewUrl = fileItem.previewKey && this.storage.objects.has(fileItem.previewKey) ? `https://storage.test/bucket/${fileItem.previewKey}` : null;
-    fileItem.file = { ...fileItem.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString(), previewUrl };
+    fileItem.file = { ...fileItem.file, status: "uploaded", uploadedAt: new Date(Date.now()).toISOString(), previewUrl: null, previewWanted: isPreviewable(fileItem.file.type) };
     return fileItem.file;
   }
 }

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { ImagePreviewAnswer, ImagePreviewRequest } from "./image-preview.worker";
+import { ImageWorkerPool, type PreviewWorker } from "./image-workers";
+
+/** Workers in memory: each records what it was sent and answers when the test says. */
+function fakeWorkers() {
+  const started: Array<PreviewWorker & { jobs: ImagePreviewRequest[]; answer: (blob: Blob | null) => void; crash: () => void }> = [];
+  const spawn = () => {
+    const worker = {
+      jobs: [] as ImagePreviewRequest[],
+      onmessage: null as PreviewWorker["onmessage"],
+      onerror: null as PreviewWorker["onerror"],
+      postMessage(request: ImagePreviewRequest) {
+        worker.jobs.push(request);
+      },
+      answer(blob: Blob | null) {
+        const last = worker.jobs.at(-1)!;
+        worker.onmessage?.({ data: { id: last.id, blob } satisfies ImagePreviewAnswer } as MessageEvent<ImagePreviewAnswer>);
+      },
+      crash() {
+        worker.onerror?.({} as ErrorEvent);
+      },
+    };
+    started.push(worker);
+    return worker;
+  };
+  return { started, spawn };
+}
+
+const job = (n: number) => ({ file: new Blob([new Uint8Array(n)]), type: "image/jpeg", width: 320, height: 240, maxBytes: 65_536 });
+const never = new AbortController().signal;
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+describe("ImageWorkerPool", () => {
+  it("starts workers as needed up to its size, one job each, and the next job goes to the first free", async () => {
+    const { started, spawn } = fakeWorkers();
+    const pool = new ImageWorkerPool(2, spawn);
+    const answers = [1, 2, 3].map((n) => pool.run(job(n), never));
+    expect(started).toHaveLength(2);
+    expect(started.map((w) => w.jobs.map((j) => j.file.size))).toEqual([[1], [2]]);
+    expect(pool.stats).toEqual({ started: 2, busy: 2 });
+    const preview = new Blob(["p"]);
+    started[1]!.answer(preview);
+    expect(await answers[1]).toBe(preview);
+    expect(started[1]!.jobs.map((j) => j.file.size)).toEqual([2, 3]);
+    started[0]!.answer(null);
+    started[1]!.answer(preview);
+    expect(await Promise.all(answers)).toEqual([null, preview, preview]);
+    expect(pool.stats).toEqual({ started: 2, busy: 0 });
+  });
+
+  it("drops a job whose signal aborts while it waits, without sending it", async () => {
+    const { started, spawn } = fakeWorkers();
+    const pool = new ImageWorkerPool(1, spawn);
+    const first = pool.run(job(1), never);
+    const controller = new AbortController();
+    const dropped = pool.run(job(2), controller.signal);
+    controller.abort();
+    expect(await dropped).toBeNull();
+    started[0]!.answer(null);
+    await first;
+    await tick();
+    expect(started[0]!.jobs.map((j) => j.file.size)).toEqual([1]);
+  });
+
+  it("answers null for every job, now and later, once a worker cannot load", async () => {
+    const { started, spawn } = fakeWorkers();
+    const pool = new ImageWorkerPool(1, spawn);
+    const answers = [pool.run(job(1), never), pool.run(job(2), never)];
+    started[0]!.crash();
+    expect(await Promise.all(answers)).toEqual([null, null]);
+    expect(await pool.run(job(3), never)).toBeNull();
+    expect(started).toHaveLength(1);
+  });
+
+  it("answers null where workers cannot be made at all", async () => {
+    const pool = new ImageWorkerPool(2, () => {
+      throw new Error("Worker is not defined");
+    });
+    expect(await pool.run(job(1), never)).toBeNull();
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * A small pool of image preview workers (image-preview.worker.ts), started as they are first
+ * needed, each given one job at a time, the jobs in the order they came. A job's signal drops it
+ * while it waits; once a worker has it, its answer is awaited all the same, so the worker is never
+ * handed a second picture while it still holds one. A worker that cannot load (bundler, CSP) means
+ * no image previews on this page, nothing worse. Browser-only; no React.
+ */
+import type { ImagePreviewAnswer, ImagePreviewRequest } from "./image-preview.worker";
+
+/** What the pool needs of a Worker, so tests can stand one in. */
+export type PreviewWorker = {
+  postMessage(request: ImagePreviewRequest): void;
+  onmessage: ((event: MessageEvent<ImagePreviewAnswer>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+};
+
+export type ImageJob = Omit<ImagePreviewRequest, "id">;
+
+type Waiting = { job: ImageJob; signal: AbortSignal; answer: (blob: Blob | null) => void };
+type Slot = { worker: PreviewWorker; current: Waiting | null };
+
+const spawnPreviewWorker = (): PreviewWorker => new Worker(new URL("./image-preview.worker.ts", import.meta.url), { type: "module" });
+
+export class ImageWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Waiting[] = [];
+  private broken = false;
+  private nextId = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly spawn: () => PreviewWorker = spawnPreviewWorker,
+  ) {}
+
+  /** Workers started so far, and how many hold a job. */
+  get stats(): { started: number; busy: number } {
+    return { started: this.slots.length, busy: this.slots.filter((slot) => slot.current).length };
+  }
+
+  /** The preview, or null (undecodable, dropped while waiting, no workers on this page). Never rejects. */
+  run(job: ImageJob, signal: AbortSignal): Promise<Blob | null> {
+    if (this.broken || signal.aborted) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const waiting: Waiting = { job, signal, answer: resolve };
+      const onAbort = () => {
+        const index = this.waiting.indexOf(waiting);
+        if (index < 0) return;
+        this.waiting.splice(index, 1);
+        resolve(null);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      waiting.answer = (blob) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(blob);
+      };
+      this.waiting.push(waiting);
+      this.dispatch();
+    });
+  }
+
+  private dispatch() {
+    while (!this.broken && this.waiting.length > 0) {
+      const slot = this.slots.find((s) => !s.current) ?? this.start();
+      if (!slot) return;
+      const next = this.waiting.shift()!;
+      slot.current = next;
+      slot.worker.postMessage({ id: this.nextId++, ...next.job });
+    }
+  }
+
+  private start(): Slot | null {
+    if (this.slots.length >= this.size) return null;
+    let worker: PreviewWorker;
+    try {
+      worker = this.spawn();
+    } catch {
+      this.fail();
+      return null;
+    }
+    const slot: Slot = { worker, current: null };
+    worker.onmessage = (event) => {
+      const done = slot.current;
+      slot.current = null;
+      done?.answer(event.data.blob);
+      this.dispatch();
+    };
+    worker.onerror = () => this.fail();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** No worker could load: every job, now and later, answers null. */
+  private fail() {
+    this.broken = true;
+    for (const slot of this.slots) {
+      slot.current?.answer(null);
+      slot.current = null;
+    }
+    for (const waiting of this.waiting.splice(0)) waiting.answer(null);
+  }
+}

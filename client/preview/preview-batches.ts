@@ -1,0 +1,118 @@
+/**
+ * Ready previews of uploaded file items, sent in batches (issue 21): one `POST /api/previews`
+ * plans and signs a batch (a form per preview), each form goes to storage (preview-post.ts), then
+ * one `POST /api/previews/complete` checks and records what landed. A batch leaves when it is full
+ * (MAX_PREVIEW_BATCH_ITEMS), when no preview has come for PREVIEW_FLUSH_IDLE_MS, or at the latest
+ * PREVIEW_FLUSH_MAX_WAIT_MS after its first: 200 photos make a handful of requests, and the last
+ * preview of a folder waits a fifth of a second. Transient API failures are tried again
+ * (client/api/api-retry.ts); a preview refused or lost is simply not recorded.
+ */
+import { callWithRetries } from "@/client/api/api-retry";
+import type { UploadRoutes } from "@/client/api/upload-api";
+import { MAX_PREVIEW_BATCH_ITEMS, type CompletedPreview } from "@/lib/contracts/preview-schemas";
+import { postPreview, type PreviewPostDeps } from "./preview-post";
+
+/** A batch leaves once no preview has come for this long. */
+export const PREVIEW_FLUSH_IDLE_MS = 200;
+/** ...and at the latest this long after its first preview came, however steadily they come. */
+export const PREVIEW_FLUSH_MAX_WAIT_MS = 1_000;
+/** Batches on their way at once; previews ready meanwhile gather into the next. */
+export const PREVIEW_BATCHES_IN_FLIGHT = 2;
+
+export type PreviewApi = Pick<UploadRoutes, "planPreviews" | "completePreviews">;
+export type LandedPreview = CompletedPreview;
+/** A made preview of an uploaded file item (`key`: the queue's own); `signal` drops it (its file deleted, signing out). */
+export type ReadyPreview = { key: string; fileItemId: string; blob: Blob; signal: AbortSignal };
+
+export type PreviewBatchDeps = PreviewPostDeps & {
+  api: PreviewApi;
+  /** Aborts on signing out: API calls stop. */
+  signal: () => AbortSignal;
+  /** Every preview pushed ends in exactly one call, with the previews of its batch that were recorded. */
+  ended: (sent: readonly ReadyPreview[], landed: LandedPreview[]) => void;
+};
+
+const byItem = <T extends { fileItemId: string }>(values: readonly T[]) => new Map(values.map((value) => [value.fileItemId, value]));
+
+export class PreviewBatches {
+  private waiting: ReadyPreview[] = [];
+  private inFlight = 0;
+  /** A batch was due while every send was busy: it leaves as soon as one returns. */
+  private due = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private maxWaitTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly deps: PreviewBatchDeps) {}
+
+  /** Requests made so far, for tests and the benchmark. */
+  readonly counts = { plans: 0, completes: 0 };
+
+  push(preview: ReadyPreview) {
+    this.waiting.push(preview);
+    if (this.due || this.waiting.length >= MAX_PREVIEW_BATCH_ITEMS) return this.flush();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.flush(), PREVIEW_FLUSH_IDLE_MS);
+    this.maxWaitTimer ??= setTimeout(() => this.flush(), PREVIEW_FLUSH_MAX_WAIT_MS);
+  }
+
+  /** Signing out: what has not left yet never will (what is on its way stops with the deps' signal). */
+  clear() {
+    this.clearTimers();
+    this.waiting = [];
+    this.due = false;
+  }
+
+  private clearTimers() {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.maxWaitTimer);
+    this.idleTimer = this.maxWaitTimer = undefined;
+  }
+
+  private flush() {
+    this.clearTimers();
+    this.due = true;
+    while (this.inFlight < PREVIEW_BATCHES_IN_FLIGHT && this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, MAX_PREVIEW_BATCH_ITEMS);
+      this.inFlight++;
+      void this.send(batch).finally(() => {
+        this.inFlight--;
+        if (this.due || this.waiting.length >= MAX_PREVIEW_BATCH_ITEMS) this.flush();
+      });
+    }
+    if (this.waiting.length === 0) this.due = false;
+  }
+
+  private async send(batch: ReadyPreview[]) {
+    let landed: LandedPreview[] = [];
+    try {
+      landed = await this.sendBatch(batch.filter((preview) => !preview.signal.aborted));
+    } catch (err) {
+      console.debug("Previews not recorded:", err);
+    } finally {
+      // Dropped while on its way (deleted, signed out): nobody shows it.
+      const dropped = new Set(batch.filter((preview) => preview.signal.aborted).map((preview) => preview.fileItemId));
+      this.deps.ended(batch, landed.filter((done) => !dropped.has(done.fileItemId)));
+    }
+  }
+
+  private async sendBatch(batch: ReadyPreview[]): Promise<LandedPreview[]> {
+    if (batch.length === 0) return [];
+    const { api } = this.deps;
+    const signal = this.deps.signal();
+    this.counts.plans++;
+    const plans = await callWithRetries("create", () => api.planPreviews(batch.map((p) => ({ fileItemId: p.fileItemId, size: p.blob.size, type: p.blob.type }))), signal);
+    const planned = byItem(plans.flatMap((result) => (result.ok ? [result.value] : [])));
+    const stored = await Promise.all(
+      batch.map(async (preview) => {
+        const target = planned.get(preview.fileItemId)?.upload;
+        const posted = target && (await postPreview(this.deps, target, preview.blob, AbortSignal.any([signal, preview.signal])));
+        return posted ? [preview.fileItemId] : [];
+      }),
+    );
+    const ids = stored.flat();
+    if (ids.length === 0 || signal.aborted) return [];
+    this.counts.completes++;
+    const completed = await callWithRetries("complete", () => api.completePreviews(ids), signal);
+    return completed.flatMap((result) => (result.ok ? [result.value] : []));
+  }
+}

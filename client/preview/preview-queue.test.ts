@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConnectionPool } from "@/client/connection-pool";
+import { FakeStorage } from "@/testing/fakes/fake-storage";
+import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
+import type { FileItemJson } from "@/lib/contracts/upload-schemas";
+import type { PreviewMaker, PreviewSource } from "./make-preview";
+import { makeMissingPreviews, wantsStoredPreview } from "./missing-previews";
+import { PreviewQueue, type LandedPreview } from "./preview-queue";
+import { STORED_IMAGE_MAX_BYTES } from "./stored-file";
+
+/**
+ * The PreviewQueue on its own, fed as the library grid feeds it: stored file items whose preview
+ * is missing (a tab closed early, the CLI), read back by their view URL.
+ */
+const PREVIEW = () => new Blob([new Uint8Array(900)], { type: "image/webp" });
+
+function setup(slots = { image: 2, video: 1 }) {
+  const storage = new FakeStorage();
+  const server = new FakeUploadServer(storage);
+  const running = { image: 0, video: 0 };
+  const most = { image: 0, video: 0 };
+  const made: PreviewSource[] = [];
+  const make = vi.fn<PreviewMaker>(async (source) => {
+    const kind = source.type.startsWith("video/") ? "video" : "image";
+    made.push(source);
+    most[kind] = Math.max(most[kind], ++running[kind]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    running[kind]--;
+    return PREVIEW();
+  });
+  const queue = new PreviewQueue({ api: server.previewApi, pool: new ConnectionPool(6), post: storage.post, make, slots });
+  const landed: LandedPreview[] = [];
+  queue.onLanded((batch) => landed.push(...batch));
+  /** A file uploaded elsewhere (the CLI): stored, and wanting its preview. */
+  const stored = (name: string, type = "image/jpeg", size = 1_000): FileItemJson => {
+    const { file, key } = server.seed({ name, size, type });
+    storage.objects.add(key);
+    const uploaded: FileItemJson = { ...file, status: "uploaded", uploadedAt: file.createdAt, previewWanted: true };
+    server.fileItems.get(file.id)!.file = uploaded;
+    return uploaded;
+  };
+  return { server, queue, make, made, most, landed, stored };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.spyOn(console, "debug").mockImplementation(() => {});
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe("the grid's missing previews", () => {
+  it("makes each missing preview from the stored file's view URL, and the event says where it landed", async () => {
+    const { server, queue, made, landed, stored } = setup();
+    const photo = stored("photo.jpg");
+    const clip = stored("clip.mp4", "video/mp4", 50 * 2 ** 30);
+    expect(makeMissingPreviews(queue, [photo, clip])).toBe(2);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(made).toEqual([
+      { type: "image/jpeg", url: `/api/files/${photo.id}/view`, size: 1_000 },
+      // A video is read by ranges from its URL, never fetched whole, whatever its size.
+      { type: "video/mp4", url: `/api/files/${clip.id}/view`, size: 50 * 2 ** 30 },
+    ]);
+    expect(server.argsOf("planPreviews")).toHaveLength(1);
+    expect(landed.map((p) => p.fileItemId).sort()).toEqual([photo.id, clip.id].sort());
+    expect(landed.every((p) => p.previewUrl.endsWith(".preview"))).toBe(true);
+  });
+
+  it("tries each file once per tab, however often the grid renders it, even when no preview came of it", async () => {
+    const { queue, make, stored } = setup();
+    make.mockResolvedValueOnce(null);
+    const photo = stored("photo.jpg");
+    expect(makeMissingPreviews(queue, [photo])).toBe(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(makeMissingPreviews(queue, [photo])).toBe(0);
+    expect(makeMissingPreviews(queue, [photo, photo])).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(make).toHaveBeenCalledTimes(1);
+  });
+
+  it("leaves a file an upload in this tab already handled to that upload", async () => {
+    const { queue, make, stored } = setup();
+    const photo = stored("photo.jpg");
+    queue.started("upload-1", new File([new Uint8Array(10)], "photo.jpg", { type: "image/jpeg" }));
+    queue.uploaded("upload-1", photo);
+    expect(makeMissingPreviews(queue, [photo])).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(make).toHaveBeenCalledTimes(1);
+  });
+
+  it("makes one preview of a file the grid listed as uploaded before its upload's complete answered in this tab", async () => {
+    const { queue, make, made, server, stored } = setup();
+    const photo = stored("photo.jpg");
+    queue.started("upload-1", new File([new Uint8Array(10)], "photo.jpg", { type: "image/jpeg" }));
+    expect(makeMissingPreviews(queue, [photo])).toBe(1);
+    queue.uploaded("upload-1", photo);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(make).toHaveBeenCalledTimes(2);
+    expect(server.argsOf<Array<{ fileItemId: string }>>("planPreviews").flat().map((plan) => plan.fileItemId)).toEqual([photo.id]);
+    expect(made.some((source) => "url" in source)).toBe(true);
+  });
+
+  it.each([
+    ["a file with its preview", { previewWanted: false }],
+    ["a type without previews", { type: "application/pdf" }],
+    ["a file not uploaded yet", { status: "pending" as const }],
+    ["an image too big to fetch back", { size: STORED_IMAGE_MAX_BYTES + 1 }],
+  ])("asks for nothing for %s", (_, change) => {
+    const now = new Date(0).toISOString();
+    const file: FileItemJson = { id: "f", name: "x", path: null, size: 10, type: "image/png", status: "uploaded", createdAt: now, uploadedAt: now, checksum: null, previewUrl: null, previewWanted: true };
+    expect(wantsStoredPreview(file)).toBe(true);
+    expect(wantsStoredPreview({ ...file, ...change })).toBe(false);
+  });
+});
+
+describe("the makers' bound", () => {
+  it("makes at most the image slots' previews of images and the video slots' of videos at once, each kind in order", async () => {
+    const { queue, made, most, landed, stored } = setup({ image: 3, video: 1 });
+    const files = [...Array.from({ length: 9 }, (_, i) => stored(`p${i}.jpg`)), ...Array.from({ length: 3 }, (_, i) => stored(`v${i}.mp4`, "video/mp4"))];
+    makeMissingPreviews(queue, files);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(most).toEqual({ image: 3, video: 1 });
+    const urls = (kind: string) => made.filter((source) => source.type.startsWith(kind)).map((source) => ("url" in source ? source.url : ""));
+    const expected = (kind: string) => files.filter((file) => file.type.startsWith(kind)).map((file) => `/api/files/${file.id}/view`);
+    expect(urls("image/")).toEqual(expected("image/"));
+    expect(urls("video/")).toEqual(expected("video/"));
+    expect(landed).toHaveLength(12);
+    expect(queue.stats).toEqual({ making: { image: 0, video: 0 }, pending: 0 });
+  });
+
+  it("a deleted file's preview, still waiting for a maker, is never made", async () => {
+    const { queue, made, stored } = setup({ image: 1, video: 1 });
+    const [a, b] = [stored("a.jpg"), stored("b.jpg")];
+    makeMissingPreviews(queue, [a, b]);
+    queue.forget(b.id);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(made.map((source) => ("url" in source ? source.url : ""))).toEqual([`/api/files/${a.id}/view`]);
+  });
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { MAX_IMAGE_WORKERS, previewSlots } from "./preview-slots";
+
+describe("previewSlots", () => {
+  it.each([
+    [undefined, { image: 1, video: 1 }],
+    [0, { image: 1, video: 1 }],
+    [1, { image: 1, video: 1 }],
+    [2, { image: 1, video: 1 }],
+    [3, { image: 2, video: 1 }],
+    [4, { image: 3, video: 2 }],
+    [8, { image: MAX_IMAGE_WORKERS, video: 2 }],
+    [64, { image: MAX_IMAGE_WORKERS, video: 2 }],
+    [Number.NaN, { image: 1, video: 1 }],
+  ])("%s cores → %o", (cores, slots) => {
+    expect(previewSlots(cores)).toEqual(slots);
+  });
+});

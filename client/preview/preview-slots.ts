@@ -1,0 +1,19 @@
+/**
+ * How many previews the page makes at once, sized to the machine: image decodes run in Web
+ * Workers, one job each, and one core is left for the page and the uploads (on a 2-core laptop
+ * a preview must never slow the files down); videos need a <video> element, which exists only on
+ * the main thread, so they go one at a time (two on a machine with cores to spare).
+ */
+
+/** More decode workers than this only multiplies peak memory; previews are ~10 ms each at this size. */
+export const MAX_IMAGE_WORKERS = 4;
+/** What `navigator.hardwareConcurrency` is taken to be where a browser does not say. */
+const UNKNOWN_CORES = 2;
+
+export type PreviewSlots = { image: number; video: number };
+
+/** Image workers: the cores less one, at least 1 and at most MAX_IMAGE_WORKERS; video makers: 1, or 2 from 4 cores. */
+export function previewSlots(cores: number | undefined): PreviewSlots {
+  const known = cores !== undefined && Number.isFinite(cores) && cores >= 1 ? Math.floor(cores) : UNKNOWN_CORES;
+  return { image: Math.min(MAX_IMAGE_WORKERS, Math.max(1, known - 1)), video: known >= 4 ? 2 : 1 };
+}
