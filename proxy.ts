@@ -2,14 +2,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import { AppError } from "@/server/http/app-error";
 import { enforceShareRateLimit } from "@/server/sharing/share-access";
 import { newNonce, pageContentSecurityPolicy } from "@/server/http/content-security-policy";
-import { storageBrowserOrigin } from "@/server/storage/part-urls";
+import { storageBrowserOrigins } from "@/server/storage/part-urls";
 
-/** Where the browser sends file bytes; without a working configuration, only this origin. */
-async function storageOrigin(): Promise<string | null> {
+/** Where the browser sends file bytes (every host name of the bucket); without a working configuration, only this origin. */
+async function storageOrigins(): Promise<string[]> {
   try {
-    return await storageBrowserOrigin();
+    return await storageBrowserOrigins();
   } catch {
-    return null;
+    return [];
   }
 }
 
@@ -44,7 +44,7 @@ async function refuseOverShareLimit(request: NextRequest): Promise<NextResponse 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const refused = await refuseOverShareLimit(request);
   if (refused) return refused;
-  const policy = pageContentSecurityPolicy({ nonce: newNonce(), storageOrigin: await storageOrigin(), dev: process.env.NODE_ENV === "development" });
+  const policy = pageContentSecurityPolicy({ nonce: newNonce(), storageOrigins: await storageOrigins(), dev: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });

@@ -9,7 +9,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "@playwright/test";
 import { signedInUploadPage } from "./browser";
-import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, writeSmallFiles, type FileBatchRun } from "./file-batch";
+import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, printStorageHosts, writeSmallFiles, type FileBatchRun } from "./file-batch";
 import { countPreviews, PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
 import type { RealMedia } from "./real-media";
 import { scaledCount } from "./small-files";
@@ -102,16 +102,19 @@ export function printEmulatedLinks(rows: LinkRow[], corpus: RealMedia): void {
     console.log(`  ${link.label} (${fmt(link.bytesPerSecond / 1e6)} MB/s each way):`);
     console.log(`    ${SMALL.count} x ${SMALL.fileBytes / KIB} KiB: ${linkFigures(small, link, TARGET_SHARE_SMALL)}`);
     printFilesPerSecond(small, undefined, ROW);
+    printStorageHosts(small, ROW);
     printProblems(small, ROW);
     printBatchCpu(small, small.count, "per file", "ms", ROW);
     printFileTimeline(small.timeline, ROW);
     console.log(`    real media, ${corpus.photos} photos + ${corpus.videos} videos: ${linkFigures(media, link, TARGET_SHARE_SMALL)}`);
     printFilesPerSecond(media, undefined, ROW);
+    printStorageHosts(media, ROW);
     printPreviews(media.previews, ROW);
     printProblems(media, ROW);
     printBatchCpu(media, media.count, "per file", "ms", ROW);
     printFileTimeline(media.timeline, ROW);
     console.log(`    one ${B5_BIG_BYTES / MIB} MiB file: ${linkFigures(big, link, TARGET_SHARE_BIG)}`);
+    printStorageHosts(big, ROW);
     printProblems(big, ROW);
     printBatchCpu(big, 1, "for the file", "CPU-s", ROW);
   }

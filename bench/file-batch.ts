@@ -20,6 +20,11 @@ export type FileBatchRun = {
   bytes: number;
   failures: PageRun["failures"];
   storageErrors: string[];
+  /**
+   * Uploads to storage (form POSTs and part PUTs, previews' too) by host: the bucket's browser
+   * host names in use (S3_PUBLIC_ENDPOINT, by default 127.0.0.1 and localhost here) and how evenly.
+   */
+  storageHosts: Record<string, number>;
   /** 429 answers the page received, by request (`POST /api/uploads/batch`, ...). */
   tooManyRequests: Record<string, number>;
   /** From the files' being added to the last row done. */
@@ -58,8 +63,14 @@ function requestLabel(method: string, url: string): string {
  * again, so a rate limit would only show as a slowdown; this counts them. Storage's own error
  * text too (the page shows only its code), to explain any file that fails.
  */
-function watchResponses(page: Page, appUrl: string): Pick<FileBatchRun, "storageErrors" | "tooManyRequests"> {
-  const seen: Pick<FileBatchRun, "storageErrors" | "tooManyRequests"> = { storageErrors: [], tooManyRequests: {} };
+function watchResponses(page: Page, appUrl: string): Pick<FileBatchRun, "storageErrors" | "tooManyRequests" | "storageHosts"> {
+  const seen: Pick<FileBatchRun, "storageErrors" | "tooManyRequests" | "storageHosts"> = { storageErrors: [], tooManyRequests: {}, storageHosts: {} };
+  const appOrigin = new URL(appUrl).origin;
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.origin === appOrigin || (req.method() !== "POST" && req.method() !== "PUT")) return;
+    seen.storageHosts[url.host] = (seen.storageHosts[url.host] ?? 0) + 1;
+  });
   page.on("response", (res) => {
     if (res.status() === 429) {
       const label = requestLabel(res.request().method(), res.url());
@@ -117,6 +128,12 @@ export function printFilesPerSecond(run: FileBatchRun, target?: string, indent =
   console.log(
     `${indent}${run.count} done: ${fmt(run.filesPerSecond)} files/s${target ? `  (target ${target})` : ""}; time per file (uploading -> done, ${run.timedCount} seen uploading) median ${fmt(run.medianMs, 0)} ms, p90 ${fmt(run.p90Ms, 0)} ms`,
   );
+}
+
+/** The storage host names the page uploaded to, with how many requests each took. */
+export function printStorageHosts(run: FileBatchRun, indent = "  "): void {
+  const hosts = Object.entries(run.storageHosts).sort(([a], [b]) => a.localeCompare(b));
+  console.log(`${indent}upload hosts (storage POST/PUT requests): ${hosts.map(([host, n]) => `${host} ${n}`).join(", ") || "none"}`);
 }
 
 /** Files not done, storage's error text, and the 429s the page was answered with (0 is a figure too). */

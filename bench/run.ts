@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "@playwright/test";
 import { freePort } from "../testing/services";
+import { browserEndpoints, describeEndpoint } from "../lib/storage-endpoints";
 import { provisionTestServices } from "../testing/provision";
 import { launchChromium, signedInUploadPage } from "./browser";
 import { printHandlerDurations, readRequestLines } from "./server-log";
@@ -136,13 +137,16 @@ async function main(): Promise<void> {
   let server: AppServer | undefined;
   let browser: Browser | undefined;
   try {
-    // The browser talks to MinIO directly, as lib-storage does, not through the tests' fault proxy.
+    // The browser talks to MinIO directly, as lib-storage does, not through the tests' fault proxy:
+    // S3_PUBLIC_ENDPOINT unset (empty is unset), so the app's default for a loopback S3_ENDPOINT
+    // applies, as shipped: uploads spread over the bucket's two loopback host names.
     // No rate limit settings: every benchmark but B3 runs with the app's defaults.
-    const env = { ...services.env, S3_PUBLIC_ENDPOINT: services.env.S3_ENDPOINT! };
+    const env: Record<string, string> = { ...services.env, S3_PUBLIC_ENDPOINT: "" };
     await buildApp(env);
     server = await startApp(port, env, path.join(tmp, "next-start.log"));
     browser = await launchChromium();
     console.log(`[bench] app ${appUrl}, Chromium ${browser.version()}, node ${process.version}, ${os.cpus().length} CPUs`);
+    console.log(`[bench] upload hosts (S3_PUBLIC_ENDPOINT unset): ${browserEndpoints({ endpoint: env.S3_ENDPOINT }).map((e) => describeEndpoint(e, env.S3_BUCKET!, env.S3_REGION!)).join(", ")}`);
     const restartApp = async (extraEnv: Record<string, string>) => {
       await server?.stop();
       server = undefined;

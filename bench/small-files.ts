@@ -9,7 +9,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "@playwright/test";
 import { setConcurrency, signedInUploadPage } from "./browser";
-import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, writeSmallFiles, type FileBatchRun } from "./file-batch";
+import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, printStorageHosts, writeSmallFiles, type FileBatchRun } from "./file-batch";
 import { printProfile, startPageProfile, type PageProfile } from "./page-profile";
 import { countPreviews, PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
 import type { RealMedia } from "./real-media";
@@ -60,6 +60,7 @@ export const scenarioLabel = ({ count, fileBytes }: SmallFilesScenario) => `${co
 export function printSmallFiles(result: SmallFilesResult): void {
   console.log(`\nB2 many small files: ${scenarioLabel(result.scenario)} through the upload page over loopback, concurrency ${CONCURRENCY}`);
   printFilesPerSecond(result, `>= ${TARGET_FILES_PER_SECOND} files/s`);
+  printStorageHosts(result);
   printProblems(result);
   printBatchCpu(result, result.count, "per file", "ms");
   printFileTimeline(result.timeline);
@@ -88,6 +89,7 @@ export function printRealMediaFiles(result: RealMediaResult): void {
   console.log(`\nB2 real media: ${corpus.photos} photos + ${corpus.videos} videos through the upload page over loopback, concurrency ${CONCURRENCY}, ${PREVIEW_SETTING}`);
   console.log(`  the folder: ${corpus.summary}`);
   printFilesPerSecond(result, TARGET_REAL_MEDIA);
+  printStorageHosts(result);
   console.log(`  ${fmt(megabytesPerSecond(result.bytes, result.spanMs))} MB/s (${fmt(result.bytes / 1e6)} MB in ${fmt(result.spanMs / 1000, 2)} s)`);
   printPreviews(result.previews);
   printProblems(result);

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import S3rver from "s3rver";
+import { browserEndpoints, describeEndpoint, splitEndpointList } from "../lib/storage-endpoints";
 
 const DEV_S3_CREDENTIAL = "S3RVER"; // s3rver's fixed access key and secret
 
@@ -56,7 +57,8 @@ async function main() {
     s3 = embedded;
     Object.assign(env, {
       S3_ENDPOINT: embedded.endpoint,
-      S3_PUBLIC_ENDPOINT: embedded.endpoint,
+      // Unset (empty is unset): the loopback default spreads uploads over 127.0.0.1 and localhost.
+      S3_PUBLIC_ENDPOINT: "",
       S3_FORCE_PATH_STYLE: "true",
       S3_ACCESS_KEY_ID: DEV_S3_CREDENTIAL,
       S3_SECRET_ACCESS_KEY: DEV_S3_CREDENTIAL,
@@ -64,6 +66,10 @@ async function main() {
     s3Line = `embedded local S3 (dev only) at ${embedded.endpoint}, bucket ${env.S3_BUCKET}, files in ${path.join(dataDir, "s3")}
   │           (dev only: s3rver does not enforce POST policy conditions and has no ListParts)`;
   }
+  const merged = { ...process.env, ...env };
+  const uploadHosts = browserEndpoints({ publicEndpoints: splitEndpointList(merged.S3_PUBLIC_ENDPOINT ?? ""), endpoint: merged.S3_ENDPOINT || undefined })
+    .map((endpoint) => describeEndpoint(endpoint, env.S3_BUCKET!, merged.S3_REGION || "us-east-1"))
+    .join(", ");
   const dbLine = process.env.DATABASE_URL
     ? `PostgreSQL (DATABASE_URL)`
     : `embedded PGlite in ${path.join(dataDir, "pglite")}`;
@@ -73,6 +79,7 @@ async function main() {
   │ open      ${appUrl}
   │ database  ${dbLine}
   │ storage   ${s3Line}
+  │ uploads   to ${uploadHosts} (S3_PUBLIC_ENDPOINT)
   │ auth      ${process.env.AUTH_SECRET ? "AUTH_SECRET from env" : `generated secret in ${path.join(dataDir, "auth-secret")}`}
   │ Set DATABASE_URL / S3_* / AUTH_SECRET to use real services (see README).
   └──────────────────────────────────────────────────────────────

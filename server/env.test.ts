@@ -15,6 +15,8 @@ describe("parseEnv", () => {
     ["AUTH_SECRET", { ...minimal, AUTH_SECRET: "short" }],
     ["DATABASE_URL", { ...minimal, DATABASE_URL: "mysql://x" }],
     ["S3_ENDPOINT", { ...minimal, S3_ENDPOINT: "not a url" }],
+    ["S3_PUBLIC_ENDPOINT", { ...minimal, S3_PUBLIC_ENDPOINT: "https://a.example,not a url" }],
+    ["S3_PUBLIC_ENDPOINT", { ...minimal, S3_PUBLIC_ENDPOINT: " , " }],
     ["S3_FORCE_PATH_STYLE", { ...minimal, S3_FORCE_PATH_STYLE: "yes" }],
     ["UPLOAD_URL_TTL_SECONDS", { ...minimal, UPLOAD_URL_TTL_SECONDS: "901" }],
     ["UPLOAD_URL_TTL_SECONDS", { ...minimal, UPLOAD_URL_TTL_SECONDS: "0" }],
@@ -32,6 +34,16 @@ describe("parseEnv", () => {
 
   it("requires DATABASE_URL in production", () => {
     expect(() => parseEnv({ ...minimal, NODE_ENV: "production" })).toThrow(/DATABASE_URL: required in production/);
+  });
+
+  it("reads S3_PUBLIC_ENDPOINT as a comma-separated list", () => {
+    expect(parseEnv({ ...minimal, S3_PUBLIC_ENDPOINT: "https://a.example" }).S3_PUBLIC_ENDPOINT).toEqual(["https://a.example"]);
+    expect(parseEnv({ ...minimal, S3_PUBLIC_ENDPOINT: "https://a.example, https://b.example" }).S3_PUBLIC_ENDPOINT).toEqual(["https://a.example", "https://b.example"]);
+    expect(parseEnv(minimal).S3_PUBLIC_ENDPOINT).toBeUndefined();
+  });
+
+  it("names the bad entry of S3_PUBLIC_ENDPOINT", () => {
+    expect(() => parseEnv({ ...minimal, S3_PUBLIC_ENDPOINT: "https://a.example,ftp://b.example" })).toThrow(/S3_PUBLIC_ENDPOINT: "ftp:\/\/b.example" is not an http\(s\) URL/);
   });
 
   it("treats empty strings as unset", () => {

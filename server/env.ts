@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { MIB, TIB } from "@/lib/units";
 import { DEFAULT_ALLOWED_TYPES } from "@/lib/upload-rules";
+import { endpointProblem, splitEndpointList } from "@/lib/storage-endpoints";
 
 export { DEFAULT_ALLOWED_TYPES };
 
@@ -11,7 +12,16 @@ const booleanString = z
 
 const optionalUrl = z.url().optional();
 
-
+/** A comma-separated list of endpoint URLs, each checked, as a list without repeats. */
+const endpointList = z.string().transform((value, ctx) => {
+  const entries = splitEndpointList(value);
+  if (entries.length === 0) ctx.addIssue({ code: "custom", message: "must list at least one URL" });
+  for (const entry of entries) {
+    const problem = endpointProblem(entry);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }
+  return entries;
+});
 
 /** No signed form or URL lives longer than this (15 minutes), whatever UPLOAD_URL_TTL_SECONDS says. */
 export const MAX_UPLOAD_URL_TTL_SECONDS = 900;
@@ -27,7 +37,12 @@ export const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   S3_ENDPOINT: optionalUrl,
-  S3_PUBLIC_ENDPOINT: optionalUrl,
+  /**
+   * Where browsers reach the bucket, comma-separated: forms and part URLs are spread over every
+   * entry, downloads use the first. Unset: lib/storage-endpoints.ts derives it (two names on AWS S3
+   * and on a loopback S3_ENDPOINT, else S3_ENDPOINT).
+   */
+  S3_PUBLIC_ENDPOINT: endpointList.optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name"),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),

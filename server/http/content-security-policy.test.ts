@@ -3,15 +3,19 @@ import { newNonce, pageContentSecurityPolicy } from "./content-security-policy";
 
 const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0]!, d.split(" ").slice(1)]));
 
+/** The two default AWS host names of one bucket (lib/storage-endpoints.ts). */
+const STANDARD = "https://bucket.s3.eu-west-1.amazonaws.com";
+const DUALSTACK = "https://bucket.s3.dualstack.eu-west-1.amazonaws.com";
+
 describe("pageContentSecurityPolicy", () => {
-  const policy = directives(pageContentSecurityPolicy({ nonce: "abc123==", storageOrigin: "https://bucket.s3.eu-west-1.amazonaws.com", dev: false }));
+  const policy = directives(pageContentSecurityPolicy({ nonce: "abc123==", storageOrigins: [STANDARD, DUALSTACK], dev: false }));
 
   it.each([
     ["script-src", ["'self'", "'nonce-abc123=='", "'strict-dynamic'", "'wasm-unsafe-eval'"]],
-    ["connect-src", ["'self'", "https://bucket.s3.eu-west-1.amazonaws.com"]],
+    ["connect-src", ["'self'", STANDARD, DUALSTACK]],
     ["worker-src", ["'self'", "blob:"]],
-    ["img-src", ["'self'", "data:", "blob:", "https://bucket.s3.eu-west-1.amazonaws.com"]],
-    ["media-src", ["'self'", "blob:", "https://bucket.s3.eu-west-1.amazonaws.com"]],
+    ["img-src", ["'self'", "data:", "blob:", STANDARD, DUALSTACK]],
+    ["media-src", ["'self'", "blob:", STANDARD, DUALSTACK]],
     ["style-src", ["'self'", "'unsafe-inline'"]],
     ["object-src", ["'none'"]],
     ["base-uri", ["'self'"]],
@@ -23,12 +27,12 @@ describe("pageContentSecurityPolicy", () => {
 
   it("allows eval only in development", () => {
     expect(policy.get("script-src")).not.toContain("'unsafe-eval'");
-    const dev = directives(pageContentSecurityPolicy({ nonce: "n", storageOrigin: null, dev: true }));
+    const dev = directives(pageContentSecurityPolicy({ nonce: "n", storageOrigins: [], dev: true }));
     expect(dev.get("script-src")).toContain("'unsafe-eval'");
   });
 
   it("connects to this origin only when storage is unknown", () => {
-    expect(directives(pageContentSecurityPolicy({ nonce: "n", storageOrigin: null, dev: false })).get("connect-src")).toEqual(["'self'"]);
+    expect(directives(pageContentSecurityPolicy({ nonce: "n", storageOrigins: [], dev: false })).get("connect-src")).toEqual(["'self'"]);
   });
 });
 

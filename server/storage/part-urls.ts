@@ -60,9 +60,17 @@ function encodeKeyPath(key: string): string {
     .join("/");
 }
 
+/** Every browser endpoint's signing, in the order of `clients().uploads`. */
+function allPartSignings(): Promise<PartSigning[]> {
+  const bucket = getEnv().S3_BUCKET;
+  return Promise.all(clients().uploads.map((client) => partSigning(client, bucket)));
+}
+
 /**
  * Presigned UploadPart URLs for one upload, each bound to its part number, the part's exact
  * Content-Length and (when given) its CRC32: S3 refuses a part of another size or other bytes.
+ * Part n goes to browser endpoint (n - 1) mod N, so consecutive parts (the ones in flight at once)
+ * alternate hosts; the host is a signed header, so a URL works on its own host only.
  * They are the URLs getSignedUrl makes (tests/part-urls.test.ts compares them byte for byte), but
  * each costs one SigV4 signature: getSignedUrl runs the whole command stack per URL, several
  * times the CPU (B3 in docs/benchmarks.md).
@@ -74,10 +82,11 @@ export async function signUploadPartUrls(input: {
   expiresInSeconds: number;
 }): Promise<string[]> {
   if (input.parts.length === 0) return [];
-  const { origin, bucketPath, signer } = await partSigning(clients().public, getEnv().S3_BUCKET);
-  const path = `${bucketPath}/${encodeKeyPath(input.key)}`;
+  const signings = await allPartSignings();
+  const keyPath = encodeKeyPath(input.key);
   return Promise.all(
     input.parts.map(async (part) => {
+      const { origin, bucketPath, signer } = signings[(part.partNumber - 1) % signings.length]!;
       const headers: Record<string, string> = {
         host: origin.host,
         "content-length": String(part.size),
@@ -92,7 +101,7 @@ export async function signUploadPartUrls(input: {
         protocol: origin.protocol,
         hostname: origin.hostname,
         port: origin.port,
-        path,
+        path: `${bucketPath}/${keyPath}`,
         // x-id names the operation, as the SDK adds it to every REST-XML request.
         query: { "x-id": "UploadPart", partNumber: String(part.partNumber), uploadId: input.uploadId },
         headers,
@@ -102,11 +111,17 @@ export async function signUploadPartUrls(input: {
   );
 }
 
+const originOf = ({ origin }: PartSigning) => `${origin.protocol}//${origin.host}`;
+
 /**
- * The origin the browser sends bytes to: the one part URLs and POST forms name (the same endpoint
- * rules place both), for the page's Content-Security-Policy `connect-src`.
+ * The origins the browser sends bytes to: the ones part URLs and POST forms name (the same
+ * endpoint rules place both), one per browser endpoint, for the page's Content-Security-Policy.
  */
+export async function storageBrowserOrigins(): Promise<string[]> {
+  return [...new Set((await allPartSignings()).map(originOf))];
+}
+
+/** The first browser endpoint's origin, which download and view URLs name. */
 export async function storageBrowserOrigin(): Promise<string> {
-  const { origin } = await partSigning(clients().public, getEnv().S3_BUCKET);
-  return `${origin.protocol}//${origin.host}`;
+  return originOf(await partSigning(clients().public, getEnv().S3_BUCKET));
 }

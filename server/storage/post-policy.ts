@@ -1,13 +1,28 @@
 import "server-only";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { clients } from "./clients";
 import { getEnv } from "@/server/env";
 
 export type SignedPost = { url: string; fields: Record<string, string>; expiresAt: string };
 
+let formsSigned = 0;
+
+/**
+ * The browser endpoint the next form goes to, in turn: files signed together (a batch create of
+ * ~24, the previews of a batch) alternate hosts in the order the page sends them, so the files in
+ * flight at once are split evenly and each host's 6 connections carry their share. A policy is
+ * not bound to a host (SigV4 signs the policy document, not the URL), so any host would take it.
+ */
+function nextFormClient(): S3Client {
+  const { uploads } = clients();
+  return uploads[formsSigned++ % uploads.length]!;
+}
+
 /**
  * Signs a browser POST that can write exactly one object: this key, exactly `size` bytes,
- * this Content-Type, until `expiresInSeconds` from now. S3 enforces every condition.
+ * this Content-Type, until `expiresInSeconds` from now. S3 enforces every condition. The form's
+ * URL is one of the bucket's browser endpoints, taken in turn (nextFormClient).
  */
 export async function signUploadPost(input: {
   key: string;
@@ -17,7 +32,7 @@ export async function signUploadPost(input: {
 }): Promise<SignedPost> {
   const env = getEnv();
   const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
-  const { url, fields } = await createPresignedPost(clients().public, {
+  const { url, fields } = await createPresignedPost(nextFormClient(), {
     Bucket: env.S3_BUCKET,
     Key: input.key,
     Conditions: [
