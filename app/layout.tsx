@@ -5,6 +5,7 @@ import { UploadManagerProvider } from "@/components/upload/upload-manager";
 import { UploadTray } from "@/components/upload/upload-tray";
 import { getSessionUser } from "@/server/auth/auth";
 import { getEnv } from "@/server/env";
+import { uploadConnections } from "@/server/storage/clients";
 import { parseAllowedTypes } from "@/lib/upload-rules";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -36,7 +37,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     const env = getEnv();
     const rules = { allowedTypes: parseAllowedTypes(env.UPLOAD_ALLOWED_TYPES), maxBytes: env.UPLOAD_MAX_BYTES };
     body = (
-      <UploadManagerProvider rules={rules} connections={env.UPLOAD_CONNECTIONS}>
+      <UploadManagerProvider rules={rules} connections={uploadConnections()}>
         {shell}
         <UploadTray />
       </UploadManagerProvider>

@@ -9,6 +9,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "@playwright/test";
 import { setConcurrency, signedInUploadPage } from "./browser";
+import { DEFAULT_CONCURRENCY } from "../client/queue/upload-queue";
 import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, printStorageHosts, writeSmallFiles, type FileBatchRun } from "./file-batch";
 import { printProfile, startPageProfile, type PageProfile } from "./page-profile";
 import { countPreviews, PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
@@ -30,8 +31,9 @@ export const B2_SCENARIOS: SmallFilesScenario[] = [
   { count: scaledCount(200), fileBytes: 256 * KIB },
   { count: scaledCount(1_000), fileBytes: 64 * KIB },
 ];
-/** BENCH_SMALL_CONCURRENCY=10 to try another "files at once" setting. */
-const CONCURRENCY = Number(process.env.BENCH_SMALL_CONCURRENCY ?? 6);
+/** BENCH_SMALL_CONCURRENCY=10 to try another "files at once" setting (printed beside the figures); unset, the page's default. */
+const CONCURRENCY = process.env.BENCH_SMALL_CONCURRENCY ? Number(process.env.BENCH_SMALL_CONCURRENCY) : null;
+const concurrencyLabel = () => (CONCURRENCY === null ? `files at once as shipped (${DEFAULT_CONCURRENCY})` : `files at once ${CONCURRENCY} (BENCH_SMALL_CONCURRENCY)`);
 const TARGET_FILES_PER_SECOND = 150;
 /** Photos in the real-media folder, scaled by BENCH_SMALL_SCALE like the scenarios. */
 export const REAL_MEDIA_PHOTOS = scaledCount(200);
@@ -45,7 +47,7 @@ export async function runSmallFiles(browser: Browser, appUrl: string, scenario: 
   // Traced like B1: the page records each file's steps (a few User Timing entries per file).
   const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
-    await setConcurrency(page, CONCURRENCY);
+    if (CONCURRENCY !== null) await setConcurrency(page, CONCURRENCY);
     const stopProfile = await startPageProfile(page);
     const run = await measureFileBatch(page, appUrl, paths, 5 * 60_000);
     return { ...run, scenario, profile: await stopProfile?.() };
@@ -58,7 +60,7 @@ export async function runSmallFiles(browser: Browser, appUrl: string, scenario: 
 export const scenarioLabel = ({ count, fileBytes }: SmallFilesScenario) => `${count} x ${fileBytes / KIB} KiB`;
 
 export function printSmallFiles(result: SmallFilesResult): void {
-  console.log(`\nB2 many small files: ${scenarioLabel(result.scenario)} through the upload page over loopback, concurrency ${CONCURRENCY}`);
+  console.log(`\nB2 many small files: ${scenarioLabel(result.scenario)} through the upload page over loopback, ${concurrencyLabel()}`);
   printFilesPerSecond(result, `>= ${TARGET_FILES_PER_SECOND} files/s`);
   printStorageHosts(result);
   printProblems(result);
@@ -76,7 +78,7 @@ export type RealMediaResult = FileBatchRun & { corpus: RealMedia; previews: Prev
 export async function runRealMediaFiles(browser: Browser, appUrl: string, corpus: RealMedia): Promise<RealMediaResult> {
   const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
-    await setConcurrency(page, CONCURRENCY);
+    if (CONCURRENCY !== null) await setConcurrency(page, CONCURRENCY);
     const run = await measureFileBatch(page, appUrl, corpus.paths, 5 * 60_000);
     return { ...run, corpus, previews: await countPreviews(page, appUrl, run.lastDoneAt) };
   } finally {
@@ -86,7 +88,7 @@ export async function runRealMediaFiles(browser: Browser, appUrl: string, corpus
 
 export function printRealMediaFiles(result: RealMediaResult): void {
   const { corpus } = result;
-  console.log(`\nB2 real media: ${corpus.photos} photos + ${corpus.videos} videos through the upload page over loopback, concurrency ${CONCURRENCY}, ${PREVIEW_SETTING}`);
+  console.log(`\nB2 real media: ${corpus.photos} photos + ${corpus.videos} videos through the upload page over loopback, ${concurrencyLabel()}, ${PREVIEW_SETTING}`);
   console.log(`  the folder: ${corpus.summary}`);
   printFilesPerSecond(result, TARGET_REAL_MEDIA);
   printStorageHosts(result);

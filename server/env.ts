@@ -59,8 +59,12 @@ export const envSchema = z.object({
   MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(0).default(100 * MIB),
   /** Preferred multipart part size; it grows for files that would otherwise need over 10,000 parts. */
   UPLOAD_PART_SIZE_MIB: z.coerce.number().int().min(5).max(5 * 1024).default(16),
-  /** Requests to storage one browser tab keeps open at once, across all its files. */
-  UPLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(6),
+  /**
+   * Requests to storage one browser tab keeps open at once, across all its files. Unset: 6 per
+   * browser host name of the bucket (server/storage/clients.ts `uploadConnections`), the most a
+   * browser opens to one host over HTTP/1.1.
+   */
+  UPLOAD_CONNECTIONS: z.coerce.number().int().min(1).max(32).optional(),
   /** Pending file items older than this are aborted by `npm run uploads:cleanup`. */
   STALE_UPLOAD_HOURS: z.coerce.number().positive().default(24),
   /** Per-user cap on uploaded plus pending bytes; unset means unlimited. */

@@ -18,13 +18,14 @@ import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 export type { FailureCode, QueueItem, QueueState, UploadStatus } from "./queue-types";
 
 /**
- * Files sending bytes at once: 6 matches the browser's connections per host over HTTP/1.1 and the
- * default UPLOAD_CONNECTIONS. File items are made ahead and completes run outside the slot, so a
- * slot is one storage request for a small file.
+ * Files sending bytes at once: 12 fills the default UPLOAD_CONNECTIONS where the bucket has two
+ * browser host names (6 per host, the browser's HTTP/1.1 limit). File items are made ahead and
+ * completes run outside the slot, so a slot is one storage request for a small file; with one
+ * host name the connection pool holds the extra files back, at no cost.
  */
-export const DEFAULT_CONCURRENCY = 6;
-/** Browsers open at most 6 connections per host over HTTP/1.1; more than 10 only queues inside the browser. */
-export const MAX_CONCURRENCY = 10;
+export const DEFAULT_CONCURRENCY = 12;
+/** 6 connections per host name over HTTP/1.1, for up to 4 host names; past that files only queue inside the browser. */
+export const MAX_CONCURRENCY = 24;
 
 /**
  * Rows that hold a concurrency slot. A verifying file's bytes are stored; its complete (coalesced

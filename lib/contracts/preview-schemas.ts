@@ -19,8 +19,6 @@ export const PREVIEW_TYPES = ["image/webp", "image/jpeg"] as const;
 export const PREVIEW_MAX_BYTES = 64 * KIB;
 /** The longest side of a preview the page makes, in CSS pixels. */
 export const PREVIEW_MAX_SIDE_PX = 320;
-/** `POST /api/uploads/{id}/preview` is two fields; anything bigger is not this body. */
-export const PREVIEW_MAX_BODY_BYTES = 4 * KIB;
 
 export function isPreviewable(fileType: string): boolean {
   return (PREVIEWABLE_TYPES as readonly string[]).includes(fileType.trim().toLowerCase());
@@ -30,17 +28,6 @@ export function isPreviewType(type: string): type is PreviewType {
   return (PREVIEW_TYPES as readonly string[]).includes(type);
 }
 export type PreviewType = (typeof PREVIEW_TYPES)[number];
-
-/** The size is bounded by the server (413 past PREVIEW_MAX_BYTES) and the type by PREVIEW_TYPES (415), as on create. */
-export const planPreviewBodySchema = z.object({
-  size: z.number().int("must be a whole number of bytes").min(1, "must be at least 1 byte").max(Number.MAX_SAFE_INTEGER),
-  type: z.string().trim().toLowerCase().min(1, "must not be empty").max(255),
-});
-export type PlanPreviewBody = z.infer<typeof planPreviewBodySchema>;
-
-/** A POST form pinned to the preview's staging key, its exact size and type, like a file's. */
-export type PlanPreviewResponse = { upload: PostUploadTarget };
-// (The three above are the pending-file path, `POST /api/uploads/{id}/preview`, that issue 21 replaces with the batch routes below.)
 
 /** Previews planned or completed in one request, like MAX_BATCH_ITEMS files. */
 export const MAX_PREVIEW_BATCH_ITEMS = 100;

@@ -37,6 +37,14 @@ function makeClient(endpoint: BrowserEndpoint | undefined): S3Client {
   });
 }
 
+/** Connections a browser opens to one host over HTTP/1.1, which S3 speaks. */
+export const CONNECTIONS_PER_HOST = 6;
+
+/** UPLOAD_CONNECTIONS, or 6 per browser host name of the bucket when it is unset (at most 32). */
+export function uploadConnections(): number {
+  return getEnv().UPLOAD_CONNECTIONS ?? Math.min(32, CONNECTIONS_PER_HOST * clients().uploads.length);
+}
+
 /**
  * The S3 clients, built on first use from server/env. Only server/storage/ uses them (and tests
  * that compare its URLs with the SDK's own presigner).
