@@ -1,8 +1,8 @@
 /**
- * The page side of the real-media corpus: plain JS in a string, run in the bench's Chromium on a
- * blank page (tsx would wrap named functions in a helper, `__name`, that the page does not have;
+ * The page side of a real-media folder (write-media.ts): plain JS in a string, run in Chromium on
+ * a blank page (tsx would wrap named functions in a helper, `__name`, that the page does not have;
  * see bench/browser.ts). It defines `window.__media` with:
- * - `photo(spec)`: a PhotoSpec (bench/media-plan.ts) drawn on an OffscreenCanvas (a gradient,
+ * - `photo(spec)`: a PhotoSpec (media-plan.ts) drawn on an OffscreenCanvas (a gradient,
  *   soft shapes, and seeded noise, so a JPEG is the size of a photo, not of a flat picture; a
  *   PNG is a screenshot: flat panels and text) and encoded by `convertToBlob`, as base64;
  * - `videoType()`: the first MP4 type MediaRecorder records and a <video> here plays, or null;

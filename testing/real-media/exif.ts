@@ -2,7 +2,7 @@
  * An EXIF Orientation tag written into a JPEG, as a phone camera stores a picture taken sideways:
  * the pixels stay as the sensor read them and the APP1 segment says how to turn them. The
  * segment is a fixed, tiny TIFF structure (one IFD with one entry), written by hand so the
- * bench's real-media corpus (bench/real-media.ts) needs no image library. Pure.
+ * real-media folders (write-media.ts) need no image library. Pure.
  */
 
 /** TIFF tag 0x0112: 1 is upright, 3 upside down, 6 and 8 a quarter turn, 2/4/5/7 mirrored. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readImageSize } from "../client/preview/image-size";
+import { readImageSize } from "../../client/preview/image-size";
 import { exifOrientationSegment, withExifOrientation } from "./exif";
 
 const u16 = (n: number) => [n >> 8, n & 0xff];

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { LARGE_PHOTO_PIXELS, planMedia, seededRandom } from "./media-plan";
+import { LARGE_PHOTO_PIXELS, planMedia, QUICK_SIZES, seededRandom, shownAspect } from "./media-plan";
 
 describe("planMedia", () => {
   const plan = planMedia(200, 3);
 
   it("is the same folder every time for one seed, and another for another seed", () => {
     expect(planMedia(200, 3)).toEqual(plan);
-    expect(planMedia(200, 3, 1).photos.map((p) => p.seed)).not.toEqual(plan.photos.map((p) => p.seed));
+    expect(planMedia(200, 3, { seed: 1 }).photos.map((p) => p.seed)).not.toEqual(plan.photos.map((p) => p.seed));
   });
 
   it("holds what a person's photo folder holds: JPEGs and PNGs, a few 12+ MP, some EXIF turns, distinct names", () => {
@@ -29,6 +29,32 @@ describe("planMedia", () => {
       expect(p.quality).toBeGreaterThanOrEqual(0.8);
       expect(p.quality).toBeLessThanOrEqual(0.92);
     }
+  });
+});
+
+describe("planMedia with QUICK_SIZES", () => {
+  const { photos, videos } = planMedia(50, 2, { sizes: QUICK_SIZES });
+
+  it("keeps photos small (0.3-2 MP) and still has portraits, quarter turns and a portrait video", () => {
+    for (const p of photos) expect(p.width * p.height).toBeGreaterThanOrEqual(300_000);
+    for (const p of photos) expect(p.width * p.height).toBeLessThanOrEqual(2_000_000);
+    expect(photos.some((p) => p.height > p.width)).toBe(true);
+    expect(new Set(photos.filter((p) => p.orientation !== 1).map((p) => p.orientation))).toEqual(new Set([3, 6, 8]));
+    expect(videos.map((v) => [v.width, v.height, v.seconds])).toEqual([
+      [640, 360, 2],
+      [360, 640, 3],
+    ]);
+  });
+});
+
+describe("shownAspect", () => {
+  it("is width over height as shown: a quarter turn (5-8) swaps them, 1-4 keep them", () => {
+    const photo = { width: 800, height: 600 };
+    expect(shownAspect({ ...photo, orientation: 1 })).toBeCloseTo(4 / 3);
+    expect(shownAspect({ ...photo, orientation: 3 })).toBeCloseTo(4 / 3);
+    expect(shownAspect({ ...photo, orientation: 6 })).toBeCloseTo(3 / 4);
+    expect(shownAspect({ ...photo, orientation: 8 })).toBeCloseTo(3 / 4);
+    expect(shownAspect({ width: 640, height: 360 })).toBeCloseTo(16 / 9);
   });
 });
 
