@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
 
 export class AuthPages {
@@ -59,6 +61,62 @@ export class UploadPage {
   /** A whole folder, as "Choose folder" picks it (an `<input webkitdirectory>`). */
   async addFolder(dir: string) {
     await this.page.getByTestId("folder-input").setInputFiles(dir);
+  }
+
+  /**
+   * Drops the folder `dir` (its files and sub-folders, real files from disk) on the drop zone, as
+   * a person drags it from their file manager. Playwright cannot drag a directory: the files are
+   * handed to the page through a detached file input (so they stay disk-backed), and the drop
+   * event carries a directory entry tree over them, read by the page as Chromium's would be.
+   */
+  async dropFolder(dir: string) {
+    const files: string[] = [];
+    const walk = async (folder: string) => {
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        if (entry.isDirectory()) await walk(path.join(folder, entry.name));
+        else files.push(path.join(folder, entry.name));
+      }
+    };
+    await walk(dir);
+    const input = await this.page.evaluateHandle(() => Object.assign(document.createElement("input"), { type: "file", multiple: true }));
+    await input.setInputFiles(files);
+    const fullPaths = files.map((file) => `/${path.basename(dir)}/${path.relative(dir, file).split(path.sep).join("/")}`);
+    await this.page.evaluate(
+      ([picker, paths]) => {
+        type Entry = Record<string, unknown>;
+        const picked = Array.from(picker.files ?? []);
+        const folders = new Map<string, Entry[]>();
+        const folder = (fullPath: string): Entry[] => {
+          let children = folders.get(fullPath);
+          if (!children) {
+            children = [];
+            folders.set(fullPath, children);
+            const parent = fullPath.slice(0, fullPath.lastIndexOf("/"));
+            const entries = children;
+            // One readEntries batch with everything, then the empty one that ends it, as Chromium answers.
+            const createReader = () => {
+              let done = false;
+              return { readEntries: (ok: (batch: Entry[]) => void) => setTimeout(() => ok(done ? [] : ((done = true), entries)), 0) };
+            };
+            const entry = { isFile: false, isDirectory: true, fullPath, createReader };
+            if (parent) folder(parent).push(entry);
+            else folders.set("", [entry]);
+          }
+          return children;
+        };
+        paths.forEach((fullPath, i) => {
+          const file = picked[i]!;
+          folder(fullPath.slice(0, fullPath.lastIndexOf("/"))).push({ isFile: true, isDirectory: false, name: file.name, fullPath, file: (ok: (f: File) => void) => ok(file) });
+        });
+        const [root] = folders.get("")!;
+        const drop = new DragEvent("drop", { bubbles: true, cancelable: true });
+        const items = [{ kind: "file", webkitGetAsEntry: () => root, getAsFile: () => null }];
+        Object.defineProperty(drop, "dataTransfer", { value: { items, files: [], types: ["Files"], dropEffect: "none" } });
+        document.querySelector('[data-testid="drop-zone"]')!.dispatchEvent(drop);
+      },
+      [input, fullPaths] as const,
+    );
+    await input.dispose();
   }
 
   /** The row's progress bar value, 0..100. */
