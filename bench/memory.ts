@@ -1,13 +1,15 @@
 /**
- * B4: memory while one 5 GiB file goes through the upload page. The tab's JS heap (CDP
- * Performance.getMetrics) and its renderer process's PSS, and the `next start` server's RSS, are
- * sampled every 500 ms. Parts are Blob slices read one at a time, so neither should grow with the file.
+ * B4: memory while one 5 GiB file goes through the upload page. The tab's renderer process's PSS
+ * and the JS heap of the page and its Workers (bench/tab-memory.ts), and the `next start` server's
+ * RSS, are sampled every 500 ms. Parts are Blob slices read one at a time, so neither should grow
+ * with the file.
  */
 import path from "node:path";
-import type { Browser, CDPSession } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import { signedInUploadPage, uploadThroughPage } from "./browser";
-import { largestInGroup, proportionalBytes, sampleEvery } from "./process-memory";
+import { largestInGroup, sampleEvery } from "./process-memory";
 import type { AppServer } from "./server";
+import { tabReader } from "./tab-memory";
 import { GIB } from "../lib/units";
 import { fmt, megabytesPerSecond } from "./stats";
 
@@ -19,22 +21,6 @@ const TAB_TARGET_BYTES = 300e6;
 type Sample = { at: number; jsHeap: number; renderers: number; server: number };
 export type MemoryResult = { samples: Sample[]; serverBefore: number; serverAfter: number; mbps: number };
 
-async function jsHeapUsed(cdp: CDPSession): Promise<number> {
-  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
-  return metrics.find((metric) => metric.name === "JSHeapUsedSize")?.value ?? Number.NaN;
-}
-
-/**
- * PSS of the tab's renderer process (the page and its hashing worker live there). CDP gives
- * renderer pids but not which page each serves; the uploading tab is the one using the CPU (the
- * others are Chromium's idle spare renderer), so it is the renderer with the most CPU time.
- */
-async function tabBytes(browserCdp: CDPSession): Promise<number> {
-  const { processInfo } = (await browserCdp.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number; cpuTime: number }> };
-  const renderers = processInfo.filter((p) => p.type === "renderer").sort((a, b) => b.cpuTime - a.cpuTime);
-  return renderers[0] ? ((await proportionalBytes(renderers[0].id)) ?? Number.NaN) : Number.NaN;
-}
-
 async function serverBytes(server: AppServer): Promise<number> {
   return (await largestInGroup(server.pid))?.bytes ?? Number.NaN;
 }
@@ -42,28 +28,24 @@ async function serverBytes(server: AppServer): Promise<number> {
 export async function runMemory(input: { browser: Browser; server: AppServer; file: string }): Promise<MemoryResult> {
   const { browser, server, file } = input;
   const page = await signedInUploadPage(browser, server.url);
-  const cdp = await page.context().newCDPSession(page);
-  const browserCdp = await browser.newBrowserCDPSession();
   try {
-    await cdp.send("Performance.enable");
     const serverBefore = await serverBytes(server);
     const started = performance.now();
-    const sampler = sampleEvery(SAMPLE_MS, async () => ({
-      at: performance.now() - started,
-      jsHeap: await jsHeapUsed(cdp),
-      renderers: await tabBytes(browserCdp),
-      server: await serverBytes(server),
-    }));
+    const tab = await tabReader(browser, page);
+    const sampler = sampleEvery(SAMPLE_MS, async (): Promise<Sample> => {
+      const [{ pss, jsHeap }, serverNow] = await Promise.all([tab.read(), serverBytes(server)]);
+      return { at: performance.now() - started, jsHeap, renderers: pss, server: serverNow };
+    });
     let samples: Sample[] = [];
     const run = await uploadThroughPage(page, [file], 20 * 60_000).finally(async () => {
       samples = await sampler.stop();
+      await tab.close();
     });
     if (run.failures.length > 0) throw new Error(`the 5 GiB upload did not finish: ${run.failures[0]!.reason}`);
     const done = run.rows[path.basename(file)]?.done;
     if (done === undefined) throw new Error("the row never showed done");
     return { samples, serverBefore, serverAfter: await serverBytes(server), mbps: megabytesPerSecond(B4_FILE_BYTES, done - run.addedAt) };
   } finally {
-    await browserCdp.detach();
     await page.context().close();
   }
 }
@@ -75,7 +57,7 @@ export function printMemory(result: MemoryResult): void {
   const { samples } = result;
   const quarter = (i: number) => samples[Math.min(samples.length - 1, Math.floor((samples.length * i) / 4))]!;
   console.log(`\nB4 memory, one ${B4_FILE_BYTES / GIB} GiB file through the upload page (${fmt(result.mbps)} MB/s), ${samples.length} samples every ${SAMPLE_MS} ms`);
-  console.log(`  tab JS heap:        max ${mb(max(samples.map((s) => s.jsHeap)))}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).jsHeap)).join(" / ")}`);
+  console.log(`  tab JS heap (page + Workers): max ${mb(max(samples.map((s) => s.jsHeap)))}; at 25/50/75%: ${[1, 2, 3].map((i) => mb(quarter(i).jsHeap)).join(" / ")}`);
   const tabMax = max(samples.map((s) => s.renderers));
   const tabSorted = samples.map((s) => s.renderers).sort((a, b) => a - b);
   const atMax = samples.find((s) => s.renderers === tabMax)!;

@@ -106,7 +106,7 @@ async function benchmarks(run: Run): Promise<void> {
       await printHandlerDurations(app.logFile, logged, `B2 ${scenarioLabel(scenario)}`);
     }
     const logged = (await readRequestLines(app.logFile)).length;
-    printRealMediaFiles(await runRealMediaFiles(browser, appUrl, corpus));
+    printRealMediaFiles(await runRealMediaFiles(browser, appUrl, corpus, tmp));
     await printHandlerDurations(app.logFile, logged, "B2 real media (incl. the preview count's GET /api/files)");
   }
 

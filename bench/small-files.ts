@@ -12,7 +12,8 @@ import { setConcurrency, signedInUploadPage } from "./browser";
 import { DEFAULT_CONCURRENCY } from "../client/queue/upload-queue";
 import { measureFileBatch, printBatchCpu, printFileTimeline, printFilesPerSecond, printProblems, printStorageHosts, writeSmallFiles, type FileBatchRun } from "./file-batch";
 import { printProfile, startPageProfile, type PageProfile } from "./page-profile";
-import { countPreviews, PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
+import { previewMemoryLines, referencePreviewMemory, whileMakingPreviews, type PreviewMemory, type ReferenceMemory } from "./preview-memory";
+import { PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
 import type { RealMedia } from "./real-media";
 import { fmt, megabytesPerSecond } from "./stats";
 import { KIB } from "../lib/units";
@@ -72,15 +73,20 @@ export function printSmallFiles(result: SmallFilesResult): void {
 /** The scenario's files, in a folder of their own under `tmp`. */
 export const scenarioDir = (tmp: string, scenario: SmallFilesScenario) => path.join(tmp, `small-${scenario.count}x${scenario.fileBytes}`);
 
-export type RealMediaResult = FileBatchRun & { corpus: RealMedia; previews: PreviewCount };
+export type RealMediaResult = FileBatchRun & { corpus: RealMedia; previews: PreviewCount; memory: PreviewMemory; reference: ReferenceMemory };
 
-/** The real-media folder through a fresh page, like a scenario; the folder stays for B5. */
-export async function runRealMediaFiles(browser: Browser, appUrl: string, corpus: RealMedia): Promise<RealMediaResult> {
+/**
+ * The real-media folder through a fresh page, like a scenario, its tab's memory sampled until the
+ * last preview has landed; first the same for one 50 MP JPEG, the reference that memory is held
+ * to (bench/preview-memory.ts). The folder stays for B5.
+ */
+export async function runRealMediaFiles(browser: Browser, appUrl: string, corpus: RealMedia, tmp: string): Promise<RealMediaResult> {
+  const reference = await referencePreviewMemory(browser, appUrl, tmp);
   const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
     if (CONCURRENCY !== null) await setConcurrency(page, CONCURRENCY);
-    const run = await measureFileBatch(page, appUrl, corpus.paths, 5 * 60_000);
-    return { ...run, corpus, previews: await countPreviews(page, appUrl, run.lastDoneAt) };
+    const { run, ...memory } = await whileMakingPreviews(browser, page, appUrl, () => measureFileBatch(page, appUrl, corpus.paths, 5 * 60_000));
+    return { ...run, corpus, previews: memory.previews, memory, reference };
   } finally {
     await page.context().close();
   }
@@ -94,6 +100,7 @@ export function printRealMediaFiles(result: RealMediaResult): void {
   printStorageHosts(result);
   console.log(`  ${fmt(megabytesPerSecond(result.bytes, result.spanMs))} MB/s (${fmt(result.bytes / 1e6)} MB in ${fmt(result.spanMs / 1000, 2)} s)`);
   printPreviews(result.previews);
+  for (const line of previewMemoryLines(result.memory, result.reference)) console.log(`  ${line}`);
   printProblems(result);
   printBatchCpu(result, result.count, "per file", "ms");
   printFileTimeline(result.timeline);
