@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
 import type { PreviewMaker, PreviewSource } from "@/client/preview/make-preview";
 import { PREVIEW_FLUSH_IDLE_MS } from "@/client/preview/preview-batches";
@@ -9,6 +9,7 @@ import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import { MIB } from "@/lib/units";
 import { UploadEngine } from "./upload-engine";
+import { withQuietFakeTimers } from "@/testing/fakes/quiet-fake-timers";
 
 /**
  * Previews (issue 21) as the engine and the tab's PreviewQueue run them together: a file is done
@@ -56,15 +57,7 @@ const settle = () => vi.advanceTimersByTimeAsync(0);
 /** Past the batch's idle delay, and any retry's backoff. */
 const later = () => vi.advanceTimersByTimeAsync(60_000);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.spyOn(console, "debug").mockImplementation(() => {});
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+withQuietFakeTimers();
 
 describe("a file is done when its bytes are verified", () => {
   it("completes without waiting for a preview still being made, which then follows and lands", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
@@ -7,6 +7,7 @@ import type { PreviewMaker, PreviewSource } from "./make-preview";
 import { makeMissingPreviews, wantsStoredPreview } from "./missing-previews";
 import { PreviewQueue, type LandedPreview } from "./preview-queue";
 import { STORED_IMAGE_MAX_BYTES } from "./stored-file";
+import { withQuietFakeTimers } from "@/testing/fakes/quiet-fake-timers";
 
 /**
  * The PreviewQueue on its own, fed as the library grid feeds it: stored file items whose preview
@@ -42,15 +43,7 @@ function setup(slots = { image: 2, video: 1 }) {
   return { server, queue, make, made, most, landed, stored };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.spyOn(console, "debug").mockImplementation(() => {});
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.restoreAllMocks();
-});
+withQuietFakeTimers();
 
 describe("the grid's missing previews", () => {
   it("makes each missing preview from the stored file's view URL, and the event says where it landed", async () => {
