@@ -23,8 +23,19 @@ describe("parseEnv", () => {
     // S3 refuses parts under 5 MiB (but the last) and over 5 GiB.
     ["UPLOAD_PART_SIZE_MIB", { ...minimal, UPLOAD_PART_SIZE_MIB: "4" }],
     ["UPLOAD_PART_SIZE_MIB", { ...minimal, UPLOAD_PART_SIZE_MIB: "5121" }],
+    ["S3_PROVIDER", { ...minimal, S3_PROVIDER: "azure" }],
+    ["S3_SMALL_UPLOADS", { ...minimal, S3_SMALL_UPLOADS: "form" }],
+    ["S3_PART_CHECKSUM", { ...minimal, S3_PART_CHECKSUM: "md5" }],
   ])("names %s when it is bad", (name, source) => {
     expect(() => parseEnv(source)).toThrow(new RegExp(`${name}:`));
+  });
+
+  it("takes the store's abilities from S3_PROVIDER, then each override", () => {
+    expect(parseEnv(minimal)).toMatchObject({ storeProvider: "aws", storeAbilities: { smallUploads: "post", partChecksum: "crc32" } });
+    const r2 = parseEnv({ ...minimal, S3_ENDPOINT: "https://acc.r2.cloudflarestorage.com", S3_CONDITIONAL_COPY: "false" });
+    expect(r2).toMatchObject({ storeProvider: "r2", storeAbilities: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: false } });
+    const minio = parseEnv({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_PROVIDER: "minio", S3_SMALL_UPLOADS: "put" });
+    expect(minio.storeAbilities).toEqual({ smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true });
   });
 
   it("accepts the TTL bounds 1 and 900", () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MIB, TIB } from "@/lib/units";
 import { DEFAULT_ALLOWED_TYPES } from "@/lib/upload-rules";
 import { endpointProblem, splitEndpointList } from "@/lib/storage-endpoints";
+import { resolveStoreAbilities, STORE_PROVIDERS, type StoreAbilities, type StoreProvider } from "@/lib/store-abilities";
 
 export { DEFAULT_ALLOWED_TYPES };
 
@@ -48,6 +49,17 @@ export const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanString.default(false),
+  /**
+   * The store behind the bucket, for its preset of abilities (lib/store-abilities.ts). Unset: AWS
+   * without S3_ENDPOINT, else the endpoint's host (R2, B2, GCS), else "other" (nothing assumed).
+   * @see docs/storage.md
+   */
+  S3_PROVIDER: z.enum(STORE_PROVIDERS).optional(),
+  /** Overrides of the preset, one ability each (docs/storage.md). */
+  S3_SMALL_UPLOADS: z.enum(["post", "put"]).optional(),
+  S3_PART_CHECKSUM: z.enum(["crc32", "none"]).optional(),
+  S3_CONDITIONAL_WRITE: booleanString.optional(),
+  S3_CONDITIONAL_COPY: booleanString.optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
   APP_URL: z.url().default("http://localhost:3000"),
   GITHUB_ID: z.string().min(1).optional(),
@@ -102,7 +114,13 @@ export const envSchema = z.object({
   UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),
 });
 
-export type Env = Omit<z.infer<typeof envSchema>, "TRUST_PROXY_HOPS"> & { TRUST_PROXY_HOPS: number };
+export type Env = Omit<z.infer<typeof envSchema>, "TRUST_PROXY_HOPS"> & {
+  TRUST_PROXY_HOPS: number;
+  /** The provider the abilities come from (S3_PROVIDER, or what the endpoint says). */
+  storeProvider: StoreProvider;
+  /** What the store can do: the provider's preset with the S3_* overrides applied. */
+  storeAbilities: StoreAbilities;
+};
 
 /** Names every bad variable, so a misconfigured server says what to fix and stops. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
@@ -112,7 +130,23 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${problems.join("\n")}`);
   }
-  const env = { ...result.data, TRUST_PROXY_HOPS: result.data.TRUST_PROXY_HOPS ?? (cleaned.VERCEL === "1" ? 1 : 0) };
+  const data = result.data;
+  const store = resolveStoreAbilities({
+    provider: data.S3_PROVIDER,
+    endpoint: data.S3_ENDPOINT,
+    overrides: {
+      smallUploads: data.S3_SMALL_UPLOADS,
+      partChecksum: data.S3_PART_CHECKSUM,
+      conditionalWrite: data.S3_CONDITIONAL_WRITE,
+      conditionalCopy: data.S3_CONDITIONAL_COPY,
+    },
+  });
+  const env = {
+    ...data,
+    TRUST_PROXY_HOPS: data.TRUST_PROXY_HOPS ?? (cleaned.VERCEL === "1" ? 1 : 0),
+    storeProvider: store.provider,
+    storeAbilities: store.abilities,
+  };
   if (env.NODE_ENV === "production" && !env.DATABASE_URL && process.env.ALLOW_EMBEDDED_DB !== "1") {
     throw new Error("Invalid environment:\n  DATABASE_URL: required in production (no local disk there)");
   }

@@ -151,6 +151,7 @@ export function serviceEnv(input: { databaseUrl: string; minio: MinioServer; buc
     S3_ACCESS_KEY_ID: input.minio.accessKeyId,
     S3_SECRET_ACCESS_KEY: input.minio.secretAccessKey,
     S3_FORCE_PATH_STYLE: "true",
+    S3_PROVIDER: "minio",
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     APP_URL: input.appUrl,
   };

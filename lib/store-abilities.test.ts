@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { describeStoreAbilities, providerOfEndpoint, resolveStoreAbilities, STORE_PRESETS } from "./store-abilities";
+
+describe("providerOfEndpoint", () => {
+  it.each([
+    [undefined, "aws"],
+    ["https://s3.eu-west-1.amazonaws.com", "aws"],
+    ["https://0123abcd.r2.cloudflarestorage.com", "r2"],
+    ["https://0123abcd.eu.r2.cloudflarestorage.com", "r2"],
+    ["https://s3.us-west-004.backblazeb2.com", "b2"],
+    ["https://storage.googleapis.com", "gcs"],
+    ["http://127.0.0.1:9000", null],
+    ["https://r2.cloudflarestorage.com.evil.example", null],
+  ])("%s is %s", (endpoint, provider) => {
+    expect(providerOfEndpoint(endpoint)).toBe(provider);
+  });
+});
+
+describe("resolveStoreAbilities", () => {
+  it("takes S3_PROVIDER over what the endpoint says", () => {
+    const resolved = resolveStoreAbilities({ provider: "seaweedfs", endpoint: "https://x.r2.cloudflarestorage.com", overrides: {} });
+    expect(resolved).toEqual({ provider: "seaweedfs", source: "S3_PROVIDER", abilities: STORE_PRESETS.seaweedfs });
+  });
+
+  it("assumes nothing of an endpoint it does not know", () => {
+    const resolved = resolveStoreAbilities({ endpoint: "http://127.0.0.1:8333", overrides: {} });
+    expect(resolved).toMatchObject({ provider: "other", source: "default" });
+    expect(resolved.abilities).toEqual({ smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false });
+  });
+
+  it("applies each override on its own, leaving the rest of the preset", () => {
+    const resolved = resolveStoreAbilities({ provider: "r2", overrides: { smallUploads: "post", conditionalWrite: undefined } });
+    expect(resolved.abilities).toEqual({ ...STORE_PRESETS.r2, smallUploads: "post" });
+  });
+
+  it("describes the result in one line", () => {
+    const line = describeStoreAbilities(resolveStoreAbilities({ provider: "b2", overrides: {} }));
+    expect(line).toBe("b2 (S3_PROVIDER): small files by put, parts none, conditional write no, conditional copy no");
+  });
+});

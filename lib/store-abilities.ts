@@ -1,0 +1,89 @@
+/**
+ * What the S3-compatible store behind the bucket can do, as configuration: a preset per store
+ * (S3_PROVIDER), each ability overridable on its own (S3_SMALL_UPLOADS, S3_PART_CHECKSUM,
+ * S3_CONDITIONAL_WRITE, S3_CONDITIONAL_COPY). `npm run s3:setup` tries each against the real
+ * bucket and prints what works beside what is configured (docs/storage.md has the table and the
+ * sources). Pure: server/env.ts parses the variables with it, server/storage/ and server/uploads/
+ * act on the result, the dev script and the bench print it.
+ */
+
+export const STORE_PROVIDERS = ["aws", "r2", "b2", "gcs", "minio", "seaweedfs", "other"] as const;
+export type StoreProvider = (typeof STORE_PROVIDERS)[number];
+
+export type StoreAbilities = {
+  /**
+   * How files at or under the multipart threshold go: a browser POST form (POST Object with a
+   * policy; no CORS preflight, the fastest for many small files) or a presigned PUT (for stores
+   * without POST Object: R2, B2).
+   */
+  smallUploads: "post" | "put";
+  /** The checksum each multipart part carries, signed into its URL and checked by the store on arrival; "none" where the store refuses it. */
+  partChecksum: "crc32" | "none";
+  /** PutObject honours `If-None-Match: *` (a second write to the key is refused with 412). */
+  conditionalWrite: boolean;
+  /** CopyObject honours `x-amz-copy-source-if-match` (the copy is refused when the source changed). */
+  conditionalCopy: boolean;
+};
+
+/** Each store's abilities as its documentation and our tests have them (docs/storage.md). */
+export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = {
+  aws: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  minio: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
+  gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
+  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: false, conditionalCopy: false },
+  // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
+  other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
+};
+
+/** The store a bucket endpoint belongs to, by its host name; null when the host does not say. */
+export function providerOfEndpoint(endpoint: string | undefined): StoreProvider | null {
+  if (!endpoint) return "aws";
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+  if (host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn")) return "aws";
+  if (host.endsWith(".r2.cloudflarestorage.com")) return "r2";
+  if (host.endsWith(".backblazeb2.com")) return "b2";
+  if (host === "storage.googleapis.com") return "gcs";
+  return null;
+}
+
+export type AbilityOverrides = Partial<StoreAbilities>;
+
+/**
+ * The abilities the app acts on: the provider's preset (S3_PROVIDER, else the endpoint's host, else
+ * "other"), then each override. `source` says where the provider came from, for the banner and s3:setup.
+ */
+export function resolveStoreAbilities(input: { provider?: StoreProvider; endpoint?: string; overrides: AbilityOverrides }): {
+  provider: StoreProvider;
+  source: "S3_PROVIDER" | "endpoint" | "default";
+  abilities: StoreAbilities;
+} {
+  const fromEndpoint = providerOfEndpoint(input.endpoint);
+  const provider = input.provider ?? fromEndpoint ?? "other";
+  const source = input.provider ? "S3_PROVIDER" : fromEndpoint ? "endpoint" : "default";
+  const preset = STORE_PRESETS[provider];
+  const { smallUploads, partChecksum, conditionalWrite, conditionalCopy } = input.overrides;
+  return {
+    provider,
+    source,
+    abilities: {
+      smallUploads: smallUploads ?? preset.smallUploads,
+      partChecksum: partChecksum ?? preset.partChecksum,
+      conditionalWrite: conditionalWrite ?? preset.conditionalWrite,
+      conditionalCopy: conditionalCopy ?? preset.conditionalCopy,
+    },
+  };
+}
+
+/** One line for banners and logs: `minio (S3_PROVIDER): small files by post, parts crc32, conditional write yes, conditional copy yes`. */
+export function describeStoreAbilities(resolved: ReturnType<typeof resolveStoreAbilities>): string {
+  const { abilities: a } = resolved;
+  const yesNo = (value: boolean) => (value ? "yes" : "no");
+  return `${resolved.provider} (${resolved.source}): small files by ${a.smallUploads}, parts ${a.partChecksum}, conditional write ${yesNo(a.conditionalWrite)}, conditional copy ${yesNo(a.conditionalCopy)}`;
+}
