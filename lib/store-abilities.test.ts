@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeStoreAbilities, providerOfEndpoint, resolveStoreAbilities, STORE_PRESETS } from "./store-abilities";
+import { describeStoreAbilities, providerOfEndpoint, resolveStoreAbilities, resolveStoreAbilitiesFromEnv, STORE_PRESETS } from "./store-abilities";
 
 describe("providerOfEndpoint", () => {
   it.each([
@@ -36,5 +36,13 @@ describe("resolveStoreAbilities", () => {
   it("describes the result in one line", () => {
     const line = describeStoreAbilities(resolveStoreAbilities({ provider: "b2", overrides: {} }));
     expect(line).toBe("b2 (S3_PROVIDER): small files by put, parts none, conditional write no, conditional copy no");
+  });
+});
+
+describe("resolveStoreAbilitiesFromEnv", () => {
+  it("reads the same variables as the server, counting a bad value as unset", () => {
+    const resolved = resolveStoreAbilitiesFromEnv({ S3_PROVIDER: "r2", S3_SMALL_UPLOADS: "form", S3_CONDITIONAL_COPY: "0", S3_PART_CHECKSUM: "none" });
+    expect(resolved.abilities).toEqual({ ...STORE_PRESETS.r2, conditionalCopy: false, partChecksum: "none" });
+    expect(resolveStoreAbilitiesFromEnv({ S3_ENDPOINT: "http://127.0.0.1:4569", S3_PROVIDER: "azure" }).provider).toBe("other");
   });
 });

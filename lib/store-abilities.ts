@@ -87,3 +87,22 @@ export function describeStoreAbilities(resolved: ReturnType<typeof resolveStoreA
   const yesNo = (value: boolean) => (value ? "yes" : "no");
   return `${resolved.provider} (${resolved.source}): small files by ${a.smallUploads}, parts ${a.partChecksum}, conditional write ${yesNo(a.conditionalWrite)}, conditional copy ${yesNo(a.conditionalCopy)}`;
 }
+
+/**
+ * resolveStoreAbilities from raw variables, for scripts that print the configuration without the
+ * server's parse (the dev banner): a value server/env.ts would refuse counts as unset here.
+ */
+export function resolveStoreAbilitiesFromEnv(env: Record<string, string | undefined>): ReturnType<typeof resolveStoreAbilities> {
+  const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[]) => allowed.find((entry) => entry === value);
+  const flag = (value: string | undefined) => (value === "true" || value === "1" ? true : value === "false" || value === "0" ? false : undefined);
+  return resolveStoreAbilities({
+    provider: oneOf(env.S3_PROVIDER, STORE_PROVIDERS),
+    endpoint: env.S3_ENDPOINT || undefined,
+    overrides: {
+      smallUploads: oneOf(env.S3_SMALL_UPLOADS, ["post", "put"] as const),
+      partChecksum: oneOf(env.S3_PART_CHECKSUM, ["crc32", "none"] as const),
+      conditionalWrite: flag(env.S3_CONDITIONAL_WRITE),
+      conditionalCopy: flag(env.S3_CONDITIONAL_COPY),
+    },
+  });
+}

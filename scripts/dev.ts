@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import S3rver from "s3rver";
 import { browserEndpoints, describeEndpoint, splitEndpointList } from "../lib/storage-endpoints";
+import { describeStoreAbilities, resolveStoreAbilitiesFromEnv } from "../lib/store-abilities";
 
 const DEV_S3_CREDENTIAL = "S3RVER"; // s3rver's fixed access key and secret
 
@@ -70,6 +71,7 @@ async function main() {
   const uploadHosts = browserEndpoints({ publicEndpoints: splitEndpointList(merged.S3_PUBLIC_ENDPOINT ?? ""), endpoint: merged.S3_ENDPOINT || undefined })
     .map((endpoint) => describeEndpoint(endpoint, env.S3_BUCKET!, merged.S3_REGION || "us-east-1"))
     .join(", ");
+  const storeLine = describeStoreAbilities(resolveStoreAbilitiesFromEnv(merged));
   const dbLine = process.env.DATABASE_URL
     ? `PostgreSQL (DATABASE_URL)`
     : `embedded PGlite in ${path.join(dataDir, "pglite")}`;
@@ -80,6 +82,7 @@ async function main() {
   │ database  ${dbLine}
   │ storage   ${s3Line}
   │ uploads   to ${uploadHosts} (S3_PUBLIC_ENDPOINT)
+  │ store     ${storeLine} (docs/storage.md)
   │ auth      ${process.env.AUTH_SECRET ? "AUTH_SECRET from env" : `generated secret in ${path.join(dataDir, "auth-secret")}`}
   │ Set DATABASE_URL / S3_* / AUTH_SECRET to use real services (see README).
   └──────────────────────────────────────────────────────────────

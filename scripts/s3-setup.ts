@@ -1,10 +1,14 @@
 /**
  * `npm run s3:setup`: creates the bucket if missing, sets its CORS for APP_URL, keeps it private
- * (no public policy is ever written), and prints a least-privilege IAM policy for the app.
+ * (no public policy is ever written), tries each store ability the app may rely on against the
+ * bucket and prints what works beside what is configured (exit 1 when a configured one does not),
+ * and prints a least-privilege IAM policy for the app.
  */
+import { describeStoreAbilities } from "../lib/store-abilities";
 import { getEnv } from "../server/env";
+import { compareAbilities, PROBED_ABILITIES, probeStore } from "../server/storage/ability-probes";
 import { ensureBucket, setAbortIncompleteUploadsRule } from "../server/storage/bucket";
-import { STAGING_PREFIX } from "../server/uploads/object-keys";
+import { PROBE_PREFIX, STAGING_PREFIX } from "../server/uploads/object-keys";
 
 const env = getEnv();
 const result = await ensureBucket({ corsOrigins: [env.APP_URL] });
@@ -25,6 +29,20 @@ console.log(
     ? "Lifecycle: staging objects (where upload forms write) expire after a day."
     : "Lifecycle: this store does not take an expiration rule for staging/; `npm run uploads:cleanup` removes stray staging objects.",
 );
+
+console.log(`\nStore: ${describeStoreAbilities({ provider: env.storeProvider, source: env.storeProviderSource, abilities: env.storeAbilities })}`);
+console.log("Tried against the bucket:");
+const probe = await probeStore(PROBE_PREFIX);
+for (const ability of PROBED_ABILITIES) console.log(`  ${ability.padEnd(17)} ${probe[ability].verdict.padEnd(8)} ${probe[ability].detail}`);
+const { problems, unused } = compareAbilities(env.storeAbilities, probe);
+for (const line of unused) console.log(`  note: ${line}`);
+for (const line of problems) console.log(`  PROBLEM: ${line}`);
+if (problems.length > 0) {
+  console.log("The configured abilities do not match this store; uploads would fail. See docs/storage.md.");
+  process.exitCode = 1;
+} else {
+  console.log("The configured abilities hold on this store.");
+}
 
 const bucketArn = `arn:aws:s3:::${env.S3_BUCKET}`;
 const policy = {

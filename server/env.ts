@@ -118,6 +118,8 @@ export type Env = Omit<z.infer<typeof envSchema>, "TRUST_PROXY_HOPS"> & {
   TRUST_PROXY_HOPS: number;
   /** The provider the abilities come from (S3_PROVIDER, or what the endpoint says). */
   storeProvider: StoreProvider;
+  /** Where the provider came from: S3_PROVIDER, the endpoint's host, or the default. */
+  storeProviderSource: "S3_PROVIDER" | "endpoint" | "default";
   /** What the store can do: the provider's preset with the S3_* overrides applied. */
   storeAbilities: StoreAbilities;
 };
@@ -145,6 +147,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ...data,
     TRUST_PROXY_HOPS: data.TRUST_PROXY_HOPS ?? (cleaned.VERCEL === "1" ? 1 : 0),
     storeProvider: store.provider,
+    storeProviderSource: store.source,
     storeAbilities: store.abilities,
   };
   if (env.NODE_ENV === "production" && !env.DATABASE_URL && process.env.ALLOW_EMBEDDED_DB !== "1") {

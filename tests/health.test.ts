@@ -7,7 +7,7 @@ describe("GET /api/health", () => {
     const res = await health(new Request("http://127.0.0.1/api/health"));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toEqual({ status: "ok", database: "ok", storage: "ok" });
+    expect(body).toEqual({ status: "ok", database: "ok", storage: "ok", storeAbilities: "as configured" });
     const text = JSON.stringify(body);
     for (const secret of [process.env.S3_SECRET_ACCESS_KEY!, process.env.DATABASE_URL!, process.env.AUTH_SECRET!]) expect(text).not.toContain(secret);
   });
@@ -19,7 +19,7 @@ describe("GET /api/health", () => {
     try {
       const res = await health(new Request("http://127.0.0.1/api/health"));
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ status: "degraded", database: "ok", storage: "unreachable" });
+      expect(await res.json()).toEqual({ status: "degraded", database: "ok", storage: "unreachable", storeAbilities: "unchecked" });
     } finally {
       env.S3_BUCKET = bucket;
     }

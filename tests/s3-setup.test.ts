@@ -15,6 +15,11 @@ describe("npm run s3:setup", () => {
     expect(second.stdout).toContain(`Bucket ${bucket}: exists.`);
     // MinIO has no AbortIncompleteMultipartUpload lifecycle rule; the script must say so, not fail.
     expect(second.stdout).toContain("Lifecycle: this store does not take the AbortIncompleteMultipartUpload rule");
+    // Each ability tried against the bucket, beside what the minio preset relies on.
+    expect(second.stdout).toContain("Store: minio (S3_PROVIDER): small files by post, parts crc32, conditional write yes, conditional copy yes");
+    expect(second.stdout).toMatch(/postForms +works +forms stored; a body over the signed size refused/);
+    expect(second.stdout).toMatch(/conditionalWrite +works/);
+    expect(second.stdout).toContain("The configured abilities hold on this store.");
     const policy = JSON.parse(second.stdout.slice(second.stdout.indexOf("{")));
     expect(second.stdout).toContain("Lifecycle: staging objects (where upload forms write) expire after a day.");
     const resources = policy.Statement.map((s: { Resource: string | string[] }) => s.Resource);

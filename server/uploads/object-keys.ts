@@ -8,6 +8,13 @@ export const FINAL_PREFIX = "u/";
 /** Where signed POST forms write; complete copies the checked bytes on to the final key. */
 export const STAGING_PREFIX = "staging/";
 
+/**
+ * Where `s3:setup` and the health check try the store's abilities with tiny objects, removed at
+ * once (server/storage/ability-probes.ts): under staging/, which the app's credentials may write and
+ * the staging expiry rule sweeps; never a user's id, so cleanup's staging sweep leaves it alone.
+ */
+export const PROBE_PREFIX = `${STAGING_PREFIX}probes/`;
+
 /** `u/<userId>/<fileId><.ext>`: generated here, so no user input ever reaches the key. */
 export function objectKeyFor(userId: string, fileId: string, name: string, type: string): string {
   return `${FINAL_PREFIX}${userId}/${fileId}${safeExtension(name, type)}`;
