@@ -25,6 +25,9 @@ const nextConfig = {
   // so it must stay a plain Node require instead of being bundled.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
+  // Nothing uses next/image (previews are presigned storage URLs in plain <img>), so the
+  // /_next/image optimizer, which fetches and resizes on the server's CPU, answers 404.
+  images: { unoptimized: true },
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },

@@ -3,6 +3,7 @@ import { AppError } from "@/server/http/app-error";
 import { enforceShareRateLimit } from "@/server/sharing/share-access";
 import { newNonce, pageContentSecurityPolicy } from "@/server/http/content-security-policy";
 import { storageBrowserOrigins } from "@/server/storage/part-urls";
+import { strictTransportSecurity } from "@/server/http/transport-security";
 
 /** Where the browser sends file bytes (every host name of the bucket); without a working configuration, only this origin. */
 async function storageOrigins(): Promise<string[]> {
@@ -13,11 +14,6 @@ async function storageOrigins(): Promise<string[]> {
   }
 }
 
-/**
- * Every page gets a fresh nonce and the Content-Security-Policy naming it, on the request (Next.js
- * reads the nonce from there for its scripts) and on the response. The other security headers, and
- * the API's own policy, are static: next.config.mjs `headers()`.
- */
 /** A shared file's page, `/s/{token}` (its download, `/s/{token}/download`, is a route that limits itself). */
 const SHARE_PAGE = /^\/s\/[^/]+\/?$/;
 
@@ -41,14 +37,29 @@ async function refuseOverShareLimit(request: NextRequest): Promise<NextResponse 
   }
 }
 
-export async function proxy(request: NextRequest): Promise<NextResponse> {
-  const refused = await refuseOverShareLimit(request);
-  if (refused) return refused;
+/**
+ * Every page gets a fresh nonce and the Content-Security-Policy naming it, on the request (Next.js
+ * reads the nonce from there for its scripts) and on the response.
+ */
+async function withPagePolicy(request: NextRequest): Promise<NextResponse> {
   const policy = pageContentSecurityPolicy({ nonce: newNonce(), storageOrigins: await storageOrigins(), dev: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+/**
+ * Pages (and `/s/…`): the share limit, the page's Content-Security-Policy, and
+ * `Strict-Transport-Security` when APP_URL is https (read at run time, as the route wrapper does
+ * for API answers). The other security headers, and the API's own policy, are static:
+ * next.config.mjs `headers()`.
+ */
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const response = (await refuseOverShareLimit(request)) ?? (await withPagePolicy(request));
+  const hsts = strictTransportSecurity();
+  if (hsts) response.headers.set("strict-transport-security", hsts);
   return response;
 }
 

@@ -117,7 +117,8 @@ export const apiTokens = pgTable(
 /**
  * Public download links for one uploaded file (`/s/<token>`): only a SHA-256 of the token is
  * stored, the URL is shown once. A link works while it is unrevoked, unexpired, under its download
- * limit and its file is uploaded; deleting the file item removes its links.
+ * limit, its file is uploaded and, when an API token made it, that token is active; deleting the
+ * file item removes its links.
  */
 export const shareLinks = pgTable(
   "share_links",
@@ -129,6 +130,11 @@ export const shareLinks = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    /**
+     * The API token that made the link (`Authorization: Bearer`), or null for one made with the
+     * session: such a link works only while its token is active, and goes with the token's row.
+     */
+    createdByTokenId: uuid().references(() => apiTokens.id, { onDelete: "cascade" }),
     tokenHash: text().notNull().unique(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     /** Null: no limit until it expires. */
@@ -141,6 +147,8 @@ export const shareLinks = pgTable(
   (table) => [
     index("share_links_file_idx").on(table.fileId, table.createdAt.desc()),
     index("share_links_user_idx").on(table.userId, table.createdAt.desc()),
+    // Revoking a token revokes the links it made; deleting its row cascades to them.
+    index("share_links_created_by_token_idx").on(table.createdByTokenId).where(sql`${table.createdByTokenId} is not null`),
   ],
 );
 

@@ -58,6 +58,14 @@ test("every page and API answer carries the security headers; pages a fresh scri
   }
 });
 
+test("the image optimizer is off: /_next/image answers 404 and fetches nothing", async ({ request }) => {
+  // Valid parameters for this origin: an optimizer that is on fetches the URL from the server (400
+  // here, as a page is not an image); off, Next.js answers 404 before reading them.
+  const res = await request.get(`/_next/image?url=${encodeURIComponent("/signin")}&w=64&q=75`);
+  expect(res.status()).toBe(404);
+  expect(res.headers()["content-type"] ?? "").not.toMatch(/^image\//);
+});
+
 test("an 8 MiB body to /api/register is refused 413 payload_too_large by the running server", async ({ request, baseURL }) => {
   const started = Date.now();
   const res = await request.post("/api/register", {

@@ -1,3 +1,4 @@
+import { nameCharacterProblem } from "@/lib/contracts/display-name";
 
 /** Default allowlist: the 2017 seed's types (images, video and MP3), as MIME types. */
 export const DEFAULT_ALLOWED_TYPES =
@@ -74,12 +75,36 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Null when the file may be uploaded, else why not. The extension must be one known for the
- * declared type, so `evil.html` declared as `image/png` is refused.
+ * Null when `name` may name a file of `type`, else why not: not blank, at most MAX_NAME_LENGTH, no
+ * control, invisible or text-direction characters (lib/contracts/display-name.ts), and an
+ * extension the type's table lists, so `evil.html` or `a.svg` can never name an `image/png`. Create
+ * and rename both check a name with it.
+ */
+export function checkFileName(name: string, type: string): RuleViolation | null {
+  return nameViolation(name) ?? extensionViolation(name, type);
+}
+
+function nameViolation(name: string): RuleViolation | null {
+  if (name.trim().length === 0) return { code: "bad_request", message: "name: must not be empty" };
+  if (name.length > MAX_NAME_LENGTH) return { code: "bad_request", message: `name: must be at most ${MAX_NAME_LENGTH} characters` };
+  const characters = nameCharacterProblem(name);
+  return characters ? { code: "bad_request", message: `name: ${characters}` } : null;
+}
+
+function extensionViolation(name: string, type: string): RuleViolation | null {
+  const normalized = type.trim().toLowerCase();
+  const ext = extensionOf(name);
+  if (EXTENSIONS_BY_TYPE[normalized]?.includes(ext)) return null;
+  return { code: "unsupported_type", message: `The extension ".${ext}" does not match the type ${normalized}.` };
+}
+
+/**
+ * Null when the file may be uploaded, else why not: its name (checkFileName's rules, the name's
+ * own first), its size, then its type against the allowlist.
  */
 export function checkUpload(file: UploadCandidate, rules: UploadRules): RuleViolation | null {
-  if (file.name.trim().length === 0) return { code: "bad_request", message: "name: must not be empty" };
-  if (file.name.length > MAX_NAME_LENGTH) return { code: "bad_request", message: `name: must be at most ${MAX_NAME_LENGTH} characters` };
+  const named = nameViolation(file.name);
+  if (named) return named;
   if (file.size > rules.maxBytes) {
     return { code: "too_large", message: `The file is ${formatBytes(file.size)}; the limit is ${formatBytes(rules.maxBytes)}.` };
   }
@@ -87,12 +112,7 @@ export function checkUpload(file: UploadCandidate, rules: UploadRules): RuleViol
   if (!type || !isTypeAllowed(type, rules.allowedTypes)) {
     return { code: "unsupported_type", message: `Files of type ${type || "unknown"} are not allowed.` };
   }
-  const known = EXTENSIONS_BY_TYPE[type];
-  const ext = extensionOf(file.name);
-  if (!known || !known.includes(ext)) {
-    return { code: "unsupported_type", message: `The extension ".${ext}" does not match the type ${type}.` };
-  }
-  return null;
+  return extensionViolation(file.name, type);
 }
 
 /** The key's extension: taken from the allowlist table, never copied from user input. */

@@ -91,6 +91,17 @@ export const envSchema = z.object({
   RATE_LIMIT_UPLOAD_FILES_PER_HOUR: z.coerce.number().int().positive().default(50_000),
   /** Part URLs a user may have signed per minute (sum of partNumbers over POST .../parts). */
   RATE_LIMIT_PARTS_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  /**
+   * Uploads a user may complete per minute (POST …/complete one, POST /api/uploads/batch/complete
+   * one per id): each costs storage requests. 100 a second, above the page's fastest measured run.
+   */
+  RATE_LIMIT_COMPLETES_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  /** GET /api/uploads/{id} per user per minute (a resume's status read, one ListParts each). */
+  RATE_LIMIT_UPLOAD_STATUS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Share links a user may make or revoke per hour (each counts). */
+  RATE_LIMIT_SHARE_LINK_CHANGES_PER_HOUR: z.coerce.number().int().positive().default(2000),
+  /** API tokens a user may make or revoke per hour (each counts). */
+  RATE_LIMIT_TOKEN_CHANGES_PER_HOUR: z.coerce.number().int().positive().default(100),
   /** Failed sign-ins per account (normalised email) per 15 minutes; over it, sign-in answers 429. */
   RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   /** Failed sign-ins per client address per 15 minutes. */

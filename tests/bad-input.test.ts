@@ -337,7 +337,26 @@ describe.each(routeNames(BODY_ROUTES))("%s with a body that is not the expected 
   });
 });
 
-/** Name rules shared by upload and rename: trimmed, 1..255 characters, no control characters. */
+/**
+ * Characters that change how a name reads without showing (issue 23): refused in every name the API
+ * stores (files, folders, tokens, people) with a 400 naming the field and the character.
+ */
+const HIDDEN_CHARACTER_CASES: [label: string, text: string][] = [
+  ["a right-to-left override hiding .pdf", "invoice\u202Efdp.png"],
+  ["a left-to-right isolate", "a\u2066b.png"],
+  ["a right-to-left mark", "a\u200Fb.png"],
+  ["an Arabic letter mark", "a\u061Cb.png"],
+  ["a zero-width space", "in\u200Bvoice.png"],
+  ["a zero-width joiner between ASCII letters", "in\u200Dvoice.png"],
+  ["a word joiner", "in\u2060voice.png"],
+  // Inside the name: at either end trim() removes it, as it does spaces.
+  ["a byte order mark", "in\uFEFFvoice.png"],
+  ["a soft hyphen", "in\u00ADvoice.png"],
+  ["a tag character", "invoice\u{E0041}.png"],
+  ["a line separator", "a\u2028b.png"],
+];
+
+/** Name rules shared by upload and rename: trimmed, 1..255 characters, no control, invisible or text-direction characters. */
 const FILE_NAME_CASES: BodyCase[] = [
   fieldCase("name", "a number", 5),
   fieldCase("name", "null", null),
@@ -354,6 +373,7 @@ const FILE_NAME_CASES: BodyCase[] = [
   fieldCase("name", "a carriage return", "a\r.png"),
   fieldCase("name", "a tab", "a\tb.png"),
   fieldCase("name", "DEL", "a\u007f.png"),
+  ...HIDDEN_CHARACTER_CASES.map(([label, name]) => fieldCase("name", label, name)),
   omitCase("name"),
 ];
 
@@ -377,6 +397,7 @@ const FOLDER_PATH_CASES: [label: string, value: unknown, expected: Expected, rul
   ["a tab", "Holiday\tDay 1", BAD_REQUEST, /control characters/],
   ["DEL", "Holiday\u007f", BAD_REQUEST, /control characters/],
   ["a C1 control (NEL)", "Holiday\u0085", BAD_REQUEST, /control characters/],
+  ...HIDDEN_CHARACTER_CASES.map(([label, text]): [string, unknown, Expected, RegExp] => [label, `Holiday/${text}`, BAD_REQUEST, /invisible or text-direction/]),
   ["1025 characters", `${"p".repeat(255)}/${"p".repeat(255)}/${"p".repeat(255)}/${"p".repeat(257)}`, BAD_REQUEST, /at most 1024 characters/],
   ["a folder name of 256 characters", `Holiday/${"d".repeat(256)}`, BAD_REQUEST, /at most 255 characters/],
   ["a space at the end of a folder name", "Holiday /Day 1", BAD_REQUEST, /spaces at either end/],
@@ -393,7 +414,7 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       ...FILE_NAME_CASES,
       fieldCase("name", "a path traversal without the type's extension", "../../etc/passwd", UNSUPPORTED_TYPE),
       fieldCase("name", "a Windows path traversal", "..\\..\\boot.ini", UNSUPPORTED_TYPE),
-      fieldCase("name", "a right-to-left override hiding .exe", "\u202Egnp.exe", UNSUPPORTED_TYPE),
+      fieldCase("name", "a right-to-left override hiding .exe", "\u202Egnp.exe"),
       fieldCase("name", "an emoji name with .exe", "\u{1F4A5}.exe", UNSUPPORTED_TYPE),
       rawFieldCase("size", "1e308"),
       rawFieldCase("size", "-1e308"),
@@ -454,7 +475,19 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       omitCase("ids"),
     ],
   ],
-  [R.rename, FILE_NAME_CASES],
+  [
+    R.rename,
+    [
+      ...FILE_NAME_CASES,
+      // The stored file is a checked PNG: its name keeps an extension of its type (issue 23).
+      fieldCase("name", "an HTML application", "invoice.hta", UNSUPPORTED_TYPE),
+      fieldCase("name", "HTML", "a.html", UNSUPPORTED_TYPE),
+      fieldCase("name", "SVG", "a.svg", UNSUPPORTED_TYPE),
+      fieldCase("name", "another image type's extension", "a.jpg", UNSUPPORTED_TYPE),
+      fieldCase("name", "no extension", "invoice", UNSUPPORTED_TYPE),
+      fieldCase("name", "a path traversal without the type's extension", "../../etc/passwd", UNSUPPORTED_TYPE),
+    ],
+  ],
   [
     R.planPreviews,
     [
@@ -517,6 +550,7 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       fieldCase("name", "a NUL byte", "ci\u0000script"),
       fieldCase("name", "a newline", "ci\nscript"),
       fieldCase("name", "DEL", "ci\u007f"),
+      ...HIDDEN_CHARACTER_CASES.map(([label, name]) => fieldCase("name", label, name)),
       omitCase("name"),
     ],
   ],
@@ -542,6 +576,7 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       fieldCase("name", "101 characters", "n".repeat(101)),
       fieldCase("name", "1 MB", MB_STRING, PAYLOAD_TOO_LARGE),
       fieldCase("name", "a NUL byte (Postgres text cannot hold it)", "Ada\u0000Lovelace"),
+      ...HIDDEN_CHARACTER_CASES.map(([label, name]) => fieldCase("name", label, name)),
     ],
   ],
   [
@@ -560,6 +595,7 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       rawFieldCase("partNumbers", "null"),
       rawFieldCase("partNumbers", "{}"),
       fieldCase("partNumbers", "101 numbers", Array.from({ length: 101 }, (_, i) => i + 1)),
+      fieldCase("partNumbers", "part 1 twice", [1, 1]),
       omitCase("partNumbers"),
       fieldCase("checksums", "not base64", { "1": "not base64!" }),
       fieldCase("checksums", "a number", { "1": 5 }),
@@ -605,6 +641,10 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       fieldCase("parts", "a bad checksum", [{ partNumber: 1, etag: '"abc"', checksum: "nope" }]),
       fieldCase("parts", "null entries", [null]),
       fieldCase("parts", "tuples", [[1, '"abc"']]),
+      fieldCase("parts", "part 1 twice", [
+        { partNumber: 1, etag: '"abc"' },
+        { partNumber: 1, etag: '"def"' },
+      ]),
       fieldCase("parts", `part ${PARTS_IN_PLAN + 1}, outside the plan`, [{ partNumber: PARTS_IN_PLAN + 1, etag: '"abc"' }]),
       fieldCase("parts", "a valid part next to a bad one", [
         { partNumber: 1, etag: '"abc"' },
@@ -931,7 +971,9 @@ describe("odd names that are valid are display-only", () => {
   it.each([
     ["a path traversal ending in .png", "../../etc/passwd.png"],
     ["a Windows path ending in .png", "..\\..\\Windows\\evil.png"],
-    ["unicode, emoji and a right-to-left override", "\u202Eфото \u{1F600}.png"],
+    ["unicode and emoji", "фото \u{1F600}.png"],
+    ["an emoji ZWJ sequence", "\u{1F469}\u200D\u{1F4BB} notes.png"],
+    ["a Persian word with a zero-width non-joiner", "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.png"],
   ])("accepts %s but keeps it out of the key", async (_label, name) => {
     const { user, cookie } = await createTestUser("namer");
     const res = await createUploadRoute(jsonRequest("/api/uploads", { cookie, body: { name, size: 1, type: "image/png" } }));

@@ -341,7 +341,29 @@ describe("PATCH /api/files/{id}", () => {
   it("accepts 255 characters", async () => {
     const { user, cookie } = await createSignedInUser();
     const item = await seed(user.id);
-    expect((await rename(item.id, { name: "y".repeat(255) }, cookie)).status).toBe(200);
+    expect((await rename(item.id, { name: `${"y".repeat(251)}.png` }, cookie)).status).toBe(200);
+  });
+
+  it("keeps the rules of a name at upload: an extension of the stored type, no text-direction characters (issue 23)", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const item = await seed(user.id, { name: "invoice.png", type: "image/png" });
+    for (const [name, status, code] of [
+      ["invoice.hta", 415, "unsupported_type"],
+      ["a.html", 415, "unsupported_type"],
+      ["a.svg", 415, "unsupported_type"],
+      ["invoice", 415, "unsupported_type"],
+      ["invoice\u202Efdp.png", 400, "bad_request"],
+    ] as const) {
+      const res = await rename(item.id, { name }, cookie);
+      expect(res.status, name).toBe(status);
+      expect((await res.json()).error.code, name).toBe(code);
+    }
+    expect((await getFileItemById({ id: item.id, ownerId: user.id }))!.name).toBe("invoice.png");
+    // Any extension of the type, in any case, is a name it may have.
+    expect((await rename(item.id, { name: "Invoice 2026.PNG" }, cookie)).status).toBe(200);
+    const jpeg = await seed(user.id, { name: "photo.jpg", type: "image/jpeg" });
+    expect((await rename(jpeg.id, { name: "photo.jpeg" }, cookie)).status).toBe(200);
+    expect((await rename(jpeg.id, { name: "photo.png" }, cookie)).status).toBe(415);
   });
 
   it("answers 400 for malformed JSON, 404 for another user's or a deleted file, 401 signed out", async () => {

@@ -8,6 +8,7 @@ import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
 import { POST as partsDone } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as partDone } from "@/app/api/uploads/[id]/parts/[n]/done/route";
 import { getFileItemById } from "@/db/queries/file-items";
+import { listFileParts } from "@/db/queries/file-parts";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { MIB } from "@/lib/units";
 import type { CompleteUploadsResponse, MultipartUploadTarget, PostUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
@@ -139,12 +140,39 @@ describe("multipart uploads through the API against MinIO", () => {
     ["a checksum that is not base64 CRC32", { partNumbers: [1], checksums: { "1": "abc" } }, 400],
     ["a checksum for a part not asked for", { partNumbers: [1], checksums: { "1": "AAAAAA==", "2": "AAAAAA==" } }, 400],
     ["a part without its checksum", { partNumbers: [1, 2], checksums: { "1": "AAAAAA==" } }, 400],
+    ["a part listed twice", { partNumbers: [2, 1, 2], checksums: { "1": "AAAAAA==", "2": "AAAAAA==" } }, 400],
+    ["a checksum keyed with a leading zero", { partNumbers: [1], checksums: { "01": "AAAAAA==" } }, 400],
   ])("signing refuses %s", async (_label, body, status) => {
     const session = await createSignedInUser();
     const { id } = await start(session, 100 * MIB + 1);
     const res = await signParts(jsonRequest(`/api/uploads/${id}/parts`, { cookie: session.cookie, body }), routeParams({ id }));
     expect(res.status).toBe(status);
     expect((await res.json()).error.code).toBe("bad_request");
+  });
+
+  it("part numbers may come in any order; one listed twice is a 400 naming it, on signing and on reporting (issue 23)", async () => {
+    const session = await createSignedInUser();
+    const { id } = await start(session, 100 * MIB + 1); // 7 parts of 16 MiB
+    const checksums = { "3": "AAAAAA==", "1": "AAAAAA==", "2": "AAAAAA==" };
+    const signed = await sign(session, id, [3, 1, 2], checksums);
+    expect(signed.status).toBe(200);
+    expect(((await signed.json()) as SignPartsResponse).parts.map((p) => p.partNumber)).toEqual([3, 1, 2]);
+
+    const report = (parts: Array<{ partNumber: number; etag: string }>) =>
+      partsDone(jsonRequest(`/api/uploads/${id}/parts/done`, { cookie: session.cookie, body: { parts } }), routeParams({ id }));
+    expect((await report([{ partNumber: 3, etag: '"c"' }, { partNumber: 1, etag: '"a"' }])).status).toBe(204);
+    const twice = await report([
+      { partNumber: 2, etag: '"b"' },
+      { partNumber: 5, etag: '"e"' },
+      { partNumber: 2, etag: '"b2"' },
+    ]);
+    expect(twice.status).toBe(400);
+    expect((await twice.json()).error).toEqual({ code: "bad_request", message: "parts: must not list part 2 twice" });
+    // Nothing of the refused report was recorded: the parts reported before are all there is.
+    expect((await listFileParts({ fileId: id })).map((p) => [p.partNumber, p.etag])).toEqual([
+      [1, '"a"'],
+      [3, '"c"'],
+    ]);
   });
 
   it("another user's upload is 404 on every multipart route", async () => {

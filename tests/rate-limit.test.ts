@@ -4,8 +4,19 @@ import { describe, expect, it } from "vitest";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { POST as createBatch } from "@/app/api/uploads/batch/route";
 import { POST as signParts } from "@/app/api/uploads/[id]/parts/route";
+import { GET as getUpload } from "@/app/api/uploads/[id]/route";
+import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
+import { POST as completeBatch } from "@/app/api/uploads/batch/complete/route";
+import { POST as createLink } from "@/app/api/files/[id]/links/route";
+import { DELETE as revokeLink } from "@/app/api/links/[id]/route";
+import { POST as createToken } from "@/app/api/tokens/route";
+import { DELETE as revokeToken } from "@/app/api/tokens/[id]/route";
+import { GET as me } from "@/app/api/me/route";
 import { getDb } from "@/db";
-import { fileItems, rateLimits } from "@/db/schema";
+import { createFileItem, getFileItemById } from "@/db/queries/file-items";
+import { apiTokens, fileItems, rateLimits, shareLinks } from "@/db/schema";
+import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
+import type { CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
 import { getEnv } from "@/server/env";
 import { MIB } from "@/lib/units";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
@@ -172,5 +183,79 @@ describe("budget spent before validation (regression: a 413 or 415 used to cost 
     );
     expect(notMultipart.status).toBe(409);
     expect(await storedCount(rateLimitBucket("parts", user.id))).toBe(spent);
+  });
+});
+
+describe("rate limits on completes, upload status, share links and API tokens (issue 23)", () => {
+  async function expectRateLimited(res: Response, windowSeconds: number) {
+    expect(res.status).toBe(429);
+    expect((await res.json()).error.code).toBe("rate_limited");
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= windowSeconds).toBe(true);
+  }
+
+  async function pendingUpload(cookie: string, body: { name: string; size: number; type: string } = png("a.png")): Promise<string> {
+    const res = await createUpload(jsonRequest("/api/uploads", { cookie, body }));
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { file: { id: string } }).file.id;
+  }
+
+  async function uploadedFile(userId: string): Promise<string> {
+    const id = randomUUID();
+    await createFileItem({ id, userId, name: "shared.png", key: `u/${userId}/${id}.png`, size: 1, contentType: "image/png", status: "uploaded", uploadedAt: new Date() });
+    return id;
+  }
+
+  it("completes count one per file item, single or in a batch; refused, nothing is checked or moved", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const [a, b, c] = [await pendingUpload(cookie), await pendingUpload(cookie), await pendingUpload(cookie)];
+    await exhaust("completes", user.id, getEnv().RATE_LIMIT_COMPLETES_PER_MINUTE, 2);
+    const batch = (ids: string[]) => completeBatch(jsonRequest("/api/uploads/batch/complete", { cookie, body: { ids } }));
+    await expectRateLimited(await batch([a, b, c]), 60);
+    // Two units left: the batch of two is answered (409: nothing was posted), then one more is refused.
+    const answered = await batch([a, b]);
+    expect(answered.status).toBe(200);
+    expect(((await answered.json()) as { results: Array<{ status: number }> }).results.map((r) => r.status)).toEqual([409, 409]);
+    await expectRateLimited(await completeUpload(jsonRequest(`/api/uploads/${c}/complete`, { method: "POST", cookie }), routeParams({ id: c })), 60);
+    expect((await getFileItemById({ id: c, ownerId: user.id }))!.status).toBe("pending");
+  });
+
+  it("GET /api/uploads/{id} counts one per request", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const id = await pendingUpload(cookie, { name: "big.mp4", size: 200 * MIB, type: "video/mp4" });
+    await exhaust("upload-status", user.id, getEnv().RATE_LIMIT_UPLOAD_STATUS_PER_MINUTE, 1);
+    const status = () => getUpload(jsonRequest(`/api/uploads/${id}`, { cookie }), routeParams({ id }));
+    expect((await status()).status).toBe(200);
+    await expectRateLimited(await status(), 60);
+  });
+
+  it("share links: each create and revoke counts; refused, nothing is made or revoked", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const fileId = await uploadedFile(user.id);
+    await exhaust("link-changes", user.id, getEnv().RATE_LIMIT_SHARE_LINK_CHANGES_PER_HOUR, 1);
+    const create = () => createLink(jsonRequest(`/api/files/${fileId}/links`, { cookie, body: {} }), routeParams({ id: fileId }));
+    const made = await create();
+    expect(made.status).toBe(201);
+    const { link } = (await made.json()) as CreateShareLinkResponse;
+    await expectRateLimited(await create(), 3600);
+    await expectRateLimited(await revokeLink(jsonRequest(`/api/links/${link.id}`, { method: "DELETE", cookie }), routeParams({ id: link.id })), 3600);
+    const db = await getDb();
+    const rows = await db.select().from(shareLinks).where(eq(shareLinks.userId, user.id));
+    expect(rows.map((row) => [row.id, row.revokedAt])).toEqual([[link.id, null]]);
+  });
+
+  it("API tokens: each create and revoke counts; refused, nothing is made or revoked", async () => {
+    const { user, cookie } = await createSignedInUser();
+    await exhaust("token-changes", user.id, getEnv().RATE_LIMIT_TOKEN_CHANGES_PER_HOUR, 1);
+    const create = () => createToken(jsonRequest("/api/tokens", { cookie, body: { name: "ci" } }));
+    const made = await create();
+    expect(made.status).toBe(201);
+    const { token, secret } = (await made.json()) as CreateTokenResponse;
+    await expectRateLimited(await create(), 3600);
+    await expectRateLimited(await revokeToken(jsonRequest(`/api/tokens/${token.id}`, { method: "DELETE", cookie }), routeParams({ id: token.id })), 3600);
+    const db = await getDb();
+    const rows = await db.select().from(apiTokens).where(eq(apiTokens.userId, user.id));
+    expect(rows.map((row) => [row.id, row.revokedAt])).toEqual([[token.id, null]]);
+    expect((await me(jsonRequest("/api/me", { bearer: secret }))).status).toBe(200);
   });
 });

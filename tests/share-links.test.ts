@@ -7,10 +7,13 @@ import { proxy } from "@/proxy";
 import { GET as listLinksRoute, POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
 import { DELETE as deleteFileRoute } from "@/app/api/files/[id]/route";
 import { DELETE as revokeLinkRoute } from "@/app/api/links/[id]/route";
-import { GET as shareDownloadRoute } from "@/app/s/[token]/download/route";
+import { POST as createTokenRoute } from "@/app/api/tokens/route";
+import { DELETE as revokeTokenRoute } from "@/app/api/tokens/[id]/route";
+import * as shareDownloadModule from "@/app/s/[token]/download/route";
 import { getDb } from "@/db";
 import { createFileItem } from "@/db/queries/file-items";
-import { shareLinks, type FileItem, type FileStatus } from "@/db/schema";
+import { apiTokens, shareLinks, type FileItem, type FileStatus } from "@/db/schema";
+import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import type { CreateShareLinkResponse, ListShareLinksResponse } from "@/lib/contracts/share-link-schemas";
 import { attachmentDisposition } from "@/server/storage/content-disposition";
 import { viewSharedFile } from "@/server/sharing/share-access";
@@ -50,13 +53,28 @@ async function seed(userId: string, input: { bytes?: Uint8Array; status?: FileSt
 
 const createLink = (fileId: string, cookie: string | undefined, body: unknown = {}) =>
   createLinkRoute(jsonRequest(`/api/files/${fileId}/links`, { cookie, body }), routeParams({ id: fileId }));
+/** As a script does it: the API token, no cookie, no Origin. */
+const createLinkWithToken = (fileId: string, secret: string) =>
+  createLinkRoute(jsonRequest(`/api/files/${fileId}/links`, { bearer: secret, body: {}, headers: { origin: null } }), routeParams({ id: fileId }));
 const listLinks = (fileId: string, cookie?: string) => listLinksRoute(jsonRequest(`/api/files/${fileId}/links`, { cookie }), routeParams({ id: fileId }));
 const revoke = (linkId: string, cookie?: string) => revokeLinkRoute(jsonRequest(`/api/links/${linkId}`, { method: "DELETE", cookie }), routeParams({ id: linkId }));
 const deleteFile = (fileId: string, cookie: string) => deleteFileRoute(jsonRequest(`/api/files/${fileId}`, { method: "DELETE", cookie }), routeParams({ id: fileId }));
 
+const shareDownloadRoute = shareDownloadModule.GET;
+/**
+ * HEAD as Next.js serves it: the module's HEAD, or else its GET (Next's auto-implemented HEAD,
+ * next/dist/server/route-modules/app-route/helpers/auto-implement-methods.js).
+ */
+const shareDownloadHead: typeof shareDownloadRoute = (shareDownloadModule as { HEAD?: typeof shareDownloadRoute }).HEAD ?? shareDownloadRoute;
+
 /** A visitor without a session, from `address` (a fresh one unless told). */
 const download = (token: string, address = newAddress()) =>
   shareDownloadRoute(new Request(`${APP}/s/${encodeURIComponent(token)}/download`, { headers: { "x-forwarded-for": address } }), routeParams({ token }));
+const headDownload = (token: string) =>
+  shareDownloadHead(
+    new Request(`${APP}/s/${encodeURIComponent(token)}/download`, { method: "HEAD", headers: { "x-forwarded-for": newAddress() } }),
+    routeParams({ token }),
+  );
 
 async function made(fileId: string, cookie: string, body: unknown = {}): Promise<{ link: CreateShareLinkResponse["link"]; token: string }> {
   const res = await createLink(fileId, cookie, body);
@@ -141,6 +159,22 @@ describe("share links: create, list, revoke", () => {
     expect((await linksOf(file.id, cookie)).map((l) => l.id)).toEqual([month.link.id, hour.link.id]);
   });
 
+  it("a HEAD of the download counts nothing and signs nothing (405, Allow: GET); the GET still works", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const file = await seed(user.id);
+    const { token } = await made(file.id, cookie, { maxDownloads: 1 });
+    for (let i = 0; i < 3; i++) {
+      const res = await headDownload(token);
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET");
+      expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+    expect((await linksOf(file.id, cookie))[0]).toMatchObject({ downloads: 0, lastUsedAt: null, state: "active" });
+    expect((await download(token)).status).toBe(302);
+    expect((await linksOf(file.id, cookie))[0]).toMatchObject({ downloads: 1, state: "used_up" });
+  });
+
   it("revokes at once: the next download and page view are gone; a repeat is 204; the list drops it", async () => {
     const { user, cookie } = await createSignedInUser();
     const file = await seed(user.id);
@@ -151,6 +185,68 @@ describe("share links: create, list, revoke", () => {
     expect(await viewSharedFile(token)).toBeNull();
     expect((await revoke(link.id, cookie)).status).toBe(204);
     expect(await linksOf(file.id, cookie)).toEqual([]);
+  });
+});
+
+describe("share links made with an API token live no longer than the token (issue 23)", () => {
+  async function mintToken(cookie: string): Promise<CreateTokenResponse> {
+    const res = await createTokenRoute(jsonRequest("/api/tokens", { cookie, body: { name: "share script" } }));
+    expect(res.status).toBe(201);
+    return (await res.json()) as CreateTokenResponse;
+  }
+
+  async function madeWithToken(fileId: string, secret: string): Promise<{ link: CreateShareLinkResponse["link"]; token: string }> {
+    const res = await createLinkWithToken(fileId, secret);
+    expect(res.status).toBe(201);
+    const { link } = (await res.json()) as CreateShareLinkResponse;
+    return { link, token: new URL(link.url).pathname.replace(/^\/s\//, "") };
+  }
+
+  const rowOf = async (linkId: string) => (await (await getDb()).select().from(shareLinks).where(eq(shareLinks.id, linkId)))[0];
+
+  it("records the token; revoking it kills the link (page and download, the same 404) and only that link", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const file = await seed(user.id);
+    const script = await mintToken(cookie);
+    const other = await mintToken(cookie);
+    const byToken = await madeWithToken(file.id, script.secret);
+    const byOtherToken = await madeWithToken(file.id, other.secret);
+    const bySession = await made(file.id, cookie);
+    expect((await rowOf(byToken.link.id))!.createdByTokenId).toBe(script.token.id);
+    expect((await rowOf(bySession.link.id))!.createdByTokenId).toBeNull();
+    expect((await download(byToken.token)).status).toBe(302);
+
+    const revoked = await revokeTokenRoute(jsonRequest(`/api/tokens/${script.token.id}`, { method: "DELETE", cookie }), routeParams({ id: script.token.id }));
+    expect(revoked.status).toBe(204);
+    expect(await goneAnswer(await download(byToken.token))).toEqual(gone);
+    expect(await viewSharedFile(byToken.token)).toBeNull();
+    // It is revoked with its token, so the file's list drops it; the other links keep working.
+    expect((await linksOf(file.id, cookie)).map((l) => l.id).sort()).toEqual([byOtherToken.link.id, bySession.link.id].sort());
+    expect((await download(byOtherToken.token)).status).toBe(302);
+    expect((await download(bySession.token)).status).toBe(302);
+  });
+
+  it("is dead as soon as its token is revoked, before its own revoke lands", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const file = await seed(user.id);
+    const script = await mintToken(cookie);
+    const { link, token } = await madeWithToken(file.id, script.secret);
+    // The token's row alone, as a link read between the token's revoke and its links' would see it.
+    await (await getDb()).update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, script.token.id));
+    expect((await rowOf(link.id))!.revokedAt).toBeNull();
+    expect(await goneAnswer(await download(token))).toEqual(gone);
+    expect(await viewSharedFile(token)).toBeNull();
+    expect((await rowOf(link.id))!.downloads).toBe(0);
+  });
+
+  it("goes with its token's row", async () => {
+    const { user, cookie } = await createSignedInUser();
+    const file = await seed(user.id);
+    const script = await mintToken(cookie);
+    const { link, token } = await madeWithToken(file.id, script.secret);
+    await (await getDb()).delete(apiTokens).where(eq(apiTokens.id, script.token.id));
+    expect(await rowOf(link.id)).toBeUndefined();
+    expect(await goneAnswer(await download(token))).toEqual(gone);
   });
 });
 

@@ -7,7 +7,7 @@ import { FILES_QUERY_KEY } from "@/components/query-keys";
 import { describeZodError } from "@/lib/contracts/errors";
 import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
-import { formatBytes } from "@/lib/upload-rules";
+import { checkFileName, formatBytes } from "@/lib/upload-rules";
 import { DateTime } from "@/components/ui/date-time";
 import { FolderPath, fullName } from "./file-name";
 import { ShareDialog } from "./share-dialog";
@@ -28,8 +28,11 @@ function RenameForm({ file, onDone }: { file: FileItemJson; onDone: () => void }
     event.preventDefault();
     const parsed = renameFileBodySchema.safeParse({ name: draft });
     if (!parsed.success) return setInvalid(describeZodError(parsed.error));
-    setInvalid(null);
     if (parsed.data.name === file.name) return onDone();
+    // The server's rule for the new name (its extension must fit the file's type), shown before asking.
+    const violation = checkFileName(parsed.data.name, file.type);
+    if (violation) return setInvalid(violation.message);
+    setInvalid(null);
     rename.mutate(parsed.data.name);
   };
   const message = invalid ?? rename.error?.message ?? null;

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, count, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
-import { fileItems, shareLinks, type FileItem, type ShareLink } from "@/db/schema";
+import { apiTokens, fileItems, shareLinks, type FileItem, type ShareLink } from "@/db/schema";
 
 /** What a working link serves: the file's name, size, type and key. */
 export type SharedFile = Pick<FileItem, "id" | "userId" | "status" | "name" | "size" | "contentType" | "key" | "previewType" | "previewStoredAt">;
@@ -18,12 +18,23 @@ const sharedFileColumns = {
   previewStoredAt: fileItems.previewStoredAt,
 };
 
-/** A link that works now: unrevoked, unexpired, under its limit, and its file uploaded. */
+/**
+ * A link made with an API token lives no longer than the token: it works while the token's row is
+ * there and unrevoked. (Revoking a token also revokes its links, but this check is what holds when
+ * a link is read while that revoke is under way.)
+ */
+const creatingTokenActive = or(
+  isNull(shareLinks.createdByTokenId),
+  sql`exists (select 1 from ${apiTokens} where ${apiTokens.id} = ${shareLinks.createdByTokenId} and ${apiTokens.revokedAt} is null)`,
+);
+
+/** A link that works now: unrevoked, unexpired, under its limit, its file uploaded, and its token (if any) active. */
 const linkWorks = and(
   isNull(shareLinks.revokedAt),
   gt(shareLinks.expiresAt, sql`now()`),
   or(isNull(shareLinks.maxDownloads), lt(shareLinks.downloads, shareLinks.maxDownloads)),
   eq(fileItems.status, "uploaded"),
+  creatingTokenActive,
 );
 
 /**
@@ -35,6 +46,7 @@ const linkWorks = and(
 export async function createShareLinkRow(input: {
   fileId: string;
   userId: string;
+  createdByTokenId: string | null;
   tokenHash: string;
   expiresAt: Date;
   maxDownloads: number | null;
@@ -79,6 +91,12 @@ export async function revokeShareLink({ id, userId }: { id: string; userId: stri
     .where(and(eq(shareLinks.id, id), eq(shareLinks.userId, userId)))
     .returning({ id: shareLinks.id });
   return rows.length > 0;
+}
+
+/** Every link an API token made, revoked at once (the token was revoked); the link lookups also require an active token. */
+export async function revokeShareLinksOfToken({ tokenId }: { tokenId: string }): Promise<void> {
+  const db = await getDb();
+  await db.update(shareLinks).set({ revokedAt: sql`now()` }).where(and(eq(shareLinks.createdByTokenId, tokenId), isNull(shareLinks.revokedAt)));
 }
 
 /** Every link of a file, revoked at once (its file was deleted); the link lookups also require an uploaded file. */

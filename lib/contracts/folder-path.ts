@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONTROL_CHARS } from "./display-name";
+import { nameCharacterProblem } from "./display-name";
 
 /** A folder path's length, whole and per folder name: generous for real trees, bounded for the index and the page. */
 export const MAX_FOLDER_PATH_LENGTH = 1024;
@@ -8,13 +8,15 @@ export const MAX_FOLDER_NAME_LENGTH = 255;
 /**
  * Why a folder path is refused, or null when it is one: relative, `/`-separated folder names
  * (the file's own name is not part of it), none empty, `.` or `..`, no backslash (Windows
- * separators would read as another tree), no control characters, within the lengths above.
+ * separators would read as another tree), no control, invisible or text-direction characters
+ * (the rule of every name, lib/contracts/display-name.ts), within the lengths above.
  * It is a label the library shows and searches, never part of an S3 key.
  */
 export function folderPathProblem(path: string): string | null {
   if (path.length === 0) return "must not be empty (leave it out for a file outside any folder)";
   if (path.length > MAX_FOLDER_PATH_LENGTH) return `must be at most ${MAX_FOLDER_PATH_LENGTH} characters`;
-  if (CONTROL_CHARS.test(path)) return "must not contain control characters";
+  const characters = nameCharacterProblem(path);
+  if (characters) return characters;
   if (path.includes("\\")) return "must use / between folders, not \\";
   if (path.startsWith("/")) return "must be relative (no leading /)";
   for (const name of path.split("/")) {

@@ -87,9 +87,29 @@ const partNumberSchema = z.number().int().min(1).max(MAX_PARTS);
 /** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
 const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
 
+/** The first part number listed twice, or null. Order is free; a part named twice in one request is a 400. */
+export function repeatedPartNumber(partNumbers: readonly number[]): number | null {
+  const seen = new Set<number>();
+  for (const n of partNumbers) {
+    if (seen.has(n)) return n;
+    seen.add(n);
+  }
+  return null;
+}
+
+const repeatedMessage = (n: number) => `must not list part ${n} twice`;
+
 export const signPartsBodySchema = z.object({
-  partNumbers: z.array(partNumberSchema).min(1).max(MAX_PARTS_PER_SIGN_REQUEST),
-  checksums: z.record(z.string().regex(/^\d+$/), crc32Base64Schema).optional(),
+  partNumbers: z
+    .array(partNumberSchema)
+    .min(1)
+    .max(MAX_PARTS_PER_SIGN_REQUEST)
+    .superRefine((numbers, ctx) => {
+      const repeated = repeatedPartNumber(numbers);
+      if (repeated !== null) ctx.addIssue({ code: "custom", message: repeatedMessage(repeated) });
+    }),
+  // Keyed by the part number as written in partNumbers (`"7"`, never `"07"`).
+  checksums: z.record(z.string().regex(/^[1-9]\d{0,4}$/, "must be keyed by part numbers"), crc32Base64Schema).optional(),
 });
 export type SignPartsBody = z.infer<typeof signPartsBodySchema>;
 export type SignedPart = { partNumber: number; url: string; expiresAt: string };
@@ -98,7 +118,15 @@ export type SignPartsResponse = { parts: SignedPart[] };
 const etagSchema = z.string().trim().min(1).max(200);
 export const partDoneBodySchema = z.object({ etag: etagSchema, checksum: crc32Base64Schema.optional() });
 export const partsDoneBodySchema = z.object({
-  parts: z.array(z.object({ partNumber: partNumberSchema, etag: etagSchema, checksum: crc32Base64Schema.optional() })).min(1).max(1000),
+  parts: z
+    .array(z.object({ partNumber: partNumberSchema, etag: etagSchema, checksum: crc32Base64Schema.optional() }))
+    .min(1)
+    .max(1000)
+    .superRefine((parts, ctx) => {
+      // One statement upserts them all, and Postgres can't change one row twice in it.
+      const repeated = repeatedPartNumber(parts.map((p) => p.partNumber));
+      if (repeated !== null) ctx.addIssue({ code: "custom", message: repeatedMessage(repeated) });
+    }),
 });
 export type PartReport = z.infer<typeof partsDoneBodySchema>["parts"][number];
 

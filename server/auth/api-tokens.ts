@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ApiToken, User } from "@/db/schema";
 import { createApiTokenRow, getActiveApiTokenByHash, listActiveApiTokens, revokeApiToken as revokeApiTokenRow, touchApiToken } from "@/db/queries/api-tokens";
 import { MAX_ACTIVE_TOKENS_PER_USER, type ApiTokenDto, type CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
+import { revokeShareLinksOfToken } from "@/db/queries/share-links";
 import { AppError } from "@/server/http/app-error";
 
 /** Marks the string as this app's token, so secret scanners and people can recognise a leak. */
@@ -47,8 +48,8 @@ export async function createApiToken(userId: string, name: string): Promise<Crea
   return { token: toApiTokenDto(token), secret };
 }
 
-/** The owner of an active token, or null for anything malformed, unknown or revoked. */
-export async function authenticateApiToken(secret: string): Promise<User | null> {
+/** An active token and its owner, or null for anything malformed, unknown or revoked. */
+export async function authenticateApiToken(secret: string): Promise<{ token: ApiToken; user: User } | null> {
   if (!TOKEN_PATTERN.test(secret)) return null;
   const found = await getActiveApiTokenByHash({ tokenHash: hashApiToken(secret) });
   if (!found) return null;
@@ -56,7 +57,7 @@ export async function authenticateApiToken(secret: string): Promise<User | null>
   if (!found.token.lastUsedAt || found.token.lastUsedAt < staleBefore) {
     await touchApiToken({ id: found.token.id, staleBefore });
   }
-  return found.user;
+  return found;
 }
 
 /** The user's active tokens as the API shows them (never the secret or its hash). */
@@ -64,7 +65,12 @@ export async function listApiTokens(userId: string): Promise<ApiTokenDto[]> {
   return (await listActiveApiTokens({ userId })).map(toApiTokenDto);
 }
 
-/** Revokes one of the user's tokens; a token that is not theirs (or not active) is not found. */
+/**
+ * Revokes one of the user's tokens and the share links it made; a token that is not theirs is not
+ * found. The links stop working with the token (their lookups require it active); revoking them
+ * too takes them off the file's list of links.
+ */
 export async function revokeApiToken(userId: string, id: string): Promise<void> {
   if (!(await revokeApiTokenRow({ id, userId }))) throw new AppError("not_found", "No such token.");
+  await revokeShareLinksOfToken({ tokenId: id });
 }

@@ -13,7 +13,8 @@ import { safeRedirectPath } from "@/lib/safe-redirect";
 import { authorizeCredentials } from "./credentials";
 import { gitHubProvider, resolveGitHubUser } from "./github";
 
-export type CurrentUser = { id: string; email: string; name: string | null };
+/** `apiTokenId`: the API token the request came with; absent for the session. */
+export type CurrentUser = { id: string; email: string; name: string | null; apiTokenId?: string };
 
 let cachedOptions: NextAuthOptions | undefined;
 
@@ -103,9 +104,9 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
     if (options.allowApiToken === false) {
       throw new AppError("forbidden", "API tokens can't manage API tokens; sign in and use the settings page.");
     }
-    const owner = await authenticateApiToken(bearer);
-    if (!owner) throw new AppError("unauthorized", "Unknown or revoked API token.");
-    return { id: owner.id, email: owner.email, name: owner.name };
+    const found = await authenticateApiToken(bearer);
+    if (!found) throw new AppError("unauthorized", "Unknown or revoked API token.");
+    return { id: found.user.id, email: found.user.email, name: found.user.name, apiTokenId: found.token.id };
   }
   const token = await getToken({
     // Only the session cookie counts here; a Bearer header is not read as a session JWT.

@@ -1,6 +1,7 @@
 import "server-only";
 import GitHubProvider from "next-auth/providers/github";
 import { createUser, getUserByEmail } from "@/db/queries/users";
+import { userNameSchema } from "@/lib/contracts/auth-schemas";
 import { decideGitHubLink, verifiedPrimaryEmail } from "./github-account";
 
 const GITHUB_EMAILS_URL = "https://api.github.com/user/emails";
@@ -28,6 +29,12 @@ export function gitHubProvider(clientId: string, clientSecret: string) {
   });
 }
 
+/** The GitHub profile's name if sign-up would take it as a name (lib/contracts/auth-schemas.ts), else none: it is not ours to refuse. */
+function storableName(name: string | null | undefined): string | null {
+  const parsed = userNameSchema.safeParse(name ?? "");
+  return parsed.success && parsed.data ? parsed.data : null;
+}
+
 /**
  * Our user id for a GitHub sign-in with this (already verified) email, creating the user on the
  * first sign-in, or the sign-in error code when it must be refused. Safe to call twice (next-auth's
@@ -39,7 +46,7 @@ export async function resolveGitHubUser(email: string | null | undefined, name?:
     const decision = decideGitHubLink(email ?? null, existing);
     if (decision.kind === "refuse") return { error: decision.error };
     if (decision.kind === "existing") return { userId: decision.userId };
-    const created = await createUser({ email: decision.email, name: name ?? null, passwordHash: null });
+    const created = await createUser({ email: decision.email, name: storableName(name), passwordHash: null });
     if (created) return { userId: created.id };
     // Someone took the email between the read and the insert: decide again on their row.
   }

@@ -5,6 +5,7 @@ import type { ParamParser } from "./params";
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, parseQuery } from "./parse";
 import { consoleSink, startRequestLog, type LogSink } from "./request-log";
 import { authenticate, type AuthMode, type CallerOf } from "./route-auth";
+import { strictTransportSecurity } from "./transport-security";
 
 type ParamParsers = Record<string, ParamParser<unknown>>;
 type NoParams = Record<never, never>;
@@ -48,7 +49,8 @@ export type RouteHandler<P extends ParamParsers> = (req: Request, ...ctx: NextAr
  * A route handler from its needs and its flow. The wrapper authenticates, parses params, query and
  * body (and loads `item`), and passes them to `handler`. Any thrown error, there or in the handler,
  * is answered through toErrorResponse, so handlers just throw. Every request, answered or refused,
- * writes one log line with its final status and, once known, the caller's id.
+ * writes one log line with its final status and, once known, the caller's id. Every answer gets
+ * the headers of withAnswerHeaders.
  */
 export function route<
   M extends AuthMode,
@@ -66,7 +68,7 @@ export function route<
     const caller: { userId: string | null } = { userId: null };
     let status = 500;
     try {
-      const res = await run(spec, handler, req, next, caller).catch(toErrorResponse);
+      const res = withAnswerHeaders(await run(spec, handler, req, next, caller).catch(toErrorResponse), spec.auth);
       status = res.status;
       return res;
     } finally {
@@ -89,6 +91,20 @@ async function run<M extends AuthMode, P extends ParamParsers, I, Q extends z.Zo
   const query = (spec.query ? parseQuery(new URL(req.url), spec.query) : undefined) as Parsed<Q>;
   const body = (spec.body ? await parseJsonBody(req, spec.body, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : undefined) as Parsed<B>;
   return handler({ req, user, params, item, query, body });
+}
+
+/**
+ * Headers every API answer needs that no handler should have to remember:
+ * - `Cache-Control: no-store` on every answer of a route that needs a caller (their files, links,
+ *   tokens, signed URLs; refusals too), unless the handler chose its own: no browser, proxy or CDN
+ *   may keep one and show it to the next person;
+ * - `Strict-Transport-Security` when APP_URL is https (server/http/transport-security.ts).
+ */
+function withAnswerHeaders(res: Response, mode: AuthMode): Response {
+  if (mode !== "public" && !res.headers.has("cache-control")) res.headers.set("cache-control", "no-store");
+  const hsts = strictTransportSecurity();
+  if (hsts) res.headers.set("strict-transport-security", hsts);
+  return res;
 }
 
 async function parseParams<P extends ParamParsers>(parsers: P | undefined, next: NextContext<P> | undefined): Promise<ParsedParams<P>> {

@@ -9,6 +9,7 @@ import { AppError } from "@/server/http/app-error";
 import { attachmentUrlOf, toFileItemJsonWithPreview, viewUrlOf } from "./file-urls";
 import { decodeCursor, encodeCursor } from "@/server/library/library-cursor";
 import type { LibraryPage, ListFilesQuery } from "@/lib/contracts/library-schemas";
+import { checkFileName } from "@/lib/upload-rules";
 import { discardObjects } from "@/server/uploads/discard";
 import { keysOf } from "@/server/uploads/object-keys";
 
@@ -47,7 +48,14 @@ export async function viewUrl(id: string, ownerId: string): Promise<string> {
   return viewUrlOf(await requireUploadedFile(id, ownerId));
 }
 
+/**
+ * A new display name under the rules of a name at upload (checkFileName): among them, its extension
+ * must belong to the stored type, which never changes, so a checked PNG can't become `a.html`.
+ */
 export async function renameFile(id: string, ownerId: string, name: string): Promise<FileItem> {
+  const file = await requireUploadedFile(id, ownerId);
+  const violation = checkFileName(name, file.contentType);
+  if (violation) throw new AppError(violation.code, violation.message);
   const item = await renameFileItem({ id, ownerId, name });
   if (!item) throw new AppError("not_found", "No such file.");
   return item;

@@ -11,8 +11,11 @@ const HOUR_MS = 60 * RATE_LIMIT_WINDOW_MS;
  * files costs the server about what one single create does, so counting its files throttled
  * people dropping a folder while protecting nothing. Files get a looser hourly brake against
  * floods of empty file items (bytes are the quota's job), and part URLs count one per part.
+ * Completes count one per file item, since each costs storage requests (a ranged GET, a copy, a
+ * delete); an upload's status one per request (a ListParts, paged). Share links and API tokens
+ * count each create and revoke: a brake on churn that would grow their tables without end.
  */
-export type RateLimitKind = "upload-requests" | "upload-files" | "parts";
+export type RateLimitKind = "upload-requests" | "upload-files" | "parts" | "completes" | "upload-status" | "link-changes" | "token-changes";
 
 type LimitRule = { limit: (env: Env) => number; windowMs: number; what: (limit: number) => string };
 
@@ -20,6 +23,10 @@ const RULES: Record<RateLimitKind, LimitRule> = {
   "upload-requests": { limit: (env) => env.RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS, what: (n) => `${n} upload requests per minute` },
   "upload-files": { limit: (env) => env.RATE_LIMIT_UPLOAD_FILES_PER_HOUR, windowMs: HOUR_MS, what: (n) => `${n} new uploads per hour` },
   parts: { limit: (env) => env.RATE_LIMIT_PARTS_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS, what: (n) => `${n} part URLs per minute` },
+  completes: { limit: (env) => env.RATE_LIMIT_COMPLETES_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS, what: (n) => `${n} uploads completed per minute` },
+  "upload-status": { limit: (env) => env.RATE_LIMIT_UPLOAD_STATUS_PER_MINUTE, windowMs: RATE_LIMIT_WINDOW_MS, what: (n) => `${n} upload status reads per minute` },
+  "link-changes": { limit: (env) => env.RATE_LIMIT_SHARE_LINK_CHANGES_PER_HOUR, windowMs: HOUR_MS, what: (n) => `${n} share links made or revoked per hour` },
+  "token-changes": { limit: (env) => env.RATE_LIMIT_TOKEN_CHANGES_PER_HOUR, windowMs: HOUR_MS, what: (n) => `${n} API tokens made or revoked per hour` },
 };
 
 export function rateLimitBucket(kind: RateLimitKind, userId: string): string {

@@ -36,12 +36,16 @@ export function toShareLinkDto(link: ShareLink, now = new Date()): ShareLinkDto 
   };
 }
 
-/** Makes a link for the owner's uploaded file; the token is in this answer only, the database keeps its hash. */
-export async function createShareLink(fileId: string, userId: string, body: CreateShareLinkBody): Promise<CreateShareLinkResponse> {
+/**
+ * Makes a link for the owner's uploaded file; the token is in this answer only, the database keeps
+ * its hash. `apiTokenId`: the API token the request came with, which the link then never outlives.
+ */
+export async function createShareLink(fileId: string, caller: { id: string; apiTokenId?: string }, body: CreateShareLinkBody): Promise<CreateShareLinkResponse> {
   const token = newShareToken();
   const created = await createShareLinkRow({
     fileId,
-    userId,
+    userId: caller.id,
+    createdByTokenId: caller.apiTokenId ?? null,
     tokenHash: hashShareToken(token),
     expiresAt: new Date(Date.now() + body.expiresInHours * HOUR_MS),
     maxDownloads: body.maxDownloads,

@@ -42,17 +42,18 @@ function requireInPlan(plan: PartPlan, partNumber: number): void {
 export function partsToSign(item: FileItem, body: SignPartsBody): PartToSign[] {
   const plan = planOf(item);
   requirePending(item);
-  const unique = [...new Set(body.partNumbers)];
-  for (const n of unique) requireInPlan(plan, n);
+  // The schema refuses a part number listed twice.
+  const { partNumbers } = body;
+  for (const n of partNumbers) requireInPlan(plan, n);
   for (const n of Object.keys(body.checksums ?? {})) {
-    if (!unique.includes(Number(n))) throw new AppError("bad_request", `checksums: part ${n} is not in partNumbers`);
+    if (!partNumbers.includes(Number(n))) throw new AppError("bad_request", `checksums: part ${n} is not in partNumbers`);
   }
   // The upload was created with ChecksumAlgorithm=CRC32, so S3 refuses any part without one.
-  const unchecked = unique.filter((n) => !body.checksums?.[String(n)]);
+  const unchecked = partNumbers.filter((n) => !body.checksums?.[String(n)]);
   if (unchecked.length > 0) {
     throw new AppError("bad_request", `checksums: every part needs its CRC32 (missing for part ${unchecked[0]})`);
   }
-  return unique.map((partNumber) => ({
+  return partNumbers.map((partNumber) => ({
     partNumber,
     size: partSizeOf(plan, item.size, partNumber),
     checksumCRC32: body.checksums?.[String(partNumber)],

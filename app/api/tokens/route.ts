@@ -1,6 +1,7 @@
 import { createTokenBodySchema, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
 import { createApiToken, listApiTokens } from "@/server/auth/api-tokens";
 import { route } from "@/server/http/route";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
 
 // Token management needs the session ("session" auth): a leaked token must not be able to mint more tokens.
 
@@ -11,6 +12,7 @@ export const GET = route({ name: "GET /api/tokens", auth: "session" }, async ({ 
 });
 
 // POST /api/tokens - mint a token; the secret is in this answer only
-export const POST = route({ name: "POST /api/tokens", auth: "session", body: createTokenBodySchema }, async ({ user, body }) =>
-  Response.json(await createApiToken(user.id, body.name), { status: 201 }),
-);
+export const POST = route({ name: "POST /api/tokens", auth: "session", body: createTokenBodySchema }, async ({ user, body }) => {
+  await enforceRateLimit("token-changes", user.id);
+  return Response.json(await createApiToken(user.id, body.name), { status: 201 });
+});

@@ -5,9 +5,11 @@ import { cancelUpload } from "@/server/uploads/cancel";
 import { ownedFileItem } from "@/server/uploads/owned";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
 
 // GET /api/uploads/{id} - the file and, for a multipart upload, the parts already stored (for resume)
-export const GET = route({ name: "GET /api/uploads/{id}", auth: "user", params: { id: fileIdParam }, item: ownedFileItem }, async ({ item }) => {
+export const GET = route({ name: "GET /api/uploads/{id}", auth: "user", params: { id: fileIdParam }, item: ownedFileItem }, async ({ user, item }) => {
+  await enforceRateLimit("upload-status", user.id);
   const response: UploadStatusResponse = { file: toFileItemJson(item), upload: null, parts: [] };
   if (item.strategy === "multipart" && item.status === "pending") {
     const parts = await storedParts(item);

@@ -18,3 +18,9 @@ export const GET = route({ name: "GET /s/{token}/download", auth: "public", para
     throw err;
   }
 });
+
+// HEAD /s/{token}/download - 405: Next.js would answer HEAD with GET, and a link checker's or chat
+// preview's HEAD must neither count a download nor sign a URL. It reads nothing, so it tells nothing.
+export const HEAD = route({ name: "HEAD /s/{token}/download", auth: "public" }, async () =>
+  new Response(null, { status: 405, headers: { allow: "GET", ...PRIVATE_HEADERS } }),
+);

@@ -1,6 +1,7 @@
 import { CREATE_SHARE_LINK_MAX_BODY_BYTES, createShareLinkBodySchema } from "@/lib/contracts/share-link-schemas";
 import { fileIdParam } from "@/server/http/params";
 import { route } from "@/server/http/route";
+import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { createShareLink, listShareLinks } from "@/server/sharing/share-links";
 
 // GET /api/files/{id}/links - the unrevoked share links of the caller's file (never their URLs)
@@ -17,5 +18,8 @@ export const POST = route(
     body: createShareLinkBodySchema,
     maxBodyBytes: CREATE_SHARE_LINK_MAX_BODY_BYTES,
   },
-  async ({ user, params, body }) => Response.json(await createShareLink(params.id, user.id, body), { status: 201, headers: { "cache-control": "no-store" } }),
+  async ({ user, params, body }) => {
+    await enforceRateLimit("link-changes", user.id);
+    return Response.json(await createShareLink(params.id, user, body), { status: 201 });
+  },
 );

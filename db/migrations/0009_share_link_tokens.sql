@@ -1,0 +1,3 @@
+ALTER TABLE "share_links" ADD COLUMN "created_by_token_id" uuid;--> statement-breakpoint
+ALTER TABLE "share_links" ADD CONSTRAINT "share_links_created_by_token_id_api_tokens_id_fk" FOREIGN KEY ("created_by_token_id") REFERENCES "public"."api_tokens"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "share_links_created_by_token_idx" ON "share_links" USING btree ("created_by_token_id") WHERE "share_links"."created_by_token_id" is not null;
