@@ -3,6 +3,13 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
 
+/**
+ * Signing up or in hashes the password (scrypt, ~0.3 s alone) once or twice; with several browsers
+ * at it on a busy 2-core runner that alone has taken 4 s, so the signed-in header gets longer than
+ * the default 5 s to appear.
+ */
+const SIGN_IN_MS = 20_000;
+
 export class AuthPages {
   constructor(private readonly page: Page) {}
 
@@ -12,7 +19,7 @@ export class AuthPages {
     await this.page.getByTestId("email-input").fill(user.email);
     await this.page.getByTestId("password-input").fill(user.password);
     await this.page.getByTestId("submit-button").click();
-    await expect(this.page.getByTestId("signed-in-user")).toContainText(user.email);
+    await expect(this.page.getByTestId("signed-in-user")).toContainText(user.email, { timeout: SIGN_IN_MS });
   }
 
   async signIn(user: { email: string; password: string }) {
@@ -20,7 +27,7 @@ export class AuthPages {
     await this.page.getByTestId("email-input").fill(user.email);
     await this.page.getByTestId("password-input").fill(user.password);
     await this.page.getByTestId("submit-button").click();
-    await expect(this.page.getByTestId("signed-in-user")).toContainText(user.email);
+    await expect(this.page.getByTestId("signed-in-user")).toContainText(user.email, { timeout: SIGN_IN_MS });
   }
 
   async signOut() {
