@@ -13,6 +13,7 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { getEnv } from "@/server/env";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { headObject } from "@/server/storage/objects";
+import { corsRules } from "@/server/storage/bucket";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import type { StoreAbilities } from "@/lib/store-abilities";
 import type { CompletePreviewsResponse, PlanPreviewsResponse } from "@/lib/contracts/preview-schemas";
@@ -172,6 +173,13 @@ describe("PUT to the final key, where the store honours If-None-Match", () => {
     const done = await complete(s, file.id);
     expect(done.status).toBe(409);
     expect((await done.json()).error.code).toBe("upload_incomplete");
+  });
+
+  it("the bucket CORS rule npm run s3:setup sets allows every header a PUT sends", async () => {
+    const s = await createSignedInUser();
+    const { upload } = await created(s, png(10));
+    const allowed = corsRules(["https://app.test"])[0]!.AllowedHeaders!.map((name) => name.toLowerCase());
+    expect(Object.keys(upload.headers).map((name) => name.toLowerCase()).filter((name) => !allowed.includes(name))).toEqual([]);
   });
 
   it("MinIO refuses the URL for another key", async () => {
