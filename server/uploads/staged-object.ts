@@ -16,6 +16,11 @@ export type Placement = "placed" | "missing" | "changed";
  * Elsewhere the copy comes first and the copy is read and checked: the browser cannot write
  * `target`, so what it writes to the staging key afterwards changes nothing checked. A copy that
  * fails its check is removed before the refusal goes on. "missing": nothing is staged yet.
+ * A file's complete holds its claim meanwhile, so no other request writes `target`. Two completes
+ * of one preview (which has no claim) could each copy before either checks: a copy refused by its
+ * own check is removed, so the served key ends with checked bytes or none, though for the moment
+ * between that copy and its check it holds bytes not yet checked, served only as the planned image
+ * type.
  */
 export async function placeStagedObject({ staging, target, check }: { staging: string; target: string; check: (stored: ObjectStart) => Promise<void> }): Promise<Placement> {
   if (getEnv().storeAbilities.conditionalCopy) {
