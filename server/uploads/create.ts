@@ -30,6 +30,9 @@ export function getUploadRules(): UploadRules {
   return { allowedTypes: parseAllowedTypes(env.UPLOAD_ALLOWED_TYPES), maxBytes: env.UPLOAD_MAX_BYTES };
 }
 
+/** How a PUT upload's checksum is recorded, as S3 reports checksums: `CRC32:<base64>`. */
+const CHECKSUM_PREFIX = "CRC32:";
+
 /**
  * How this server sends files of each size (GET /api/uploads/settings, and the page from its
  * render): up to the multipart threshold (at most 5 GiB) in one request, by POST form or, on stores
@@ -65,9 +68,6 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
 }
 
 export type CreatedUpload = { item: FileItem; upload: UploadTarget };
-
-/** How a PUT upload's checksum is recorded, as S3 reports checksums: `CRC32:<base64>`. */
-const CHECKSUM_PREFIX = "CRC32:";
 
 /** Signs a stored file item's POST or PUT, or starts its multipart upload (a failed start leaves the file item aborted). */
 async function startUpload(item: FileItem): Promise<CreatedUpload> {
