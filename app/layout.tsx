@@ -6,6 +6,7 @@ import { UploadTray } from "@/components/upload/upload-tray";
 import { getSessionUser } from "@/server/auth/auth";
 import { getEnv } from "@/server/env";
 import { uploadConnections } from "@/server/storage/clients";
+import { uploadSettings } from "@/server/uploads/create";
 import { parseAllowedTypes } from "@/lib/upload-rules";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -37,7 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     const env = getEnv();
     const rules = { allowedTypes: parseAllowedTypes(env.UPLOAD_ALLOWED_TYPES), maxBytes: env.UPLOAD_MAX_BYTES };
     body = (
-      <UploadManagerProvider rules={rules} connections={uploadConnections()}>
+      <UploadManagerProvider rules={rules} settings={uploadSettings()} connections={uploadConnections()}>
         {shell}
         <UploadTray />
       </UploadManagerProvider>

@@ -5,6 +5,7 @@
  */
 import type { PartTransport } from "../client/multipart/part-transport";
 import type { PostTransport } from "../client/post/post-transport";
+import type { PutTransport } from "../client/put/put-transport";
 import { storageErrorFor, storageUnreachable } from "../client/storage-error";
 
 /** A small file's signed form POST. */
@@ -16,6 +17,19 @@ export const postWithFetch: PostTransport = async (target, file, options = {}) =
   let res: Response;
   try {
     res = await fetch(target.url, { method: "POST", body: form, signal: options.signal });
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    throw storageUnreachable();
+  }
+  if (!res.ok) throw storageErrorFor(res.status, await res.text().catch(() => ""), res.headers.get("retry-after"));
+  options.onProgress?.(file.size);
+};
+
+/** A small file's presigned PUT, with exactly the headers its URL signs (Content-Length is the body's). */
+export const putWithFetch: PutTransport = async (target, file, options = {}) => {
+  let res: Response;
+  try {
+    res = await fetch(target.url, { method: "PUT", body: Buffer.from(await file.arrayBuffer()), headers: target.headers, signal: options.signal });
   } catch (err) {
     if (options.signal?.aborted) throw err;
     throw storageUnreachable();

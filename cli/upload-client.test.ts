@@ -5,7 +5,7 @@ import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { storageErrorFor } from "@/client/storage-error";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
-import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, UploadSettings } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
 import { typeForName, uploadFiles, type FileOutcome, type OpenedFile } from "./upload-client";
 
@@ -24,20 +24,21 @@ const opened = (i: number, size = 2_000, name = `f${i}.png`): OpenedFile => ({
   file: new File([new Uint8Array(size)], name, { type: typeForName(name) ?? "", lastModified: i }),
 });
 
-function setup() {
+function setup(smallUploads: "post" | "put" = "post") {
   const storage = new FakeStorage();
-  const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 5 * MIB });
+  const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 5 * MIB, smallUploads });
   const batches = () => server.argsOf<CreateUploadBody[]>("createMany");
   return { storage, server, batches };
 }
 
 /** A whole run, `parallel` files at once; each file's outcome by name. */
-async function run(api: UploadApi, storage: FakeStorage, files: OpenedFile[], parallel = 4) {
+async function run(api: UploadApi, storage: FakeStorage, files: OpenedFile[], parallel = 4, settings?: UploadSettings) {
   const outcomes = new Map<string, FileOutcome>();
   const done = uploadFiles(api, files, {
     parallel,
+    settings,
     onOutcome: (outcome) => outcomes.set(outcome.path.replace("/tmp/", ""), outcome),
-    transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}` },
+    transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash: async (blob) => `crc-${blob.size}` },
   });
   let finished = false;
   void done.then(() => (finished = true));
@@ -69,6 +70,19 @@ describe("a run's create requests", () => {
     expect(stored.every((outcome) => outcome.stored.status === "uploaded")).toBe(true);
     expect(new Set(stored.map((outcome) => outcome.stored.id)).size).toBe(count);
     expect(storage.posts).toHaveLength(count);
+  });
+
+  it("where small files go by PUT: 300 files, each hashed and asked for with its checksum, still ~one batch create per 24 files", async () => {
+    const { storage, server, batches } = setup("put");
+    const files = Array.from({ length: 300 }, (_, i) => opened(i, 2_000 + i));
+    const outcomes = await run(server.api, storage, files, 4, { smallUploads: "put", singleRequestMaxBytes: MULTIPART_FROM - 1 });
+    expect([...outcomes.values()].every((outcome) => "stored" in outcome)).toBe(true);
+    expect(server.argsOf("create")).toEqual([]);
+    expect(batches().flat().map((body) => body.checksum)).toEqual(files.map((file) => `crc-${file.file.size}`));
+    // The first batch stops at HASHED_START_BATCH_BYTES only while nothing made ahead waits.
+    expect(batches().length).toBeLessThanOrEqual(Math.ceil(300 / REFILL) + 2);
+    expect(storage.posts).toEqual([]);
+    expect(storage.filePuts).toHaveLength(300);
   });
 
   it("big files create on their own turn; the small ones around them are batched", async () => {

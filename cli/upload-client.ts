@@ -15,9 +15,9 @@ import type { EngineTransport } from "../client/engine/upload-job";
 import { crc32Base64 } from "../client/hashing/checksum";
 import { NO_RESUME_STORE } from "../client/multipart/resume-store";
 import type { QueueItem } from "../client/queue/upload-queue";
-import { MAX_BATCH_ITEMS, type FileItemJson } from "../lib/contracts/upload-schemas";
+import { MAX_BATCH_ITEMS, type FileItemJson, type UploadSettings } from "../lib/contracts/upload-schemas";
 import { EXTENSIONS_BY_TYPE, extensionOf, type UploadRules } from "../lib/upload-rules";
-import { postWithFetch, putPartWithFetch } from "./fetch-transport";
+import { postWithFetch, putPartWithFetch, putWithFetch } from "./fetch-transport";
 
 export type Client = { baseUrl: string; token: string };
 
@@ -46,6 +46,11 @@ export function createCliApi(client: Client): UploadApi {
     signParts: routes.signParts,
     reportParts: routes.reportParts,
   };
+}
+
+/** How the server sends files of each size (POST form or PUT), which the engine needs before it asks for file items. */
+export function fetchUploadSettings(client: Client): Promise<UploadSettings> {
+  return createUploadApi(createApiFetch({ baseUrl: client.baseUrl, headers: { authorization: `Bearer ${client.token}` } })).uploadSettings();
 }
 
 /** The MIME type for a file name, from the same table the server checks extensions against. */
@@ -84,6 +89,8 @@ export type UploadOptions = {
   onProgress?: (sent: number) => void;
   /** Node's by default: fetch to storage, CRC32 on this thread, no resume records. Tests pass stand-ins. */
   transport?: Partial<EngineTransport>;
+  /** The server's (fetchUploadSettings): where small files go by PUT, each is hashed before it is asked for. */
+  settings?: UploadSettings;
 };
 
 /** Runs the files through the engine; resolves once each has ended and every release sent has its answer. */
@@ -104,7 +111,8 @@ export async function uploadFiles(api: UploadApi, files: readonly OpenedFile[], 
   };
   const engine = new UploadEngine(api, CLI_RULES, {
     onEnded: report,
-    transport: { post: postWithFetch, put: putPartWithFetch, hash: crc32Base64, resume: NO_RESUME_STORE, ...options.transport },
+    settings: options.settings,
+    transport: { post: postWithFetch, putFile: putWithFetch, put: putPartWithFetch, hash: crc32Base64, resume: NO_RESUME_STORE, ...options.transport },
   });
   engine.setConcurrency(options.parallel);
   const { onProgress } = options;

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { formatBytes } from "../lib/upload-rules";
-import { createCliApi, openFile, uploadFiles, type OpenedFile } from "./upload-client";
+import { createCliApi, fetchUploadSettings, openFile, uploadFiles, type OpenedFile } from "./upload-client";
 
 const DEFAULT_PARALLEL = 4;
 const MAX_PARALLEL = 16;
@@ -52,8 +52,14 @@ for (const entry of await Promise.all(positionals.map(openFile))) {
   if ("error" in entry) fail(entry.path, entry.error);
   else opened.push(entry);
 }
+// How the server takes small files (by PUT, each file is hashed first); without an answer nothing can go.
+const settings = await fetchUploadSettings({ baseUrl, token }).catch((err: unknown) => {
+  for (const entry of opened.splice(0)) fail(entry.path, (err as Error).message);
+  return undefined;
+});
 await uploadFiles(createCliApi({ baseUrl, token }), opened, {
   parallel,
+  settings,
   onProgress: (loaded) => {
     sent = loaded;
     render();

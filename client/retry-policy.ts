@@ -22,7 +22,7 @@ export const REPORT_BEFORE_COMPLETE_WAITS_MS: readonly number[] = [200, 1_000];
 
 export type FailureKind = "retry" | "expired" | "fatal";
 
-/** The steps retried as a whole request: our API's create and complete, and the form POST to storage. */
+/** The steps retried as a whole request: our API's create and complete, and a small file's one request to storage ("post": its form POST or presigned PUT). */
 export type UploadStep = "create" | "post" | "complete";
 
 export type RequestFailure = {

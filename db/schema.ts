@@ -8,7 +8,12 @@ import { bigint, index, integer, uniqueIndex, pgTable, primaryKey, text, timesta
 export const FILE_STATUSES = ["pending", "completing", "uploaded", "aborted", "deleted", "rejected"] as const;
 export type FileStatus = (typeof FILE_STATUSES)[number];
 
-export const UPLOAD_STRATEGIES = ["post", "multipart"] as const;
+/**
+ * How a file's bytes reach storage: a browser POST form (to its staging key), a presigned PUT
+ * (stores without POST Object: to its final key where the store honours `If-None-Match`, else to
+ * its staging key), or a multipart upload (files above MULTIPART_THRESHOLD_BYTES).
+ */
+export const UPLOAD_STRATEGIES = ["post", "put", "multipart"] as const;
 export type UploadStrategy = (typeof UPLOAD_STRATEGIES)[number];
 
 export const users = pgTable("users", {
@@ -42,7 +47,10 @@ export const fileItems = pgTable(
     uploadId: text(),
     /** Multipart part size, fixed at creation so a later change of settings can't break a resume. */
     partSize: bigint({ mode: "number" }),
-    /** Checksum S3 reports for the stored object, e.g. `CRC32:abcd==`. */
+    /**
+     * Checksum of the stored object, e.g. `CRC32:abcd==`: the one S3 reports for a multipart upload;
+     * for a PUT upload the client's CRC32 its URL signs, set at create (storage refuses other bytes).
+     */
     checksum: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true })

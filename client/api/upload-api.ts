@@ -15,6 +15,7 @@ import type {
   CreateUploadsResponse,
   PartReport,
   SignPartsResponse,
+  UploadSettings,
   UploadStatusResponse,
 } from "@/lib/contracts/upload-schemas";
 import type { MultipartApi } from "@/client/multipart/multipart-api";
@@ -33,6 +34,9 @@ const uploadPath = (id: string, rest = "") => `/api/uploads/${encodeURIComponent
 
 export function createUploadApi(call: ApiFetch) {
   return {
+    // GET /api/uploads/settings - how files of each size are sent (the page has it from its render)
+    uploadSettings: (): Promise<UploadSettings> => call("/api/uploads/settings"),
+
     // POST /api/uploads - store the file item and sign its upload
     createUpload: (body: CreateUploadBody): Promise<CreateUploadResponse> => call("/api/uploads", jsonRequest("POST", body)),
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
+import { HASHED_START_BATCH_BYTES, PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { waitingItem } from "@/testing/fakes/waiting-item";
@@ -18,8 +18,9 @@ const queue = (count: number) => Array.from({ length: count }, (_, i) => waiting
 const settle = () => vi.advanceTimersByTimeAsync(0);
 const signal = () => new AbortController().signal;
 
-function setup(options: { policyTtlMs?: number } = {}) {
+function setup(options: { policyTtlMs?: number; smallUploads?: "put" } = {}) {
   const server = new FakeUploadServer(new FakeStorage(), options);
+  const hashed: string[] = [];
   const released: string[] = [];
   const tracked: Promise<unknown>[] = [];
   const answered = vi.fn();
@@ -30,9 +31,11 @@ function setup(options: { policyTtlMs?: number } = {}) {
     },
     track: (promise) => tracked.push(promise),
     answered,
+    // As the engine gives it where small files go by PUT: every file here is small.
+    checksums: options.smallUploads === "put" ? { needed: () => true, of: async (key) => (hashed.push(key), `crc-${key}`) } : undefined,
   });
   const batchKeys = () => server.argsOf<CreateUploadBody[]>("createMany").flatMap((bodies) => bodies.map((body) => body.idempotencyKey));
-  return { server, ahead, released, tracked, answered, batchKeys };
+  return { server, ahead, released, tracked, answered, batchKeys, hashed };
 }
 
 beforeEach(() => {
@@ -160,6 +163,32 @@ describe("fileItemFor", () => {
     expect(answer.file.id).toBe(made.file.id);
     expect(server.fileItems.size).toBe(2);
     expect(server.argsOf("cancel")).toEqual([]);
+  });
+});
+
+describe("where small files go by PUT", () => {
+  it("each create carries its file's CRC32, and the answer gives the body to ask with again: checksum, no idempotency key", async () => {
+    const { server, ahead } = setup({ smallUploads: "put" });
+    const files = queue(3);
+    ahead.prepare(() => files);
+    const answer = await ahead.fileItemFor("k1", bodyOf(files[1]!), signal());
+    expect(server.argsOf<CreateUploadBody[]>("createMany")[0]!.map((body) => body.checksum)).toEqual(["crc-k0", "crc-k1", "crc-k2"]);
+    expect(answer.body).toEqual({ ...bodyOf(files[1]!), checksum: "crc-k1" });
+    const own = await ahead.fileItemFor("big", { name: "big.png", size: 9_000, type: "image/png" }, signal());
+    expect(server.argsOf<CreateUploadBody>("create")[0]).toMatchObject({ name: "big.png", checksum: "crc-big" });
+    expect(own.body).toEqual({ name: "big.png", size: 9_000, type: "image/png", checksum: "crc-big" });
+  });
+
+  it("while nothing made ahead is waiting, the batch stops at HASHED_START_BATCH_BYTES; the next one takes the rest of the window", async () => {
+    const { server, ahead, hashed } = setup({ smallUploads: "put" });
+    const size = HASHED_START_BATCH_BYTES / 2 - 1;
+    const files = Array.from({ length: 6 }, (_, i) => waiting(i, size));
+    ahead.prepare(() => files);
+    await settle();
+    expect(hashed).toEqual(["k0", "k1"]);
+    ahead.prepare(() => files.slice(2));
+    await settle();
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([2, 4]);
   });
 });
 

@@ -6,19 +6,35 @@
  * the one made ahead while its policy lasts; the batch's refusal (415, 413...) as its own answer;
  * otherwise the same create again with the same idempotency key, so the server answers the file item
  * it stored under that key, or stores it now, never a second one. A file cancelled meanwhile
- * gives its file item back.
+ * gives its file item back. Where small files go by presigned PUT, each create carries the file's
+ * CRC32 (its URL signs it): a batch's files are hashed first (in a Worker on the page), and while
+ * nothing made ahead is waiting, the batch stops at HASHED_START_BATCH_BYTES so the first files
+ * start as soon as they are hashed.
  */
 import { isRefusal } from "@/client/api/api-error";
 import { callWithRetries, createWithRetries } from "@/client/api/api-retry";
 import type { Settled } from "@/client/api/batch-coalescer";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import type { UploadApi } from "@/client/api/upload-api";
-import { isUsable, selectToPrepare } from "@/client/queue/prepare-ahead";
+import { HASHED_START_BATCH_BYTES, isUsable, selectToPrepare, upToBytes } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { MAX_BATCH_ITEMS, type CreateUploadBody, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 
+/** A create's body, or its promise while the file is hashed (rejected when it cannot be read). */
+type Body = CreateUploadBody | Promise<CreateUploadBody>;
+
 /** A file item asked for ahead: the body with the idempotency key it was asked with, and its answer. */
-type Prepared = { body: CreateUploadBody; created: Promise<CreateUploadResponse> };
+type Prepared = { body: Body; created: Promise<CreateUploadResponse> };
+
+/** A file's file item and signed upload, with the body it was asked with (its checksum, no idempotency key), for a job that must ask again. */
+export type FileItemAnswer = CreateUploadResponse & { body: CreateUploadBody };
+
+/** The files whose creates carry their CRC32: `needed` by size, `of` the queue item's file. */
+export type CreateChecksums = { needed(size: number): boolean; of(key: string): Promise<string> };
+
+function withoutKey({ idempotencyKey: _, ...body }: CreateUploadBody): CreateUploadBody {
+  return body;
+}
 
 /** The create request's body for a queue item: its folder goes with it (absent for a loose file). */
 export function bodyOf({ name, size, type, path }: Pick<QueueItem, "name" | "size" | "type" | "path">): CreateUploadBody {
@@ -45,6 +61,8 @@ export class FileItemsAhead {
       track: (promise: Promise<unknown>) => void;
       /** A batch has its answer (or gave up): the next one may be asked for. */
       answered: () => void;
+      /** Where small files go by PUT: which creates carry the file's CRC32, and how it is hashed. */
+      checksums?: CreateChecksums;
     },
   ) {}
 
@@ -60,13 +78,15 @@ export class FileItemsAhead {
    */
   prepare(upcoming: () => readonly QueueItem[]) {
     if (this.preparing) return;
-    const batch = selectToPrepare(upcoming(), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
+    let batch = selectToPrepare(upcoming(), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
     if (batch.length === 0) return;
+    // Nothing is ready to start: hash only the first few files' worth before asking.
+    if (this.prepared.size === 0 && batch.some((item) => this.hooks.checksums?.needed(item.size))) batch = upToBytes(batch, HASHED_START_BATCH_BYTES);
     this.preparing = true;
-    const bodies = batch.map((item) => ({ ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));
     // The same keys on every try, so a retry after a lost answer gets the same file items back.
+    const bodies = batch.map((item) => this.bodyFor(item.key, { ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));
     // Nobody cancels a batch: a file cancelled meanwhile releases its own file item when it arrives.
-    const answer = callWithRetries("create", () => this.api.createMany(bodies), new AbortController().signal);
+    const answer = this.createAll(bodies);
     answer
       .finally(() => {
         this.preparing = false;
@@ -90,16 +110,21 @@ export class FileItemsAhead {
    * batch failed for now, or the policy is nearly spent) the same create again with the same key.
    * A file with nothing made ahead creates its own, with retries.
    */
-  async fileItemFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<CreateUploadResponse> {
+  async fileItemFor(key: string, body: CreateUploadBody, signal: AbortSignal): Promise<FileItemAnswer> {
     const prepared = this.take(key);
-    if (!prepared) return createWithRetries(this.api.create, body, signal);
+    if (!prepared) {
+      const own = await this.bodyFor(key, body);
+      return { ...(await createWithRetries(this.api.create, own, signal)), body: own };
+    }
     const outcome = await prepared.created.then(
       (created) => ({ ok: true as const, created }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-    if (outcome.ok && isUsable(outcome.created.upload)) return outcome.created;
+    if (outcome.ok && isUsable(outcome.created.upload)) return { ...outcome.created, body: withoutKey(await prepared.body) };
     if (!outcome.ok && isRefusal(outcome.error)) throw outcome.error;
-    return callWithRetries("create", () => this.api.create(prepared.body), signal);
+    // A file that could not be hashed fails here with its read error.
+    const keyed = await prepared.body;
+    return { ...(await callWithRetries("create", () => this.api.create(keyed), signal)), body: withoutKey(keyed) };
   }
 
   /** The file will not use its file item made ahead (cancelled, or it resumes another upload): it is released once it arrives. */
@@ -111,6 +136,27 @@ export class FileItemsAhead {
         // No file item was made, so nothing to release.
       }),
     );
+  }
+
+  /** `body` with the file's CRC32 when its create must carry one (it goes by PUT): hashed first. */
+  private bodyFor(key: string, body: CreateUploadBody): Body {
+    const { checksums } = this.hooks;
+    if (!checksums?.needed(body.size)) return body;
+    return checksums.of(key).then((checksum) => ({ ...body, checksum }));
+  }
+
+  /**
+   * One batch create for `bodies` once their files are hashed (at once when none needs it), tried
+   * again after transient failures; a file that could not be hashed answers its own read error.
+   */
+  private async createAll(bodies: Body[]): Promise<Array<Settled<CreateUploadResponse>>> {
+    const ready: Array<Settled<CreateUploadBody>> = bodies.some((body) => body instanceof Promise)
+      ? (await Promise.allSettled(bodies)).map((result) => (result.status === "fulfilled" ? { ok: true, value: result.value } : { ok: false, error: result.reason }))
+      : bodies.map((body) => ({ ok: true, value: body as CreateUploadBody }));
+    const sendable = ready.flatMap((result) => (result.ok ? [result.value] : []));
+    const answers = sendable.length === 0 ? [] : await callWithRetries("create", () => this.api.createMany(sendable), new AbortController().signal);
+    let next = 0;
+    return ready.map((result): Settled<CreateUploadResponse> => (result.ok ? answers[next++]! : result));
   }
 
   /** The file item made ahead for this file, if any; it leaves the map, so it is used or released once. */

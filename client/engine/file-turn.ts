@@ -56,16 +56,19 @@ function eventsFor(deps: TurnDeps, key: string, job: ActiveJob): JobEvents {
   };
 }
 
-/** The file item the file is sent with: the unfinished upload it resumes, else one made ahead or asked for now. */
+/**
+ * The file item the file is sent with: the unfinished upload it resumes, else one made ahead or
+ * asked for now; and the create body a job asks with again (with the file's checksum where it goes by PUT).
+ */
 async function fileItemOf(deps: TurnDeps, item: QueueItem, file: File, signal: AbortSignal) {
   // The same file picked again after a reload (or retried) resumes its unfinished upload.
   const resumed = await deps.resumes.find(file);
   if (resumed) {
     deps.fileItemsAhead.discard(item.key);
-    return resumed;
+    return { ...resumed, body: bodyOf(item) };
   }
-  const { file: fileItem, upload } = await deps.fileItemsAhead.fileItemFor(item.key, bodyOf(item), signal);
-  return { fileItem, upload, stored: [] as StoredPart[] };
+  const { file: fileItem, upload, body } = await deps.fileItemsAhead.fileItemFor(item.key, bodyOf(item), signal);
+  return { fileItem, upload, body, stored: [] as StoredPart[] };
 }
 
 /**
@@ -76,7 +79,7 @@ export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job:
   const { signal } = job.controller;
   const { api, pool, transport, tracer, releases } = deps;
   const fileItemAskedAt = traceClock(tracer);
-  const { fileItem, upload, stored } = await fileItemOf(deps, item, file, signal);
+  const { fileItem, upload, stored, body } = await fileItemOf(deps, item, file, signal);
   if (signal.aborted) {
     // Cancelled while the server was signing: nobody else knows this id, so release it here.
     releases.release(fileItem.id);
@@ -85,5 +88,5 @@ export async function sendFile(deps: TurnDeps, item: QueueItem, file: File, job:
   job.fileItemId = fileItem.id;
   const release = (id: string) => releases.release(id);
   const events = eventsFor(deps, item.key, job);
-  return runUploadJob({ api, pool, transport, tracer }, { file, body: bodyOf(item), fileItem, upload, stored, signal, fileItemAskedAt, events, release });
+  return runUploadJob({ api, pool, transport, tracer }, { file, body, fileItem, upload, stored, signal, fileItemAskedAt, events, release });
 }

@@ -14,7 +14,7 @@ import type { JobEvents } from "./upload-job";
 function setup() {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: 20, partSize: 4 });
-  const deps = { api: server.api, pool: new ConnectionPool(4), transport: { post: storage.post, put: storage.put, hash: async (b: Blob) => `crc-${b.size}`, resume: memoryResumeStore() } };
+  const deps = { api: server.api, pool: new ConnectionPool(4), transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash: async (b: Blob) => `crc-${b.size}`, resume: memoryResumeStore() } };
   const heard: string[] = [];
   const events: JobEvents = {
     created: (id, resumable) => heard.push(resumable ? `created ${id} resumable ${resumable.loaded}` : `created ${id}`),
@@ -36,7 +36,7 @@ function setup() {
 
 describe("runUploadJob", () => {
   it("registers one job per strategy the server can choose", () => {
-    expect(Object.keys(UPLOAD_JOBS).sort()).toEqual(["multipart", "post"]);
+    expect(Object.keys(UPLOAD_JOBS).sort()).toEqual(["multipart", "post", "put"]);
   });
 
   it("a small file goes as one POST: created, verifying, done; it cannot pause", async () => {

@@ -1,14 +1,16 @@
 /**
- * Which job sends which strategy's upload: the one place a new strategy (say, a presigned PUT) is
- * registered. The engine never branches on `upload.strategy` itself.
+ * Which job sends which strategy's upload: the one place a new strategy is registered. The engine
+ * never branches on `upload.strategy` itself.
  */
 import { multipartUploadJob } from "@/client/multipart/multipart-job";
 import { postUploadJob } from "@/client/post/post-job";
+import { putUploadJob } from "@/client/put/put-job";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { JobDeps, JobInput, UploadJob, UploadStrategy } from "./upload-job";
 
 export const UPLOAD_JOBS: { readonly [S in UploadStrategy]: UploadJob<S> } = {
   post: postUploadJob,
+  put: putUploadJob,
   multipart: multipartUploadJob,
 };
 

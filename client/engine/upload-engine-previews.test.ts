@@ -30,10 +30,10 @@ function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), 
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 4 });
   const pool = new ConnectionPool(6);
-  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, make, slots: { image: 2, video: 1 } });
+  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots: { image: 2, video: 1 } });
   const landed: LandedPreview[] = [];
   previews.onLanded((batch) => landed.push(...batch));
-  const transport = { post: storage.post, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
+  const transport = { post: storage.post, putFile: storage.putFile, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
   const store = new UploadEngine(server.api, rules, { transport, pool, ...(withPreviews ? { previews } : {}) });
   store.setConcurrency(concurrency);
   const statuses = async () => {
@@ -75,7 +75,7 @@ describe("a file is done when its bytes are verified", () => {
     expect(server.argsOf("planPreviews")).toEqual([]);
     await vi.advanceTimersByTimeAsync(PREVIEW_FLUSH_IDLE_MS);
     expect(routes()).toEqual(["createMany", "complete", "planPreviews", "completePreviews"]);
-    expect(server.argsOf("planPreviews")).toEqual([[{ fileItemId: "file-1", size: 1_234, type: "image/webp" }]]);
+    expect(server.argsOf("planPreviews")).toEqual([[{ fileItemId: "file-1", size: 1_234, type: "image/webp", checksum: "crc-1234" }]]);
     expect(storage.posts.map((post) => [post.target, post.size, post.state])).toEqual([
       ["key-file-1", 10, "stored"],
       ["key-file-1.preview", 1_234, "stored"],

@@ -30,14 +30,19 @@ function fileOf(name: string, size = 10, type = name.endsWith(".mp4") ? "video/m
   return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
 }
 
-function setup(options: FakeServerOptions & { concurrency?: number; connections?: number; coalesceCompletes?: boolean } = {}) {
+type SetupOptions = FakeServerOptions & { concurrency?: number; connections?: number; coalesceCompletes?: boolean; hash?: (blob: Blob) => Promise<string> };
+
+function setup(options: SetupOptions = {}) {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: PART_SIZE, ...options });
   const resume = memoryResumeStore();
   // As the page does (client/queue/page-upload-engine.ts): small files' completes share requests.
   const completer = new BatchCoalescer(server.completeMany, { maxBatch: 100, maxInFlight: 1 });
   const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
-  const store = new UploadEngine(api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
+  const hash = options.hash ?? (async (blob: Blob) => `crc-${blob.size}`);
+  // The server's settings as GET /api/uploads/settings answers them: what it takes by PUT, it takes with a checksum.
+  const settings = options.smallUploads === "put" ? { smallUploads: "put" as const, singleRequestMaxBytes: MULTIPART_FROM - 1 } : undefined;
+  const store = new UploadEngine(api, rules, { settings, transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash, resume } });
   store.setConcurrency(options.concurrency ?? 2);
   store.setConnections(options.connections ?? 6);
   /** The rows as React sees them, after the next render tick. */
@@ -165,6 +170,46 @@ describe("file items made ahead, and coalesced completes", () => {
     expect(b.fileItemId).toBe(preparedForB);
     expect(postedIds()[1]).toBe(b.fileItemId);
     expect(server.fileItems.size).toBe(2);
+  });
+});
+
+describe("small files by presigned PUT (stores without POST Object)", () => {
+  it("each small file is hashed before its file item is asked for, and PUT with its URL's headers", async () => {
+    const { storage, server, store, statuses } = setup({ smallUploads: "put" });
+    store.add([fileOf("a.png", 10), fileOf("b.png", 11), fileOf("c.png", 12)]);
+    expect(await statuses()).toEqual(["done", "done", "done"]);
+    const asked = server.argsOf<CreateUploadBody[]>("createMany").flat();
+    expect(asked.map((body) => [body.name, body.checksum])).toEqual([
+      ["a.png", "crc-10"],
+      ["b.png", "crc-11"],
+      ["c.png", "crc-12"],
+    ]);
+    expect(storage.posts).toEqual([]);
+    expect(storage.filePuts.map((put) => put.target)).toEqual(["key-file-1", "key-file-2", "key-file-3"]);
+    expect(storage.filePutHeaders[0]).toEqual({ "Content-Type": "image/png", "x-amz-checksum-crc32": "crc-10", "If-None-Match": "*" });
+  });
+
+  it("a file that goes multipart is not hashed whole before it is asked for", async () => {
+    const hash = vi.fn(async (blob: Blob) => `crc-${blob.size}`);
+    const { server, store, statuses } = setup({ smallUploads: "put", hash });
+    store.add([fileOf("movie.mp4", MULTIPART_FROM + 4)]);
+    expect(await statuses()).toEqual(["done"]);
+    expect(server.argsOf<CreateUploadBody[]>("createMany").flat()[0]).not.toHaveProperty("checksum");
+    expect(hash.mock.calls.map(([blob]) => blob.size)).toEqual([PART_SIZE, PART_SIZE, PART_SIZE, PART_SIZE, PART_SIZE, PART_SIZE]);
+  });
+
+  it("a file that cannot be read fails with its read error; the rest of its batch is asked for and sent", async () => {
+    const hash = async (blob: Blob) => {
+      if (blob.size === 11) throw new Error("The file could not be read.");
+      return `crc-${blob.size}`;
+    };
+    const { server, store, rows } = setup({ smallUploads: "put", hash });
+    store.add([fileOf("a.png", 10), fileOf("b.png", 11), fileOf("c.png", 12)]);
+    const [a, b, c] = await rows();
+    expect([a!.status, b!.status, c!.status]).toEqual(["done", "failed", "done"]);
+    expect(b!.error).toMatchObject({ code: "internal", message: "The file could not be read." });
+    expect(server.argsOf<CreateUploadBody[]>("createMany").flat().map((body) => body.name)).toEqual(["a.png", "c.png"]);
+    expect(server.argsOf("create")).toEqual([]);
   });
 });
 

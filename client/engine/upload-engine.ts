@@ -7,10 +7,12 @@
  * the CLI fetch ones, tests in-memory stand-ins (testing/fakes).
  */
 import type { UploadApi } from "@/client/api/upload-api";
+import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import { putPart } from "@/client/multipart/part-transport";
 import { browserResumeStore } from "@/client/multipart/resume-store";
 import { postToStorage } from "@/client/post/post-transport";
+import { putToStorage } from "@/client/put/put-transport";
 import type { PreviewHandoff } from "@/client/preview/preview-queue";
 import { PREPARE_WINDOW } from "@/client/queue/prepare-ahead";
 import { selectWaiting } from "@/client/queue/queue-select";
@@ -18,6 +20,7 @@ import type { QueueAction, QueueItem, QueueState } from "@/client/queue/upload-q
 import type { Tracer } from "@/client/tracer";
 import type { PickedFile } from "@/client/files/folder-path";
 import type { UploadRules } from "@/lib/upload-rules";
+import { checksumRequired, type UploadSettings } from "@/lib/contracts/upload-schemas";
 import { BatchTracker, type EndedBatches } from "./batch-tracker";
 import { failureOf, sendFile, type TurnDeps } from "./file-turn";
 import { PendingReleases } from "./pending-releases";
@@ -31,7 +34,7 @@ import type { EngineTransport } from "./upload-job";
 export { RENDER_INTERVAL_MS } from "./render-throttle";
 export type { EndedBatches } from "./batch-tracker";
 
-const BROWSER_TRANSPORT: EngineTransport = { post: postToStorage, put: putPart, resume: browserResumeStore };
+const BROWSER_TRANSPORT: EngineTransport = { post: postToStorage, putFile: putToStorage, put: putPart, resume: browserResumeStore };
 
 export type EngineOptions = {
   /** Storage and the resume records of unfinished uploads: the browser's (XHR, a Worker, IndexedDB) by default. */
@@ -48,6 +51,11 @@ export type EngineOptions = {
   pool?: ConnectionPool;
   /** Each row that ended (done, failed, rejected), as it ends: the CLI prints a line for it. */
   onEnded?: (item: QueueItem) => void;
+  /**
+   * How the server sends files of each size (GET /api/uploads/settings): where small files go by
+   * PUT, each one's CRC32 is hashed before its file item is asked for. Unset: by POST form, no hashing.
+   */
+  settings?: UploadSettings;
 };
 
 export class UploadEngine {
@@ -78,10 +86,12 @@ export class UploadEngine {
       run: (item, job) => this.run(item, job),
     });
     this.renders = new RenderThrottle(() => this.scheduler.state);
+    const { settings } = options;
     this.fileItemsAhead = new FileItemsAhead(api, {
       release: (id) => this.releases.release(id),
       track: (promise) => this.releases.track(promise),
       answered: () => this.scheduler.pump(),
+      checksums: settings?.smallUploads === "put" ? { needed: (size) => checksumRequired(settings, size), of: (key) => this.hashFile(key) } : undefined,
     });
     this.resumes = new ResumeLookup(api, this.transport.resume);
     this.turnDeps = {
@@ -191,6 +201,17 @@ export class UploadEngine {
   /** Files sending bytes at once. */
   setConcurrency(value: number) {
     this.scheduler.setConcurrency(value);
+  }
+
+  /** Hashes whole small files, apart from the Worker that hashes parts, so neither waits behind the other. */
+  private fileHasher: ((blob: Blob) => Promise<string>) | null = null;
+
+  /** The CRC32 of a queue item's file, for its create (it goes by PUT); rejects when the file is gone or unreadable. */
+  private hashFile(key: string): Promise<string> {
+    const file = this.files.get(key);
+    if (!file) return Promise.reject(new Error(`No file for ${key}`));
+    const hash = this.transport.hash ?? (this.fileHasher ??= createCrc32Hasher());
+    return hash(file);
   }
 
   private dispatch(action: QueueAction): boolean {

@@ -9,6 +9,7 @@ import type { ConnectionPool } from "@/client/connection-pool";
 import type { PartTransport } from "@/client/multipart/part-transport";
 import type { ResumeStore } from "@/client/multipart/resume-store";
 import type { PostTransport } from "@/client/post/post-transport";
+import type { PutTransport } from "@/client/put/put-transport";
 import type { Tracer } from "@/client/tracer";
 import type { CreateUploadBody, FileItemJson, UploadTarget } from "@/lib/contracts/upload-schemas";
 
@@ -19,8 +20,11 @@ export type StoredPart = { partNumber: number; etag: string };
 /** What the engine reaches beyond our API: storage, and the resume records of unfinished uploads. */
 export type EngineTransport = {
   post: PostTransport;
+  /** A small file's presigned PUT (stores without POST Object). */
+  putFile: PutTransport;
+  /** A multipart upload's part. */
   put: PartTransport;
-  /** CRC32 of a part; by default hashed in a Web Worker. */
+  /** CRC32 of a part, or of a small file that goes by PUT; by default hashed in a Web Worker. */
   hash?: (blob: Blob) => Promise<string>;
   resume: ResumeStore;
 };
@@ -46,7 +50,7 @@ export type JobEvents = {
 
 export type JobInput<S extends UploadStrategy> = {
   file: File;
-  /** The create request's body (no idempotency key): a job that needs a new file item, say for an expired policy, asks with it. */
+  /** The create request's body (no idempotency key; the file's checksum when it goes by PUT): a job that needs a new file item, say for an expired policy, asks with it. */
   body: CreateUploadBody;
   fileItem: FileItemJson;
   upload: TargetOf<S>;

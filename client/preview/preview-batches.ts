@@ -1,6 +1,6 @@
 /**
  * Ready previews of uploaded file items, sent in batches (issue 21): one `POST /api/previews`
- * plans and signs a batch (a form per preview), each form goes to storage (preview-post.ts), then
+ * plans and signs a batch (a form or PUT URL per preview), each goes to storage (preview-post.ts), then
  * one `POST /api/previews/complete` checks and records what landed. A batch leaves when it is full
  * (MAX_PREVIEW_BATCH_ITEMS), when no preview has come for PREVIEW_FLUSH_IDLE_MS, or at the latest
  * PREVIEW_FLUSH_MAX_WAIT_MS after its first: 200 photos make a handful of requests, and the last
@@ -26,6 +26,8 @@ export type ReadyPreview = { key: string; fileItemId: string; blob: Blob; signal
 
 export type PreviewBatchDeps = PreviewPostDeps & {
   api: PreviewApi;
+  /** A preview's CRC32, which its PUT URL signs (a form ignores it). */
+  hash: (blob: Blob) => Promise<string>;
   /** Aborts on signing out: API calls stop. */
   signal: () => AbortSignal;
   /** Every preview pushed ends in exactly one call, with the previews of its batch that were recorded. */
@@ -100,7 +102,13 @@ export class PreviewBatches {
     const { api } = this.deps;
     const signal = this.deps.signal();
     this.counts.plans++;
-    const plans = await callWithRetries("create", () => api.planPreviews(batch.map((p) => ({ fileItemId: p.fileItemId, size: p.blob.size, type: p.blob.type }))), signal);
+    // Each preview's CRC32, which a PUT's URL signs (a form ignores it): a few KiB each.
+    const checksums = await Promise.all(batch.map((p) => this.deps.hash(p.blob)));
+    const plans = await callWithRetries(
+      "create",
+      () => api.planPreviews(batch.map((p, i) => ({ fileItemId: p.fileItemId, size: p.blob.size, type: p.blob.type, checksum: checksums[i] }))),
+      signal,
+    );
     const planned = byItem(plans.flatMap((result) => (result.ok ? [result.value] : [])));
     const stored = await Promise.all(
       batch.map(async (preview) => {

@@ -15,9 +15,9 @@ import { withQuietFakeTimers } from "@/testing/fakes/quiet-fake-timers";
  */
 const PREVIEW = () => new Blob([new Uint8Array(900)], { type: "image/webp" });
 
-function setup(slots = { image: 2, video: 1 }) {
+function setup(slots = { image: 2, video: 1 }, smallUploads: "post" | "put" = "post") {
   const storage = new FakeStorage();
-  const server = new FakeUploadServer(storage);
+  const server = new FakeUploadServer(storage, { smallUploads });
   const running = { image: 0, video: 0 };
   const most = { image: 0, video: 0 };
   const made: PreviewSource[] = [];
@@ -29,7 +29,7 @@ function setup(slots = { image: 2, video: 1 }) {
     running[kind]--;
     return PREVIEW();
   });
-  const queue = new PreviewQueue({ api: server.previewApi, pool: new ConnectionPool(6), post: storage.post, make, slots });
+  const queue = new PreviewQueue({ api: server.previewApi, pool: new ConnectionPool(6), post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots });
   const landed: LandedPreview[] = [];
   queue.onLanded((batch) => landed.push(...batch));
   /** A file uploaded elsewhere (the CLI): stored, and wanting its preview. */
@@ -40,10 +40,23 @@ function setup(slots = { image: 2, video: 1 }) {
     server.fileItems.get(file.id)!.file = uploaded;
     return uploaded;
   };
-  return { server, queue, make, made, most, landed, stored };
+  return { server, storage, queue, make, made, most, landed, stored };
 }
 
 withQuietFakeTimers();
+
+describe("where previews go by PUT (stores without POST Object)", () => {
+  it("plans each preview with its CRC32 and PUTs it with exactly its URL's headers", async () => {
+    const { server, storage, queue, landed, stored } = setup(undefined, "put");
+    const photo = stored("photo.jpg");
+    makeMissingPreviews(queue, [photo]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.argsOf("planPreviews")).toEqual([[{ fileItemId: photo.id, size: 900, type: "image/webp", checksum: "crc-900" }]]);
+    expect(storage.posts).toEqual([]);
+    expect(storage.filePutHeaders).toEqual([{ "Content-Type": "image/webp", "x-amz-checksum-crc32": "crc-900" }]);
+    expect(landed.map((p) => p.fileItemId)).toEqual([photo.id]);
+  });
+});
 
 describe("the grid's missing previews", () => {
   it("makes each missing preview from the stored file's view URL, and the event says where it landed", async () => {

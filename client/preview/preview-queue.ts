@@ -11,6 +11,7 @@
  */
 import type { ConnectionPool } from "@/client/connection-pool";
 import type { PostTransport } from "@/client/post/post-transport";
+import type { PutTransport } from "@/client/put/put-transport";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { previewKind, type PreviewMaker, type PreviewSource } from "./make-preview";
@@ -33,7 +34,16 @@ type Entry = {
   blob: Blob | null;
 };
 
-export type PreviewQueueDeps = { api: PreviewApi; pool: ConnectionPool; post: PostTransport; make: PreviewMaker; slots: PreviewSlots };
+export type PreviewQueueDeps = {
+  api: PreviewApi;
+  pool: ConnectionPool;
+  post: PostTransport;
+  putFile: PutTransport;
+  /** A preview's CRC32, which its PUT URL signs (client/hashing/checksum.ts in the page). */
+  hash: (blob: Blob) => Promise<string>;
+  make: PreviewMaker;
+  slots: PreviewSlots;
+};
 
 /** What the upload engine tells the queue of each file, by its row key. */
 export type PreviewHandoff = {

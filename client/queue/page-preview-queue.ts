@@ -1,16 +1,18 @@
 /**
  * The preview queue as the web page runs it: our preview routes on the page's origin, XHR form
- * POSTs over the connections the uploads use, and makers sized to this machine's cores
+ * POSTs (or PUTs) over the connections the uploads use, and makers sized to this machine's cores
  * (client/preview/preview-slots.ts). No React: the upload manager makes one per tab.
  */
 import { completePreviews, planPreviews } from "@/client/api/upload-api";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { postToStorage } from "@/client/post/post-transport";
+import { putToStorage } from "@/client/put/put-transport";
+import { crc32Base64 } from "@/client/hashing/checksum";
 import { createPreviewMaker } from "@/client/preview/make-preview";
 import { PreviewQueue } from "@/client/preview/preview-queue";
 import { previewSlots } from "@/client/preview/preview-slots";
 
 export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
   const slots = previewSlots(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
-  return new PreviewQueue({ api: { planPreviews, completePreviews }, pool, post: postToStorage, make: createPreviewMaker(slots.image, pool), slots });
+  return new PreviewQueue({ api: { planPreviews, completePreviews }, pool, post: postToStorage, putFile: putToStorage, hash: crc32Base64, make: createPreviewMaker(slots.image, pool), slots });
 }

@@ -9,7 +9,7 @@ import { cancelUpload, completeUpload, completeUploads, createUpload, createUplo
 import type { ConnectionPool } from "@/client/connection-pool";
 import type { PreviewHandoff } from "@/client/preview/preview-queue";
 import { pageTracer } from "@/client/tracer";
-import { MAX_BATCH_ITEMS } from "@/lib/contracts/upload-schemas";
+import { MAX_BATCH_ITEMS, type UploadSettings } from "@/lib/contracts/upload-schemas";
 import type { UploadRules } from "@/lib/upload-rules";
 import { UploadEngine } from "@/client/engine/upload-engine";
 
@@ -17,7 +17,7 @@ import { UploadEngine } from "@/client/engine/upload-engine";
 export const FILES_REFRESH_MS = 500;
 
 /** `onStored` runs at most once per FILES_REFRESH_MS after files complete (the page refetches its files list). */
-export function createPageUploadEngine(rules: UploadRules, onStored: () => void, beside: { pool: ConnectionPool; previews: PreviewHandoff }): UploadEngine {
+export function createPageUploadEngine(rules: UploadRules, onStored: () => void, beside: { pool: ConnectionPool; previews: PreviewHandoff; settings?: UploadSettings }): UploadEngine {
   let refreshPending = false;
   const refreshFiles = () => {
     if (refreshPending) return;

@@ -1,7 +1,7 @@
 import { waitingItem } from "@/testing/fakes/waiting-item";
 import { describe, expect, it } from "vitest";
 import { MIB } from "@/lib/units";
-import { PREPARE_MAX_BYTES, PREPARE_WINDOW, PREPARE_WINDOW_BYTES, selectToPrepare } from "./prepare-ahead";
+import { isUsable, PREPARE_MAX_BYTES, PREPARE_WINDOW, PREPARE_WINDOW_BYTES, PREPARED_POLICY_MIN_LIFE_MS, selectToPrepare, upToBytes } from "./prepare-ahead";
 import type { QueueItem } from "./upload-queue";
 
 const item = (i: number, size = 64 * 1024): QueueItem => waitingItem(`f${i}`, size);
@@ -46,5 +46,29 @@ describe("selectToPrepare", () => {
 
   it("prepares nothing for an empty queue", () => {
     expect(selectToPrepare([], () => false, 10)).toEqual([]);
+  });
+});
+
+describe("upToBytes", () => {
+  const items = (...sizes: number[]) => sizes.map((size, i) => waitingItem(`k${i}`, size));
+  it.each([
+    ["all that fit", [4, 4, 4], 12, 3],
+    ["stops before the file that would pass the bound", [4, 4, 5], 12, 2],
+    ["always one, however large", [20, 1], 12, 1],
+    ["none of none", [], 12, 0],
+  ])("%s", (_label, sizes, maxBytes, count) => {
+    expect(upToBytes(items(...sizes), maxBytes)).toHaveLength(count);
+  });
+});
+
+describe("isUsable", () => {
+  const now = 1_000_000;
+  const at = (ms: number) => new Date(now + ms).toISOString();
+  it.each([
+    ["a POST form", { strategy: "post" as const, url: "u", fields: {} }],
+    ["a PUT URL", { strategy: "put" as const, url: "u", headers: {} }],
+  ])("%s is used while it has PREPARED_POLICY_MIN_LIFE_MS left, not after", (_label, target) => {
+    expect(isUsable({ ...target, expiresAt: at(PREPARED_POLICY_MIN_LIFE_MS + 1) }, now)).toBe(true);
+    expect(isUsable({ ...target, expiresAt: at(PREPARED_POLICY_MIN_LIFE_MS) }, now)).toBe(false);
   });
 });

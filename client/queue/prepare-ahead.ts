@@ -18,12 +18,30 @@ export const PREPARE_WINDOW = 48;
  * two minutes at 0.5 MB/s. One file is always allowed, however large.
  */
 export const PREPARE_WINDOW_BYTES = 64 * MIB;
-/** A prepared POST policy this close to its expiry is replaced when its file starts, not used. */
+/**
+ * Where files are hashed before they are asked for (small files that go by PUT), the first batch
+ * while nothing made ahead is waiting stops at this many bytes: a few photos, hashed in tens of
+ * milliseconds, start while the rest of the window is hashed for the next batch.
+ */
+export const HASHED_START_BATCH_BYTES = 16 * MIB;
+/** A prepared POST policy (or PUT URL) this close to its expiry is replaced when its file starts, not used. */
 export const PREPARED_POLICY_MIN_LIFE_MS = 60_000;
 
-/** A file item made ahead is used only while its POST policy has PREPARED_POLICY_MIN_LIFE_MS left. */
+/** A file item made ahead is used only while its POST policy or PUT URL has PREPARED_POLICY_MIN_LIFE_MS left. */
 export function isUsable(upload: UploadTarget, now = Date.now()): boolean {
-  return upload.strategy !== "post" || Date.parse(upload.expiresAt) - now > PREPARED_POLICY_MIN_LIFE_MS;
+  return upload.strategy === "multipart" || Date.parse(upload.expiresAt) - now > PREPARED_POLICY_MIN_LIFE_MS;
+}
+
+/** The first of `items` up to `maxBytes` in all, at least one. */
+export function upToBytes(items: QueueItem[], maxBytes: number): QueueItem[] {
+  let bytes = 0;
+  let count = 0;
+  for (const item of items) {
+    bytes += item.size;
+    if (bytes > maxBytes && count > 0) break;
+    count++;
+  }
+  return items.slice(0, count);
 }
 
 /**

@@ -8,6 +8,7 @@
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import { DoneNotifier } from "@/client/notify/done-notifier";
 import type { UploadRules } from "@/lib/upload-rules";
+import type { UploadSettings } from "@/lib/contracts/upload-schemas";
 import type { PreviewQueue } from "@/client/preview/preview-queue";
 import { createPagePreviewQueue } from "./page-preview-queue";
 import { createPageUploadEngine } from "./page-upload-engine";
@@ -29,10 +30,12 @@ export class UploadManager {
     readonly rules: UploadRules,
     /** Runs (throttled) as files land: the page refreshes its files list. */
     onStored: () => void,
+    /** How the server takes small files (POST forms, or PUTs each file is hashed for); POST forms unless given. */
+    settings?: UploadSettings,
   ) {
     const pool = new ConnectionPool(DEFAULT_CONNECTIONS);
     this.previews = createPagePreviewQueue(pool);
-    this.store = createPageUploadEngine(rules, onStored, { pool, previews: this.previews });
+    this.store = createPageUploadEngine(rules, onStored, { pool, previews: this.previews, settings });
     this.activity = new UploadActivity(this.store);
   }
 

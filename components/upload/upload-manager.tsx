@@ -6,6 +6,7 @@ import { FILES_QUERY_KEY } from "@/components/query-keys";
 import { applyLandedPreviews } from "@/components/library/landed-previews";
 import { UploadManager } from "@/client/queue/upload-manager";
 import type { UploadRules } from "@/lib/upload-rules";
+import type { UploadSettings } from "@/lib/contracts/upload-schemas";
 import { UploadAnnouncer } from "./upload-announcer";
 import { useConcurrencySetting } from "./use-concurrency-setting";
 
@@ -14,12 +15,13 @@ const UploadManagerContext = createContext<UploadManager | null>(null);
 /**
  * One upload manager per tab, for a signed-in person: mounted from the root layout, which stays
  * mounted through client-side navigation, so uploads keep running on every page with the same
- * queue and connection pool. `rules` and `connections` come from the server's env.
+ * queue and connection pool. `rules`, `settings` (POST forms or PUTs for small files) and
+ * `connections` come from the server's env.
  */
-export function UploadManagerProvider({ rules, connections, children }: { rules: UploadRules; connections: number; children: ReactNode }) {
+export function UploadManagerProvider({ rules, settings, connections, children }: { rules: UploadRules; settings: UploadSettings; connections: number; children: ReactNode }) {
   const queryClient = useQueryClient();
   // The files list (/files, or its cache for the next visit) refetches as files land, from any page.
-  const [manager] = useState(() => new UploadManager(rules, () => void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY })));
+  const [manager] = useState(() => new UploadManager(rules, () => void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }), settings));
   const [concurrency] = useConcurrencySetting();
   useEffect(() => manager.store.setConcurrency(concurrency), [manager, concurrency]);
   useEffect(() => manager.store.setConnections(connections), [manager, connections]);

@@ -8,6 +8,8 @@ import { lockQuotaUsage } from "./file-item-quota";
 /** The columns a create sets; the rest take their defaults (pending, now). */
 export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
   id: string;
+  /** A PUT upload's CRC32, which its URL signs (`CRC32:<base64>`). */
+  checksum?: string | null;
   /** Null for a file outside any folder: every file item of a batch names it, so none falls back to a default. */
   path: string | null;
   partSize?: number | null;
@@ -33,6 +35,7 @@ const insertOneFileItem = preparedQuery((db) =>
       contentType: sql.placeholder("contentType"),
       strategy: sql.placeholder("strategy"),
       partSize: sql.placeholder("partSize"),
+      checksum: sql.placeholder("checksum"),
       idempotencyKey: sql.placeholder("idempotencyKey"),
     })
     .onConflictDoNothing({ target: idempotencyTarget })
@@ -44,7 +47,7 @@ const insertOneFileItem = preparedQuery((db) =>
 async function insertFileItems(rows: PlannedFileItem[]): Promise<FileItem[]> {
   if (rows.length === 1) {
     const row = rows[0]!;
-    return (await insertOneFileItem()).execute({ ...row, partSize: row.partSize ?? null, idempotencyKey: row.idempotencyKey ?? null });
+    return (await insertOneFileItem()).execute({ ...row, partSize: row.partSize ?? null, checksum: row.checksum ?? null, idempotencyKey: row.idempotencyKey ?? null });
   }
   const db = await getDb();
   return db.insert(fileItems).values(rows).onConflictDoNothing({ target: idempotencyTarget }).returning();

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { KIB } from "@/lib/units";
-import type { BatchItemError, PostUploadTarget } from "./upload-schemas";
+import { crc32Base64Schema, type BatchItemError, type SingleUploadTarget } from "./upload-schemas";
 
 /**
  * Previews (issues 16 and 21): a small image the browser makes of a photo or a video. A file is
  * done when its bytes are verified; its preview follows on its own path, for file items that are
- * already uploaded: planned and signed in batches (`POST /api/previews`, one exact-size form per
- * preview), posted to storage, then checked and recorded in batches (`POST /api/previews/complete`).
+ * already uploaded: planned and signed in batches (`POST /api/previews`, one exact-size form, or
+ * presigned PUT on stores without POST Object, per preview), sent to storage, then checked and
+ * recorded in batches (`POST /api/previews/complete`).
  * The upload page sends previews of what it uploads; the library grid makes the missing ones (a
  * closed tab, the CLI) from the stored file.
  */
@@ -37,14 +38,16 @@ export const previewPlanSchema = z.object({
   fileItemId: z.string().max(100),
   size: z.number().int("must be a whole number of bytes").min(1, "must be at least 1 byte").max(Number.MAX_SAFE_INTEGER),
   type: z.string().trim().toLowerCase().min(1, "must not be empty").max(255),
+  /** The preview's CRC32 (base64): required where previews go by presigned PUT (its URL signs it), ignored for a form. */
+  checksum: crc32Base64Schema.optional(),
 });
 export type PreviewPlan = z.infer<typeof previewPlanSchema>;
 
 /** `POST /api/previews`: plan and sign the previews of uploaded file items, answered per item in order. */
 export const planPreviewsBodySchema = z.object({ previews: z.array(previewPlanSchema).min(1).max(MAX_PREVIEW_BATCH_ITEMS) });
 export type PlanPreviewsBody = z.infer<typeof planPreviewsBodySchema>;
-/** Each planned preview's POST form, pinned to its staging key, exact size and type, like a file's. */
-export type PlannedPreview = { fileItemId: string; upload: PostUploadTarget };
+/** Each planned preview's POST form or PUT, pinned to its staging key, exact size and type (and CRC32 for a PUT), like a file's. */
+export type PlannedPreview = { fileItemId: string; upload: SingleUploadTarget };
 export type PlanPreviewsResponse = { results: Array<({ status: 201 } & PlannedPreview) | (BatchItemError & { fileItemId: string })> };
 
 /** `POST /api/previews/complete`: check each posted preview (size, type, signature) and record it, answered per item in order. */
@@ -54,7 +57,7 @@ export type CompletePreviewsBody = z.infer<typeof completePreviewsBodySchema>;
 export type CompletedPreview = { fileItemId: string; previewUrl: string };
 export type CompletePreviewsResponse = { results: Array<({ status: 200 } & CompletedPreview) | (BatchItemError & { fileItemId: string })> };
 
-/** Both preview batch bodies are ids and two fields per item. */
+/** Both preview batch bodies are ids and up to three short fields per item. */
 export const PREVIEW_BATCH_MAX_BODY_BYTES = 64 * KIB;
 
 /**

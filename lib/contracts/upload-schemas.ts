@@ -5,6 +5,9 @@ import { MAX_NAME_LENGTH } from "@/lib/upload-rules";
 import { MAX_PARTS } from "@/lib/part-plan";
 import { KIB } from "@/lib/units";
 
+/** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
+export const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
+
 export const createUploadBodySchema = z.object({
   name: displayNameSchema(MAX_NAME_LENGTH),
   size: z.number().int("must be a whole number of bytes").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER),
@@ -19,8 +22,27 @@ export const createUploadBodySchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16 to 64 letters, digits, '-' or '_'")
     .optional(),
+  /**
+   * The whole file's CRC32 (base64, as S3 writes it). Required for a file the server sends by
+   * presigned PUT (`checksumRequired`): its URL signs it, so storage refuses any other bytes.
+   * Ignored otherwise.
+   */
+  checksum: crc32Base64Schema.optional(),
 });
 export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
+
+/**
+ * How the server sends a file of each size, which a client needs before it asks: files up to
+ * `singleRequestMaxBytes` in one request (a browser POST form, or a presigned PUT on stores without
+ * POST Object), larger ones as multipart uploads. `GET /api/uploads/settings`; the page has it from
+ * the server's render.
+ */
+export type UploadSettings = { smallUploads: "post" | "put"; singleRequestMaxBytes: number };
+
+/** Whether a create for a file of `size` bytes must carry its `checksum`: it goes by presigned PUT, whose URL signs it. */
+export function checksumRequired(settings: UploadSettings, size: number): boolean {
+  return settings.smallUploads === "put" && size <= settings.singleRequestMaxBytes;
+}
 
 /** A file item (the stored record of one file) as the API shows it; the S3 key and upload id never leave the server. */
 export type FileItemJson = {
@@ -47,9 +69,17 @@ export type FileItemJson = {
 };
 
 export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<string, string>; expiresAt: string };
+/**
+ * A presigned PUT of the whole file: send exactly `headers` (their names and values are signed;
+ * Content-Length is the file's size, as every HTTP client sends it) with the file as the body.
+ * The URL names one key and fits one size, type and CRC32 until `expiresAt`.
+ */
+export type PutUploadTarget = { strategy: "put"; url: string; headers: Record<string, string>; expiresAt: string };
 /** `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation). */
 export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; expiresAt: string };
-export type UploadTarget = PostUploadTarget | MultipartUploadTarget;
+export type UploadTarget = PostUploadTarget | PutUploadTarget | MultipartUploadTarget;
+/** A small file's or a preview's one request to storage: a form POST or a presigned PUT. */
+export type SingleUploadTarget = PostUploadTarget | PutUploadTarget;
 
 export type CreateUploadResponse = { file: FileItemJson; upload: UploadTarget };
 export type CompleteUploadResponse = { file: FileItemJson };
@@ -84,8 +114,6 @@ export type ListFilesResponse = { files: FileItemJson[] };
 /** S3 part numbers are 1..MAX_PARTS (10,000); a batch signs at most 100 URLs. */
 export const MAX_PARTS_PER_SIGN_REQUEST = 100;
 const partNumberSchema = z.number().int().min(1).max(MAX_PARTS);
-/** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
-const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
 
 /** The first part number listed twice, or null. Order is free; a part named twice in one request is a 400. */
 export function repeatedPartNumber(partNumbers: readonly number[]): number | null {

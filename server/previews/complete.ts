@@ -4,9 +4,9 @@ import { markPreviewsStored, type PreviewSpec } from "@/db/queries/file-item-pre
 import type { FileItem } from "@/db/schema";
 import { AppError, asError } from "@/server/http/app-error";
 import { isUuid } from "@/server/http/parse";
-import { copyObjectIfMatch, readObjectStart } from "@/server/storage/objects";
-import { SNIFF_BYTES } from "@/server/uploads/content-sniff";
+import type { ObjectStart } from "@/server/storage/objects";
 import { discardObjects } from "@/server/uploads/discard";
+import { placeStagedObject } from "@/server/uploads/staged-object";
 import { hasPreview, hasStoredPreview, previewKeyFor, previewStagingKeyFor } from "@/server/uploads/object-keys";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 import { previewBytesProblem } from "./preview-bytes";
@@ -25,30 +25,33 @@ function refusal(item: FileItem | undefined): AppError | null {
   return null;
 }
 
+/** A stored preview must have exactly the planned size and type and be an image of that type. */
+async function checkPreviewBytes(preview: PreviewSpec, stored: ObjectStart): Promise<void> {
+  if (stored.size !== preview.size || (stored.contentType ?? "").toLowerCase() !== preview.type) {
+    throw new AppError("preview_invalid", "The stored preview does not have its planned size and type.");
+  }
+  const problem = await previewBytesProblem(stored.bytes, preview.type);
+  if (problem) throw new AppError("preview_invalid", problem);
+}
+
 /**
- * Checks a planned preview like a file at complete: one ranged GET of its staging object gives the
- * size, the type, the first bytes and the ETag of that version; it must have exactly the planned
- * size and type and be an image of that type; then CopyObject on to the served key only if the
- * staging object is still the version checked. A storage failure is this preview's error (logged
- * as the route logs any unknown error), never the batch's.
+ * Checks a planned preview like a file at complete and places it at its served key so the object
+ * served is the object checked (server/uploads/staged-object.ts: one ranged GET gives the size,
+ * the type and the first bytes; the copy is conditional on the version checked, or, where the store
+ * has no conditional copy, made first and checked where it landed). A refused preview's staging
+ * object goes. A storage failure is this preview's error (logged as the route logs any unknown
+ * error), never the batch's.
  */
 async function checkAndCopy(item: FileItem): Promise<Check> {
   const preview: PreviewSpec = { id: item.id, size: item.previewSize!, type: item.previewType! };
   const refuse = (error: AppError, discard: boolean): Check => ({ preview, copied: false, error, discard });
-  const staging = previewStagingKeyFor(item);
   try {
-    const stored = await readObjectStart(staging, SNIFF_BYTES);
-    if (!stored) return refuse(new AppError("upload_incomplete", "The preview has not reached storage yet: post it with its form, then complete it."), false);
-    if (stored.size !== preview.size || (stored.contentType ?? "").toLowerCase() !== preview.type) {
-      return refuse(new AppError("preview_invalid", "The stored preview does not have its planned size and type."), true);
-    }
-    const problem = await previewBytesProblem(stored.bytes, preview.type);
-    if (problem) return refuse(new AppError("preview_invalid", problem), true);
-    if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: previewKeyFor(item), etag: stored.etag }))) {
-      return refuse(new AppError("upload_incomplete", "The preview changed in storage while it was checked; complete it again."), false);
-    }
+    const placed = await placeStagedObject({ staging: previewStagingKeyFor(item), target: previewKeyFor(item), check: (stored) => checkPreviewBytes(preview, stored) });
+    if (placed === "missing") return refuse(new AppError("upload_incomplete", "The preview has not reached storage yet: send it with its form or URL, then complete it."), false);
+    if (placed === "changed") return refuse(new AppError("upload_incomplete", "The preview changed in storage while it was checked; complete it again."), false);
     return { preview, copied: true };
   } catch (err) {
+    if (err instanceof AppError && err.code === "preview_invalid") return refuse(err, true);
     return { preview, copied: false, error: asError(err), discard: false };
   }
 }

@@ -7,18 +7,22 @@ import { isUuid } from "@/server/http/parse";
 import { getEnv } from "@/server/env";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { signUploadPost } from "@/server/storage/post-policy";
+import { signUploadPut } from "@/server/storage/put-urls";
 import { hasStoredPreview, previewStagingKeyFor } from "@/server/uploads/object-keys";
 import { formatBytes } from "@/lib/upload-rules";
 import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, PREVIEW_TYPES, type PreviewPlan } from "@/lib/contracts/preview-schemas";
-import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { SingleUploadTarget } from "@/lib/contracts/upload-schemas";
 
-export type PlannedPreviewForm = { item: FileItem; upload: PostUploadTarget };
+export type PlannedPreviewForm = { item: FileItem; upload: SingleUploadTarget };
+
+/** Where previews go by PUT (S3_SMALL_UPLOADS=put), as small files do. */
+const previewsByPut = () => getEnv().storeAbilities.smallUploads === "put";
 
 /**
  * Why a plan is refused before any budget is spent, or null: the file item must be the caller's
  * (404), named once in the request, uploaded (409), of a type that gets previews (409
  * not_previewable) and without a stored preview (409); the preview one of PREVIEW_TYPES (415) of at
- * most PREVIEW_MAX_BYTES (413).
+ * most PREVIEW_MAX_BYTES (413), with its CRC32 where previews go by PUT (400).
  */
 function refusal(item: FileItem | undefined, plan: PreviewPlan, earlier: Set<string>): AppError | null {
   if (!item) return new AppError("not_found", "No such file.");
@@ -28,19 +32,25 @@ function refusal(item: FileItem | undefined, plan: PreviewPlan, earlier: Set<str
   if (hasStoredPreview(item)) return new AppError("conflict", "This file already has its preview.");
   if (!isPreviewType(plan.type)) return new AppError("unsupported_type", `A preview must be ${PREVIEW_TYPES.join(" or ")}, not ${plan.type}.`);
   if (plan.size > PREVIEW_MAX_BYTES) return new AppError("too_large", `The preview is ${formatBytes(plan.size)}; the limit is ${formatBytes(PREVIEW_MAX_BYTES)}.`);
+  if (!plan.checksum && previewsByPut()) return new AppError("bad_request", "checksum: required: this store takes previews by presigned PUT, which signs the preview's CRC32");
   return null;
 }
 
-/** A POST form for exactly the preview's staging key, size and type, with a file form's lifetime. */
-async function signPreviewPost(item: FileItem, plan: PreviewSpec): Promise<PostUploadTarget> {
-  const form = await signUploadPost({ key: previewStagingKeyFor(item), size: plan.size, contentType: plan.type, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
-  return { strategy: "post", ...form };
+/**
+ * A POST form, or a PUT URL where small uploads go by PUT, for exactly the preview's staging key,
+ * size and type (and, for a PUT, its CRC32), with a file's lifetime. A preview always goes to its
+ * staging key: complete checks it and copies it on, as it does a POST's.
+ */
+async function signPreviewUpload(item: FileItem, plan: PreviewSpec, checksum: string | undefined): Promise<SingleUploadTarget> {
+  const signed = { key: previewStagingKeyFor(item), size: plan.size, contentType: plan.type, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS };
+  if (previewsByPut()) return { strategy: "put", ...(await signUploadPut({ ...signed, checksumCRC32: checksum!, ifNoneMatch: false })) };
+  return { strategy: "post", ...(await signUploadPost(signed)) };
 }
 
 /**
  * POST /api/previews: one statement reads the caller's file items, each plan is checked (refusals
  * cost nothing but the request), the request spends one upload request of the rate limit, one
- * transaction records every plan within the quota, and each recorded plan gets its own form.
+ * transaction records every plan within the quota, and each recorded plan gets its own form or PUT URL.
  * Per plan, in order: its form, or the error that plan alone met.
  */
 export async function planPreviews(ownerId: string, plans: PreviewPlan[]): Promise<Array<PlannedPreviewForm | Error>> {
@@ -58,13 +68,13 @@ export async function planPreviews(ownerId: string, plans: PreviewPlan[]): Promi
   const wanted = checked.filter((entry): entry is PreviewSpec => !(entry instanceof Error));
   const recorded = (await planFilePreviews({ ownerId, plans: wanted, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
   return Promise.all(
-    checked.map(async (entry) => {
+    checked.map(async (entry, i) => {
       if (entry instanceof Error) return entry;
       const item = recorded.next().value;
       if (item === "quota_exceeded") return new AppError("quota_exceeded", "This preview would take you over your storage quota.");
       // Deleted, or its preview stored by another request, since it was read.
       if (!item) return new AppError("conflict", "This file changed while its preview was planned; it is no longer an uploaded file without a preview.");
-      return signPreviewPost(item, entry).then(
+      return signPreviewUpload(item, entry, plans[i]!.checksum).then(
         (upload) => ({ item, upload }),
         (err: unknown) => asError(err),
       );

@@ -31,12 +31,19 @@ export const CORS_EXPOSE_HEADERS = [
   "x-amz-request-id",
 ];
 
+/**
+ * Headers the browser sends to the bucket, named rather than `*` (which R2 does not take): a small
+ * file's or a preview's PUT signs Content-Type, its CRC32 and, for a write-once final key,
+ * If-None-Match; a part's PUT its CRC32. A form POST sends none beyond the CORS-safelisted ones.
+ */
+export const CORS_ALLOWED_HEADERS = ["Content-Type", "If-None-Match", "x-amz-checksum-crc32"];
+
 export function corsRules(origins: string[]): CORSRule[] {
   return [
     {
       AllowedOrigins: origins,
       AllowedMethods: ["GET", "PUT", "POST", "HEAD"],
-      AllowedHeaders: ["*"],
+      AllowedHeaders: CORS_ALLOWED_HEADERS,
       ExposeHeaders: CORS_EXPOSE_HEADERS,
       MaxAgeSeconds: 3600,
     },

@@ -108,13 +108,23 @@ export async function deleteObjects(keys: string[]): Promise<string[]> {
  * Server-side copy of `source` to `target`, only if `source` is still the version whose ETag the
  * caller read (`x-amz-copy-source-if-match`): the bytes copied are exactly the bytes checked.
  * False when `source` changed or is gone. One CopyObject takes at most 5 GiB (S3's limit), which
- * is the most a single POST can store.
+ * is the most a single POST can store. Only for stores that honour the condition
+ * (S3_CONDITIONAL_COPY); elsewhere copyObject, and the caller checks the copy.
  */
-export async function copyObjectIfMatch(input: { source: string; target: string; etag: string }): Promise<boolean> {
+export function copyObjectIfMatch(input: { source: string; target: string; etag: string }): Promise<boolean> {
+  return copy(input.source, input.target, input.etag);
+}
+
+/** Server-side copy of `source` as it is now to `target`; false when `source` is gone. */
+export function copyObject(input: { source: string; target: string }): Promise<boolean> {
+  return copy(input.source, input.target, undefined);
+}
+
+async function copy(source: string, target: string, ifMatch: string | undefined): Promise<boolean> {
   const Bucket = getEnv().S3_BUCKET;
   try {
     await clients().internal.send(
-      new CopyObjectCommand({ Bucket, Key: input.target, CopySource: `${Bucket}/${encodeURIComponent(input.source).replace(/%2F/g, "/")}`, CopySourceIfMatch: input.etag }),
+      new CopyObjectCommand({ Bucket, Key: target, CopySource: `${Bucket}/${encodeURIComponent(source).replace(/%2F/g, "/")}`, CopySourceIfMatch: ifMatch }),
     );
     return true;
   } catch (err) {

@@ -8,8 +8,8 @@ import { getEnv } from "@/server/env";
 
 export type PartToSign = { partNumber: number; size: number; checksumCRC32?: string };
 
-/** What every part URL of a bucket shares: where the browser reaches the bucket, and the signer. */
-type PartSigning = {
+/** What every part URL (and PUT URL, put-urls.ts) of a bucket shares: where the browser reaches the bucket, and the signer. */
+export type PartSigning = {
   origin: { protocol: string; hostname: string; port: number | undefined; host: string };
   bucketPath: string;
   signer: SignatureV4;
@@ -52,7 +52,7 @@ function partSigning(client: S3Client, bucket: string): Promise<PartSigning> {
 }
 
 /** S3's URI encoding of an object key in a path: every byte but `A-Za-z0-9-_.~` escaped, `/` kept. */
-function encodeKeyPath(key: string): string {
+export function encodeKeyPath(key: string): string {
   const escape = (char: string) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
   return key
     .split("/")
@@ -61,7 +61,7 @@ function encodeKeyPath(key: string): string {
 }
 
 /** Every browser endpoint's signing, in the order of `clients().uploads`. */
-function allPartSignings(): Promise<PartSigning[]> {
+export function allPartSignings(): Promise<PartSigning[]> {
   const bucket = getEnv().S3_BUCKET;
   return Promise.all(clients().uploads.map((client) => partSigning(client, bucket)));
 }

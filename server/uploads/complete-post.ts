@@ -1,32 +1,31 @@
 import "server-only";
 import type { FileItem } from "@/db/schema";
 import { AppError } from "@/server/http/app-error";
-import { copyObjectIfMatch, readObjectStart } from "@/server/storage/objects";
-import { rejectIfContentMismatch } from "./content-check";
-import { SNIFF_BYTES } from "./content-sniff";
-import { keysOf, stagingKeyFor } from "./object-keys";
+import { checkStoredFile } from "./content-check";
+import { stagingKeyFor } from "./object-keys";
+import { placeStagedObject } from "./staged-object";
 
 /**
- * Completing a POST upload (server/uploads/complete.ts runs the steps). One ranged GET of the
- * staging object gives the size, the type, the bytes the content check reads and the ETag of that
- * version; CopyObject on to the final key only if the staging object is still that version, so
- * the object served is the object checked. A browser POST carries no checksum field, so S3 has
- * none of ours to report for it; the size is the file item's, which the stored object was just found to have.
+ * Checks what the browser wrote at the file item's staging key (size, type, first bytes) and places
+ * it at its final key so the object served is the object checked (staged-object.ts); a POST's,
+ * and a PUT's on stores without conditional writes (complete-put.ts).
+ */
+export async function placeStagedFile(item: FileItem): Promise<void> {
+  const placed = await placeStagedObject({ staging: stagingKeyFor(item), target: item.key, check: (stored) => checkStoredFile(item, stored) });
+  if (placed === "missing") throw new AppError("upload_incomplete", "The file has not reached storage yet.");
+  if (placed === "changed") throw new AppError("upload_incomplete", "The file changed in storage while it was checked; complete it again.");
+}
+
+/**
+ * Completing a POST upload (server/uploads/complete.ts runs the steps): the staging object is
+ * checked and placed (placeStagedFile). A browser POST carries no checksum field, so S3 has none
+ * of ours to report for it; the size is the file item's, which the stored object was just found to have.
  */
 export const postCompletion = {
   check(): void {},
 
   async place(item: FileItem): Promise<{ checksum: string | null }> {
-    const staging = stagingKeyFor(item);
-    const stored = await readObjectStart(staging, SNIFF_BYTES);
-    if (!stored) throw new AppError("upload_incomplete", "The file has not reached storage yet.");
-    if (stored.size !== item.size || (stored.contentType ?? "").toLowerCase() !== item.contentType) {
-      throw new AppError("upload_incomplete", "The stored file does not match the declared size and type.");
-    }
-    await rejectIfContentMismatch(item, stored.bytes, keysOf(item));
-    if (!stored.etag || !(await copyObjectIfMatch({ source: staging, target: item.key, etag: stored.etag }))) {
-      throw new AppError("upload_incomplete", "The file changed in storage while it was checked; complete it again.");
-    }
+    await placeStagedFile(item);
     return { checksum: null };
   },
 

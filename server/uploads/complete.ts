@@ -5,6 +5,7 @@ import type { FileItem, UploadStrategy } from "@/db/schema";
 import { AppError, asError } from "@/server/http/app-error";
 import { isUuid } from "@/server/http/parse";
 import { postCompletion } from "./complete-post";
+import { putCompletion } from "./complete-put";
 import { discardObjects } from "./discard";
 import { multipartCompletion } from "./multipart";
 import { requireOwnedFileItem, waitForFileItem } from "./owned";
@@ -21,7 +22,7 @@ type CompletionSteps = {
   leftovers(item: FileItem, uploaded: boolean): string[];
 };
 
-const STEPS: Record<UploadStrategy, CompletionSteps> = { post: postCompletion, multipart: multipartCompletion };
+const STEPS: Record<UploadStrategy, CompletionSteps> = { post: postCompletion, put: putCompletion, multipart: multipartCompletion };
 
 /** The single complete route's answer: completeUploads for one id, its error thrown. */
 export async function completeUpload(id: string, ownerId: string): Promise<FileItem> {
@@ -37,7 +38,7 @@ export async function completeUpload(id: string, ownerId: string): Promise<FileI
  * them and waits for the outcome, so two completes never both write), each claimed file is
  * checked and placed by its strategy's steps, all at once, one statement marks them uploaded and
  * one request removes what is left. For a folder of small POST uploads that is 3 statements and
- * 2N + 1 storage requests instead of 3N and 3N. A file's preview is no part of this: it follows
+ * 2N + 1 storage requests instead of 3N and 3N; of PUT uploads to their final keys, 3 and N. A file's preview is no part of this: it follows
  * once the file is uploaded (server/previews/).
  */
 export async function completeUploads(ids: string[], ownerId: string): Promise<Outcome[]> {

@@ -9,9 +9,11 @@ import { getEnv } from "@/server/env";
 import { planParts } from "@/lib/part-plan";
 import { GIB, MIB } from "@/lib/units";
 import { checkUpload, parseAllowedTypes, type UploadRules } from "@/lib/upload-rules";
-import type { CreateUploadBody, UploadTarget } from "@/lib/contracts/upload-schemas";
+import { checksumRequired, type CreateUploadBody, type UploadSettings, type UploadTarget } from "@/lib/contracts/upload-schemas";
 import { createMultipartUpload } from "@/server/storage/multipart";
 import { signUploadPost } from "@/server/storage/post-policy";
+import { signUploadPut } from "@/server/storage/put-urls";
+import { putWritesFinalKey } from "./complete-put";
 import { multipartTarget } from "./multipart";
 import { objectKeyFor, stagingKeyFor } from "./object-keys";
 import { waitForFileItem } from "./owned";
@@ -28,9 +30,23 @@ export function getUploadRules(): UploadRules {
   return { allowedTypes: parseAllowedTypes(env.UPLOAD_ALLOWED_TYPES), maxBytes: env.UPLOAD_MAX_BYTES };
 }
 
+/** How a PUT upload's checksum is recorded, as S3 reports checksums: `CRC32:<base64>`. */
+const CHECKSUM_PREFIX = "CRC32:";
+
+/**
+ * How this server sends files of each size (GET /api/uploads/settings, and the page from its
+ * render): up to the multipart threshold (at most 5 GiB) in one request, by POST form or, on stores
+ * without POST Object (S3_SMALL_UPLOADS=put), by presigned PUT.
+ */
+export function uploadSettings(): UploadSettings {
+  const env = getEnv();
+  return { smallUploads: env.storeAbilities.smallUploads, singleRequestMaxBytes: Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES) };
+}
+
 /**
  * The file item a request would create, checked against the upload rules (400 / 413 / 415) and planned
- * (post or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
+ * (post, put or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
+ * A PUT's file item keeps the CRC32 its URL signs (400 without one).
  */
 export function planUpload(userId: string, body: CreateUploadBody): PlannedFileItem {
   const env = getEnv();
@@ -40,7 +56,12 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
   const contentType = body.type.trim().toLowerCase();
   const key = objectKeyFor(userId, id, body.name, contentType);
   const base = { id, userId, name: body.name, path: body.path ?? null, key, size: body.size, contentType, idempotencyKey: body.idempotencyKey ?? null };
-  if (body.size <= Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES)) return { ...base, strategy: "post" };
+  const settings = uploadSettings();
+  if (checksumRequired(settings, body.size)) {
+    if (!body.checksum) throw new AppError("bad_request", "checksum: required: this store takes files of this size by presigned PUT, which signs the file's CRC32");
+    return { ...base, strategy: "put", checksum: `${CHECKSUM_PREFIX}${body.checksum}` };
+  }
+  if (body.size <= settings.singleRequestMaxBytes) return { ...base, strategy: "post" };
   const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
   if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
   return { ...base, strategy: "multipart", partSize: plan.partSize };
@@ -48,7 +69,7 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
 
 export type CreatedUpload = { item: FileItem; upload: UploadTarget };
 
-/** Signs a stored file item's POST, or starts its multipart upload (a failed start leaves the file item aborted). */
+/** Signs a stored file item's POST or PUT, or starts its multipart upload (a failed start leaves the file item aborted). */
 async function startUpload(item: FileItem): Promise<CreatedUpload> {
   if (item.strategy === "multipart") {
     try {
@@ -59,7 +80,30 @@ async function startUpload(item: FileItem): Promise<CreatedUpload> {
       throw err;
     }
   }
-  return { item, upload: await signPost(item) };
+  return { item, upload: await signSingle(item) };
+}
+
+/** A small file's one request to storage, as its strategy says. */
+function signSingle(item: FileItem): Promise<UploadTarget> {
+  return item.strategy === "put" ? signPut(item) : signPost(item);
+}
+
+/**
+ * The URL names the final key with `If-None-Match: *` where the store honours it (it writes once),
+ * else the staging key (complete copies the checked bytes on); either way this size, type and
+ * the CRC32 the file item was created with.
+ */
+async function signPut(item: FileItem): Promise<UploadTarget> {
+  const finalKey = putWritesFinalKey();
+  const upload = await signUploadPut({
+    key: finalKey ? item.key : stagingKeyFor(item),
+    size: item.size,
+    contentType: item.contentType,
+    checksumCRC32: item.checksum!.slice(CHECKSUM_PREFIX.length),
+    ifNoneMatch: finalKey,
+    expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS,
+  });
+  return { strategy: "put", ...upload };
 }
 
 /** The form names the staging key, never the final one: complete copies the checked bytes on. */
@@ -70,18 +114,19 @@ async function signPost(item: FileItem): Promise<UploadTarget> {
 
 /**
  * A create retried with the same idempotency key (its first answer was lost): the same file item again,
- * with a fresh POST policy or its multipart upload as it stands, so a retry never adds a file item.
- * The key names one request: reused for another file (name, folder, size or type), or for an upload
- * no longer pending, it is a 409.
+ * with a fresh POST policy or PUT URL, or its multipart upload as it stands, so a retry never adds a
+ * file item. The key names one request: reused for another file (name, folder, size, type or
+ * checksum), or for an upload no longer pending, it is a 409.
  */
 async function resumeStored(plan: PlannedFileItem, item: FileItem): Promise<CreatedUpload> {
-  if (item.name !== plan.name || item.path !== plan.path || item.size !== plan.size || item.contentType !== plan.contentType) {
+  const sameFile = item.name === plan.name && item.path === plan.path && item.size === plan.size && item.contentType === plan.contentType;
+  if (!sameFile || (item.strategy === "put" && plan.strategy === "put" && item.checksum !== plan.checksum)) {
     throw new AppError("conflict", "This idempotency key was used for another file.");
   }
   if (item.strategy === "multipart" && item.status === "pending" && !item.uploadId) item = await whenStarted(item);
   if (item.status !== "pending") throw new AppError("conflict", `The upload created with this idempotency key is ${item.status}.`);
-  if (item.strategy === "post") return { item, upload: await signPost(item) };
-  return { item, upload: multipartTarget(item) };
+  if (item.strategy === "multipart") return { item, upload: multipartTarget(item) };
+  return { item, upload: await signSingle(item) };
 }
 
 const STARTING_POLL_MS = 200;

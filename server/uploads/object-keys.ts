@@ -3,9 +3,13 @@ import type { FileItem } from "@/db/schema";
 import { safeExtension } from "@/lib/upload-rules";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 
-/** Where files live once complete: only the server writes here after a POST upload (CopyObject). */
+/**
+ * Where files live once complete. Browsers write here only through a PUT URL with
+ * `If-None-Match: *` (once) or a multipart upload's part URLs; a POST's or a staged PUT's bytes are
+ * copied here by the server (CopyObject).
+ */
 export const FINAL_PREFIX = "u/";
-/** Where signed POST forms write; complete copies the checked bytes on to the final key. */
+/** Where signed POST forms and staged PUT URLs write; complete copies the checked bytes on to the final key. */
 export const STAGING_PREFIX = "staging/";
 
 /**
@@ -20,7 +24,7 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
   return `${FINAL_PREFIX}${userId}/${fileId}${safeExtension(name, type)}`;
 }
 
-/** `staging/<userId>/<fileId>`: the only key a POST form ever names. */
+/** `staging/<userId>/<fileId>`: the only key a file's POST form or staged PUT URL ever names. */
 export function stagingKeyFor(item: Pick<FileItem, "userId" | "id">): string {
   return `${STAGING_PREFIX}${item.userId}/${item.id}`;
 }
@@ -28,7 +32,7 @@ export function stagingKeyFor(item: Pick<FileItem, "userId" | "id">): string {
 /** What a preview's keys add to its file's id: one preview per file, whatever its type. */
 const PREVIEW_SUFFIX = ".preview";
 
-/** `staging/<userId>/<fileId>.preview`: the only key a preview's POST form ever names. */
+/** `staging/<userId>/<fileId>.preview`: the only key a preview's POST form or PUT URL ever names. */
 export function previewStagingKeyFor(item: Pick<FileItem, "userId" | "id">): string {
   return `${stagingKeyFor(item)}${PREVIEW_SUFFIX}`;
 }
@@ -75,12 +79,13 @@ export function servedKeysOf(item: FileItem): string[] {
 }
 
 /**
- * Every key an upload may have written: its final key, for a POST upload its staging key, and for
+ * Every key an upload may have written: its final key, for a POST or PUT upload its staging key
+ * (a PUT's URL names one or the other, as S3_CONDITIONAL_WRITE said when it was signed), and for
  * a file of a type that gets previews (or one that names a preview) the preview's staging and served
  * keys, whether or not a plan is recorded now: a copy made by a preview's complete that lost a race
  * still goes with its file.
  */
 export function keysOf(item: FileItem): string[] {
-  const file = item.strategy === "post" ? [item.key, stagingKeyFor(item)] : [item.key];
+  const file = item.strategy === "multipart" ? [item.key] : [item.key, stagingKeyFor(item)];
   return hasPreview(item) || isPreviewable(item.contentType) ? [...file, previewKeyFor(item), previewStagingKeyFor(item)] : file;
 }

@@ -1,15 +1,16 @@
 /**
- * Storage (S3) as the browser engine sees it, in memory: the form POST of a small file and the
- * PUT of one part, with the same signatures as client/post/post-transport.ts and
- * client/multipart/part-transport.ts. A test can make requests fail, or hold them on the wire
+ * Storage (S3) as the browser engine sees it, in memory: the form POST or presigned PUT of a
+ * small file and the PUT of one part, with the same signatures as client/post/post-transport.ts,
+ * client/put/put-transport.ts and client/multipart/part-transport.ts. A test can make requests fail, or hold them on the wire
  * until it lets each one finish, to see what the engine does meanwhile.
  */
 import type { postToStorage } from "@/client/post/post-transport";
 import type { putPart } from "@/client/multipart/part-transport";
+import type { PutTransport } from "@/client/put/put-transport";
 
 /** One request that reached storage. */
 export type StorageCall = {
-  /** The object key for a POST (the `key` form field), the URL for a PUT. */
+  /** The object key for a POST (the `key` form field), the URL for a PUT (a small file's names its key). */
   target: string;
   size: number;
   signal: AbortSignal;
@@ -28,12 +29,17 @@ function abortError(): DOMException {
 export class FakeStorage {
   readonly posts: StorageCall[] = [];
   readonly puts: StorageCall[] = [];
-  /** Keys of the objects a POST stored. */
+  /** Small files' presigned PUTs (a part's are `puts`). */
+  readonly filePuts: StorageCall[] = [];
+  /** The headers each small file's PUT sent, in order. */
+  readonly filePutHeaders: Array<Record<string, string>> = [];
+  /** Keys of the objects a POST or a small file's PUT stored. */
   readonly objects = new Set<string>();
   /** While true, new requests stay open until the test calls `finish` or `fail` on them. */
   hold = false;
   private readonly postFailures: unknown[] = [];
   private readonly putFailures: unknown[] = [];
+  private readonly filePutFailures: unknown[] = [];
 
   /** The next POSTs fail with these errors, in order (a held request takes its failure when finished). */
   failNextPosts(...errors: unknown[]) {
@@ -44,6 +50,10 @@ export class FakeStorage {
     this.putFailures.push(...errors);
   }
 
+  failNextFilePuts(...errors: unknown[]) {
+    this.filePutFailures.push(...errors);
+  }
+
   /** Requests still on the wire. */
   open(calls: readonly StorageCall[]): StorageCall[] {
     return calls.filter((call) => call.state === "open");
@@ -52,6 +62,11 @@ export class FakeStorage {
   post: typeof postToStorage = (target, file, options = {}) => {
     const key = target.fields.key ?? target.url;
     return this.request(this.posts, this.postFailures, key, file.size, options.signal, () => this.objects.add(key));
+  };
+
+  putFile: PutTransport = (target, file, options = {}) => {
+    this.filePutHeaders.push(target.headers);
+    return this.request(this.filePuts, this.filePutFailures, target.url, file.size, options.signal, () => this.objects.add(target.url));
   };
 
   put: typeof putPart = (url, body, _checksum, options) =>

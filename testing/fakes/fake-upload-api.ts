@@ -42,6 +42,8 @@ export type FakeServerOptions = {
   partSize?: number;
   /** How long a signed POST policy lasts. */
   policyTtlMs?: number;
+  /** "put": small files and previews get presigned PUTs (their URL is their key), and a create without the file's checksum is refused, as the server does for stores without POST Object. */
+  smallUploads?: "post" | "put";
 };
 
 export const POLICY_TTL_MS = 10 * 60_000;
@@ -93,14 +95,14 @@ export class FakeUploadServer {
   readonly api: UploadApi = {
     create: async (body) => {
       await this.enter("create", body);
-      const refusal = this.refuse?.(body);
+      const refusal = this.refusalOf(body);
       if (refusal) throw refusal;
       return this.answer(this.fileItemFor(body));
     },
     createMany: async (bodies) => {
       await this.enter("createMany", bodies);
       return bodies.map((body): Settled<CreateUploadResponse> => {
-        const refusal = this.refuse?.(body);
+        const refusal = this.refusalOf(body);
         return refusal ? { ok: false, error: refusal } : { ok: true, value: this.answer(this.fileItemFor(body)) };
       });
     },
@@ -182,7 +184,19 @@ export class FakeUploadServer {
     if (refusal) throw refusal;
     fileItem.previewKey = `${fileItem.key}.preview`;
     const expiresAt = new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString();
+    if (this.options.smallUploads === "put") {
+      if (!plan.checksum) throw apiError(400, "bad_request");
+      return { fileItemId: plan.fileItemId, upload: { strategy: "put", url: fileItem.previewKey, headers: { "Content-Type": plan.type, "x-amz-checksum-crc32": plan.checksum }, expiresAt } };
+    }
     return { fileItemId: plan.fileItemId, upload: { strategy: "post", url: "https://storage.test/bucket", fields: { key: fileItem.previewKey, policy: `${plan.fileItemId}.preview` }, expiresAt } };
+  }
+
+  /** The test's refusal, else the server's own: a file that goes by PUT without its checksum. */
+  private refusalOf(body: CreateUploadBody): ApiError | null {
+    const refusal = this.refuse?.(body);
+    if (refusal) return refusal;
+    const byPut = this.options.smallUploads === "put" && body.size < (this.options.multipartFrom ?? Infinity);
+    return byPut && !body.checksum ? apiError(400, "bad_request") : null;
   }
 
   /** POST /api/uploads/batch/complete, for a BatchCoalescer in front of `complete`, as the page has. */
@@ -218,7 +232,7 @@ export class FakeUploadServer {
     const same = body.idempotencyKey && [...this.fileItems.values()].find((fileItem) => fileItem.idempotencyKey === body.idempotencyKey);
     if (same) {
       // As the real route does for a repeated key: the same file item, with a freshly signed policy.
-      if (same.upload.strategy === "post") same.upload = { ...same.upload, expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString() };
+      if (same.upload.strategy !== "multipart") same.upload = { ...same.upload, expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString() };
       return same;
     }
     const id = `file-${++this.nextId}`;
@@ -226,15 +240,13 @@ export class FakeUploadServer {
     const now = new Date(Date.now()).toISOString();
     const file: FileItemJson = { id, name: body.name, path: body.path ?? null, size: body.size, type: body.type, status: "pending", createdAt: now, uploadedAt: null, checksum: null, previewUrl: null, previewWanted: false };
     const partSize = this.options.partSize ?? 4;
+    const expiresAt = new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString();
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
         ? { strategy: "multipart", partSize, partCount: Math.max(1, Math.ceil(body.size / partSize)), expiresAt: now }
-        : {
-            strategy: "post",
-            url: "https://storage.test/bucket",
-            fields: { key, policy: id },
-            expiresAt: new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString(),
-          };
+        : this.options.smallUploads === "put"
+          ? { strategy: "put", url: key, headers: { "Content-Type": body.type, "x-amz-checksum-crc32": body.checksum!, "If-None-Match": "*" }, expiresAt }
+          : { strategy: "post", url: "https://storage.test/bucket", fields: { key, policy: id }, expiresAt };
     const fileItem: FakeFileItem = { file, upload, key, parts: new Map(), idempotencyKey: body.idempotencyKey };
     this.fileItems.set(id, fileItem);
     return fileItem;

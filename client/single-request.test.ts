@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
-import type { CreateUploadBody, PostUploadTarget } from "@/lib/contracts/upload-schemas";
+import type { CreateUploadBody, PostUploadTarget, PutUploadTarget } from "@/lib/contracts/upload-schemas";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
-import { runSinglePost } from "./post-job";
+import { runSingleRequest } from "./single-request";
 import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
 import type { Tracer } from "@/client/tracer";
 
 /**
- * The single-POST job (create is the engine's; this is POST, renew and complete), against in-memory stand-ins for our API and storage. Backoffs run on fake timers.
+ * A small file's one request (create is the engine's; this is the POST or PUT, renew and complete),
+ * against in-memory stand-ins for our API and storage. Backoffs run on fake timers.
  */
 const xml = (code: string, message = "") => `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 /** Long enough for any backoff the retry policy can pick. */
@@ -24,7 +25,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("runSinglePost", () => {
+describe("runSingleRequest with a POST form", () => {
   const body: CreateUploadBody = { name: "a.png", size: 10, type: "image/png" };
 
   async function setup(options: { policyTtlMs?: number; tracer?: Tracer } = {}) {
@@ -35,7 +36,8 @@ describe("runSinglePost", () => {
     const controller = new AbortController();
     const events: string[] = [];
     const run = () =>
-      runSinglePost({
+      runSingleRequest({
+        strategy: "post",
         api: server.api,
         pool,
         file: new File([new Uint8Array(body.size)], body.name, { type: body.type }),
@@ -47,7 +49,7 @@ describe("runSinglePost", () => {
         onProgress: () => {},
         onRetrying: () => events.push("retrying"),
         onVerifying: () => events.push("verifying"),
-        post: storage.post,
+        send: storage.post,
         tracer: options.tracer,
       });
     return { storage, server, pool, controller, events, fileItem, run };
@@ -187,5 +189,66 @@ describe("runSinglePost", () => {
     await expect(done).resolves.toMatchObject({ id: fileItem.id, status: "uploaded" });
     expect(server.argsOf("complete")).toEqual([fileItem.id, fileItem.id]);
     expect(storage.posts).toHaveLength(1);
+  });
+});
+
+describe("runSingleRequest with a presigned PUT", () => {
+  const body: CreateUploadBody = { name: "a.png", size: 10, type: "image/png", checksum: "AAAAAA==" };
+  const alreadyStored = (err: unknown) => (err as { status?: number }).status === 412;
+
+  async function setup() {
+    const storage = new FakeStorage();
+    const server = new FakeUploadServer(storage, { smallUploads: "put" });
+    const { file: fileItem, upload } = await server.api.create(body);
+    const events: string[] = [];
+    const run = () =>
+      runSingleRequest({
+        strategy: "put",
+        api: server.api,
+        pool: new ConnectionPool(2),
+        send: storage.putFile,
+        stored: alreadyStored,
+        file: new File([new Uint8Array(body.size)], body.name, { type: body.type }),
+        body,
+        fileItem,
+        upload: upload as PutUploadTarget,
+        signal: new AbortController().signal,
+        onCreated: (id) => events.push(`created ${id}`),
+        onProgress: () => {},
+        onRetrying: () => events.push("retrying"),
+        onVerifying: () => events.push("verifying"),
+      });
+    return { storage, server, events, fileItem, upload: upload as PutUploadTarget, run };
+  }
+
+  it("PUTs the file to its URL with exactly the signed headers, then completes it", async () => {
+    const { storage, server, events, fileItem, upload, run } = await setup();
+    await expect(run()).resolves.toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(storage.filePuts.map((put) => put.target)).toEqual([upload.url]);
+    expect(storage.filePutHeaders).toEqual([upload.headers]);
+    expect(server.argsOf("complete")).toEqual([fileItem.id]);
+    expect(events).toEqual(["verifying"]);
+  });
+
+  it("a 412 (a write-once URL sent again after its answer was lost) means the bytes are there: it completes, sending nothing more", async () => {
+    const { storage, server, events, fileItem, upload, run } = await setup();
+    storage.objects.add(upload.url);
+    storage.failNextFilePuts(storageErrorFor(412, xml("PreconditionFailed")));
+    await expect(run()).resolves.toMatchObject({ id: fileItem.id, status: "uploaded" });
+    expect(storage.filePuts).toHaveLength(1);
+    expect(server.argsOf("complete")).toEqual([fileItem.id]);
+    expect(events).toEqual(["verifying"]);
+  });
+
+  it("an expired URL gets a fresh file item with the same body (its checksum too) and PUTs again", async () => {
+    const { storage, server, events, fileItem, run } = await setup();
+    storage.failNextFilePuts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
+    const running = run();
+    await vi.runAllTimersAsync();
+    const done = await running;
+    expect(server.argsOf<CreateUploadBody>("create").slice(1)).toEqual([{ ...body, idempotencyKey: expect.any(String) }]);
+    expect(server.argsOf("cancel")).toEqual([fileItem.id]);
+    expect(storage.filePuts.map((put) => put.target)).toEqual([`key-${fileItem.id}`, `key-${done.id}`]);
+    expect(events).toEqual(["retrying", `created ${done.id}`, "verifying"]);
   });
 });
