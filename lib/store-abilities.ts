@@ -10,6 +10,9 @@
 export const STORE_PROVIDERS = ["aws", "r2", "b2", "gcs", "minio", "seaweedfs", "other"] as const;
 export type StoreProvider = (typeof STORE_PROVIDERS)[number];
 
+/** The checksum each multipart part carries: CRC32 signed into its URL, or none. */
+export type PartChecksum = "crc32" | "none";
+
 export type StoreAbilities = {
   /**
    * How files at or under the multipart threshold go: a browser POST form (POST Object with a
@@ -18,7 +21,7 @@ export type StoreAbilities = {
    */
   smallUploads: "post" | "put";
   /** The checksum each multipart part carries, signed into its URL and checked by the store on arrival; "none" where the store refuses it. */
-  partChecksum: "crc32" | "none";
+  partChecksum: PartChecksum;
   /** PutObject honours `If-None-Match: *` (a second write to the key is refused with 412). */
   conditionalWrite: boolean;
   /** CopyObject honours `x-amz-copy-source-if-match` (the copy is refused when the source changed). */

@@ -47,8 +47,13 @@ export type FileItemJson = {
 };
 
 export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<string, string>; expiresAt: string };
-/** `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation). */
-export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; expiresAt: string };
+/**
+ * `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation).
+ * `checksum` is what each part carries: `crc32` (its CRC32, base64, sent when signing and as the
+ * PUT's `x-amz-checksum-crc32` header) or null (parts are signed and sent without one, for stores
+ * that refuse part checksums).
+ */
+export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; checksum: "crc32" | null; expiresAt: string };
 export type UploadTarget = PostUploadTarget | MultipartUploadTarget;
 
 export type CreateUploadResponse = { file: FileItemJson; upload: UploadTarget };

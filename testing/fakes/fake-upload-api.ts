@@ -42,6 +42,8 @@ export type FakeServerOptions = {
   partSize?: number;
   /** How long a signed POST policy lasts. */
   policyTtlMs?: number;
+  /** What each multipart upload's parts carry (the server's `upload.checksum`); crc32 unless set. */
+  partChecksum?: "crc32" | null;
 };
 
 export const POLICY_TTL_MS = 10 * 60_000;
@@ -129,9 +131,12 @@ export class FakeUploadServer {
       const parts = [...fileItem.parts].map(([partNumber, etag]) => ({ partNumber, etag, size }));
       return { file: fileItem.file, upload: fileItem.upload, parts };
     },
-    signParts: async (id, partNumbers) => {
+    signParts: async (id, partNumbers, checksums) => {
       await this.enter("signParts", partNumbers);
-      this.pending(id);
+      const fileItem = this.pending(id);
+      // As the route does: every part's CRC32 on a crc32 upload, none on an upload without part checksums.
+      const checksummed = fileItem.upload.strategy === "multipart" && fileItem.upload.checksum === "crc32";
+      if (checksummed !== (checksums !== undefined && partNumbers.every((n) => checksums[String(n)]))) throw apiError(400, "bad_request");
       const expiresAt = new Date(Date.now() + POLICY_TTL_MS).toISOString();
       return { parts: partNumbers.map((partNumber) => ({ partNumber, url: `${id}/part/${partNumber}`, expiresAt })) };
     },
@@ -228,7 +233,13 @@ export class FakeUploadServer {
     const partSize = this.options.partSize ?? 4;
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
-        ? { strategy: "multipart", partSize, partCount: Math.max(1, Math.ceil(body.size / partSize)), expiresAt: now }
+        ? {
+            strategy: "multipart",
+            partSize,
+            partCount: Math.max(1, Math.ceil(body.size / partSize)),
+            checksum: this.options.partChecksum === undefined ? "crc32" : this.options.partChecksum,
+            expiresAt: now,
+          }
         : {
             strategy: "post",
             url: "https://storage.test/bucket",
