@@ -35,7 +35,10 @@ export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = 
   r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
   gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
-  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: false, conditionalCopy: false },
+  // Tried against SeaweedFS 4.53 (the CI's TEST_STORE=seaweedfs run): it checks each part's CRC32 and
+  // completes a CRC32 upload once the complete names each part's (its ListParts leaves them out);
+  // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail.
+  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
   other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
 };

@@ -39,7 +39,7 @@ const complete = (session: Session, id: string) =>
 const partsOf = (data: Uint8Array, upload: MultipartUploadTarget) =>
   Array.from({ length: upload.partCount }, (_, i) => data.subarray(i * upload.partSize, (i + 1) * upload.partSize));
 
-describe("multipart uploads through the API against MinIO", () => {
+describe("multipart uploads through the API against the store (MinIO, or SeaweedFS with TEST_STORE=seaweedfs)", () => {
   it("uploads 200 MiB in checksummed parts, resumes from the stored list, and completes verified", async () => {
     const session = await createSignedInUser();
     const data = randomBytes(200 * MIB);
@@ -137,7 +137,7 @@ describe("multipart uploads through the API against MinIO", () => {
     });
   });
 
-  it("MinIO rejects a part whose bytes do not match the signed checksum", async () => {
+  it("the store rejects a part whose bytes do not match the signed checksum", async () => {
     const session = await createSignedInUser();
     const { id, upload } = await start(session, 100 * MIB + 1);
     const good = randomBytes(upload.partSize);

@@ -42,7 +42,9 @@ export function toErrorResult(err: unknown): ErrorResult {
   if (err instanceof ZodError) return { status: 400, ...errorBody("bad_request", describeZodError(err)) };
   const storage = storageAppError(err);
   if (storage) {
-    console.error(`Storage error: ${storage.message}`, err);
+    // One line for the operator: what we answered, and what the store said.
+    const { $metadata: meta } = err as { $metadata?: { httpStatusCode?: number; requestId?: string } };
+    console.error(`Storage error: ${storage.message}`, { status: meta?.httpStatusCode, requestId: meta?.requestId, store: (err as Error).message });
     return { status: storage.status, ...errorBody(storage.code, storage.message) };
   }
   console.error("Unhandled API error", err);
