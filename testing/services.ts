@@ -188,12 +188,12 @@ export function ensureSeaweedBinary(): string {
   const bin = path.join(goBinDir(), `weed-${SEAWEEDFS_VERSION}`);
   if (existsSync(bin)) return bin;
   console.log(`[services] building SeaweedFS ${SEAWEEDFS_RELEASE} (${SEAWEEDFS_VERSION}) with go build (first time only, takes minutes)`);
-  const module = JSON.parse(execFileSync("go", ["mod", "download", "-json", `github.com/seaweedfs/seaweedfs@${SEAWEEDFS_VERSION}`]).toString()) as { Dir?: string };
-  if (!module.Dir) throw new Error("go mod download named no folder for SeaweedFS");
+  const download = JSON.parse(execFileSync("go", ["mod", "download", "-json", `github.com/seaweedfs/seaweedfs@${SEAWEEDFS_VERSION}`]).toString()) as { Dir?: string };
+  if (!download.Dir) throw new Error("go mod download named no folder for SeaweedFS");
   mkdirSync(path.dirname(bin), { recursive: true });
   // Built beside its final name, then renamed: a build that stops half-way leaves no binary to trust.
   const partial = `${bin}.partial-${process.pid}`;
-  execFileSync("go", ["build", "-o", partial, "./weed"], { cwd: module.Dir, stdio: "inherit", env: { ...process.env, GOFLAGS: "-mod=mod" } });
+  execFileSync("go", ["build", "-o", partial, "./weed"], { cwd: download.Dir, stdio: "inherit", env: { ...process.env, GOFLAGS: "-mod=mod" } });
   renameSync(partial, bin);
   return bin;
 }
