@@ -38,11 +38,11 @@ export const putWithFetch: PutTransport = async (target, file, options = {}) => 
   options.onProgress?.(file.size);
 };
 
-/** One part's PUT to its presigned URL, with the CRC32 header signed into it. */
+/** One part's PUT to its presigned URL, with the CRC32 header signed into it (when the upload's parts carry one). */
 export const putPartWithFetch: PartTransport = async (url, body, checksum, options) => {
   let res: Response;
   try {
-    res = await fetch(url, { method: "PUT", body: Buffer.from(await body.arrayBuffer()), headers: { "x-amz-checksum-crc32": checksum }, signal: options.signal });
+    res = await fetch(url, { method: "PUT", body: Buffer.from(await body.arrayBuffer()), headers: checksum ? { "x-amz-checksum-crc32": checksum } : {}, signal: options.signal });
   } catch (err) {
     if (options.signal.aborted) throw err;
     throw storageUnreachable();

@@ -115,6 +115,10 @@ describe("decideRetry: which failures of a single-POST upload are tried again", 
     ["create", "415 unsupported_type", { status: 415 }, "fail"],
     ["complete", "a network error", { status: 0 }, "retry"],
     ["complete", "502", { status: 502 }, "retry"],
+    // The store itself said no (our API's 501 and 502 with their codes): it would say it again.
+    ["complete", "502 storage_refused", { status: 502, code: "storage_refused" }, "fail"],
+    ["create", "501 storage_unsupported", { status: 501, code: "storage_unsupported" }, "fail"],
+    ["complete", "503 storage_unavailable", { status: 503, code: "storage_unavailable" }, "retry"],
     ["complete", "409 upload_incomplete", { status: 409 }, "fail"],
     ["complete", "404 not_found", { status: 404 }, "fail"],
   ] as [UploadStep, string, RequestFailure, string][])("%s: %s → %s", (step, _label, failure, action) => {
@@ -175,6 +179,8 @@ describe("classifyApiFailure: a multipart upload's own calls to our API", () => 
     ["401", new ApiError(401, "unauthorized", "x"), "fatal"],
     ["404", new ApiError(404, "not_found", "x"), "fatal"],
     ["409", new ApiError(409, "upload_incomplete", "x"), "fatal"],
+    ["502 storage_refused", new ApiError(502, "storage_refused", "x"), "fatal"],
+    ["501 storage_unsupported", new ApiError(501, "storage_unsupported", "x"), "fatal"],
     ["something that is no answer (a hashing failure)", new Error("worker died"), "retry"],
   ])("%s → %s", (_label, err, kind) => {
     expect(classifyApiFailure(err)).toBe(kind);
@@ -183,7 +189,7 @@ describe("classifyApiFailure: a multipart upload's own calls to our API", () => 
 
 describe("failureOf: what the rules read of an error", () => {
   it("reads our API's and storage's errors alike", () => {
-    expect(failureOf(new ApiError(429, "rate_limited", "x", 3_000))).toEqual({ status: 429, body: undefined, retryAfterMs: 3_000 });
+    expect(failureOf(new ApiError(429, "rate_limited", "x", 3_000))).toEqual({ status: 429, body: undefined, retryAfterMs: 3_000, code: "rate_limited" });
     expect(failureOf(storageErrorFor(503, xml("SlowDown"), "2"))).toEqual({ status: 503, body: xml("SlowDown"), retryAfterMs: 2_000 });
   });
 

@@ -32,7 +32,20 @@ export type RequestFailure = {
   body?: string;
   /** What `Retry-After` asked for, when the answer said. */
   retryAfterMs?: number | null;
+  /** Our API's error code, when the answer was our API's. */
+  code?: string;
 };
+
+/**
+ * Our API's 5xx answers that say the file store itself said no (501 storage_unsupported, 502
+ * storage_refused): the store would say the same again, so they are not retried.
+ */
+const STORE_REFUSAL_CODES: readonly string[] = ["storage_unsupported", "storage_refused"];
+
+/** A failed call to our API that may go through later: a transient status that is not the store's refusal. */
+export function isTransientApiFailure({ status, code }: { status: number; code?: string }): boolean {
+  return isTransientStatus(status) && !(code !== undefined && STORE_REFUSAL_CODES.includes(code));
+}
 
 export type RetryDecision =
   /** The same request again, after `delayMs`. */
@@ -70,8 +83,8 @@ export function classifyFailure({ status, body }: RequestFailure): FailureKind {
  * not an answer at all (a part's hashing that failed), which the part's own tries bound.
  */
 export function classifyApiFailure(err: unknown): "retry" | "fatal" {
-  const status = (err as { status?: unknown } | null)?.status;
-  return typeof status !== "number" || isTransientStatus(status) ? "retry" : "fatal";
+  const { status, code } = (err ?? {}) as { status?: unknown; code?: unknown };
+  return typeof status !== "number" || isTransientApiFailure({ status, code: typeof code === "string" ? code : undefined }) ? "retry" : "fatal";
 }
 
 /** Full jitter: uniformly random in [0, min(cap, base * 2^attempt)). `random` is in [0, 1). */
@@ -94,7 +107,8 @@ export function retryAfterMs(header: string | null): number | null {
 export function failureOf(err: unknown): RequestFailure | null {
   if (!(err instanceof Error) || (err.name !== "ApiError" && err.name !== "StorageError")) return null;
   const { status, body, retryAfterMs } = err as Error & RequestFailure;
-  return typeof status === "number" ? { status, body, retryAfterMs } : null;
+  const code = err.name === "ApiError" ? (err as Error & { code?: string }).code : undefined;
+  return typeof status === "number" ? { status, body, retryAfterMs, ...(code ? { code } : {}) } : null;
 }
 
 /**
@@ -116,7 +130,7 @@ function postFailureKind({ status, body }: RequestFailure): FailureKind {
 export function decideRetry(step: UploadStep, failure: RequestFailure, attempt: number, random: number, policyExpired = false): RetryDecision {
   if (attempt >= MAX_UPLOAD_ATTEMPTS) return { action: "fail" };
   const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, random);
-  if (step !== "post") return isTransientStatus(failure.status) ? { action: "retry", delayMs } : { action: "fail" };
+  if (step !== "post") return isTransientApiFailure(failure) ? { action: "retry", delayMs } : { action: "fail" };
   switch (postFailureKind(failure)) {
     case "fatal":
       return { action: "fail" };

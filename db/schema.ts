@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, uniqueIndex, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { PartChecksum } from "@/lib/store-abilities";
 
 /**
  * `completing`: one complete request has claimed the file item and is checking and storing the file.
@@ -47,6 +48,17 @@ export const fileItems = pgTable(
     uploadId: text(),
     /** Multipart part size, fixed at creation so a later change of settings can't break a resume. */
     partSize: bigint({ mode: "number" }),
+    /**
+     * The checksum every part of the multipart upload carries (`crc32`: the upload was created with
+     * ChecksumAlgorithm CRC32, so each part URL signs one and the complete names each part's), fixed
+     * when the upload starts so a change of S3_PART_CHECKSUM can't break a resume; null for POST and PUT.
+     */
+    partChecksum: text().$type<PartChecksum>(),
+    /**
+     * What the store last refused for this file item (`CompleteMultipartUpload: InvalidRequest`),
+     * kept while it waits for a retry or for cleanup; null when nothing was refused.
+     */
+    storageRefusal: text(),
     /**
      * Checksum of the stored object, e.g. `CRC32:abcd==`: the one S3 reports for a multipart upload;
      * for a PUT upload the client's CRC32 its URL signs, set at create (storage refuses other bytes).

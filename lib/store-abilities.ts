@@ -10,6 +10,9 @@
 export const STORE_PROVIDERS = ["aws", "r2", "b2", "gcs", "minio", "seaweedfs", "other"] as const;
 export type StoreProvider = (typeof STORE_PROVIDERS)[number];
 
+/** The checksum each multipart part carries: CRC32 signed into its URL, or none. */
+export type PartChecksum = "crc32" | "none";
+
 export type StoreAbilities = {
   /**
    * How files at or under the multipart threshold go: a browser POST form (POST Object with a
@@ -18,7 +21,7 @@ export type StoreAbilities = {
    */
   smallUploads: "post" | "put";
   /** The checksum each multipart part carries, signed into its URL and checked by the store on arrival; "none" where the store refuses it. */
-  partChecksum: "crc32" | "none";
+  partChecksum: PartChecksum;
   /** PutObject honours `If-None-Match: *` (a second write to the key is refused with 412). */
   conditionalWrite: boolean;
   /** CopyObject honours `x-amz-copy-source-if-match` (the copy is refused when the source changed). */
@@ -32,7 +35,10 @@ export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = 
   r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
   gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
-  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: false, conditionalCopy: false },
+  // Tried against SeaweedFS 4.53 (the CI's TEST_STORE=seaweedfs run): it checks each part's CRC32 and
+  // completes a CRC32 upload once the complete names each part's (its ListParts leaves them out);
+  // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail.
+  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
   other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
 };

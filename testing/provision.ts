@@ -1,27 +1,28 @@
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../db/driver";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
-import { createTestDatabase, serviceEnv, startMinio, type MinioServer, type TestDatabase } from "./services";
+import { createTestDatabase, serviceEnv, startTestStore, type StoreServer, type TestDatabase } from "./services";
 
 export type ProvisionedServices = { env: Record<string, string>; teardown: () => Promise<void> };
 
 /**
- * A fresh database (migrated) and a MinIO server with a fresh bucket, and the env that points the
- * app at them. Sets process.env too, so code in this process sees the same settings.
- * The browser reaches MinIO through the fault proxy (S3_PUBLIC_ENDPOINT, control at
+ * A fresh database (migrated) and an S3 store with a fresh bucket, and the env that points the
+ * app at them. Sets process.env too, so code in this process sees the same settings. The store is
+ * MinIO, or SeaweedFS with TEST_STORE=seaweedfs (S3_PROVIDER follows, so the app uses its preset).
+ * The browser reaches the store through the fault proxy (S3_PUBLIC_ENDPOINT, control at
  * FAULT_PROXY_URL), which passes everything through until a spec turns faults on.
  */
 export async function provisionTestServices(appUrl: string): Promise<ProvisionedServices> {
-  const [database, minio] = await Promise.all([createTestDatabase(), startMinio()]);
+  const [database, store] = await Promise.all([createTestDatabase(), startTestStore()]);
   let proxy: FaultProxy | undefined;
   const teardown = async () => {
     await proxy?.close();
-    await minio.stop();
+    await store.stop();
     await database.drop();
   };
   try {
-    proxy = await startFaultProxy({ target: minio.endpoint });
-    return await prepare(database, minio, proxy, appUrl, teardown);
+    proxy = await startFaultProxy({ target: store.endpoint });
+    return await prepare(database, store, proxy, appUrl, teardown);
   } catch (err) {
     await teardown();
     throw err;
@@ -30,7 +31,7 @@ export async function provisionTestServices(appUrl: string): Promise<Provisioned
 
 async function prepare(
   database: TestDatabase,
-  minio: MinioServer,
+  store: StoreServer,
   proxy: FaultProxy,
   appUrl: string,
   teardown: () => Promise<void>,
@@ -40,7 +41,8 @@ async function prepare(
   await handle.close();
   const bucket = `test-${randomBytes(4).toString("hex")}`;
   const env = {
-    ...serviceEnv({ databaseUrl: database.url, minio, bucket, appUrl }),
+    ...serviceEnv({ databaseUrl: database.url, store, bucket, appUrl }),
+    TEST_STORE: store.name,
     S3_PUBLIC_ENDPOINT: proxy.url,
     FAULT_PROXY_URL: proxy.url,
     TEST_SERVICES: "ready",
@@ -51,6 +53,6 @@ async function prepare(
   Object.assign(process.env, env);
   const { ensureBucket } = await import("../server/storage/bucket");
   await ensureBucket({ corsOrigins: [appUrl] });
-  console.log(`[services] database ${database.name}, MinIO ${minio.endpoint} (browser via fault proxy ${proxy.url}), bucket ${bucket}`);
+  console.log(`[services] database ${database.name}, ${store.name} ${store.endpoint} (browser via fault proxy ${proxy.url}), bucket ${bucket}`);
   return { env, teardown };
 }

@@ -1,7 +1,9 @@
 /**
- * `npm test`: provisions a fresh Postgres database and a MinIO server once, then runs the vitest
- * suites, builds the app, and runs Playwright against `next start` on the same services.
- * Pass `--unit` to stop after vitest, `--e2e` to skip it; other arguments (spec files, `-g`
+ * `npm test`: provisions a fresh Postgres database and an S3 store (MinIO, or SeaweedFS with
+ * TEST_STORE=seaweedfs) once, then runs the vitest suites, builds the app, and runs Playwright
+ * against `next start` on the same services. Pass `--unit` to stop after vitest, `--e2e` to skip
+ * it, `--reuse-build` to start the last `next build` instead of building again (the build reads no
+ * service settings: CI's SeaweedFS run reuses the MinIO run's); other arguments (spec files, `-g`
  * patterns) go to Playwright.
  */
 import { spawn } from "node:child_process";
@@ -13,7 +15,8 @@ import { provisionTestServices } from "./provision";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const args = new Set(process.argv.slice(2));
-const playwrightArgs = process.argv.slice(2).filter((arg) => arg !== "--unit" && arg !== "--e2e");
+const OWN_FLAGS = new Set(["--unit", "--e2e", "--reuse-build"]);
+const playwrightArgs = process.argv.slice(2).filter((arg) => !OWN_FLAGS.has(arg));
 
 function run(command: string, commandArgs: string[], env: Record<string, string>): Promise<number> {
   console.log(`\n[test] $ ${command} ${commandArgs.join(" ")}`);
@@ -57,8 +60,10 @@ async function main(): Promise<number> {
       }));
       if (code !== 0 || args.has("--unit")) return code;
     }
-    const build = await run("npx", ["next", "build"], { ...env, NODE_ENV: "production" });
-    if (build !== 0) return build;
+    if (!(args.has("--reuse-build") && existsSync(path.join(".next", "BUILD_ID")))) {
+      const build = await run("npx", ["next", "build"], { ...env, NODE_ENV: "production" });
+      if (build !== 0) return build;
+    }
     const playwrightReport = path.join(reports, "playwright.json");
     const code = await run("npx", ["playwright", "test", "--reporter=list,json", ...playwrightArgs], {
       ...env,

@@ -1,11 +1,11 @@
 /**
- * Real services for tests and benchmarks: a fresh PostgreSQL database on the local server and a
- * MinIO server built with the Go toolchain. Nothing here is faked: S3 policy and signature checks
- * are part of what the tests assert.
+ * Real services for tests and benchmarks: a fresh PostgreSQL database on the local server and an
+ * S3 store built with the Go toolchain: MinIO, or SeaweedFS (TEST_STORE=seaweedfs). Nothing here
+ * is faked: S3 policy and signature checks are part of what the tests assert.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +13,12 @@ import postgres from "postgres";
 
 /** Pinned MinIO build (the module proxy has no semver tags for MinIO, so this is a pseudo-version). */
 export const MINIO_VERSION = "v0.0.0-20260212201848-7aac2a2c5b7c";
+/**
+ * Pinned SeaweedFS build: release 4.53 as a module pseudo-version. Its go.mod has replace
+ * directives, so `go install` refuses it; ensureSeaweedBinary builds it in the module's folder.
+ */
+export const SEAWEEDFS_VERSION = "v0.0.0-20261109003541-7506e5f91cd6";
+export const SEAWEEDFS_RELEASE = "4.53";
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -26,6 +32,24 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
+}
+
+/** `count` distinct free ports: each held open until all are found, so none is handed out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -100,13 +124,27 @@ export function ensureMinioBinary(): string {
   return bin;
 }
 
-export type MinioServer = {
+/** The S3 stores the suites run against: MinIO by default, SeaweedFS with TEST_STORE=seaweedfs. */
+export const TEST_STORES = ["minio", "seaweedfs"] as const;
+export type TestStoreName = (typeof TEST_STORES)[number];
+
+/** TEST_STORE, checked; minio when unset. */
+export function testStoreName(): TestStoreName {
+  const name = process.env.TEST_STORE || "minio";
+  if (!(TEST_STORES as readonly string[]).includes(name)) throw new Error(`TEST_STORE must be one of ${TEST_STORES.join(", ")} (got ${name})`);
+  return name as TestStoreName;
+}
+
+/** A running S3 store with one identity whose signatures it checks. */
+export type StoreServer = {
+  name: TestStoreName;
   endpoint: string;
   accessKeyId: string;
   secretAccessKey: string;
   process: ChildProcess;
   stop: () => Promise<void>;
 };
+export type MinioServer = StoreServer;
 
 export async function startMinio(): Promise<MinioServer> {
   const bin = ensureMinioBinary();
@@ -130,7 +168,7 @@ export async function startMinio(): Promise<MinioServer> {
     if (child.exitCode !== null) throw new Error(`MinIO exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${endpoint}/minio/health/ready`);
-      if (res.ok) return { endpoint, accessKeyId, secretAccessKey, process: child, stop };
+      if (res.ok) return { name: "minio", endpoint, accessKeyId, secretAccessKey, process: child, stop };
     } catch {
       // not listening yet
     }
@@ -140,18 +178,106 @@ export async function startMinio(): Promise<MinioServer> {
   throw new Error("MinIO did not become ready in 30 s");
 }
 
+/**
+ * The SeaweedFS binary: $SEAWEEDFS_BIN, else `weed-<version>` in the Go bin folder, built there
+ * when missing: the module is downloaded into the module cache and built in its own folder
+ * (`-mod=mod` lets its replace directives apply). Several minutes on a cold machine.
+ */
+export function ensureSeaweedBinary(): string {
+  if (process.env.SEAWEEDFS_BIN && existsSync(process.env.SEAWEEDFS_BIN)) return process.env.SEAWEEDFS_BIN;
+  const bin = path.join(goBinDir(), `weed-${SEAWEEDFS_VERSION}`);
+  if (existsSync(bin)) return bin;
+  console.log(`[services] building SeaweedFS ${SEAWEEDFS_RELEASE} (${SEAWEEDFS_VERSION}) with go build (first time only, takes minutes)`);
+  const download = JSON.parse(execFileSync("go", ["mod", "download", "-json", `github.com/seaweedfs/seaweedfs@${SEAWEEDFS_VERSION}`]).toString()) as { Dir?: string };
+  if (!download.Dir) throw new Error("go mod download named no folder for SeaweedFS");
+  mkdirSync(path.dirname(bin), { recursive: true });
+  // Built beside its final name, then renamed: a build that stops half-way leaves no binary to trust.
+  const partial = `${bin}.partial-${process.pid}`;
+  execFileSync("go", ["build", "-o", partial, "./weed"], { cwd: download.Dir, stdio: "inherit", env: { ...process.env, GOFLAGS: "-mod=mod" } });
+  renameSync(partial, bin);
+  return bin;
+}
+
+/**
+ * SeaweedFS on free loopback ports with a temp data folder: `weed server -s3` (master, volume
+ * server, filer and the S3 gateway in one process), with one S3 identity (the config file), so
+ * every request must carry its signature. Ready once a signed ListBuckets goes through.
+ */
+export async function startSeaweedfs(): Promise<StoreServer> {
+  const bin = ensureSeaweedBinary();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "seaweedfs-test-"));
+  const accessKeyId = "seaweed-test";
+  const secretAccessKey = randomBytes(18).toString("hex");
+  const config = path.join(dataDir, "s3.json");
+  const identity = { name: "app", credentials: [{ accessKey: accessKeyId, secretKey: secretAccessKey }], actions: ["Admin", "Read", "List", "Tagging", "Write"] };
+  writeFileSync(config, JSON.stringify({ identities: [identity] }));
+  const [s3, master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3Grpc] = await freePorts(8);
+  const args = [
+    "server",
+    `-dir=${dataDir}`,
+    "-ip=127.0.0.1",
+    "-ip.bind=127.0.0.1",
+    `-master.port=${master}`,
+    `-master.port.grpc=${masterGrpc}`,
+    "-master.telemetry=false",
+    `-volume.port=${volume}`,
+    `-volume.port.grpc=${volumeGrpc}`,
+    `-filer.port=${filer}`,
+    `-filer.port.grpc=${filerGrpc}`,
+    "-s3",
+    `-s3.port=${s3}`,
+    `-s3.port.grpc=${s3Grpc}`,
+    "-s3.port.iceberg=0",
+    "-s3.port.lance=0",
+    `-s3.config=${config}`,
+  ];
+  const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // Its log is loud; kept for the message if it never gets ready.
+  let log = "";
+  child.stderr!.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${s3}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const { ListBucketsCommand, S3Client } = await import("@aws-sdk/client-s3");
+  const client = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  for (let i = 0; i < 240; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      await client.send(new ListBucketsCommand({}));
+      client.destroy();
+      return { name: "seaweedfs", endpoint, accessKeyId, secretAccessKey, process: child, stop };
+    } catch {
+      // not listening, or the filer not ready yet
+    }
+    await sleep(250);
+  }
+  client.destroy();
+  await stop();
+  throw new Error(`SeaweedFS did not become ready in 60 s (exit code ${child.exitCode}):\n${log}`);
+}
+
+/** The store TEST_STORE names, started. */
+export function startTestStore(): Promise<StoreServer> {
+  return testStoreName() === "seaweedfs" ? startSeaweedfs() : startMinio();
+}
+
 /** The app's env for a run against these services. */
-export function serviceEnv(input: { databaseUrl: string; minio: MinioServer; bucket: string; appUrl: string }): Record<string, string> {
+export function serviceEnv(input: { databaseUrl: string; store: StoreServer; bucket: string; appUrl: string }): Record<string, string> {
   return {
     DATABASE_URL: input.databaseUrl,
-    S3_ENDPOINT: input.minio.endpoint,
-    S3_PUBLIC_ENDPOINT: input.minio.endpoint,
+    S3_ENDPOINT: input.store.endpoint,
+    S3_PUBLIC_ENDPOINT: input.store.endpoint,
     S3_REGION: "us-east-1",
     S3_BUCKET: input.bucket,
-    S3_ACCESS_KEY_ID: input.minio.accessKeyId,
-    S3_SECRET_ACCESS_KEY: input.minio.secretAccessKey,
+    S3_ACCESS_KEY_ID: input.store.accessKeyId,
+    S3_SECRET_ACCESS_KEY: input.store.secretAccessKey,
     S3_FORCE_PATH_STYLE: "true",
-    S3_PROVIDER: "minio",
+    S3_PROVIDER: input.store.name,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     APP_URL: input.appUrl,
   };

@@ -186,7 +186,7 @@ async function completeInBatch(session: Session, id: string): Promise<Answer> {
 describe.each([
   ["POST /api/uploads/{id}/complete", (session: Session, id: string) => complete(session, id).then(statusOf)],
   ["POST /api/uploads/batch/complete", completeInBatch],
-])("racing operations on one file end consistent (50 rounds each against MinIO), completed through %s", (_route, completeStatus) => {
+])("racing operations on one file end consistent (50 rounds each against the store), completed through %s", (_route, completeStatus) => {
   it("complete vs cancel: one wins, the other answers 409", async () => {
     await raceLoop(async (session, i) => {
       const bytes = png(40, i);
@@ -261,7 +261,7 @@ describe.each([
 });
 
 describe("the completing state", () => {
-  it("CopyObject with the ETag read refuses a staging object posted again in between (MinIO honours if-match)", async () => {
+  it("CopyObject with the ETag read refuses a staging object posted again in between (the store honours if-match)", async () => {
     const session = await createSignedInUser();
     const { id, upload } = await posted(session, png(64, 5));
     const row = (await getFileItemById({ id, ownerId: session.user.id }))!;

@@ -148,7 +148,7 @@ describe("a retry that overtakes its own multipart start", () => {
     const { cookie, user } = await createSignedInUser();
     const key = newIdempotencyKey();
     const row = await starting(user.id, key);
-    setTimeout(() => void setFileUploadId({ id: row.id, uploadId: "first-request-upload-id" }), 500);
+    setTimeout(() => void setFileUploadId({ id: row.id, uploadId: "first-request-upload-id", partChecksum: "crc32" }), 500);
     const res = await create(cookie, body(key));
     expect(res.status).toBe(201);
     const answer = await res.json();

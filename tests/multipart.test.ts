@@ -9,6 +9,7 @@ import { POST as partsDone } from "@/app/api/uploads/[id]/parts/done/route";
 import { POST as partDone } from "@/app/api/uploads/[id]/parts/[n]/done/route";
 import { getFileItemById } from "@/db/queries/file-items";
 import { listFileParts } from "@/db/queries/file-parts";
+import { getEnv } from "@/server/env";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { MIB } from "@/lib/units";
 import type { CompleteUploadsResponse, MultipartUploadTarget, PostUploadTarget, SignPartsResponse, UploadStatusResponse } from "@/lib/contracts/upload-schemas";
@@ -39,7 +40,7 @@ const complete = (session: Session, id: string) =>
 const partsOf = (data: Uint8Array, upload: MultipartUploadTarget) =>
   Array.from({ length: upload.partCount }, (_, i) => data.subarray(i * upload.partSize, (i + 1) * upload.partSize));
 
-describe("multipart uploads through the API against MinIO", () => {
+describe("multipart uploads through the API against the store (MinIO, or SeaweedFS with TEST_STORE=seaweedfs)", () => {
   it("uploads 200 MiB in checksummed parts, resumes from the stored list, and completes verified", async () => {
     const session = await createSignedInUser();
     const data = randomBytes(200 * MIB);
@@ -87,7 +88,57 @@ describe("multipart uploads through the API against MinIO", () => {
     expect((await complete(session, id)).status).toBe(200); // idempotent
   }, 120_000);
 
-  it("MinIO rejects a part whose bytes do not match the signed checksum", async () => {
+  describe("S3_PART_CHECKSUM=none: parts without a checksum, for stores that refuse them", () => {
+    /** Runs `fn` with the store's part checksum set to `value`, as S3_PART_CHECKSUM would. */
+    async function withPartChecksum<T>(value: "crc32" | "none", fn: () => Promise<T>): Promise<T> {
+      const abilities = getEnv().storeAbilities;
+      const before = abilities.partChecksum;
+      abilities.partChecksum = value;
+      try {
+        return await fn();
+      } finally {
+        abilities.partChecksum = before;
+      }
+    }
+
+    it("creates the upload without a checksum algorithm, signs bare part URLs and completes the file", async () => {
+      const session = await createSignedInUser();
+      const data = randomBytes(100 * MIB + 1);
+      MP4_FTYP_HEADER.copy(data);
+      const { id, upload } = await withPartChecksum("none", () => start(session, data.length));
+      expect(upload).toMatchObject({ strategy: "multipart", partCount: 7, checksum: null });
+      const parts = partsOf(data, upload);
+      const numbers = parts.map((_, i) => i + 1);
+      // A CRC32 the upload was not created for is refused before anything is signed.
+      const withChecksum = await sign(session, id, [1], { "1": await crc32Base64(parts[0]!) });
+      expect(withChecksum.status).toBe(400);
+      expect((await withChecksum.json()).error.message).toMatch(/^checksums: this upload's parts carry no checksum/);
+      const signed = (await (await sign(session, id, numbers)).json()) as SignPartsResponse;
+      expect(new URL(signed.parts[0]!.url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;host");
+      for (const part of signed.parts) expect((await put(part.url, parts[part.partNumber - 1]!)).status).toBe(200);
+
+      // Completing does not depend on the setting at complete time: the upload keeps what it was created with.
+      const res = await withPartChecksum("crc32", () => complete(session, id));
+      expect(res.status).toBe(200);
+      expect((await res.json()).file).toMatchObject({ status: "uploaded", size: data.length });
+      const row = await getFileItemById({ id, ownerId: session.user.id });
+      expect(row).toMatchObject({ partChecksum: "none", storageRefusal: null });
+      expect(await sha256OfObject(row!.key)).toBe(createHash("sha256").update(data).digest("hex"));
+    }, 120_000);
+
+    it("an upload created with CRC32 keeps needing each part's CRC32 after the setting changes to none", async () => {
+      const session = await createSignedInUser();
+      const { id, upload } = await withPartChecksum("crc32", () => start(session, 100 * MIB + 1));
+      expect(upload.checksum).toBe("crc32");
+      await withPartChecksum("none", async () => {
+        expect((await sign(session, id, [1])).status).toBe(400);
+        const status = (await (await getUpload(jsonRequest(`/api/uploads/${id}`, { cookie: session.cookie }), routeParams({ id }))).json()) as UploadStatusResponse;
+        expect(status.upload).toMatchObject({ checksum: "crc32" });
+      });
+    });
+  });
+
+  it("the store rejects a part whose bytes do not match the signed checksum", async () => {
     const session = await createSignedInUser();
     const { id, upload } = await start(session, 100 * MIB + 1);
     const good = randomBytes(upload.partSize);
@@ -211,7 +262,14 @@ describe("multipart uploads through the API against MinIO", () => {
     const checksums = Object.fromEntries(await Promise.all(parts.map(async (p, i) => [String(i + 1), await crc32Base64(p)] as const)));
     const numbers = parts.map((_, i) => i + 1);
     const signed = (await (await sign(session, id, numbers, checksums)).json()) as SignPartsResponse;
-    for (const part of signed.parts) expect((await put(part.url, parts[part.partNumber - 1]!, checksums[part.partNumber])).status).toBe(200);
+    const reports = [];
+    for (const part of signed.parts) {
+      const res = await put(part.url, parts[part.partNumber - 1]!, checksums[part.partNumber]);
+      expect(res.status).toBe(200);
+      reports.push({ partNumber: part.partNumber, etag: res.headers.get("etag")!, checksum: checksums[part.partNumber] });
+    }
+    // As the engine does before its complete (SeaweedFS's ListParts leaves the CRC32s out; the reports have them).
+    expect((await partsDone(jsonRequest(`/api/uploads/${id}/parts/done`, { cookie: session.cookie, body: { parts: reports } }), routeParams({ id }))).status).toBe(204);
     const unsent = await start(session, 100 * MIB + 1);
     const small = await createUpload(jsonRequest("/api/uploads", { cookie: session.cookie, body: { name: "a.png", size: 100, type: "image/png" } }));
     const png = (await small.json()) as { file: { id: string }; upload: PostUploadTarget };

@@ -1,5 +1,5 @@
 import type { ClientErrorCode } from "@/lib/contracts/errors";
-import { isTransientStatus } from "@/client/retry-policy";
+import { isTransientApiFailure } from "@/client/retry-policy";
 
 /**
  * A refusal or failure from this app's API, as the page and the CLI both see it. The API answers
@@ -21,7 +21,7 @@ export class ApiError extends Error {
   }
 }
 
-/** A refusal the server would give again (400, 413, 415...): asking once more only costs a request. */
+/** A refusal the server would give again (400, 413, 415, the store's own refusal...): asking once more only costs a request. */
 export function isRefusal(error: unknown): boolean {
-  return error instanceof ApiError && !isTransientStatus(error.status);
+  return error instanceof ApiError && !isTransientApiFailure(error);
 }

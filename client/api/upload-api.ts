@@ -61,8 +61,8 @@ export function createUploadApi(call: ApiFetch) {
     // GET /api/uploads/{id} - the upload and the parts already stored, to resume it
     getUpload: (id: string): Promise<UploadStatusResponse> => call(uploadPath(id)),
 
-    // POST /api/uploads/{id}/parts - presigned part URLs, each bound to the part's size and CRC32
-    signParts: (id: string, partNumbers: number[], checksums: Record<string, string>): Promise<SignPartsResponse> =>
+    // POST /api/uploads/{id}/parts - presigned part URLs, each bound to the part's size and (on a crc32 upload) its CRC32
+    signParts: (id: string, partNumbers: number[], checksums: Record<string, string> | undefined): Promise<SignPartsResponse> =>
       call(uploadPath(id, "/parts"), jsonRequest("POST", { partNumbers, checksums })),
 
     // POST /api/uploads/{id}/parts/done - record parts S3 stored

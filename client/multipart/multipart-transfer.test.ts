@@ -13,25 +13,30 @@ import type { PartReport } from "@/lib/contracts/upload-schemas";
  * stand-ins for our API and storage. What storage does with the bytes is tested against MinIO
  * in tests/multipart.test.ts and e2e/.
  */
-function setup(options: { failReports?: number; reportStatus?: number; tracer?: Tracer; refusePart?: number } = {}) {
+function setup(options: { failReports?: number; reportStatus?: number; tracer?: Tracer; refusePart?: number; checksum?: "crc32" | null } = {}) {
   const fileSize = 5 * 5 * MIB + 123;
   const file = new Blob([new Uint8Array(fileSize)]);
-  const plan = planParts(fileSize, 5 * MIB)!;
+  const plan = { ...planParts(fileSize, 5 * MIB)!, checksum: options.checksum === undefined ? ("crc32" as const) : options.checksum };
   const events: string[] = [];
   const reported: PartReport[] = [];
+  /** What each PUT and each sign call carried. */
+  const sent = { hashed: 0, putChecksums: [] as Array<string | null>, signChecksums: [] as Array<Record<string, string> | undefined> };
   let failuresLeft = options.failReports ?? 0;
   const deps: MultipartDeps = {
     pool: new ConnectionPool(3),
-    hash: async (blob) => `crc-${blob.size}`,
-    put: async (url) => {
+    hash: async (blob) => (sent.hashed++, `crc-${blob.size}`),
+    put: async (url, _body, checksum) => {
       await new Promise((resolve) => setTimeout(resolve, 2));
       if (Number(url) === options.refusePart) throw storageErrorFor(403, "<Error><Code>SignatureDoesNotMatch</Code></Error>");
       events.push(`put ${url}`);
+      sent.putChecksums.push(checksum);
       return { etag: `"etag-${url}"` };
     },
     api: {
-      signParts: async (_id, partNumbers) =>
-        ({ parts: partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() })) }),
+      signParts: async (_id, partNumbers, checksums) => {
+        sent.signChecksums.push(checksums);
+        return { parts: partNumbers.map((partNumber) => ({ partNumber, url: String(partNumber), expiresAt: new Date(Date.now() + 600_000).toISOString() })) };
+      },
       reportParts: async (_id, parts) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         if (failuresLeft-- > 0) throw Object.assign(new Error("report failed"), { status: options.reportStatus ?? 503 });
@@ -45,7 +50,7 @@ function setup(options: { failReports?: number; reportStatus?: number; tracer?: 
     },
   };
   const transfer = new MultipartTransfer("file-1", file, plan, { ...deps, tracer: options.tracer }, () => {});
-  return { transfer, events, reported, plan };
+  return { transfer, events, reported, plan, sent };
 }
 
 describe("MultipartTransfer", () => {
@@ -57,6 +62,26 @@ describe("MultipartTransfer", () => {
     expect(reported.every((p) => p.etag === `"etag-${p.partNumber}"` && p.checksum?.startsWith("crc-"))).toBe(true);
     expect(events.filter((e) => e.startsWith("report")).length).toBeLessThan(plan.partCount);
     expect(events.at(-1)).toBe("complete");
+  });
+
+  it("on an upload whose parts carry no checksum, hashes nothing and signs, sends and reports parts without one", async () => {
+    const { transfer, events, reported, plan, sent } = setup({ checksum: null });
+    await transfer.run();
+    expect(sent.hashed).toBe(0);
+    expect(sent.signChecksums.length).toBeGreaterThan(0);
+    expect(sent.signChecksums.every((checksums) => checksums === undefined)).toBe(true);
+    expect(sent.putChecksums).toEqual(Array.from({ length: plan.partCount }, () => null));
+    expect(reported.map((p) => p.partNumber).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(reported.every((p) => p.checksum === undefined)).toBe(true);
+    expect(events.at(-1)).toBe("complete");
+  });
+
+  it("on a crc32 upload, signs and sends each part with its CRC32", async () => {
+    const { transfer, sent } = setup();
+    await transfer.run();
+    expect(sent.hashed).toBeGreaterThanOrEqual(6);
+    expect(sent.putChecksums.every((checksum) => checksum?.startsWith("crc-"))).toBe(true);
+    expect(sent.signChecksums.every((checksums) => checksums && Object.values(checksums).every((c) => c.startsWith("crc-")))).toBe(true);
   });
 
   it("re-sends a report that failed without sending the part again", async () => {
@@ -97,7 +122,7 @@ describe("MultipartTransfer", () => {
     function slowPrepSetup() {
       const fileSize = 40 * 5 * MIB;
       const file = { size: fileSize, slice: (start: number, end: number) => ({ size: end - start }) } as unknown as Blob;
-      const plan = planParts(fileSize, 5 * MIB)!;
+      const plan = { ...planParts(fileSize, 5 * MIB)!, checksum: "crc32" as const };
       const pool = new ConnectionPool(4);
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       let sending = 0;

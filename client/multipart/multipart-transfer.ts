@@ -1,7 +1,8 @@
 /**
  * Drives one multipart upload (in the page, and in the CLI with a fetch PUT): asks the pure engine what to send, signs URLs in
- * batches ahead of need (each with the part's CRC32), PUTs parts through the shared connection
- * pool, reports each stored part, and completes. No React; I/O comes in through `deps`.
+ * batches ahead of need (each with the part's CRC32 when the upload's parts carry one), PUTs parts
+ * through the shared connection pool, reports each stored part, and completes. No React; I/O comes
+ * in through `deps`.
  */
 import type { ConnectionPool } from "@/client/connection-pool";
 import {
@@ -18,7 +19,7 @@ import { partRange, type PartPlan } from "@/lib/part-plan";
 import type { PartTransport } from "./part-transport";
 import { classifyApiFailure, classifyFailure, REPORT_BEFORE_COMPLETE_WAITS_MS } from "@/client/retry-policy";
 import { StorageError } from "@/client/storage-error";
-import type { FileItemJson, PartReport } from "@/lib/contracts/upload-schemas";
+import type { FileItemJson, MultipartUploadTarget, PartReport } from "@/lib/contracts/upload-schemas";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { MultipartApi } from "./multipart-api";
 import { PartFailedError } from "./part-failed-error";
@@ -26,6 +27,7 @@ import { PartFailedError } from "./part-failed-error";
 export type MultipartDeps = {
   api: Pick<MultipartApi, "signParts" | "reportParts" | "completeMultipart">;
   pool: ConnectionPool;
+  /** A part's CRC32; called only when the upload's parts carry one. */
   hash: (blob: Blob) => Promise<string>;
   /** The page's XHR PUT (part-transport.ts); the CLI passes its own over fetch. */
   put: PartTransport;
@@ -45,6 +47,9 @@ const PREPARE_AHEAD = 2 * SIGN_AHEAD;
 /** The most parts one `reportParts` call carries (the route accepts up to 1,000). */
 const REPORT_BATCH = 100;
 
+/** How the file is cut, and whether each part carries its CRC32 (the server's `upload.checksum`). */
+export type TransferPlan = PartPlan & Pick<MultipartUploadTarget, "checksum">;
+
 export class MultipartTransfer {
   private state: EngineState;
   private readonly urls = new Map<number, { url: string; expiresAt: number }>();
@@ -61,7 +66,7 @@ export class MultipartTransfer {
   constructor(
     private readonly fileId: string,
     private readonly file: Blob,
-    private readonly plan: PartPlan,
+    private readonly plan: TransferPlan,
     private readonly deps: MultipartDeps,
     private readonly onChange: (state: EngineState) => void,
     stored: Array<{ partNumber: number; etag: string }> = [],
@@ -141,10 +146,12 @@ export class MultipartTransfer {
    */
   private async prepare(partNumber: number): Promise<{ error: unknown } | null> {
     try {
-      // This part first: the hasher works in arrival order.
-      const checksum = this.checksumOf(partNumber);
-      this.prefetchChecksums(partNumber);
-      await checksum;
+      if (this.checksummed) {
+        // This part first: the hasher works in arrival order.
+        const checksum = this.checksumOf(partNumber);
+        this.prefetchChecksums(partNumber);
+        await checksum;
+      }
       await this.urlFor(partNumber);
       return null;
     } catch (error) {
@@ -174,7 +181,7 @@ export class MultipartTransfer {
       const blob = this.file.slice(start, end);
       const { tracer } = this.deps;
       const t0 = traceClock(tracer);
-      const checksum = await this.checksumOf(partNumber);
+      const checksum = this.checksummed ? await this.checksumOf(partNumber) : null;
       const t1 = traceClock(tracer);
       const url = await this.urlFor(partNumber);
       const t2 = traceClock(tracer);
@@ -190,7 +197,7 @@ export class MultipartTransfer {
       }
       // The connection is free as soon as storage has the part; the report to our server rides along in the next batch.
       this.dispatch({ type: "partDone", partNumber, etag });
-      this.unreported.push({ partNumber, etag, checksum });
+      this.unreported.push(checksum ? { partNumber, etag, checksum } : { partNumber, etag });
       void this.flushReports().catch(() => {
         // Kept in `unreported`; the next part's flush, or complete(), sends it again.
       });
@@ -250,6 +257,16 @@ export class MultipartTransfer {
     }
   }
 
+  /** The upload was created with a part checksum: each part is hashed before its URL is signed. */
+  private get checksummed(): boolean {
+    return this.plan.checksum === "crc32";
+  }
+
+  /** A part whose URL can be signed now: hashed, or on an upload whose parts carry no checksum. */
+  private readyToSign(partNumber: number): boolean {
+    return !this.checksummed || this.hashed.has(partNumber);
+  }
+
   /** Hashes the next parts while this one is on the wire, so their URLs can be signed in one batch. */
   private prefetchChecksums(after: number): void {
     for (const part of this.state.parts.slice(after, after + PREPARE_AHEAD)) {
@@ -284,7 +301,7 @@ export class MultipartTransfer {
     if (signed >= SIGN_AHEAD) return;
     const batch = upcoming
       .map((p) => p.partNumber)
-      .filter((n) => this.hashed.has(n) && !this.hasFreshUrl(n))
+      .filter((n) => this.readyToSign(n) && !this.hasFreshUrl(n))
       .slice(0, SIGN_AHEAD);
     if (batch.length === 0) return;
     // A failure here is not the part's: `urlFor` signs it again when the part needs it.
@@ -314,14 +331,17 @@ export class MultipartTransfer {
 
   private upcomingWithoutUrl(except: number): number[] {
     return this.state.parts
-      .filter((p) => p.status !== "done" && p.partNumber !== except && this.hashed.has(p.partNumber))
+      .filter((p) => p.status !== "done" && p.partNumber !== except && this.readyToSign(p.partNumber))
       .map((p) => p.partNumber)
       .filter((n) => !this.hasFreshUrl(n));
   }
 
   private async signBatch(partNumbers: number[]): Promise<void> {
-    const checksums: Record<string, string> = {};
-    for (const n of partNumbers) checksums[String(n)] = this.hashed.get(n) ?? (await this.checksumOf(n));
+    let checksums: Record<string, string> | undefined;
+    if (this.checksummed) {
+      checksums = {};
+      for (const n of partNumbers) checksums[String(n)] = this.hashed.get(n) ?? (await this.checksumOf(n));
+    }
     const { tracer } = this.deps;
     const s0 = traceClock(tracer);
     const { parts: signed } = await this.deps.api.signParts(this.fileId, partNumbers, checksums);

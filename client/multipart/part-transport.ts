@@ -1,17 +1,22 @@
 /**
  * PUTs one part to its presigned UploadPart URL with XMLHttpRequest (upload progress, abort).
- * Browser-only; no React. The CRC32 header must match the one signed into the URL. Fails with a
- * StorageError, as the POST does.
+ * Browser-only; no React. The CRC32 header, when the upload's parts carry one, must match the one
+ * signed into the URL. Fails with a StorageError, as the POST does.
  */
 import { StorageError, storageErrorFor, storageUnreachable } from "@/client/storage-error";
 
-/** How a part reaches storage: putPart (XHR) in the page, a fetch in the CLI. */
-export type PartTransport = (url: string, body: Blob, checksumCRC32: string, options: { signal: AbortSignal; onProgress: (loaded: number) => void }) => Promise<{ etag: string }>;
+/** How a part reaches storage: putPart (XHR) in the page, a fetch in the CLI; `checksumCRC32` null for an upload whose parts carry none. */
+export type PartTransport = (
+  url: string,
+  body: Blob,
+  checksumCRC32: string | null,
+  options: { signal: AbortSignal; onProgress: (loaded: number) => void },
+) => Promise<{ etag: string }>;
 
 export function putPart(
   url: string,
   body: Blob,
-  checksumCRC32: string,
+  checksumCRC32: string | null,
   options: { signal: AbortSignal; onProgress: (loaded: number) => void },
 ): Promise<{ etag: string }> {
   return new Promise((resolve, reject) => {
@@ -35,7 +40,7 @@ export function putPart(
     xhr.onabort = () => settle(new DOMException("Aborted", "AbortError"));
     options.signal.addEventListener("abort", onAbort, { once: true });
     xhr.open("PUT", url);
-    xhr.setRequestHeader("x-amz-checksum-crc32", checksumCRC32);
+    if (checksumCRC32) xhr.setRequestHeader("x-amz-checksum-crc32", checksumCRC32);
     xhr.send(body);
   });
 }

@@ -9,8 +9,15 @@ describe("failureMessage", () => {
     expect(failureMessage("quota_exceeded", "Over quota.")).toBe("Over quota.");
   });
 
-  it("a refused POST says storage's reason and that Retry gets a fresh signature", () => {
-    expect(failureMessage("storage_refused", "Storage refused the upload (AccessDenied).")).toMatch(/AccessDenied.*Retry to get a fresh signature\.$/);
+  it("a refused POST says storage's reason and that Retry signs it again", () => {
+    expect(failureMessage("storage_refused", "Storage refused the upload (AccessDenied).")).toMatch(/AccessDenied\)\. Retry to sign and send it again/);
+  });
+
+  it("a store refusing the server's request, or lacking an operation, says which and what the store answered", () => {
+    expect(failureMessage("storage_refused", "The file store refused CompleteMultipartUpload (InvalidRequest).")).toMatch(/^The file store refused CompleteMultipartUpload \(InvalidRequest\)\. /);
+    expect(failureMessage("storage_unsupported", "The file store does not support ListParts (NotImplemented).")).toBe(
+      "The file store does not support ListParts (NotImplemented). The site's file storage settings need a look.",
+    );
   });
 
   it("a failed part names the part and says Retry sends the missing parts", () => {

@@ -9,7 +9,10 @@ export function failureMessage(code: FailureCode, message: string): string {
     case "bad_request":
       return message;
     case "storage_refused":
-      return `${message} Retry to get a fresh signature.`;
+      // Storage refusing the browser's POST or PUT (a fresh signature may fix it), or the server's request (the store said no).
+      return `${message} Retry to sign and send it again; if storage refuses again, its settings need a look.`;
+    case "storage_unsupported":
+      return `${message} The site's file storage settings need a look.`;
     case "upload_incomplete":
       return "Storage did not receive the whole file. Retry to send it again.";
     case "unauthorized":

@@ -54,7 +54,7 @@ type PreviewColumns = {
   previewPlannedAt?: Date | null | SQL;
   previewStoredAt?: Date | null | SQL;
 };
-export type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt">> & PreviewColumns & { checksum?: string | null | SQL };
+export type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt" | "storageRefusal">> & PreviewColumns & { checksum?: string | null | SQL };
 /** Which of the owner's file items a move may take; `guard` adds what else must hold (a preview's columns). */
 export type MoveWhere = { ids: string[]; ownerId: string; updatedBefore?: Date; guard?: SQL };
 
@@ -98,10 +98,21 @@ export function claimFileCompletions({ ids, ownerId }: { ids: string[]; ownerId:
 
 /**
  * Completing → pending: the complete found nothing to finish yet (or storage failed); the client
- * may retry. `updatedAt` puts back the pending file item's own, so a refused complete leaves it as it was.
+ * may retry. `updatedAt` puts back the pending file item's own, so a refused complete leaves it as it was
+ * (and cleanup gives up on it on time). `storageRefusal` records what the store refused, if it did.
  */
-export function releaseFileCompletion({ id, ownerId, updatedAt }: { id: string; ownerId: string; updatedAt: Date }): Promise<FileItem | null> {
-  return moveFileItem("release", { id, ownerId }, { updatedAt });
+export function releaseFileCompletion({
+  id,
+  ownerId,
+  updatedAt,
+  storageRefusal,
+}: {
+  id: string;
+  ownerId: string;
+  updatedAt: Date;
+  storageRefusal?: string;
+}): Promise<FileItem | null> {
+  return moveFileItem("release", { id, ownerId }, storageRefusal ? { updatedAt, storageRefusal } : { updatedAt });
 }
 
 /** A claimed file item whose file was checked and placed, and the checksum S3 reported (none for a POST). */
@@ -121,7 +132,7 @@ export function markFilesUploaded({ ownerId, files }: { ownerId: string; files: 
         sql` `,
       )} end`
     : null;
-  return moveFileItems("markUploaded", { ids: files.map((file) => file.id), ownerId }, { checksum, uploadedAt: new Date() });
+  return moveFileItems("markUploaded", { ids: files.map((file) => file.id), ownerId }, { checksum, uploadedAt: new Date(), storageRefusal: null });
 }
 
 /** Completing → rejected: the stored bytes contradicted the declared type. */
@@ -129,9 +140,12 @@ export function markFileRejected({ id, ownerId }: { id: string; ownerId: string 
   return moveFileItem("reject", { id, ownerId });
 }
 
-/** Pending → aborted (a cancel, or cleanup giving up); null when the file item was not pending, so nothing may be removed. */
-export function markFileAborted({ id, ownerId }: { id: string; ownerId: string }): Promise<FileItem | null> {
-  return moveFileItem("abort", { id, ownerId });
+/**
+ * Pending → aborted (a cancel, a multipart upload the store would not start, or cleanup giving up);
+ * null when the file item was not pending, so nothing may be removed. `storageRefusal` records what the store refused, if it did.
+ */
+export function markFileAborted({ id, ownerId, storageRefusal }: { id: string; ownerId: string; storageRefusal?: string }): Promise<FileItem | null> {
+  return moveFileItem("abort", { id, ownerId }, storageRefusal ? { storageRefusal } : {});
 }
 
 /** Completing since before `updatedBefore` (its complete crashed) → aborted, for cleanup. */

@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
 import { fileItems, type FileItem, type NewFileItem } from "@/db/schema";
+import type { PartChecksum } from "@/lib/store-abilities";
 
 /*
  * A file item read by id, and its plain writes. Creates within the quota are in
@@ -15,9 +16,9 @@ export async function createFileItem(input: NewFileItem): Promise<FileItem> {
   return item;
 }
 
-export async function setFileUploadId({ id, uploadId }: { id: string; uploadId: string }): Promise<FileItem> {
+export async function setFileUploadId({ id, uploadId, partChecksum }: { id: string; uploadId: string; partChecksum: PartChecksum }): Promise<FileItem> {
   const db = await getDb();
-  const [item] = await db.update(fileItems).set({ uploadId }).where(eq(fileItems.id, id)).returning();
+  const [item] = await db.update(fileItems).set({ uploadId, partChecksum }).where(eq(fileItems.id, id)).returning();
   if (!item) throw new Error("file item vanished while starting its multipart upload");
   return item;
 }

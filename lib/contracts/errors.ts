@@ -17,16 +17,21 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** The file store lacks an operation the upload needs (its S3 API answered NotImplemented). */
+  storage_unsupported: 501,
+  /** The file store said no to the server's request (a 4xx; its code is in the message): retrying will not help. */
+  storage_refused: 502,
   storage_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /**
- * Failures only a client names: no answer from our API or storage, storage refusing or failing a
- * request, and a multipart upload stopped by a part that failed for good.
+ * Failures only a client names: no answer from our API or storage, storage failing a request
+ * (storage refusing one is `storage_refused`, the server's code too), and a multipart upload
+ * stopped by a part that failed for good.
  */
-export const CLIENT_ERROR_CODES = ["network_error", "storage_refused", "storage_error", "part_failed"] as const;
+export const CLIENT_ERROR_CODES = ["network_error", "storage_error", "part_failed"] as const;
 
 /** Every code an upload can fail with on the page or in the CLI: the server's and the client's own. */
 export type ClientErrorCode = ErrorCode | (typeof CLIENT_ERROR_CODES)[number];
@@ -47,6 +52,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   unsupported_media_type: "Send the request body as application/json.",
   rate_limited: "Too many requests; try again shortly.",
   internal: "Something went wrong on our side.",
+  storage_unsupported: "The file store does not support this operation.",
+  storage_refused: "The file store refused the request.",
   storage_unavailable: "File storage is unavailable; try again shortly.",
 };
 

@@ -75,8 +75,13 @@ export type PostUploadTarget = { strategy: "post"; url: string; fields: Record<s
  * The URL names one key and fits one size, type and CRC32 until `expiresAt`.
  */
 export type PutUploadTarget = { strategy: "put"; url: string; headers: Record<string, string>; expiresAt: string };
-/** `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation). */
-export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; expiresAt: string };
+/**
+ * `expiresAt` is when cleanup may abort the unfinished upload (STALE_UPLOAD_HOURS after creation).
+ * `checksum` is what each part carries: `crc32` (its CRC32, base64, sent when signing and as the
+ * PUT's `x-amz-checksum-crc32` header) or null (parts are signed and sent without one, for stores
+ * that refuse part checksums).
+ */
+export type MultipartUploadTarget = { strategy: "multipart"; partSize: number; partCount: number; checksum: "crc32" | null; expiresAt: string };
 export type UploadTarget = PostUploadTarget | PutUploadTarget | MultipartUploadTarget;
 /** A small file's or a preview's one request to storage: a form POST or a presigned PUT. */
 export type SingleUploadTarget = PostUploadTarget | PutUploadTarget;

@@ -6,7 +6,7 @@ import type { FileItem } from "@/db/schema";
 import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/server/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
 import { deleteObject, listObjects } from "@/server/storage/objects";
-import { discardObjects, discardUpload } from "@/server/uploads/discard";
+import { discardObjects, discardUpload, discardUploads } from "@/server/uploads/discard";
 import { FINAL_PREFIX, fileIdOfStagingKey, hasPreview, isPreviewStagingKey, previewKeyFor, previewStagingKeyFor, STAGING_PREFIX } from "@/server/uploads/object-keys";
 
 export type CleanupReport = {
@@ -71,10 +71,8 @@ async function sweepEndedUploads(now: Date): Promise<{ swept: number; reAborted:
   let after: FileItem | undefined;
   for (;;) {
     const page = await listRecentlyEndedFiles({ since, after, limit: BATCH });
-    for (const item of page) {
-      await discardUpload(item);
-      if (item.status === "aborted" && item.strategy === "multipart" && item.uploadId) reAborted++;
-    }
+    await discardUploads(page);
+    reAborted += page.filter((item) => item.status === "aborted" && item.strategy === "multipart" && item.uploadId).length;
     swept += page.length;
     after = page.at(-1);
     if (page.length < BATCH) return { swept, reAborted };

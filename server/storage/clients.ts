@@ -2,6 +2,7 @@ import "server-only";
 import { S3Client } from "@aws-sdk/client-s3";
 import { getEnv } from "@/server/env";
 import { browserEndpoints, type BrowserEndpoint } from "@/lib/storage-endpoints";
+import { rememberOperation } from "./s3-errors";
 
 export type S3Clients = {
   /** The server's own calls, at S3_ENDPOINT (which may be a private address). */
@@ -21,7 +22,7 @@ const globalForS3 = globalThis as unknown as { __s3?: S3Clients };
 
 function makeClient(endpoint: BrowserEndpoint | undefined): S3Client {
   const env = getEnv();
-  return new S3Client({
+  const client = new S3Client({
     region: env.S3_REGION,
     endpoint: endpoint && "url" in endpoint ? endpoint.url : undefined,
     useDualstackEndpoint: endpoint !== undefined && "aws" in endpoint && endpoint.aws === "dualstack",
@@ -35,6 +36,19 @@ function makeClient(endpoint: BrowserEndpoint | undefined): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
+  // Every failed call remembers its operation, so a store's refusal is answered naming it (s3-errors.ts).
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        rememberOperation(err, context.commandName ?? "S3 request");
+        throw err;
+      }
+    },
+    { step: "initialize", name: "rememberStorageOperation" },
+  );
+  return client;
 }
 
 /** Connections a browser opens to one host over HTTP/1.1, which S3 speaks. */

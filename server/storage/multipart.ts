@@ -9,17 +9,20 @@ import {
 import { clients } from "./clients";
 import { isMethodNotAllowed, isNoSuchUpload, isNotImplemented } from "./s3-errors";
 import { getEnv } from "@/server/env";
+import type { PartChecksum } from "@/lib/store-abilities";
 
-/** Every part is checksummed with CRC32 in the browser and verified by S3 on arrival. */
-export const PART_CHECKSUM_ALGORITHM = "CRC32" as const;
-
-export async function createMultipartUpload(input: { key: string; contentType: string }): Promise<string> {
+/**
+ * Starts a multipart upload. With `crc32` every part is checksummed in the browser and verified by
+ * S3 on arrival, and the complete must name each part's CRC32 (S3 and SeaweedFS refuse it
+ * otherwise); with `none` the upload has no checksum algorithm and parts carry none.
+ */
+export async function createMultipartUpload(input: { key: string; contentType: string; partChecksum: PartChecksum }): Promise<string> {
   const out = await clients().internal.send(
     new CreateMultipartUploadCommand({
       Bucket: getEnv().S3_BUCKET,
       Key: input.key,
       ContentType: input.contentType,
-      ChecksumAlgorithm: PART_CHECKSUM_ALGORITHM,
+      ChecksumAlgorithm: input.partChecksum === "crc32" ? "CRC32" : undefined,
     }),
   );
   if (!out.UploadId) throw new Error("CreateMultipartUpload returned no UploadId");

@@ -4,6 +4,7 @@ import { claimFileCompletions, markFilesUploaded, releaseFileCompletion, type Pl
 import type { FileItem, UploadStrategy } from "@/db/schema";
 import { AppError, asError } from "@/server/http/app-error";
 import { isUuid } from "@/server/http/parse";
+import { storageRefusalOf } from "@/server/storage/s3-errors";
 import { postCompletion } from "./complete-post";
 import { putCompletion } from "./complete-put";
 import { discardObjects } from "./discard";
@@ -110,14 +111,16 @@ async function finishClaimed(claimed: FileItem[], before: Map<string, FileItem>,
 
 /**
  * Runs `work` for a claimed file item; a failure other than a 415 (or losing the file item to cleanup) hands
- * the file item back as pending, as it was before (`pendingSince`), so the client can retry.
+ * the file item back as pending, as it was before (`pendingSince`), so the client can retry, and
+ * cleanup gives up on it (aborting its multipart upload) once it is stale. A store's refusal is
+ * recorded on it (`storageRefusal`), so the operator sees why it never completed.
  */
 async function releasingOnFailure<T>(item: FileItem, pendingSince: Date, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
     if (!(err instanceof AppError && (err.code === "unsupported_type" || err.code === "conflict"))) {
-      await releaseFileCompletion({ id: item.id, ownerId: item.userId, updatedAt: pendingSince });
+      await releaseFileCompletion({ id: item.id, ownerId: item.userId, updatedAt: pendingSince, storageRefusal: storageRefusalOf(err) });
     }
     throw err;
   }

@@ -11,6 +11,7 @@ import { GIB, MIB } from "@/lib/units";
 import { checkUpload, parseAllowedTypes, type UploadRules } from "@/lib/upload-rules";
 import { checksumRequired, type CreateUploadBody, type UploadSettings, type UploadTarget } from "@/lib/contracts/upload-schemas";
 import { createMultipartUpload } from "@/server/storage/multipart";
+import { storageRefusalOf } from "@/server/storage/s3-errors";
 import { signUploadPost } from "@/server/storage/post-policy";
 import { signUploadPut } from "@/server/storage/put-urls";
 import { putWritesFinalKey } from "./complete-put";
@@ -73,10 +74,14 @@ export type CreatedUpload = { item: FileItem; upload: UploadTarget };
 async function startUpload(item: FileItem): Promise<CreatedUpload> {
   if (item.strategy === "multipart") {
     try {
-      const started = await setFileUploadId({ id: item.id, uploadId: await createMultipartUpload({ key: item.key, contentType: item.contentType }) });
+      // Fixed for the life of this upload: its part URLs and its complete follow what it was created with.
+      const partChecksum = getEnv().storeAbilities.partChecksum;
+      const uploadId = await createMultipartUpload({ key: item.key, contentType: item.contentType, partChecksum });
+      const started = await setFileUploadId({ id: item.id, uploadId, partChecksum });
       return { item: started, upload: multipartTarget(started) };
     } catch (err) {
-      await markFileAborted({ id: item.id, ownerId: item.userId });
+      // Released (its quota too); a store's refusal is recorded on it.
+      await markFileAborted({ id: item.id, ownerId: item.userId, storageRefusal: storageRefusalOf(err) });
       throw err;
     }
   }

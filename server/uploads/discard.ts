@@ -26,11 +26,21 @@ export async function discardObjects(of: FileItem | FileItem[], keys: string[]):
  * Everything an ended file item may have stored: its final and staging objects and, when it was
  * aborted, its multipart upload (a rejected or deleted one was completed, so S3 no longer has it).
  */
-export async function discardUpload(item: FileItem): Promise<void> {
-  try {
-    if (item.status === "aborted" && item.strategy === "multipart" && item.uploadId) await abortMultipartUpload(item.key, item.uploadId);
-  } catch (err) {
-    console.error("Aborting an ended upload failed; cleanup will retry", { fileId: item.id, err });
-  }
-  await discardObjects(item, keysOf(item));
+export function discardUpload(item: FileItem): Promise<void> {
+  return discardUploads([item]);
+}
+
+/**
+ * discardUpload for many ended file items (a page of cleanup's sweep): their multipart uploads
+ * aborted side by side, then every object in one DeleteObjects per 1,000 keys, instead of a
+ * request or two per file item (a DeleteObject costs SeaweedFS tens of milliseconds).
+ */
+export async function discardUploads(items: FileItem[]): Promise<void> {
+  const aborted = items.filter((item) => item.status === "aborted" && item.strategy === "multipart" && item.uploadId);
+  await Promise.all(
+    aborted.map((item) =>
+      abortMultipartUpload(item.key, item.uploadId!).catch((err: unknown) => console.error("Aborting an ended upload failed; cleanup will retry", { fileId: item.id, err })),
+    ),
+  );
+  await discardObjects(items, items.flatMap(keysOf));
 }

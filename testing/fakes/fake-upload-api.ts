@@ -44,6 +44,8 @@ export type FakeServerOptions = {
   policyTtlMs?: number;
   /** "put": small files and previews get presigned PUTs (their URL is their key), and a create without the file's checksum is refused, as the server does for stores without POST Object. */
   smallUploads?: "post" | "put";
+  /** What each multipart upload's parts carry (the server's `upload.checksum`); crc32 unless set. */
+  partChecksum?: "crc32" | null;
 };
 
 export const POLICY_TTL_MS = 10 * 60_000;
@@ -131,9 +133,12 @@ export class FakeUploadServer {
       const parts = [...fileItem.parts].map(([partNumber, etag]) => ({ partNumber, etag, size }));
       return { file: fileItem.file, upload: fileItem.upload, parts };
     },
-    signParts: async (id, partNumbers) => {
+    signParts: async (id, partNumbers, checksums) => {
       await this.enter("signParts", partNumbers);
-      this.pending(id);
+      const fileItem = this.pending(id);
+      // As the route does: every part's CRC32 on a crc32 upload, none on an upload without part checksums.
+      const checksummed = fileItem.upload.strategy === "multipart" && fileItem.upload.checksum === "crc32";
+      if (checksummed !== (checksums !== undefined && partNumbers.every((n) => checksums[String(n)]))) throw apiError(400, "bad_request");
       const expiresAt = new Date(Date.now() + POLICY_TTL_MS).toISOString();
       return { parts: partNumbers.map((partNumber) => ({ partNumber, url: `${id}/part/${partNumber}`, expiresAt })) };
     },
@@ -243,7 +248,13 @@ export class FakeUploadServer {
     const expiresAt = new Date(Date.now() + (this.options.policyTtlMs ?? POLICY_TTL_MS)).toISOString();
     const upload: UploadTarget =
       body.size >= (this.options.multipartFrom ?? Infinity)
-        ? { strategy: "multipart", partSize, partCount: Math.max(1, Math.ceil(body.size / partSize)), expiresAt: now }
+        ? {
+            strategy: "multipart",
+            partSize,
+            partCount: Math.max(1, Math.ceil(body.size / partSize)),
+            checksum: this.options.partChecksum === undefined ? "crc32" : this.options.partChecksum,
+            expiresAt: now,
+          }
         : this.options.smallUploads === "put"
           ? { strategy: "put", url: key, headers: { "Content-Type": body.type, "x-amz-checksum-crc32": body.checksum!, "If-None-Match": "*" }, expiresAt }
           : { strategy: "post", url: "https://storage.test/bucket", fields: { key, policy: id }, expiresAt };
