@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   storage_unavailable: 503,
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -48,6 +49,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   rate_limited: "Too many requests; try again shortly.",
   internal: "Something went wrong on our side.",
   storage_unavailable: "File storage is unavailable; try again shortly.",
+  server_busy: "The server is busy; try again shortly.",
 };
 
 export type ErrorBody = { error: { code: ErrorCode; message: string } };
