@@ -144,6 +144,28 @@ export const shareLinks = pgTable(
   ],
 );
 
+/**
+ * One browser's sign-in (next-auth's JWT carries its id as `sid`): every request with the session
+ * cookie reads its row, so ending it (sign-out, "sign out everywhere", a password change) ends
+ * that cookie at once, wherever a copy of it is kept.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Moved at most once an hour by a request with the cookie: cleanup drops sessions idle past the JWT's lifetime. */
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set once the session is ended; its cookie no longer signs anyone in. */
+    endedAt: timestamp({ withTimezone: true }),
+  },
+  // "End every session of this user": only live ones are indexed.
+  (table) => [index("user_sessions_user_live_idx").on(table.userId).where(sql`${table.endedAt} is null`)],
+);
+
 /** Fixed-window request counters, shared by every serverless instance through Postgres. */
 export const rateLimits = pgTable(
   "rate_limits",
@@ -158,6 +180,7 @@ export const rateLimits = pgTable(
 export type User = typeof users.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type ShareLink = typeof shareLinks.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;
 export type FilePart = typeof fileParts.$inferSelect;
 export type FileItem = typeof fileItems.$inferSelect;
 export type NewFileItem = typeof fileItems.$inferInsert;
