@@ -64,6 +64,15 @@ export const fileItems = pgTable(
     previewPlannedAt: timestamp({ withTimezone: true }),
     /** When the preview was checked and stored at its served key; null while only planned (nothing is served then). */
     previewStoredAt: timestamp({ withTimezone: true }),
+    /**
+     * The staging hold of a POST upload: when the last form signed for its staging key expires.
+     * Until it is cleared the quota counts the file's size once more (what the form can still post
+     * there, beside the checked copy); it is cleared only once that time has passed and the staging
+     * key was emptied since (server/uploads/staging-holds.ts). Null for multipart uploads.
+     */
+    formExpiresAt: timestamp({ withTimezone: true }),
+    /** The same hold for the preview's staging key: counted as PREVIEW_MAX_BYTES while set. */
+    previewFormExpiresAt: timestamp({ withTimezone: true }),
   },
   (table) => [
     uniqueIndex("file_items_user_idempotency_key_idx").on(table.userId, table.idempotencyKey),
@@ -75,6 +84,9 @@ export const fileItems = pgTable(
     index("file_items_status_created_idx").on(table.status, table.createdAt).where(sql`${table.status} = 'pending'`),
     // Cleanup's search for preview plans whose forms have expired unstored: only plans in flight are indexed.
     index("file_items_preview_planned_idx").on(table.previewPlannedAt).where(sql`${table.previewStoredAt} is null and ${table.previewPlannedAt} is not null`),
+    // Staging holds still counted: the owner's, when a create would go over the quota, and everyone's (cleanup).
+    index("file_items_form_hold_idx").on(table.userId, table.formExpiresAt).where(sql`${table.formExpiresAt} is not null`),
+    index("file_items_preview_form_hold_idx").on(table.userId, table.previewFormExpiresAt).where(sql`${table.previewFormExpiresAt} is not null`),
   ],
 );
 

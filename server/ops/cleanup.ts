@@ -9,6 +9,7 @@ import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/server/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
 import { deleteObject, listObjects } from "@/server/storage/objects";
 import { discardObjects, discardUpload } from "@/server/uploads/discard";
+import { releaseStagingHolds } from "@/server/uploads/staging-holds";
 import { FINAL_PREFIX, fileIdOfStagingKey, hasPreview, isPreviewStagingKey, previewKeyFor, previewStagingKeyFor, STAGING_PREFIX } from "@/server/uploads/object-keys";
 
 export type CleanupReport = {
@@ -18,6 +19,7 @@ export type CleanupReport = {
   expiredPreviewPlansDropped: number;
   stagingObjectsRemoved: number;
   orphanMultipartUploadsAborted: number;
+  stagingHoldsReleased: number;
   sessionsDropped: number;
 };
 
@@ -156,7 +158,9 @@ function dropOldSessions(now: Date): Promise<number> {
  *    its upload ended; its form can't outlive 15 minutes, so this converges).
  * 5. Aborts multipart uploads no file item owns. MinIO lists uploads only by exact key, so this finds
  *    nothing there; MinIO expires stale uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
- * 6. Drops sign-in sessions ended a day ago or idle past their cookie's lifetime.
+ * 6. Releases staging holds whose forms expired (server/uploads/staging-holds.ts): their keys
+ *    emptied once more, their bytes leave the quota.
+ * 7. Drops sign-in sessions ended a day ago or idle past their cookie's lifetime.
  * Every step is idempotent, so overlapping runs are harmless.
  */
 export async function cleanupStaleUploads(now = new Date()): Promise<CleanupReport> {
@@ -165,6 +169,7 @@ export async function cleanupStaleUploads(now = new Date()): Promise<CleanupRepo
   const expiredPreviewPlansDropped = await dropExpiredPlans(now);
   const stagingObjectsRemoved = await removeStrayStagingObjects(now);
   const orphanMultipartUploadsAborted = await abortOrphanMultipartUploads(now);
+  const stagingHoldsReleased = await releaseStagingHolds({ now });
   const sessionsDropped = await dropOldSessions(now);
   return {
     staleUploadsAborted,
@@ -173,6 +178,7 @@ export async function cleanupStaleUploads(now = new Date()): Promise<CleanupRepo
     expiredPreviewPlansDropped,
     stagingObjectsRemoved,
     orphanMultipartUploadsAborted,
+    stagingHoldsReleased,
     sessionsDropped,
   };
 }
