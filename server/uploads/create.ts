@@ -50,7 +50,7 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
 
 export type CreatedUpload = { item: FileItem; upload: UploadTarget };
 
-/** The quota's refusal: what counts is more than the files listed (docs/api.md, "Quota"). */
+/** The quota's refusal: what counts is more than the files listed (docs/api.md, "The quota"). */
 const QUOTA_MESSAGE =
   "This upload would take you over your storage quota. A small file counts twice its size until its upload form expires, so room comes back within minutes of recent uploads, cancels and deletes.";
 
