@@ -84,6 +84,15 @@ export const fileItems = pgTable(
     previewPlannedAt: timestamp({ withTimezone: true }),
     /** When the preview was checked and stored at its served key; null while only planned (nothing is served then). */
     previewStoredAt: timestamp({ withTimezone: true }),
+    /**
+     * The staging hold of a POST upload: when the last form signed for its staging key expires.
+     * Until it is cleared the quota counts the file's size once more (what the form can still post
+     * there, beside the checked copy); it is cleared only once that time has passed and the staging
+     * key was emptied since (server/uploads/staging-holds.ts). Null for multipart uploads.
+     */
+    formExpiresAt: timestamp({ withTimezone: true }),
+    /** The same hold for the preview's staging key: counted as PREVIEW_MAX_BYTES while set. */
+    previewFormExpiresAt: timestamp({ withTimezone: true }),
   },
   (table) => [
     uniqueIndex("file_items_user_idempotency_key_idx").on(table.userId, table.idempotencyKey),
@@ -95,6 +104,9 @@ export const fileItems = pgTable(
     index("file_items_status_created_idx").on(table.status, table.createdAt).where(sql`${table.status} = 'pending'`),
     // Cleanup's search for preview plans whose forms have expired unstored: only plans in flight are indexed.
     index("file_items_preview_planned_idx").on(table.previewPlannedAt).where(sql`${table.previewStoredAt} is null and ${table.previewPlannedAt} is not null`),
+    // Staging holds still counted: the owner's, when a create would go over the quota, and everyone's (cleanup).
+    index("file_items_form_hold_idx").on(table.userId, table.formExpiresAt).where(sql`${table.formExpiresAt} is not null`),
+    index("file_items_preview_form_hold_idx").on(table.userId, table.previewFormExpiresAt).where(sql`${table.previewFormExpiresAt} is not null`),
   ],
 );
 
@@ -172,6 +184,28 @@ export const shareLinks = pgTable(
   ],
 );
 
+/**
+ * One browser's sign-in (next-auth's JWT carries its id as `sid`): every request with the session
+ * cookie reads its row, so ending it (sign-out, "sign out everywhere", a password change) ends
+ * that cookie at once, wherever a copy of it is kept.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Moved at most once an hour by a request with the cookie: cleanup drops sessions idle past the JWT's lifetime. */
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set once the session is ended; its cookie no longer signs anyone in. */
+    endedAt: timestamp({ withTimezone: true }),
+  },
+  // "End every session of this user": only live ones are indexed.
+  (table) => [index("user_sessions_user_live_idx").on(table.userId).where(sql`${table.endedAt} is null`)],
+);
+
 /** Fixed-window request counters, shared by every serverless instance through Postgres. */
 export const rateLimits = pgTable(
   "rate_limits",
@@ -186,6 +220,7 @@ export const rateLimits = pgTable(
 export type User = typeof users.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type ShareLink = typeof shareLinks.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;
 export type FilePart = typeof fileParts.$inferSelect;
 export type FileItem = typeof fileItems.$inferSelect;
 export type NewFileItem = typeof fileItems.$inferInsert;

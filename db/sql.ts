@@ -10,7 +10,8 @@ export function escapeLike(value: string): string {
 
 /**
  * Bytes of the file items `where` selects, each file plus its preview (planned while pending, checked
- * once uploaded): the quota's and the library's usage come from this one sum.
+ * once uploaded): the library's usage. The quota counts these and what signed forms may still
+ * write (file-item-quota.ts).
  */
 export async function sumFileBytes(db: Pick<Database, "select">, where: SQL | undefined): Promise<number> {
   const [row] = await db

@@ -44,7 +44,7 @@ test("after 10 wrong passwords the sign-in answers 429 with Retry-After and the 
     expect((await tryPassword(`wrong-${i}`)).status()).toBe(401);
     await expect(page.getByTestId("form-error")).toHaveText("Wrong email or password.");
   }
-  // Now even the right password waits: the limit is checked before any password is.
+  // Now even the right password waits in this browser: the limit is checked before any password is.
   const limited = await tryPassword(newUser.password);
   expect(limited.status()).toBe(429);
   const retryAfter = Number(await limited.headerValue("retry-after"));
@@ -52,6 +52,29 @@ test("after 10 wrong passwords the sign-in answers 429 with Retry-After and the 
   expect(retryAfter).toBeLessThanOrEqual(15 * 60);
   await expect(page.getByTestId("form-error")).toHaveText(/^Too many attempts; try again in \d+ s\.$/);
   await expect(page.getByTestId("signed-in-user")).toHaveCount(0);
+});
+
+// Issue 23: 10 wrong passwords from anyone used to lock the account for everyone, its owner included.
+test("a stranger's wrong passwords do not lock the owner's browser out", async ({ auth, newUser, browser }) => {
+  await auth.signUp(newUser);
+  await auth.signOut();
+  // Another browser, which never signed in to this account, guesses until it is refused.
+  const stranger = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const guesser = await stranger.newPage();
+  await guesser.goto("/signin");
+  let last = 0;
+  for (let i = 0; i < 12 && last !== 429; i++) {
+    await guesser.getByTestId("email-input").fill(newUser.email);
+    await guesser.getByTestId("password-input").fill(`guess-${i}`);
+    const answer = guesser.waitForResponse((res) => res.url().includes("/api/auth/callback/credentials") && res.request().method() === "POST");
+    await guesser.getByTestId("submit-button").click();
+    last = (await answer).status();
+    await expect(guesser.getByTestId("submit-button")).toBeEnabled();
+  }
+  expect(last).toBe(429);
+  await stranger.close();
+  // The owner's browser signed in before (it holds the account's device cookie): it still gets in.
+  await auth.signIn(newUser);
 });
 
 test("the sign-up form shows the wait of a 429", async ({ page, newUser }) => {

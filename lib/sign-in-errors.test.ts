@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRateLimitedSignInError, rateLimitedSignInError, SIGN_IN_ERROR, signInErrorMessage } from "./sign-in-errors";
+import { busySignInError, parseBusySignInError, parseRateLimitedSignInError, rateLimitedSignInError, SIGN_IN_ERROR, signInErrorMessage } from "./sign-in-errors";
 
 describe("sign-in error codes", () => {
   it.each([
@@ -20,6 +20,16 @@ describe("sign-in error codes", () => {
   );
 
   it.each([
+    [1, "busy:1"],
+    [0.2, "busy:1"],
+  ])("encodes a busy server's wait of %s s as %s", (seconds, code) => {
+    expect(busySignInError(seconds)).toBe(code);
+    expect(parseBusySignInError(code)).toBe(1);
+    expect(parseRateLimitedSignInError(code)).toBeNull();
+  });
+
+  it.each([
+    ["busy:3", "The server is busy; try again in 3 s."],
     ["rate_limited:42", "Too many attempts; try again in 42 s."],
     ["CredentialsSignin", "Wrong email or password."],
     [SIGN_IN_ERROR.githubEmailInUse, /already exists here with a password/],

@@ -24,6 +24,24 @@ export function parseRateLimitedSignInError(code: string | null | undefined): nu
   return Number.isInteger(seconds) && seconds > 0 ? seconds : null;
 }
 
+/** `busy:<seconds>`: every password-check slot of the server was taken; nothing was checked or counted. */
+const BUSY_PREFIX = "busy:";
+
+export function busySignInError(retryAfterSeconds: number): string {
+  return `${BUSY_PREFIX}${Math.max(1, Math.ceil(retryAfterSeconds))}`;
+}
+
+/** The wait in seconds a `busy:<seconds>` code carries, or null for any other code. */
+export function parseBusySignInError(code: string | null | undefined): number | null {
+  if (!code?.startsWith(BUSY_PREFIX)) return null;
+  const seconds = Number(code.slice(BUSY_PREFIX.length));
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : null;
+}
+
+export function busyMessage(retryAfterSeconds: number): string {
+  return `The server is busy; try again in ${retryAfterSeconds} s.`;
+}
+
 export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
   return `Too many attempts; try again in ${retryAfterSeconds} s.`;
 }
@@ -32,6 +50,8 @@ export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
 export function signInErrorMessage(code: string): string {
   const wait = parseRateLimitedSignInError(code);
   if (wait !== null) return tooManyAttemptsMessage(wait);
+  const busy = parseBusySignInError(code);
+  if (busy !== null) return busyMessage(busy);
   switch (code) {
     case "CredentialsSignin":
       return "Wrong email or password.";

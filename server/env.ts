@@ -102,8 +102,18 @@ export const envSchema = z.object({
   RATE_LIMIT_SHARE_LINK_CHANGES_PER_HOUR: z.coerce.number().int().positive().default(2000),
   /** API tokens a user may make or revoke per hour (each counts). */
   RATE_LIMIT_TOKEN_CHANGES_PER_HOUR: z.coerce.number().int().positive().default(100),
-  /** Failed sign-ins per account (normalised email) per 15 minutes; over it, sign-in answers 429. */
-  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  /**
+   * Failed sign-ins per account (normalised email) per 15 minutes from one client: one browser
+   * holding the account's device cookie, else one address. Over it, that client's sign-ins answer 429.
+   * @see server/auth/auth-limits.ts
+   */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(10),
+  /**
+   * Failed sign-ins per account per 15 minutes from every client without its device cookie
+   * together: the ceiling on guesses at one account; over it, only browsers that signed in to the
+   * account before (its device cookie) may try.
+   */
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(50),
   /** Failed sign-ins per client address per 15 minutes. */
   RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(50),
   /** Sign-ups (POST /api/register) per client address per hour. */
@@ -120,6 +130,12 @@ export const envSchema = z.object({
    * @see docs/deploy.md "Client addresses"
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).optional(),
+  /**
+   * Password hashes and checks (scrypt, 128 MiB each) one server process runs at once, for
+   * sign-in, sign-up and password changes alike; one more answers 503 with Retry-After at once.
+   * @see server/auth/hash-slots.ts
+   */
+  AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** Bearer secret for POST /api/internal/cleanup (serverless cron); the route is off without it. */
   CRON_SECRET: z.string().min(16).optional(),
   UPLOAD_ALLOWED_TYPES: z.string().min(1).default(DEFAULT_ALLOWED_TYPES),

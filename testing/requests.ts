@@ -1,18 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { createUser } from "@/db/queries/users";
+import { createUserSession } from "@/db/queries/user-sessions";
 import type { User } from "@/db/schema";
 
 /** The app's origin as the server under test sees it (APP_URL), so same-origin checks pass. */
 export const APP = new URL(process.env.APP_URL ?? "http://127.0.0.1:3000").origin;
+
+/** A next-auth session cookie for a new session of `user` (a row in user_sessions, its id the JWT's `sid`), as the browser would send it. */
+export async function sessionCookieFor(user: Pick<User, "id" | "email">): Promise<string> {
+  const sid = await createUserSession({ userId: user.id });
+  const token = await encode({ token: { sub: user.id, email: user.email, sid }, secret: process.env.AUTH_SECRET! });
+  return `next-auth.session-token=${token}`;
+}
 
 /** A fresh user with a real next-auth session cookie, as the browser would send it. */
 export async function createSignedInUser(): Promise<{ user: User; cookie: string }> {
   const email = `user-${randomUUID()}@example.test`;
   const user = await createUser({ email, name: "Test User", passwordHash: null });
   if (!user) throw new Error("test user already exists");
-  const token = await encode({ token: { sub: user.id, email }, secret: process.env.AUTH_SECRET! });
-  return { user, cookie: `next-auth.session-token=${token}` };
+  return { user, cookie: await sessionCookieFor(user) };
 }
 
 /**

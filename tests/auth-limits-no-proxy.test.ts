@@ -4,6 +4,7 @@ import { createUser } from "@/db/queries/users";
 import { UNKNOWN_ADDRESS } from "@/server/auth/client-address";
 import { SHARED_SIGN_UP_FACTOR, signUpLimitFor } from "@/server/auth/auth-limits";
 import { authorizeCredentials } from "@/server/auth/credentials";
+import { deviceCookieFor } from "@/server/auth/device-cookie";
 import { hashPassword } from "@/server/auth/password";
 
 // No trusted proxy (the default off Vercel): X-Forwarded-For is the client's own word, so clients
@@ -11,16 +12,17 @@ import { hashPassword } from "@/server/auth/password";
 beforeAll(() => {
   vi.stubEnv("TRUST_PROXY_HOPS", "0");
   vi.stubEnv("RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS", "5");
-  vi.stubEnv("RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT", "3");
+  vi.stubEnv("RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT", "3");
+  vi.stubEnv("AUTH_HASH_CONCURRENCY", "16");
 });
 afterAll(() => vi.unstubAllEnvs());
 
 const PASSWORD = "correct horse battery";
 const email = () => `noproxy-${randomUUID()}@example.test`;
 
-async function outcome(credentials: { email: string; password: string }): Promise<string> {
+async function outcome(credentials: { email: string; password: string }, cookie?: string): Promise<string> {
   try {
-    return (await authorizeCredentials(credentials, { "x-forwarded-for": "203.0.113.9" })) ? "ok" : "wrong";
+    return (await authorizeCredentials(credentials, { "x-forwarded-for": "203.0.113.9", ...(cookie ? { cookie } : {}) })) ? "ok" : "wrong";
   } catch (err) {
     return (err as Error).message;
   }
@@ -41,6 +43,14 @@ describe("limits when clients can't be told apart", () => {
     for (let i = 0; i < 5; i++) outcomes.push(await outcome({ email: account, password: `wrong-${i}` }));
     expect(outcomes.slice(0, 3)).toEqual(["wrong", "wrong", "wrong"]);
     expect(outcomes.slice(3).every((o) => o.startsWith("rate_limited:"))).toBe(true);
+  });
+
+  it("a stranger's failures refuse new browsers but never the owner's known one (regression: they locked the owner out)", async () => {
+    const account = email();
+    await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
+    for (let i = 0; i < 5; i++) await outcome({ email: account, password: `guess-${i}` });
+    expect(await outcome({ email: account, password: PASSWORD })).toMatch(/^rate_limited:/);
+    expect(await outcome({ email: account, password: PASSWORD }, deviceCookieFor(account).split(";")[0])).toBe("ok");
   });
 
   it.each([

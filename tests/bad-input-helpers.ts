@@ -7,6 +7,7 @@ import { getDb } from "@/db";
 import { createUser } from "@/db/queries/users";
 import type { User } from "@/db/schema";
 import { ERROR_STATUS } from "@/lib/contracts/errors";
+import { sessionCookieFor } from "../testing/requests";
 import { testS3 } from "../testing/s3-direct";
 
 /** One client for every listing: a fresh client per call costs a new connection each time. */
@@ -29,7 +30,7 @@ export async function createTestUser(label: string): Promise<{ user: User; cooki
   const email = freshEmail(label);
   const user = await createUser({ email, name: label, passwordHash: null });
   if (!user) throw new Error("test user already exists");
-  return { user, cookie: sessionCookie(await sessionJwt({ sub: user.id, email })) };
+  return { user, cookie: await sessionCookieFor(user) };
 }
 
 /**

@@ -23,6 +23,7 @@ import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/rou
 import { POST as planPreviewsRoute } from "@/app/api/previews/route";
 import { POST as completePreviewsRoute } from "@/app/api/previews/complete/route";
 import { createFileItem, getFileItemById } from "@/db/queries/file-items";
+import { createUserSession, endUserSession } from "@/db/queries/user-sessions";
 import type { User } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import type { CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
@@ -216,27 +217,41 @@ describe("fixtures", () => {
 type Auth = { cookie?: string; bearer?: string; headers?: Record<string, string> };
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
+/** The owner's claims with a live session of their own, so each case below is refused for its one defect. */
+const ownerClaims = async () => ({ sub: fx.owner.user.id, sid: await createUserSession({ userId: fx.owner.user.id }) });
+
 const AUTH_CASES: [string, () => Promise<Auth>][] = [
   ["no cookie and no token", async () => ({})],
   ["a garbage session cookie", async () => ({ cookie: sessionCookie("garbage") })],
   ["a 1 MB session cookie", async () => ({ cookie: sessionCookie(MB_STRING) })],
-  ["a session JWT encrypted with another secret", async () => ({ cookie: sessionCookie(await sessionJwt({ sub: fx.owner.user.id }, { secret: "s".repeat(43) })) })],
-  ["an expired session JWT (exp an hour ago)", async () => ({ cookie: sessionCookie(await sessionJwt({ sub: fx.owner.user.id }, { maxAge: -3600 })) })],
-  ["a session JWT for a user that does not exist", async () => ({ cookie: sessionCookie(await sessionJwt({ sub: randomUUID() })) })],
+  ["a session JWT encrypted with another secret", async () => ({ cookie: sessionCookie(await sessionJwt(await ownerClaims(), { secret: "s".repeat(43) })) })],
+  ["an expired session JWT (exp an hour ago)", async () => ({ cookie: sessionCookie(await sessionJwt(await ownerClaims(), { maxAge: -3600 })) })],
+  ["a session JWT for a user that does not exist", async () => ({ cookie: sessionCookie(await sessionJwt({ ...(await ownerClaims()), sub: randomUUID() })) })],
   // next-auth's default `sub` for OAuth is the provider's account id; the jwt callback keeps it when GitHub gives no email.
-  ["a session JWT whose sub is not a uuid (GitHub's numeric account id)", async () => ({ cookie: sessionCookie(await sessionJwt({ sub: "583231", name: "octocat" })) })],
-  ["a session JWT without sub", async () => ({ cookie: sessionCookie(await sessionJwt({ email: fx.owner.user.email })) })],
-  ["an unsigned alg:none JWT naming the owner", async () => ({ cookie: sessionCookie(`${b64url({ alg: "none" })}.${b64url({ sub: fx.owner.user.id })}.`) })],
+  ["a session JWT whose sub is not a uuid (GitHub's numeric account id)", async () => ({ cookie: sessionCookie(await sessionJwt({ ...(await ownerClaims()), sub: "583231", name: "octocat" })) })],
+  ["a session JWT without sub", async () => ({ cookie: sessionCookie(await sessionJwt({ email: fx.owner.user.email, sid: (await ownerClaims()).sid })) })],
+  ["an unsigned alg:none JWT naming the owner", async () => ({ cookie: sessionCookie(`${b64url({ alg: "none" })}.${b64url(await ownerClaims())}.`) })],
   [
     "the owner's session JWT with one ciphertext character changed",
     async () => {
-      const parts = (await sessionJwt({ sub: fx.owner.user.id })).split(".");
+      const parts = (await sessionJwt(await ownerClaims())).split(".");
       const ciphertext = parts[3]!;
       parts[3] = (ciphertext[0] === "A" ? "B" : "A") + ciphertext.slice(1);
       return { cookie: sessionCookie(parts.join(".")) };
     },
   ],
-  ["the owner's JWT under the __Secure- cookie name on http", async () => ({ cookie: `__Secure-next-auth.session-token=${await sessionJwt({ sub: fx.owner.user.id })}` })],
+  ["the owner's JWT under the __Secure- cookie name on http", async () => ({ cookie: `__Secure-next-auth.session-token=${await sessionJwt(await ownerClaims())}` })],
+  // Issue 23: a session cookie works only while its session (user_sessions) is live.
+  ["the owner's session JWT without a session id (issued before sessions were recorded)", async () => ({ cookie: sessionCookie(await sessionJwt({ sub: fx.owner.user.id, email: fx.owner.user.email })) })],
+  [
+    "the owner's session JWT after its session was ended",
+    async () => {
+      const claims = await ownerClaims();
+      await endUserSession({ sid: claims.sid });
+      return { cookie: sessionCookie(await sessionJwt(claims)) };
+    },
+  ],
+  ["the owner's session JWT naming another user's live session", async () => ({ cookie: sessionCookie(await sessionJwt({ sub: fx.owner.user.id, sid: await createUserSession({ userId: fx.intruder.user.id }) })) })],
   ["a garbage Bearer token", async () => ({ bearer: "not-a-token" })],
   ["a well-formed unknown Bearer token", async () => ({ bearer: `upl_${"A".repeat(43)}` })],
   ["the owner's revoked Bearer token", async () => ({ bearer: fx.revokedToken.secret })],

@@ -1,3 +1,5 @@
+// First: the auth flow runs next-auth in Next's request scope, set up before Next's modules load.
+import { cookieHeader, signInWithPassword, type CookieJar } from "./auth-flow";
 import { randomInt, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -10,6 +12,7 @@ import { SIGN_IN_ERROR } from "@/lib/sign-in-errors";
 import { SIGN_IN_WINDOW_MS, SIGN_UP_WINDOW_MS } from "@/server/auth/auth-limits";
 import { getAuthOptions } from "@/server/auth/auth";
 import { authorizeCredentials } from "@/server/auth/credentials";
+import { deviceCookieFor } from "@/server/auth/device-cookie";
 import { resolveGitHubUser } from "@/server/auth/github";
 import { hashPassword } from "@/server/auth/password";
 import { jsonRequest } from "../testing/requests";
@@ -28,6 +31,8 @@ vi.mock("@/server/auth/password", async (importOriginal) => {
 beforeAll(() => {
   vi.stubEnv("TRUST_PROXY_HOPS", "1");
   vi.stubEnv("RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS", "20");
+  vi.stubEnv("RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT", "20");
+  vi.stubEnv("AUTH_HASH_CONCURRENCY", "16");
   vi.stubEnv("RATE_LIMIT_SIGNUPS_PER_ADDRESS", "10");
 });
 afterAll(() => vi.unstubAllEnvs());
@@ -57,26 +62,80 @@ beforeEach(() => {
 });
 
 describe("sign-in limits (regression: 40 wrong passwords in a row were all checked)", () => {
-  it("checks 10 of 40 wrong passwords for one account, from any address; the other 30 are refused before scrypt", async () => {
+  it("checks 10 of 40 wrong passwords from one address; the other 30 are refused before scrypt, the right password too", async () => {
     await roomInWindow(SIGN_IN_WINDOW_MS);
     const account = email();
+    const ip = address();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
     scrypt.verifies = 0;
-    const limit = getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT;
+    const limit = getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT;
     expect(limit).toBe(10);
     const outcomes: string[] = [];
-    // A fresh address each time: spreading guesses over addresses does not help.
-    for (let i = 0; i < 40; i++) outcomes.push(await signInOutcome({ email: account, password: `wrong-${i}` }, fromAddress(address())));
+    for (let i = 0; i < 40; i++) outcomes.push(await signInOutcome({ email: account, password: `wrong-${i}` }, fromAddress(ip)));
     expect(outcomes.slice(0, limit)).toEqual(Array(limit).fill("wrong"));
     for (const outcome of outcomes.slice(limit)) expect(outcome).toMatch(/^rate_limited:\d+$/);
     const wait = Number(outcomes.at(-1)!.split(":")[1]);
     expect(wait).toBeGreaterThanOrEqual(1);
     expect(wait).toBeLessThanOrEqual(SIGN_IN_WINDOW_MS / 1000);
     expect(scrypt.verifies).toBe(limit);
-
-    // Locked for the window, even with the right password, and the email's letter case changes nothing.
-    expect(await signInOutcome({ email: account.toUpperCase(), password: PASSWORD }, fromAddress(address()))).toMatch(/^rate_limited:/);
+    // That address stays refused for the window, the right password included, whatever the email's letter case.
+    expect(await signInOutcome({ email: account.toUpperCase(), password: PASSWORD }, fromAddress(ip))).toMatch(/^rate_limited:/);
     expect(scrypt.verifies).toBe(limit);
+  });
+
+  it("a stranger's wrong passwords do not lock the owner out (regression: 10 from anyone refused the owner's right password)", async () => {
+    await roomInWindow(SIGN_IN_WINDOW_MS);
+    const account = email();
+    await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
+    const stranger = address();
+    for (let i = 0; i < 15; i++) await signInOutcome({ email: account, password: `guess-${i}` }, fromAddress(stranger));
+    expect(await signInOutcome({ email: account, password: `guess-x` }, fromAddress(stranger))).toMatch(/^rate_limited:/);
+    // The owner, from an address with no failures and without a device cookie, gets in.
+    expect(await signInOutcome({ email: account, password: PASSWORD }, fromAddress(address()))).toBe("ok");
+  });
+
+  it("caps guesses at one account however many addresses make them; then only the owner's known browser gets in", async () => {
+    await roomInWindow(SIGN_IN_WINDOW_MS);
+    const account = email();
+    await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
+    // The owner signed in from this browser before (through the auth route, which sets the device cookie).
+    const ownersBrowser: CookieJar = new Map();
+    expect((await signInWithPassword(ownersBrowser, { email: account, password: PASSWORD }, fromAddress(address()))).status).toBe(200);
+    const device = cookieHeader(new Map([...ownersBrowser].filter(([name]) => name === "uploads.device")));
+    expect(device).toMatch(/^uploads\.device=[\w-]{22}\.[\w-]{43}$/);
+    scrypt.verifies = 0;
+
+    const ceiling = getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT;
+    expect(ceiling).toBe(20);
+    // A guesser with a fresh address for every guess.
+    const outcomes: string[] = [];
+    for (let i = 0; i < 40; i++) outcomes.push(await signInOutcome({ email: account, password: `guess-${i}` }, fromAddress(address())));
+    expect(outcomes.slice(0, ceiling)).toEqual(Array(ceiling).fill("wrong"));
+    for (const outcome of outcomes.slice(ceiling)) expect(outcome).toMatch(/^rate_limited:/);
+    expect(scrypt.verifies).toBe(ceiling);
+
+    // A new browser now waits for the window, the owner's included...
+    expect(await signInOutcome({ email: account, password: PASSWORD }, fromAddress(address()))).toMatch(/^rate_limited:/);
+    // ...and so does one showing a device cookie of another account, or a forged one.
+    const other = email();
+    const otherDevice = deviceCookieFor(other).split(";")[0]!;
+    expect(await signInOutcome({ email: account, password: PASSWORD }, { ...fromAddress(address()), cookie: otherDevice })).toMatch(/^rate_limited:/);
+    const forged = device.replace(/\.[\w-]{43}$/, `.${"A".repeat(43)}`);
+    expect(await signInOutcome({ email: account, password: PASSWORD }, { ...fromAddress(address()), cookie: forged })).toMatch(/^rate_limited:/);
+    // The owner's own browser signs in, from any address.
+    expect(await signInOutcome({ email: account, password: PASSWORD }, { ...fromAddress(address()), cookie: device })).toBe("ok");
+    expect((await signInWithPassword(ownersBrowser, { email: account, password: PASSWORD }, fromAddress(address()))).status).toBe(200);
+  });
+
+  it("a known browser has a budget of its own: its own failures refuse it, not others", async () => {
+    await roomInWindow(SIGN_IN_WINDOW_MS);
+    const account = email();
+    await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
+    const device = deviceCookieFor(account).split(";")[0]!;
+    const ip = address();
+    for (let i = 0; i < 10; i++) expect(await signInOutcome({ email: account, password: `typo-${i}` }, { ...fromAddress(ip), cookie: device })).toBe("wrong");
+    expect(await signInOutcome({ email: account, password: PASSWORD }, { ...fromAddress(ip), cookie: device })).toMatch(/^rate_limited:/);
+    expect(await signInOutcome({ email: account, password: PASSWORD }, fromAddress(ip))).toBe("ok");
   });
 
   it("counts only failures: successful sign-ins leave the budget whole", async () => {
@@ -84,7 +143,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
     const account = email();
     const ip = address();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
-    const limit = getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT;
+    const limit = getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT;
     for (let i = 0; i < limit - 1; i++) expect(await signInOutcome({ email: account, password: "wrong-password" }, fromAddress(ip))).toBe("wrong");
     for (let i = 0; i < 3; i++) expect(await signInOutcome({ email: account, password: PASSWORD }, fromAddress(ip))).toBe("ok");
     expect(await signInOutcome({ email: account, password: "wrong-password" }, fromAddress(ip))).toBe("wrong");
@@ -108,11 +167,14 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   it("runs the limits concurrently without letting more than the limit of guesses through", async () => {
     await roomInWindow(SIGN_IN_WINDOW_MS);
     const account = email();
+    const ip = address();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
     scrypt.verifies = 0;
-    const outcomes = await Promise.all(Array.from({ length: 25 }, (_, i) => signInOutcome({ email: account, password: `wrong-${i}` }, fromAddress(address()))));
-    expect(outcomes.filter((o) => o === "wrong")).toHaveLength(getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT);
-    expect(scrypt.verifies).toBe(getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT);
+    // As many at once as this file's hash slots take, so every one reaches the limits.
+    const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => signInOutcome({ email: account, password: `wrong-${i}` }, fromAddress(ip))));
+    expect(outcomes.filter((o) => o === "wrong")).toHaveLength(getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT);
+    expect(outcomes.filter((o) => o.startsWith("rate_limited:"))).toHaveLength(16 - getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT);
+    expect(scrypt.verifies).toBe(getEnv().RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT);
   });
 });
 
@@ -135,6 +197,24 @@ describe("POST /api/register limits and answers (regression: 60 sign-ups in a ro
     const retryAfter = Number(last!.headers.get("retry-after"));
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= SIGN_UP_WINDOW_MS / 1000).toBe(true);
     expect((await signUp({ email: email(), password: PASSWORD }, address())).status).toBe(202);
+  });
+
+  it("reads one client's address alike in every form a proxy writes it (regression: a port or brackets fell into the shared budget)", async () => {
+    await roomInWindow(SIGN_UP_WINDOW_MS, 120_000);
+    const n = () => randomInt(1, 255);
+    const v4 = `198.51.${n()}.${n()}`;
+    const v6 = `2001:db8:${randomInt(65536).toString(16)}:${randomInt(65536).toString(16)}`;
+    const signUpFrom = (entry: string) => register(jsonRequest("/api/register", { body: { email: email(), password: PASSWORD }, headers: { "x-forwarded-for": `${address()}, ${entry}` } }));
+    // Ten sign-ups spread over the forms of one IPv4 client spend its budget: the next one, in yet another form, is refused.
+    const v4Forms = [v4, `${v4}:5678`, `"${v4}"`, `[${v4}]:1`, `${v4}:80`, `${v4}:65535`, v4, `${v4}:1`, `"${v4}"`, `${v4}:443`];
+    for (const form of v4Forms) expect((await signUpFrom(form)).status).toBe(202);
+    expect((await signUpFrom(`${v4}:9999`)).status).toBe(429);
+    // The same for an IPv6 client's /64, in brackets, quoted, with a port, in capitals.
+    const v6Forms = [`${v6}::1`, `[${v6}::2]:443`, `"[${v6}::3]"`, `[${v6}::4]`, `${v6.toUpperCase()}::5`, `"[${v6}::6]:8080"`, `${v6}::7`, `[${v6}::8]:1`, `${v6}::9`, `${v6}::a`];
+    for (const form of v6Forms) expect((await signUpFrom(form)).status).toBe(202);
+    expect((await signUpFrom(`[${v6}::b]:443`)).status).toBe(429);
+    // Another client, with a port, has its own budget.
+    expect((await signUpFrom(`198.51.${n()}.${n()}:5678`)).status).toBe(202);
   });
 
   it("answers a new and a taken email alike (status, body, and the scrypt run), and keeps the owner's password", async () => {

@@ -182,7 +182,7 @@ describe("content check: a signed type needs its signature", () => {
 describe("the page CSP's storage origin", () => {
   it("is the origin of every signed POST form and part URL, so connect-src allows exactly where bytes go", async () => {
     const origin = await storageBrowserOrigin();
-    const post = await signUploadPost({ key: "csp/check.png", size: 1, contentType: "image/png", expiresInSeconds: 60 });
+    const post = await signUploadPost({ key: "csp/check.png", size: 1, contentType: "image/png", expiresAt: new Date(Date.now() + 60_000) });
     expect(new URL(post.url).origin).toBe(origin);
     const [part] = await signUploadPartUrls({ key: "csp/check.mp4", uploadId: "x", parts: [{ partNumber: 1, size: 5 * MIB }], expiresInSeconds: 60 });
     expect(new URL(part!).origin).toBe(origin);

@@ -29,6 +29,7 @@ import { viewSharedFile } from "@/server/sharing/share-access";
 import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { keysUnder, testS3, userObjectKeys } from "../testing/s3-direct";
+import { expireStagingHolds } from "../testing/staging-holds";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 type Auth = { cookie?: string; bearer?: string };
@@ -489,16 +490,19 @@ describe("previews and the quota", () => {
   it("counts a planned preview like a stored one; a new plan replaces the old one's bytes", async () => {
     const s = await createSignedInUser();
     const id = await uploaded(s, { name: "photo.png", type: "image/png", bytes: startingWith(PNG_SIGNATURE, 6000, 3) });
-    await withQuota(10_000, async () => {
+    // The file's form has expired and its hold is gone: the file counts 6000. A preview's form holds PREVIEW_MAX_BYTES.
+    await expireStagingHolds(s.user.id);
+    await withQuota(10_000 + PREVIEW_MAX_BYTES, async () => {
       const [over] = await plan({ cookie: s.cookie }, [{ fileItemId: id, size: 4001, type: "image/webp" }]);
       expect(errorOf(over)).toEqual({ status: 413, code: "quota_exceeded" });
       expect(await row(s, id)).toMatchObject({ previewSize: null });
       // Exactly the quota fits; a new plan replaces the old one's bytes rather than adding to them.
       await planned(s, id, { size: 4000, type: "image/webp" });
       await planned(s, id, { size: 3000, type: "image/webp" });
-      const full = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "b.png", size: 1001, type: "image/png" } }));
+      // 1000 left, and a POST upload counts twice its size while its form lives.
+      const full = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "b.png", size: 501, type: "image/png" } }));
       expect(full.status).toBe(413);
-      expect((await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "b.png", size: 1000, type: "image/png" } }))).status).toBe(201);
+      expect((await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "b.png", size: 500, type: "image/png" } }))).status).toBe(201);
     });
   });
 

@@ -86,7 +86,7 @@ describe("POST /api/uploads then S3 POST then complete", () => {
 
   it("MinIO rejects an expired policy", async () => {
     const key = `u/expiry-test/${crypto.randomUUID()}.png`;
-    const signed = await signUploadPost({ key, size: 5, contentType: "image/png", expiresInSeconds: 1 });
+    const signed = await signUploadPost({ key, size: 5, contentType: "image/png", expiresAt: new Date(Date.now() + 1000) });
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const res = await postToStorage({ strategy: "post", ...signed }, new Uint8Array(5));
     expect(res.status).toBe(403);

@@ -6,8 +6,9 @@ import { useState, type FormEvent } from "react";
 import { register } from "@/client/api/account-api";
 import { ApiError } from "@/client/api/api-error";
 import { safeRedirectPath } from "@/lib/safe-redirect";
-import { parseRateLimitedSignInError, signInErrorMessage, tooManyAttemptsMessage } from "@/lib/sign-in-errors";
+import { parseBusySignInError, parseRateLimitedSignInError, signInErrorMessage, tooManyAttemptsMessage } from "@/lib/sign-in-errors";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { retryWhileBusy } from "./busy-retry";
 
 /** Sign-up answers alike for a new and a taken email; only the owner's password then signs in. */
 const SIGN_UP_SIGN_IN_FAILED = "Could not sign in with these details. If you already have an account, sign in with its password.";
@@ -16,6 +17,16 @@ const SIGN_UP_SIGN_IN_FAILED = "Could not sign in with these details. If you alr
 function signUpRefusal(error: unknown): string {
   if (!(error instanceof ApiError)) return "Could not create the account.";
   return error.status === 429 && error.retryAfterSeconds !== null ? tooManyAttemptsMessage(error.retryAfterSeconds) : error.message;
+}
+
+/** A sign-up the server refused for being busy (503 with Retry-After): the wait, else null. */
+const busySignUpWait = (outcome: { error?: unknown }) =>
+  outcome.error instanceof ApiError && outcome.error.status === 503 ? (outcome.error.retryAfterSeconds ?? 1) : null;
+
+/** next-auth's signIn(), with one retry for a stale CSRF cookie (next-auth answers it with `?csrf=true` and no error). */
+async function signInOnce(email: string, password: string) {
+  const result = await signIn("credentials", { email, password, redirect: false });
+  return result?.url?.includes("csrf=true") ? signIn("credentials", { email, password, redirect: false }) : result;
 }
 
 /** Sign-in and sign-up share one form; sign-up registers first, then signs in with the same credentials. */
@@ -39,19 +50,18 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
     const password = String(form.get("password") ?? "");
     try {
       if (mode === "signup") {
-        try {
-          await register({ email, password, name: String(form.get("name") ?? "") || undefined });
-        } catch (err) {
-          setError(signUpRefusal(err));
+        const name = String(form.get("name") ?? "") || undefined;
+        const signedUp = await retryWhileBusy(() => register({ email, password, name }).then((): { error?: unknown } => ({}), (error: unknown) => ({ error })), busySignUpWait);
+        if (signedUp.error) {
+          setError(signUpRefusal(signedUp.error));
           return;
         }
       }
-      let result = await signIn("credentials", { email, password, redirect: false });
-      // next-auth answers a stale CSRF cookie with `?csrf=true` and no error; one retry gets a fresh pair.
-      if (result?.url?.includes("csrf=true")) result = await signIn("credentials", { email, password, redirect: false });
+      // A busy server (every password check taken) answers at once; the form waits and asks again.
+      const result = await retryWhileBusy(() => signInOnce(email, password), (outcome) => parseBusySignInError(outcome?.error));
       if (!result || result.error || result.url?.includes("csrf=true")) {
-        const limited = parseRateLimitedSignInError(result?.error) !== null;
-        setError(limited || mode === "signin" ? signInErrorMessage(result?.error ?? "CredentialsSignin") : SIGN_UP_SIGN_IN_FAILED);
+        const explained = parseRateLimitedSignInError(result?.error) !== null || parseBusySignInError(result?.error) !== null;
+        setError(explained || mode === "signin" ? signInErrorMessage(result?.error ?? "CredentialsSignin") : SIGN_UP_SIGN_IN_FAILED);
         return;
       }
       // Only our own origin, decided by URL parsing: a callbackUrl is user input.

@@ -3,13 +3,13 @@ import { and, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { fileItems, type FileItem } from "@/db/schema";
 import { canMove, FILE_MOVES, moveFileItems, moveFileItemsWhere } from "./file-item-status";
-import { lockQuotaUsage } from "./file-item-quota";
+import { lockQuotaUsage, PREVIEW_HOLD_BYTES } from "./file-item-quota";
 
 /*
  * A preview's life on an uploaded file item (the moves planPreview, storePreview and dropPreviewPlan
  * of FILE_MOVES): planned (`previewSize`/`previewType` set, `previewStoredAt` null), then stored
  * once checked, or dropped by cleanup when its forms expired unstored. Planned or stored, its bytes
- * count in the quota (sumFileBytes).
+ * count in the quota, and while its forms' staging hold lasts, PREVIEW_HOLD_BYTES more (file-item-quota.ts).
  */
 
 /** One preview as planned, or as checked: its file item, exact size and type. */
@@ -30,25 +30,35 @@ export async function planFilePreviews({
   ownerId,
   plans,
   quotaBytes,
+  formExpiresAt,
 }: {
   ownerId: string;
   plans: PreviewSpec[];
   quotaBytes?: number;
+  /** When the forms about to be signed for these plans expire: each file item's preview hold moves on to it. */
+  formExpiresAt: Date;
 }): Promise<Array<FileItem | "quota_exceeded" | null>> {
   if (plans.length === 0) return [];
   const db = await getDb();
   return db.transaction(async (tx) => {
     let used = quotaBytes === undefined ? 0 : await lockQuotaUsage(tx, ownerId);
     const rows = await tx
-      .select({ id: fileItems.id, status: fileItems.status, previewSize: fileItems.previewSize, previewStoredAt: fileItems.previewStoredAt })
+      .select({
+        id: fileItems.id,
+        status: fileItems.status,
+        previewSize: fileItems.previewSize,
+        previewStoredAt: fileItems.previewStoredAt,
+        previewFormExpiresAt: fileItems.previewFormExpiresAt,
+      })
       .from(fileItems)
       .where(and(inArray(fileItems.id, plans.map((plan) => plan.id)), eq(fileItems.userId, ownerId)));
     const current = new Map(rows.map((row) => [row.id, row]));
     const verdicts = plans.map((plan): PreviewSpec | "quota_exceeded" | null => {
       const row = current.get(plan.id);
       if (!row || !canMove("planPreview", row.status) || row.previewStoredAt) return null;
-      // The bytes counted without this file item's current plan, which the new one replaces.
-      const added = plan.size - (row.previewSize ?? 0);
+      // The bytes counted without this file item's current plan, which the new one replaces, and
+      // the hold its form takes on the preview's staging key unless an earlier form's still counts.
+      const added = plan.size - (row.previewSize ?? 0) + (row.previewFormExpiresAt ? 0 : PREVIEW_HOLD_BYTES);
       if (quotaBytes !== undefined && used + added > quotaBytes) return "quota_exceeded";
       used += added;
       return plan;
@@ -62,7 +72,12 @@ export async function planFilePreviews({
     const planned = await moveFileItems(
       "planPreview",
       { ids: accepted.map((plan) => plan.id), ownerId, guard: notStored },
-      { previewSize: byId((plan) => sql`${plan.size}::bigint`), previewType: byId((plan) => sql`${plan.type}::text`), previewPlannedAt: new Date() },
+      {
+        previewSize: byId((plan) => sql`${plan.size}::bigint`),
+        previewType: byId((plan) => sql`${plan.type}::text`),
+        previewPlannedAt: new Date(),
+        previewFormExpiresAt: sql`greatest(${fileItems.previewFormExpiresAt}, ${formExpiresAt.toISOString()}::timestamptz)`,
+      },
       tx,
     );
     const recorded = new Map(planned.map((item) => [item.id, item]));

@@ -17,6 +17,8 @@ import {
   type FileMove,
 } from "./file-item-status";
 import { dropExpiredPreviewPlans, markPreviewsStored, planFilePreviews } from "./file-item-previews";
+import { extendFormHold } from "./file-item-holds";
+import { PREVIEW_HOLD_BYTES } from "./file-item-quota";
 
 async function newOwner(): Promise<string> {
   const db = await getDb();
@@ -43,12 +45,13 @@ const RUN: Record<FileMove, (item: FileItem, ownerId: string) => Promise<FileIte
   abortStaleCompletion: (item, ownerId) => markStaleCompletionAborted({ id: item.id, ownerId, updatedBefore: new Date(Date.now() + HOUR_MS) }),
   delete: (item, ownerId) => markFileDeleted({ id: item.id, ownerId }),
   planPreview: async (item, ownerId) => {
-    const [planned] = await planFilePreviews({ ownerId, plans: [{ id: item.id, size: 6, type: "image/jpeg" }] });
+    const [planned] = await planFilePreviews({ ownerId, plans: [{ id: item.id, size: 6, type: "image/jpeg" }], formExpiresAt: new Date(Date.now() + HOUR_MS) });
     return planned === "quota_exceeded" ? null : planned;
   },
   storePreview: async (item, ownerId) => (await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] }))[0],
   // Cleanup's sweep, across owners: the file item if it was among those dropped.
   dropPreviewPlan: async (item) => (await dropExpiredPreviewPlans({ plannedBefore: new Date(Date.now() - HOUR_MS), limit: 1000 })).find((row) => row.id === item.id),
+  holdFormAgain: (item, ownerId) => extendFormHold({ id: item.id, ownerId, until: new Date(Date.now() + HOUR_MS) }),
 };
 
 const MOVES = Object.keys(FILE_MOVES) as FileMove[];
@@ -65,13 +68,14 @@ describe("the table of file status moves", () => {
     ["planPreview", ["uploaded"], "uploaded"],
     ["storePreview", ["uploaded"], "uploaded"],
     ["dropPreviewPlan", ["uploaded"], "uploaded"],
+    ["holdFormAgain", ["pending"], "pending"],
   ] as const)("%s: from %j to %s", (move, from, to) => {
     expect(FILE_MOVES[move]).toEqual({ from, to });
     for (const status of FILE_STATUSES) expect(canMove(move, status)).toBe((from as readonly string[]).includes(status));
   });
 
   it("lists every move above, and no other", () => {
-    expect(MOVES.sort()).toEqual(["abort", "abortStaleCompletion", "claim", "delete", "dropPreviewPlan", "markUploaded", "planPreview", "reject", "release", "storePreview"]);
+    expect(MOVES.sort()).toEqual(["abort", "abortStaleCompletion", "claim", "delete", "dropPreviewPlan", "holdFormAgain", "markUploaded", "planPreview", "reject", "release", "storePreview"]);
   });
 
   it("ends in aborted, rejected and deleted, which no move leaves", () => {
@@ -160,18 +164,25 @@ describe("the guarded UPDATE of each move", () => {
 
 describe("a preview's queries", () => {
   const plan = (ownerId: string, plans: Array<{ id: string; size: number }>, quotaBytes?: number) =>
-    planFilePreviews({ ownerId, plans: plans.map((p) => ({ ...p, type: "image/webp" })), quotaBytes });
+    planFilePreviews({ ownerId, plans: plans.map((p) => ({ ...p, type: "image/webp" })), quotaBytes, formExpiresAt: new Date(Date.now() + HOUR_MS) });
+  const H = PREVIEW_HOLD_BYTES;
 
   it("plans a batch within the quota only, in order, a new plan replacing the earlier one's bytes", async () => {
     const ownerId = await newOwner();
     const [a, b, c] = await Promise.all([seed(ownerId, "uploaded"), seed(ownerId, "uploaded"), seed(ownerId, "uploaded")]);
-    // 30 bytes of files; a quota of 60 leaves 30 for previews.
-    const first = await plan(ownerId, [{ id: a.id, size: 20 }, { id: b.id, size: 11 }, { id: c.id, size: 10 }], 60);
+    // 30 bytes of files; the quota leaves 30 for previews and two previews' form holds.
+    const quota = 60 + 2 * H;
+    const first = await plan(ownerId, [{ id: a.id, size: 20 }, { id: b.id, size: 11 }, { id: c.id, size: 10 }], quota);
     expect(first.map((r) => (typeof r === "object" && r ? r.previewSize : r))).toEqual([20, "quota_exceeded", 10]);
-    expect(first[0]).toMatchObject({ previewType: "image/webp", previewStoredAt: null, previewPlannedAt: expect.any(Date) });
-    expect(await plan(ownerId, [{ id: a.id, size: 20 }], 60)).toEqual([expect.objectContaining({ previewSize: 20 })]);
-    expect(await plan(ownerId, [{ id: a.id, size: 21 }], 60)).toEqual(["quota_exceeded"]);
-    expect(await plan(ownerId, [{ id: a.id, size: 5 }, { id: b.id, size: 15 }], 60)).toEqual([expect.objectContaining({ previewSize: 5 }), expect.objectContaining({ previewSize: 15 })]);
+    expect(first[0]).toMatchObject({ previewType: "image/webp", previewStoredAt: null, previewPlannedAt: expect.any(Date), previewFormExpiresAt: expect.any(Date) });
+    expect(await plan(ownerId, [{ id: a.id, size: 20 }], quota)).toEqual([expect.objectContaining({ previewSize: 20 })]);
+    expect(await plan(ownerId, [{ id: a.id, size: 21 }], quota)).toEqual(["quota_exceeded"]);
+    // a's 5 frees 15 of its 20, which c's new plan takes; b would need a hold of its own too.
+    expect(await plan(ownerId, [{ id: a.id, size: 5 }, { id: c.id, size: 25 }, { id: b.id, size: 1 }], quota)).toEqual([
+      expect.objectContaining({ previewSize: 5 }),
+      expect.objectContaining({ previewSize: 25 }),
+      "quota_exceeded",
+    ]);
   });
 
   it("plans nothing for a file item that is not uploaded, is another owner's or has a stored preview", async () => {

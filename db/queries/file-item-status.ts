@@ -33,6 +33,8 @@ export const FILE_MOVES = {
   storePreview: { from: ["uploaded"], to: "uploaded" },
   /** Cleanup dropping a plan never stored once every form it could have signed has expired. */
   dropPreviewPlan: { from: ["uploaded"], to: "uploaded" },
+  /** A create retried with its idempotency key signs a fresh form: the staging hold moves on first, only while pending (file-item-holds.ts). */
+  holdFormAgain: { from: ["pending"], to: "pending" },
 } as const satisfies Record<string, { from: readonly FileStatus[]; to: FileStatus }>;
 
 export type FileMove = keyof typeof FILE_MOVES;
@@ -54,7 +56,8 @@ type PreviewColumns = {
   previewPlannedAt?: Date | null | SQL;
   previewStoredAt?: Date | null | SQL;
 };
-export type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt" | "storageRefusal">> & PreviewColumns & { checksum?: string | null | SQL };
+export type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt" | "storageRefusal">> &
+  PreviewColumns & { checksum?: string | null | SQL; formExpiresAt?: Date | null | SQL; previewFormExpiresAt?: Date | null | SQL };
 /** Which of the owner's file items a move may take; `guard` adds what else must hold (a preview's columns). */
 export type MoveWhere = { ids: string[]; ownerId: string; updatedBefore?: Date; guard?: SQL };
 

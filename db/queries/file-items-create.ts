@@ -3,13 +3,15 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { getDb, preparedQuery } from "@/db";
 import type { Database } from "@/db/driver";
 import { fileItems, type FileItem, type NewFileItem } from "@/db/schema";
-import { lockQuotaUsage } from "./file-item-quota";
+import { lockQuotaUsage, newFileItemCharge } from "./file-item-quota";
 
 /** The columns a create sets; the rest take their defaults (pending, now). */
 export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
   id: string;
   /** A PUT upload's CRC32, which its URL signs (`CRC32:<base64>`). */
   checksum?: string | null;
+  /** A POST upload's staging hold: when the form signed right after the insert expires (file-item-quota.ts); null for multipart. */
+  formExpiresAt?: Date | null;
   /** Null for a file outside any folder: every file item of a batch names it, so none falls back to a default. */
   path: string | null;
   partSize?: number | null;
@@ -37,6 +39,8 @@ const insertOneFileItem = preparedQuery((db) =>
       partSize: sql.placeholder("partSize"),
       checksum: sql.placeholder("checksum"),
       idempotencyKey: sql.placeholder("idempotencyKey"),
+      // Cast here: the column's own encoder would call toISOString() on a multipart upload's null.
+      formExpiresAt: sql`${sql.placeholder("formExpiresAt")}::timestamptz`,
     })
     .onConflictDoNothing({ target: idempotencyTarget })
     .returning()
@@ -47,7 +51,7 @@ const insertOneFileItem = preparedQuery((db) =>
 async function insertFileItems(rows: PlannedFileItem[]): Promise<FileItem[]> {
   if (rows.length === 1) {
     const row = rows[0]!;
-    return (await insertOneFileItem()).execute({ ...row, partSize: row.partSize ?? null, checksum: row.checksum ?? null, idempotencyKey: row.idempotencyKey ?? null });
+    return (await insertOneFileItem()).execute({ ...row, partSize: row.partSize ?? null, checksum: row.checksum ?? null, idempotencyKey: row.idempotencyKey ?? null, formExpiresAt: row.formExpiresAt?.toISOString() ?? null });
   }
   const db = await getDb();
   return db.insert(fileItems).values(rows).onConflictDoNothing({ target: idempotencyTarget }).returning();
@@ -84,7 +88,8 @@ const keysOf = (rows: PlannedFileItem[]) => rows.flatMap((row) => (row.idempoten
 /**
  * File items of new uploads (one owner), in one INSERT, answered in the order given: each file item as
  * stored (new, or the earlier file item under its idempotency key, already counted), or null for a file item
- * that would take the owner past `quotaBytes` (later smaller file items may still fit). Without a quota
+ * that would take the owner past `quotaBytes` (later smaller file items may still fit); a POST
+ * upload counts twice its size while its form's staging hold lasts (file-item-quota.ts). Without a quota
  * every file item is stored. With one, the quota rule (file-item-quota.ts) makes concurrent creates take
  * turns, so two requests can never both slip under it.
  */
@@ -107,8 +112,9 @@ export async function createFileItems({ rows, quotaBytes }: { rows: PlannedFileI
     const taken = new Set(earlier.keys());
     const fitting = rows.filter((candidate) => {
       if (candidate.idempotencyKey && taken.has(candidate.idempotencyKey)) return false;
-      if (used + candidate.size > quotaBytes) return false;
-      used += candidate.size;
+      const charge = newFileItemCharge(candidate);
+      if (used + charge > quotaBytes) return false;
+      used += charge;
       if (candidate.idempotencyKey) taken.add(candidate.idempotencyKey);
       return true;
     });

@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db";
 import { users, type User } from "@/db/schema";
 
@@ -24,4 +24,18 @@ export async function getUserById({ id }: { id: string }): Promise<User | null> 
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return user ?? null;
+}
+
+/**
+ * Replaces the user's password hash while it is still `currentHash` (the one just checked), so of
+ * two racing changes only one lands; false when it had changed meanwhile.
+ */
+export async function replacePasswordHash({ id, currentHash, passwordHash }: { id: string; currentHash: string; passwordHash: string }): Promise<boolean> {
+  const db = await getDb();
+  const rows = await db
+    .update(users)
+    .set({ passwordHash })
+    .where(and(eq(users.id, id), eq(users.passwordHash, currentHash)))
+    .returning({ id: users.id });
+  return rows.length > 0;
 }

@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   /** The file store said no to the server's request (a 4xx; its code is in the message): retrying will not help. */
   storage_refused: 502,
   storage_unavailable: 503,
+  server_busy: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -55,6 +56,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   storage_unsupported: "The file store does not support this operation.",
   storage_refused: "The file store refused the request.",
   storage_unavailable: "File storage is unavailable; try again shortly.",
+  server_busy: "The server is busy; try again shortly.",
 };
 
 export type ErrorBody = { error: { code: ErrorCode; message: string } };

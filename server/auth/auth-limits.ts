@@ -4,7 +4,7 @@ import { AppError } from "@/server/http/app-error";
 import { consumeRateLimit, refundRateLimit } from "@/server/ops/rate-limit";
 import { clientAddress, UNKNOWN_ADDRESS } from "./client-address";
 
-/** Failed sign-ins are counted in fixed windows of 15 minutes (per account and per address). */
+/** Failed sign-ins are counted in fixed windows of 15 minutes. */
 export const SIGN_IN_WINDOW_MS = 15 * 60_000;
 /** Sign-ups are counted in fixed windows of one hour per address. */
 export const SIGN_UP_WINDOW_MS = 60 * 60_000;
@@ -14,7 +14,13 @@ export const SHARED_SIGN_UP_FACTOR = 10;
 
 /** Bucket names; the part before the first `:` is the family whose old windows are cleared together. */
 export const authBucket = {
+  /** Every sign-in to the account from browsers without its device cookie, together: the ceiling. */
   signInAccount: (email: string) => `signin-account:${email}`,
+  /** Sign-ins to the account from one address, without its device cookie. */
+  signInAccountAddress: (email: string, address: string) => `signin-pair:${address} ${email}`,
+  /** Sign-ins from one browser holding the account's device cookie (its nonce). */
+  signInDevice: (device: string) => `signin-device:${device}`,
+  /** Sign-ins from one address to any account. */
   signInAddress: (address: string) => `signin-address:${address}`,
   signUpAddress: (address: string) => `signup-address:${address}`,
 };
@@ -29,36 +35,55 @@ export type SignInAttempt =
   | { allowed: true; /** Call once the password proved right: a success costs nothing. */ succeeded: () => Promise<void> }
   | { allowed: false; retryAfterSeconds: number };
 
+type Budget = { bucket: string; limit: number };
+
 /**
- * Reserves one failed sign-in for the account (normalised email) and one for the address before
- * the password is checked, so concurrent guesses can't all slip past the count; a sign-in that
- * succeeds gives both back. A refused attempt spends nothing.
+ * The budgets one sign-in attempt spends from, each a count of failures per 15 minutes:
+ *
+ * - From a browser with the account's device cookie (device-cookie.ts): that device's own budget
+ *   (RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT) and nothing else, so no one else's failures can
+ *   refuse the owner's own browser.
+ * - Otherwise: the address's budget across accounts (RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS), the
+ *   account's budget from that address (RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT) and the account's
+ *   ceiling over every such client (RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT). One guessing address
+ *   spends its own pair budget, not the owner's; only a guesser spread over many addresses (the
+ *   ceiling's count of them) reaches the ceiling, which caps guesses at the account however many
+ *   addresses they use, and then refuses new browsers, never the owner's known ones.
+ *
+ * Clients that can't be told apart (no trusted proxy) have no address budget: a shared one would
+ * let one guesser lock everyone out of every account. They all share one pair budget per account.
  */
-export async function beginSignInAttempt(input: { email: string; address: string }): Promise<SignInAttempt> {
+function budgetsFor(input: { email: string; address: string; device: string | null }): Budget[] {
   const env = getEnv();
+  const perClient = env.RATE_LIMIT_SIGNIN_FAILURES_PER_CLIENT;
+  if (input.device) return [{ bucket: authBucket.signInDevice(input.device), limit: perClient }];
+  const known = input.address !== UNKNOWN_ADDRESS;
+  return [
+    ...(known ? [{ bucket: authBucket.signInAddress(input.address), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS }] : []),
+    { bucket: authBucket.signInAccountAddress(input.email, input.address), limit: perClient },
+    { bucket: authBucket.signInAccount(input.email), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT },
+  ];
+}
+
+/**
+ * Reserves one failed sign-in in each of the attempt's budgets (budgetsFor) before the password is
+ * checked, so concurrent guesses can't all slip past the count; a sign-in that succeeds gives them
+ * all back. A refused attempt spends nothing.
+ */
+export async function beginSignInAttempt(input: { email: string; address: string; device: string | null }): Promise<SignInAttempt> {
   const now = Date.now();
   const windowMs = SIGN_IN_WINDOW_MS;
-  const account = { bucket: authBucket.signInAccount(input.email), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT };
-  // Clients that can't be told apart share no address budget: one guesser would lock everyone out.
-  // The per-account limit still caps guesses at each account.
-  const address =
-    input.address === UNKNOWN_ADDRESS ? null : { bucket: authBucket.signInAddress(input.address), limit: env.RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS };
-  if (address) {
-    const byAddress = await consumeRateLimit({ ...address, now, windowMs });
-    if (!byAddress.allowed) return { allowed: false, retryAfterSeconds: byAddress.retryAfterSeconds };
+  const spent: Budget[] = [];
+  const refund = () => Promise.all(spent.map(({ bucket }) => refundRateLimit({ bucket, now, windowMs })));
+  for (const budget of budgetsFor(input)) {
+    const result = await consumeRateLimit({ ...budget, now, windowMs });
+    if (!result.allowed) {
+      await refund();
+      return { allowed: false, retryAfterSeconds: result.retryAfterSeconds };
+    }
+    spent.push(budget);
   }
-  const byAccount = await consumeRateLimit({ ...account, now, windowMs });
-  if (!byAccount.allowed) {
-    if (address) await refundRateLimit({ bucket: address.bucket, now, windowMs });
-    return { allowed: false, retryAfterSeconds: byAccount.retryAfterSeconds };
-  }
-  return {
-    allowed: true,
-    succeeded: async () => {
-      await refundRateLimit({ bucket: account.bucket, now, windowMs });
-      if (address) await refundRateLimit({ bucket: address.bucket, now, windowMs });
-    },
-  };
+  return { allowed: true, succeeded: async () => void (await refund()) };
 }
 
 /** Without a trusted proxy every client shares one budget: a flood brake sized for many people. */

@@ -1,20 +1,48 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
-import { getServerSession } from "next-auth";
 import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getUserById } from "@/db/queries/users";
 import { authenticateApiToken } from "./api-tokens";
 import { assertSameOriginRequest } from "@/server/http/csrf";
 import { getEnv } from "@/server/env";
-import { isUuid } from "@/server/http/parse";
 import { AppError } from "@/server/http/app-error";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { authorizeCredentials } from "./credentials";
 import { gitHubProvider, resolveGitHubUser } from "./github";
+import { endSessionOf, SESSION_MAX_AGE_SECONDS, startSession, userOfSession, type SessionClaims } from "./sessions";
 
-/** `apiTokenId`: the API token the request came with; absent for the session. */
-export type CurrentUser = { id: string; email: string; name: string | null; apiTokenId?: string };
+export type CurrentUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  /** The session the request came with; null for an API token (tokens are not sessions). */
+  sessionId: string | null;
+  /** The API token the request came with; absent for the session. */
+  apiTokenId?: string;
+};
+
+/**
+ * Thrown by the jwt callback for a cookie whose session was ended: next-auth then answers "no
+ * session" and clears the cookie. Expected, so it is not logged as an error.
+ */
+class SessionEndedError extends Error {
+  constructor() {
+    super("This session was ended.");
+    this.name = "SessionEndedError";
+  }
+}
+
+const nextAuthLogger: NextAuthOptions["logger"] = {
+  error(code, metadata) {
+    if (metadata instanceof SessionEndedError || (metadata as { error?: unknown } | undefined)?.error instanceof SessionEndedError) return;
+    console.error(`[next-auth][error][${code}]`, metadata);
+  },
+  warn(code) {
+    console.warn(`[next-auth][warn][${code}]`);
+  },
+  debug() {},
+};
 
 let cachedOptions: NextAuthOptions | undefined;
 
@@ -34,7 +62,10 @@ export function getAuthOptions(): NextAuthOptions {
   const origin = new URL(env.APP_URL).origin;
   cachedOptions = {
     secret: env.AUTH_SECRET,
-    session: { strategy: "jwt" },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    logger: nextAuthLogger,
+    // Sign-out ends the session itself, so a copy of its cookie kept anywhere stops working too.
+    events: { signOut: ({ token }) => endSessionOf(token as SessionClaims | null) },
     // Errors land on the sign-in page as `?error=<code>`, which it explains (lib/sign-in-errors.ts).
     pages: { signIn: "/signin", error: "/signin" },
     providers,
@@ -56,6 +87,13 @@ export function getAuthOptions(): NextAuthOptions {
         } else if (user?.id) {
           token.sub = user.id;
         }
+        if (user) {
+          // A sign-in: a new session, whose id every later request checks (server/auth/sessions.ts).
+          token.sid = token.sub ? await startSession(token.sub) : undefined;
+          return token;
+        }
+        // Every later read (GET /api/auth/session, server components): the session must still be live.
+        if (!(await userOfSession(token))) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
@@ -106,7 +144,7 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
     }
     const found = await authenticateApiToken(bearer);
     if (!found) throw new AppError("unauthorized", "Unknown or revoked API token.");
-    return { id: found.user.id, email: found.user.email, name: found.user.name, apiTokenId: found.token.id };
+    return { id: found.user.id, email: found.user.email, name: found.user.name, sessionId: null, apiTokenId: found.token.id };
   }
   const token = await getToken({
     // Only the session cookie counts here; a Bearer header is not read as a session JWT.
@@ -115,19 +153,23 @@ export async function getCurrentUser(req: Request, options: { allowApiToken?: bo
     secureCookie: env.APP_URL.startsWith("https://"),
   }).catch(() => null);
   // No session: a 401 tells a script that forgot its token more than a cross-site refusal would.
-  // `sub` is one of our uuids; anything else (an OAuth provider's id, a forged value) is no session.
-  if (!token?.sub || !isUuid(token.sub)) throw new AppError("unauthorized");
+  // `sub` and `sid` are our uuids; anything else (an OAuth provider's id, a forged value) is no session.
+  if (!token) throw new AppError("unauthorized");
   assertSameOriginRequest(req, env.APP_URL);
-  const user = await getUserById({ id: token.sub });
-  if (!user) throw new AppError("unauthorized");
-  return { id: user.id, email: user.email, name: user.name };
+  const session = await userOfSession(token);
+  if (!session) throw new AppError("unauthorized");
+  return { id: session.user.id, email: session.user.email, name: session.user.name, sessionId: session.sessionId };
 }
 
-/** For server components: the signed-in user or null. */
+/** For server components: the signed-in user (of a live session) or null. */
 export async function getSessionUser(): Promise<CurrentUser | null> {
-  const session = await getServerSession(getAuthOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id || !isUuid(id)) return null;
-  const user = await getUserById({ id });
-  return user ? { id: user.id, email: user.email, name: user.name } : null;
+  const env = getEnv();
+  const token = await getToken({
+    // next-auth reads the cookie store's getAll() (chunked cookies included).
+    req: { headers: {}, cookies: await cookies() } as never,
+    secret: env.AUTH_SECRET,
+    secureCookie: env.APP_URL.startsWith("https://"),
+  }).catch(() => null);
+  const session = await userOfSession(token);
+  return session && { id: session.user.id, email: session.user.email, name: session.user.name, sessionId: session.sessionId };
 }

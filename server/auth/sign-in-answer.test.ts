@@ -14,6 +14,14 @@ describe("withSignInRateLimitStatus", () => {
     expect(await res.json()).toEqual(body);
   });
 
+  it("turns a sign-in refused for want of a password-check slot into 503 with Retry-After", async () => {
+    const body = { url: "http://127.0.0.1:3000/api/auth/error?error=busy%3A1" };
+    const res = await withSignInRateLimitStatus(json(body, 401));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.json()).toEqual(body);
+  });
+
   it.each([
     ["a wrong password", json({ url: "http://x/api/auth/error?error=CredentialsSignin&provider=credentials" }, 401)],
     ["a successful sign-in", json({ url: "http://x/upload" })],

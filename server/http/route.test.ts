@@ -12,7 +12,7 @@ vi.mock("@/server/auth/auth", () => ({ getCurrentUser: vi.fn() }));
 vi.mock("@/server/env", () => ({ getEnv: vi.fn() }));
 
 const APP = "https://uploads.example.com";
-const USER: CurrentUser = { id: "user-1", email: "a@example.test", name: null };
+const USER: CurrentUser = { id: "user-1", email: "a@example.test", name: null, sessionId: null };
 const ID = "0b7e2a4c-7a4f-4c1e-9d7e-3f4a5b6c7d8e";
 
 let lines: RequestLogLine[];

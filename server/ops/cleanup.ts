@@ -2,11 +2,14 @@ import "server-only";
 import { markFileAborted, markStaleCompletionAborted } from "@/db/queries/file-item-status";
 import { dropExpiredPreviewPlans } from "@/db/queries/file-item-previews";
 import { getFileItemsByIds, getFileItemsByKeys, listRecentlyEndedFiles, listStaleUploads } from "@/db/queries/file-item-sweeps";
+import { deleteOldUserSessions } from "@/db/queries/user-sessions";
+import { SESSION_MAX_AGE_SECONDS } from "@/server/auth/sessions";
 import type { FileItem } from "@/db/schema";
 import { getEnv, MAX_UPLOAD_URL_TTL_SECONDS } from "@/server/env";
 import { abortMultipartUpload, listMultipartUploads } from "@/server/storage/multipart";
 import { deleteObject, listObjects } from "@/server/storage/objects";
 import { discardObjects, discardUpload, discardUploads } from "@/server/uploads/discard";
+import { releaseStagingHolds } from "@/server/uploads/staging-holds";
 import { FINAL_PREFIX, fileIdOfStagingKey, hasPreview, isPreviewStagingKey, previewKeyFor, previewStagingKeyFor, STAGING_PREFIX } from "@/server/uploads/object-keys";
 
 export type CleanupReport = {
@@ -16,6 +19,8 @@ export type CleanupReport = {
   expiredPreviewPlansDropped: number;
   stagingObjectsRemoved: number;
   orphanMultipartUploadsAborted: number;
+  stagingHoldsReleased: number;
+  sessionsDropped: number;
 };
 
 /** File items handled per step and run; cron runs again, so a backlog drains over a few runs. */
@@ -132,6 +137,15 @@ async function abortOrphanMultipartUploads(now: Date): Promise<number> {
   return aborted;
 }
 
+/** A session's cookie lives SESSION_MAX_AGE_SECONDS past its last use (recorded to the hour); an ended session is kept a day. */
+const SESSION_IDLE_MS = SESSION_MAX_AGE_SECONDS * 1000 + 24 * HOUR_MS;
+const ENDED_SESSION_KEPT_MS = 24 * HOUR_MS;
+
+/** Sessions ended a day ago, or unused for longer than their cookie can live: no cookie can name them any more. */
+function dropOldSessions(now: Date): Promise<number> {
+  return deleteOldUserSessions({ endedBefore: new Date(now.getTime() - ENDED_SESSION_KEPT_MS), idleBefore: new Date(now.getTime() - SESSION_IDLE_MS) });
+}
+
 /**
  * 1. Gives up on file items pending longer than STALE_UPLOAD_HOURS, and on completes that crashed
  *    (claimed for 15 minutes): the guarded status change first, storage only for file items it moved.
@@ -142,6 +156,9 @@ async function abortOrphanMultipartUploads(now: Date): Promise<number> {
  *    its upload ended; its form can't outlive 15 minutes, so this converges).
  * 5. Aborts multipart uploads no file item owns. MinIO lists uploads only by exact key, so this finds
  *    nothing there; MinIO expires stale uploads itself (MINIO_API_STALE_UPLOADS_EXPIRY).
+ * 6. Releases staging holds whose forms expired (server/uploads/staging-holds.ts): their keys
+ *    emptied once more, their bytes leave the quota.
+ * 7. Drops sign-in sessions ended a day ago or idle past their cookie's lifetime.
  * Every step is idempotent, so overlapping runs are harmless.
  */
 export async function cleanupStaleUploads(now = new Date()): Promise<CleanupReport> {
@@ -150,6 +167,8 @@ export async function cleanupStaleUploads(now = new Date()): Promise<CleanupRepo
   const expiredPreviewPlansDropped = await dropExpiredPlans(now);
   const stagingObjectsRemoved = await removeStrayStagingObjects(now);
   const orphanMultipartUploadsAborted = await abortOrphanMultipartUploads(now);
+  const stagingHoldsReleased = await releaseStagingHolds({ now });
+  const sessionsDropped = await dropOldSessions(now);
   return {
     staleUploadsAborted,
     cancelledUploadsReAborted: ended.reAborted,
@@ -157,5 +176,7 @@ export async function cleanupStaleUploads(now = new Date()): Promise<CleanupRepo
     expiredPreviewPlansDropped,
     stagingObjectsRemoved,
     orphanMultipartUploadsAborted,
+    stagingHoldsReleased,
+    sessionsDropped,
   };
 }

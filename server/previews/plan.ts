@@ -9,6 +9,7 @@ import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { signUploadPost } from "@/server/storage/post-policy";
 import { signUploadPut } from "@/server/storage/put-urls";
 import { hasStoredPreview, previewStagingKeyFor } from "@/server/uploads/object-keys";
+import { releaseStagingHolds } from "@/server/uploads/staging-holds";
 import { formatBytes } from "@/lib/upload-rules";
 import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, PREVIEW_TYPES, type PreviewPlan } from "@/lib/contracts/preview-schemas";
 import type { SingleUploadTarget } from "@/lib/contracts/upload-schemas";
@@ -38,13 +39,27 @@ function refusal(item: FileItem | undefined, plan: PreviewPlan, earlier: Set<str
 
 /**
  * A POST form, or a PUT URL where small uploads go by PUT, for exactly the preview's staging key,
- * size and type (and, for a PUT, its CRC32), with a file's lifetime. A preview always goes to its
- * staging key: complete checks it and copies it on, as it does a POST's.
+ * size and type (and, for a PUT, its CRC32), expiring with the hold recorded for it (a file form's
+ * lifetime). A preview always goes to its staging key: complete checks it and copies it on, as it
+ * does a POST's.
  */
-async function signPreviewUpload(item: FileItem, plan: PreviewSpec, checksum: string | undefined): Promise<SingleUploadTarget> {
-  const signed = { key: previewStagingKeyFor(item), size: plan.size, contentType: plan.type, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS };
+async function signPreviewUpload(item: FileItem, plan: PreviewSpec, checksum: string | undefined, expiresAt: Date): Promise<SingleUploadTarget> {
+  const signed = { key: previewStagingKeyFor(item), size: plan.size, contentType: plan.type, expiresAt };
   if (previewsByPut()) return { strategy: "put", ...(await signUploadPut({ ...signed, checksumCRC32: checksum!, ifNoneMatch: false })) };
   return { strategy: "post", ...(await signUploadPost(signed)) };
+}
+
+/**
+ * planFilePreviews within USER_QUOTA_BYTES. When the quota refuses some, the owner's staging holds
+ * whose forms have expired are released (staging-holds.ts) and, if any was, those are tried once more.
+ */
+async function recordPlans(ownerId: string, plans: PreviewSpec[], formExpiresAt: Date): Promise<Array<FileItem | "quota_exceeded" | null>> {
+  const quotaBytes = getEnv().USER_QUOTA_BYTES;
+  const recorded = await planFilePreviews({ ownerId, plans, quotaBytes, formExpiresAt });
+  const refused = plans.filter((_, i) => recorded[i] === "quota_exceeded");
+  if (refused.length === 0 || !(await releaseStagingHolds({ ownerId }))) return recorded;
+  const retried = (await planFilePreviews({ ownerId, plans: refused, quotaBytes, formExpiresAt })).values();
+  return recorded.map((entry) => (entry === "quota_exceeded" ? (retried.next().value ?? entry) : entry));
 }
 
 /**
@@ -66,7 +81,8 @@ export async function planPreviews(ownerId: string, plans: PreviewPlan[]): Promi
   });
   await enforceRateLimit("upload-requests", ownerId);
   const wanted = checked.filter((entry): entry is PreviewSpec => !(entry instanceof Error));
-  const recorded = (await planFilePreviews({ ownerId, plans: wanted, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
+  const formExpiresAt = new Date(Date.now() + getEnv().UPLOAD_URL_TTL_SECONDS * 1000);
+  const recorded = (await recordPlans(ownerId, wanted, formExpiresAt)).values();
   return Promise.all(
     checked.map(async (entry, i) => {
       if (entry instanceof Error) return entry;
@@ -74,7 +90,7 @@ export async function planPreviews(ownerId: string, plans: PreviewPlan[]): Promi
       if (item === "quota_exceeded") return new AppError("quota_exceeded", "This preview would take you over your storage quota.");
       // Deleted, or its preview stored by another request, since it was read.
       if (!item) return new AppError("conflict", "This file changed while its preview was planned; it is no longer an uploaded file without a preview.");
-      return signPreviewUpload(item, entry, plans[i]!.checksum).then(
+      return signPreviewUpload(item, entry, plans[i]!.checksum, formExpiresAt).then(
         (upload) => ({ item, upload }),
         (err: unknown) => asError(err),
       );

@@ -21,17 +21,14 @@ function nextFormClient(): S3Client {
 
 /**
  * Signs a browser POST that can write exactly one object: this key, exactly `size` bytes,
- * this Content-Type, until `expiresInSeconds` from now. S3 enforces every condition. The form's
- * URL is one of the bucket's browser endpoints, taken in turn (nextFormClient).
+ * this Content-Type, until `expiresAt` at the latest (whole seconds from now, so never later than
+ * the staging hold recorded for it). S3 enforces every condition. The form's URL is one of the
+ * bucket's browser endpoints, taken in turn (nextFormClient).
  */
-export async function signUploadPost(input: {
-  key: string;
-  size: number;
-  contentType: string;
-  expiresInSeconds: number;
-}): Promise<SignedPost> {
+export async function signUploadPost(input: { key: string; size: number; contentType: string; expiresAt: Date }): Promise<SignedPost> {
   const env = getEnv();
-  const expiresAt = new Date(Date.now() + input.expiresInSeconds * 1000);
+  const now = Date.now();
+  const seconds = Math.max(1, Math.floor((input.expiresAt.getTime() - now) / 1000));
   const { url, fields } = await createPresignedPost(nextFormClient(), {
     Bucket: env.S3_BUCKET,
     Key: input.key,
@@ -41,7 +38,7 @@ export async function signUploadPost(input: {
       ["eq", "$Content-Type", input.contentType],
     ],
     Fields: { "Content-Type": input.contentType },
-    Expires: input.expiresInSeconds,
+    Expires: seconds,
   });
-  return { url, fields, expiresAt: expiresAt.toISOString() };
+  return { url, fields, expiresAt: new Date(now + seconds * 1000).toISOString() };
 }

@@ -10,7 +10,7 @@ let putsSigned = 0;
 /**
  * Signs a browser PUT that can write exactly one object: this key, exactly `size` bytes (a signed
  * Content-Length), this Content-Type, whose CRC32 is `checksumCRC32` (S3 refuses a body that does
- * not match it), until `expiresInSeconds` from now. With `ifNoneMatch` it writes only while nothing
+ * not match it), until `expiresAt` at the latest (whole seconds from now, as forms do). With `ifNoneMatch` it writes only while nothing
  * is stored at the key (`If-None-Match: *`, S3's conditional write): a second PUT is refused with
  * 412, so the URL can never replace bytes once they are there. Each of these is a signed header, not
  * a query parameter, so a request without it or with another value fails the signature. URLs take
@@ -23,7 +23,7 @@ export async function signUploadPut(input: {
   contentType: string;
   checksumCRC32: string;
   ifNoneMatch: boolean;
-  expiresInSeconds: number;
+  expiresAt: Date;
 }): Promise<SignedPut> {
   const signings = await allPartSignings();
   const { origin, bucketPath, signer } = signings[putsSigned++ % signings.length]!;
@@ -41,6 +41,7 @@ export async function signUploadPut(input: {
   // x-amz-* headers would be hoisted into the query, where S3 no longer checks the body against them.
   const unhoistableHeaders = new Set(["content-length", "x-amz-checksum-crc32"]);
   const signedAt = new Date();
-  const url = formatUrl(await signer.presign(request, { expiresIn: input.expiresInSeconds, unhoistableHeaders, signingDate: signedAt }));
-  return { url, headers: sent, expiresAt: new Date(signedAt.getTime() + input.expiresInSeconds * 1000).toISOString() };
+  const seconds = Math.max(1, Math.floor((input.expiresAt.getTime() - signedAt.getTime()) / 1000));
+  const url = formatUrl(await signer.presign(request, { expiresIn: seconds, unhoistableHeaders, signingDate: signedAt }));
+  return { url, headers: sent, expiresAt: new Date(signedAt.getTime() + seconds * 1000).toISOString() };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { setFileUploadId } from "@/db/queries/file-items";
+import { extendFormHold } from "@/db/queries/file-item-holds";
 import { createFileItems, type PlannedFileItem, type StoredFileItem } from "@/db/queries/file-items-create";
 import { markFileAborted } from "@/db/queries/file-item-status";
 import type { FileItem } from "@/db/schema";
@@ -18,6 +19,7 @@ import { putWritesFinalKey } from "./complete-put";
 import { multipartTarget } from "./multipart";
 import { objectKeyFor, stagingKeyFor } from "./object-keys";
 import { waitForFileItem } from "./owned";
+import { releaseStagingHolds } from "./staging-holds";
 import { enforceUploadLimits } from "@/server/ops/rate-limit";
 
 /**
@@ -60,15 +62,19 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
   const settings = uploadSettings();
   if (checksumRequired(settings, body.size)) {
     if (!body.checksum) throw new AppError("bad_request", "checksum: required: this store takes files of this size by presigned PUT, which signs the file's CRC32");
-    return { ...base, strategy: "put", checksum: `${CHECKSUM_PREFIX}${body.checksum}` };
+    return { ...base, strategy: "put", checksum: `${CHECKSUM_PREFIX}${body.checksum}`, formExpiresAt: formExpiry() };
   }
-  if (body.size <= settings.singleRequestMaxBytes) return { ...base, strategy: "post" };
+  if (body.size <= settings.singleRequestMaxBytes) return { ...base, strategy: "post", formExpiresAt: formExpiry() };
   const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
   if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
   return { ...base, strategy: "multipart", partSize: plan.partSize };
 }
 
 export type CreatedUpload = { item: FileItem; upload: UploadTarget };
+
+/** The quota's refusal: what counts is more than the files listed (docs/api.md, "The quota"). */
+const QUOTA_MESSAGE =
+  "This upload would take you over your storage quota. A small file counts twice its size until its upload form or URL expires, so room comes back within minutes of recent uploads, cancels and deletes.";
 
 /** Signs a stored file item's POST or PUT, or starts its multipart upload (a failed start leaves the file item aborted). */
 async function startUpload(item: FileItem): Promise<CreatedUpload> {
@@ -96,9 +102,12 @@ function signSingle(item: FileItem): Promise<UploadTarget> {
 /**
  * The URL names the final key with `If-None-Match: *` where the store honours it (it writes once),
  * else the staging key (complete copies the checked bytes on); either way this size, type and
- * the CRC32 the file item was created with.
+ * the CRC32 the file item was created with, expiring no later than its staging hold, as a form does
+ * (after a cancel, a reject or a delete it could still write until then: the hold counts those
+ * bytes, and its release empties both keys, staging-holds.ts).
  */
 async function signPut(item: FileItem): Promise<UploadTarget> {
+  if (!item.formExpiresAt) throw new Error("a PUT upload's URL is signed only under a staging hold");
   const finalKey = putWritesFinalKey();
   const upload = await signUploadPut({
     key: finalKey ? item.key : stagingKeyFor(item),
@@ -106,15 +115,31 @@ async function signPut(item: FileItem): Promise<UploadTarget> {
     contentType: item.contentType,
     checksumCRC32: item.checksum!.slice(CHECKSUM_PREFIX.length),
     ifNoneMatch: finalKey,
-    expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS,
+    expiresAt: item.formExpiresAt,
   });
   return { strategy: "put", ...upload };
 }
 
-/** The form names the staging key, never the final one: complete copies the checked bytes on. */
+/** When a form signed now expires (UPLOAD_URL_TTL_SECONDS): the staging hold recorded before it is signed. */
+function formExpiry(): Date {
+  return new Date(Date.now() + getEnv().UPLOAD_URL_TTL_SECONDS * 1000);
+}
+
+/**
+ * The form names the staging key, never the final one: complete copies the checked bytes on. It
+ * expires no later than the file item's staging hold (form_expires_at), recorded first.
+ */
 async function signPost(item: FileItem): Promise<UploadTarget> {
-  const upload = await signUploadPost({ key: stagingKeyFor(item), size: item.size, contentType: item.contentType, expiresInSeconds: getEnv().UPLOAD_URL_TTL_SECONDS });
+  if (!item.formExpiresAt) throw new Error("a POST upload's form is signed only under a staging hold");
+  const upload = await signUploadPost({ key: stagingKeyFor(item), size: item.size, contentType: item.contentType, expiresAt: item.formExpiresAt });
   return { strategy: "post", ...upload };
+}
+
+/** A fresh form or PUT URL for a pending small upload: its staging hold moved on first (only while pending), then signed to it. */
+async function signSingleAgain(item: FileItem): Promise<UploadTarget> {
+  const held = await extendFormHold({ id: item.id, ownerId: item.userId, until: formExpiry() });
+  if (!held) throw new AppError("conflict", "The upload created with this idempotency key is no longer pending.");
+  return signSingle(held);
 }
 
 /**
@@ -131,7 +156,7 @@ async function resumeStored(plan: PlannedFileItem, item: FileItem): Promise<Crea
   if (item.strategy === "multipart" && item.status === "pending" && !item.uploadId) item = await whenStarted(item);
   if (item.status !== "pending") throw new AppError("conflict", `The upload created with this idempotency key is ${item.status}.`);
   if (item.strategy === "multipart") return { item, upload: multipartTarget(item) };
-  return { item, upload: await signSingle(item) };
+  return { item, upload: await signSingleAgain(item) };
 }
 
 const STARTING_POLL_MS = 200;
@@ -154,6 +179,19 @@ function startOrResume(plan: PlannedFileItem, { item, existing }: StoredFileItem
 }
 
 /**
+ * createFileItems within USER_QUOTA_BYTES. When the quota refuses some, the owner's staging holds
+ * whose forms have expired are released (staging-holds.ts) and, if any was, those are tried once more.
+ */
+async function storeWithinQuota(rows: PlannedFileItem[]): Promise<Array<StoredFileItem | null>> {
+  const quotaBytes = getEnv().USER_QUOTA_BYTES;
+  const stored = await createFileItems({ rows, quotaBytes });
+  const refused = rows.filter((_, i) => stored[i] === null);
+  if (refused.length === 0 || !(await releaseStagingHolds({ ownerId: refused[0]!.userId }))) return stored;
+  const retried = (await createFileItems({ rows: refused, quotaBytes })).values();
+  return stored.map((entry) => entry ?? retried.next().value ?? null);
+}
+
+/**
  * Stores planned file items of one owner and starts their uploads: one INSERT for all, within the owner's
  * quota when USER_QUOTA_BYTES is set (the file items first, they hold the quota), then each is signed or
  * started. Per entry, in order: the upload, or the error that entry alone met (its planning error,
@@ -161,12 +199,12 @@ function startOrResume(plan: PlannedFileItem, { item, existing }: StoredFileItem
  */
 export async function createUploads(plans: Array<PlannedFileItem | Error>): Promise<Array<CreatedUpload | Error>> {
   const planned = plans.filter((plan): plan is PlannedFileItem => !(plan instanceof Error));
-  const stored = (await createFileItems({ rows: planned, quotaBytes: getEnv().USER_QUOTA_BYTES })).values();
+  const stored = (await storeWithinQuota(planned)).values();
   return Promise.all(
     plans.map((plan) => {
       if (plan instanceof Error) return plan;
       const entry = stored.next().value;
-      if (!entry) return new AppError("quota_exceeded", "This upload would take you over your storage quota.");
+      if (!entry) return new AppError("quota_exceeded", QUOTA_MESSAGE);
       return startOrResume(plan, entry).catch((err: unknown) => asError(err));
     }),
   );

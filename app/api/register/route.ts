@@ -1,5 +1,5 @@
 import { registerBodySchema } from "@/lib/contracts/auth-schemas";
-import { enforceSignUpLimit, requestAddress } from "@/server/auth/auth-limits";
+import { requestAddress } from "@/server/auth/auth-limits";
 import { signUp } from "@/server/auth/sign-up";
 import { route } from "@/server/http/route";
 
@@ -12,8 +12,7 @@ const SIGN_UP_ACCEPTED = {
 // POST /api/register - create an email + password account
 // No session yet, but "public" still applies the cross-site rule: another site must not create accounts here.
 export const POST = route({ name: "POST /api/register", auth: "public", body: registerBodySchema }, async ({ req, body }) => {
-  // The per-address limit comes before scrypt, which costs 128 MiB and real CPU per call.
-  await enforceSignUpLimit(requestAddress(req.headers));
-  await signUp({ email: body.email, name: body.name || null, password: body.password });
+  // A hash slot and the per-address limit come before scrypt, which costs 128 MiB and real CPU per call.
+  await signUp({ email: body.email, name: body.name || null, password: body.password, address: requestAddress(req.headers) });
   return Response.json(SIGN_UP_ACCEPTED, { status: 202 });
 });
