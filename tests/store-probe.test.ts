@@ -4,11 +4,13 @@ import { compareAbilities, PROBED_ABILITIES, probeStore } from "@/server/storage
 import { listObjects } from "@/server/storage/objects";
 import { PROBE_PREFIX } from "@/server/uploads/object-keys";
 
-describe("probing the store's abilities (real MinIO)", () => {
-  it("finds every ability the minio preset relies on, and leaves nothing behind", async () => {
+const store = process.env.TEST_STORE === "seaweedfs" ? "seaweedfs" : "minio";
+
+describe(`probing the store's abilities (real ${store})`, () => {
+  it(`finds every ability the ${store} preset relies on, and leaves nothing behind`, async () => {
     const probe = await probeStore(PROBE_PREFIX);
     for (const ability of PROBED_ABILITIES) expect({ ability, ...probe[ability] }).toMatchObject({ ability, verdict: "works" });
-    expect(compareAbilities(STORE_PRESETS.minio, probe)).toEqual({ problems: [], unused: [] });
+    expect(compareAbilities(STORE_PRESETS[store], probe)).toEqual({ problems: [], unused: [] });
     expect(await listObjects(PROBE_PREFIX)).toEqual([]);
   });
 
