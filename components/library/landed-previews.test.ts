@@ -1,4 +1,4 @@
-import { QueryClient, QueryObserver, type InfiniteData } from "@tanstack/react-query";
+import { InfiniteQueryObserver, QueryClient, QueryObserver, type InfiniteData } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
 import { FILES_QUERY_KEY, LIBRARY_QUERY_KEY, shareLinksQueryKey } from "@/components/query-keys";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
@@ -42,19 +42,41 @@ describe("applyLandedPreviews", () => {
     expect(client.getQueryCache().findAll({ queryKey: FILES_QUERY_KEY })).toHaveLength(3);
   });
 
-  it("asks again for a listing that was on its way when the previews landed, so it cannot put the placeholders back", async () => {
+  it("applies the previews again to a listing that was on its way when they landed, so it cannot put the placeholders back", async () => {
     const client = new QueryClient();
     const key = [...LIBRARY_QUERY_KEY, { q: "" }];
-    const answers = [listing(["a"]), listing(["a"])];
     let asked = 0;
-    const queryFn = () => new Promise<InfiniteData<LibraryPage>>((resolve) => setTimeout(() => resolve(answers[asked++]!), 10));
+    // Read before the preview was recorded: the placeholder again.
+    const queryFn = () => new Promise<InfiniteData<LibraryPage>>((resolve) => setTimeout(() => resolve((asked++, listing(["a"]))), 10));
     client.setQueryData(key, listing(["a"]));
     // Watched, as the library's list is, and fetching (its data is stale from the start).
     const unsubscribe = new QueryObserver(client, { queryKey: key, queryFn }).subscribe(() => {});
     expect(client.isFetching({ queryKey: key })).toBe(1);
     applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "u" }]);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(asked).toBe(2);
+    expect(asked).toBe(1);
+    expect(client.getQueryData<InfiniteData<LibraryPage>>(key)!.pages[0]!.files[0]!.previewUrl).toBe("u");
+    unsubscribe();
+  });
+
+  it("keeps a page that Load more was bringing when a preview landed (regression: the list fell back to its first page)", async () => {
+    const client = new QueryClient();
+    const key = [...LIBRARY_QUERY_KEY, { q: "" }];
+    const pageOf = (cursor: string | null): LibraryPage => (cursor ? { files: [file("c")], nextCursor: null, usage } : { files: [file("a"), file("b")], nextCursor: "2", usage });
+    const queryFn = ({ pageParam }: { pageParam: string | null }) => new Promise<LibraryPage>((resolve) => setTimeout(() => resolve(pageOf(pageParam)), 10));
+    const observer = new InfiniteQueryObserver(client, { queryKey: key, queryFn, initialPageParam: null as string | null, getNextPageParam: (page: LibraryPage) => page.nextCursor, staleTime: Infinity });
+    const unsubscribe = observer.subscribe(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const more = observer.fetchNextPage();
+    applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "u" }]);
+    await more;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const data = client.getQueryData<InfiniteData<LibraryPage>>(key)!;
+    expect(data.pages.flatMap((page) => page.files.map((f) => [f.id, f.previewUrl]))).toEqual([
+      ["a", "u"],
+      ["b", null],
+      ["c", null],
+    ]);
     unsubscribe();
   });
 

@@ -1,4 +1,4 @@
-import type { InfiniteData, QueryClient } from "@tanstack/react-query";
+import { matchQuery, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { LIBRARY_QUERY_KEY } from "@/components/query-keys";
 import type { LandedPreview } from "@/client/preview/preview-queue";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
@@ -23,9 +23,20 @@ export function withLandedPreviews(data: InfiniteData<LibraryPage>, landed: read
 /**
  * Every cached library listing (any search, filter or sort) gets the landed previews. A listing
  * already on its way may have been read before they were recorded and would put the placeholders
- * back when it lands, so it is asked again (React Query drops the one in flight).
+ * back when it lands, so they are applied again to each listing that lands while any is on its way.
+ * Not a refetch: that would cancel a "Load more" in flight and drop the page it brings.
  */
 export function applyLandedPreviews(queryClient: QueryClient, landed: readonly LandedPreview[]) {
-  queryClient.setQueriesData<InfiniteData<LibraryPage>>({ queryKey: LIBRARY_QUERY_KEY }, (data) => (data ? withLandedPreviews(data, landed) : data));
-  if (queryClient.isFetching({ queryKey: LIBRARY_QUERY_KEY }) > 0) void queryClient.invalidateQueries({ queryKey: LIBRARY_QUERY_KEY });
+  const apply = () =>
+    queryClient.setQueriesData<InfiniteData<LibraryPage>>({ queryKey: LIBRARY_QUERY_KEY }, (data) => (data ? withLandedPreviews(data, landed) : data));
+  apply();
+  const onTheirWay = () => queryClient.isFetching({ queryKey: LIBRARY_QUERY_KEY }) > 0;
+  if (!onTheirWay()) return;
+  const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
+    if (event.type !== "updated" || !matchQuery({ queryKey: LIBRARY_QUERY_KEY }, event.query)) return;
+    const { action } = event;
+    // `manual`: this function's own setQueriesData, which must not call it again.
+    if (action.type === "success" && !action.manual) apply();
+    if ((action.type === "success" || action.type === "error") && !onTheirWay()) unsubscribe();
+  });
 }
