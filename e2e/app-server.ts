@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { GetBucketCorsCommand, PutBucketCorsCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { freePort } from "../testing/services";
 
 export type AppServer = { url: string; stop: () => Promise<void> };
@@ -12,6 +13,7 @@ export type AppServer = { url: string; stop: () => Promise<void> };
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  await allowOriginInBucketCors(url);
   let output = "";
   const child: ChildProcess = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: { ...process.env, ...env, APP_URL: url },
@@ -36,4 +38,29 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   }
   await stop();
   throw new Error(`next start did not answer in 60 s:\n${output.slice(-2000)}`);
+}
+
+/**
+ * Adds `origin` to the bucket's CORS rules, next to the suite's server's, so browsers on the second
+ * server may send to the bucket too. Stores that apply bucket CORS (SeaweedFS) need it; MinIO has
+ * no bucket CORS API (it allows every origin) and is left alone.
+ */
+async function allowOriginInBucketCors(origin: string): Promise<void> {
+  const s3 = new S3Client({
+    region: process.env.S3_REGION ?? "us-east-1",
+    endpoint: process.env.S3_ENDPOINT,
+    forcePathStyle: true,
+    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
+  });
+  const Bucket = process.env.S3_BUCKET!;
+  try {
+    const { CORSRules = [] } = await s3.send(new GetBucketCorsCommand({ Bucket }));
+    const rules = CORSRules.map((rule) => ({ ...rule, AllowedOrigins: [...new Set([...(rule.AllowedOrigins ?? []), origin])] }));
+    await s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: rules } }));
+  } catch (err) {
+    if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 501 || err.name === "NotImplemented" || err.name === "NoSuchCORSConfiguration")) return;
+    throw err;
+  } finally {
+    s3.destroy();
+  }
 }
