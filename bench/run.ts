@@ -16,6 +16,7 @@ import path from "node:path";
 import type { Browser } from "@playwright/test";
 import { freePort } from "../testing/services";
 import { browserEndpoints, describeEndpoint } from "../lib/storage-endpoints";
+import { describeStoreAbilities, resolveStoreAbilitiesFromEnv, STORE_ABILITY_VARIABLES } from "../lib/store-abilities";
 import { provisionTestServices } from "../testing/provision";
 import { launchChromium, signedInUploadPage } from "./browser";
 import { printHandlerDurations, readRequestLines } from "./server-log";
@@ -147,6 +148,9 @@ async function main(): Promise<void> {
     browser = await launchChromium();
     console.log(`[bench] app ${appUrl}, Chromium ${browser.version()}, node ${process.version}, ${os.cpus().length} CPUs`);
     console.log(`[bench] upload hosts (S3_PUBLIC_ENDPOINT unset): ${browserEndpoints({ endpoint: env.S3_ENDPOINT }).map((e) => describeEndpoint(e, env.S3_BUCKET!, env.S3_REGION!)).join(", ")}`);
+    // The store's abilities the app runs with; any S3_* ability set in this shell is a setting changed for the run.
+    const changed = STORE_ABILITY_VARIABLES.filter((name) => process.env[name] !== undefined && env[name] === undefined).map((name) => `${name}=${process.env[name]}`);
+    console.log(`[bench] store: ${describeStoreAbilities(resolveStoreAbilitiesFromEnv({ ...process.env, ...env }))}${changed.length > 0 ? `; setting changed for this run: ${changed.join(" ")}` : ", as shipped"}`);
     const restartApp = async (extraEnv: Record<string, string>) => {
       await server?.stop();
       server = undefined;

@@ -94,6 +94,9 @@ export function describeStoreAbilities(resolved: ReturnType<typeof resolveStoreA
   return `${resolved.provider} (${resolved.source}): small files by ${a.smallUploads}, parts ${a.partChecksum}, conditional write ${yesNo(a.conditionalWrite)}, conditional copy ${yesNo(a.conditionalCopy)}`;
 }
 
+/** The variables that set the store's abilities: S3_PROVIDER's preset and each override. */
+export const STORE_ABILITY_VARIABLES = ["S3_PROVIDER", "S3_SMALL_UPLOADS", "S3_PART_CHECKSUM", "S3_CONDITIONAL_WRITE", "S3_CONDITIONAL_COPY"] as const;
+
 /**
  * resolveStoreAbilities from raw variables, for scripts that print the configuration without the
  * server's parse (the dev banner): a value server/env.ts would refuse counts as unset here.

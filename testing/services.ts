@@ -220,6 +220,12 @@ export async function startSeaweedfs(): Promise<StoreServer> {
     `-master.port=${master}`,
     `-master.port.grpc=${masterGrpc}`,
     "-master.telemetry=false",
+    // Each bucket is a collection and each lifecycle-expired prefix a TTL, and SeaweedFS grows 7
+    // volumes for each; the default (8 volumes of 30 GiB) is used up by the suite's bucket, and a
+    // second bucket's writes then answer 500 InternalError (s3:setup's probe found it). Smaller
+    // volumes (sparse, not preallocated), and room for many.
+    "-volume.max=200",
+    "-master.volumeSizeLimitMB=256",
     `-volume.port=${volume}`,
     `-volume.port.grpc=${volumeGrpc}`,
     `-filer.port=${filer}`,

@@ -3,15 +3,25 @@ import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** `npm run s3:setup` against `env`; when it exits non-zero, the failure carries what it printed (its PROBLEM lines). */
+async function runSetup(env: NodeJS.ProcessEnv): Promise<{ stdout: string }> {
+  try {
+    return await execFileAsync("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`s3:setup failed:\n${stdout ?? ""}\n${stderr ?? ""}`);
+  }
+}
 
 describe("npm run s3:setup", () => {
   it("creates a missing bucket once, then finds it, and prints a bucket-scoped IAM policy", async () => {
     const bucket = `setup-${randomBytes(4).toString("hex")}`;
     const env = { ...process.env, S3_BUCKET: bucket, NODE_ENV: "development" as const };
-    const first = await run("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
+    const first = await runSetup(env);
     expect(first.stdout).toContain(`Bucket ${bucket}: created.`);
-    const second = await run("npx", ["tsx", "--conditions=react-server", "scripts/s3-setup.ts"], { env });
+    const second = await runSetup(env);
     expect(second.stdout).toContain(`Bucket ${bucket}: exists.`);
     // MinIO has no AbortIncompleteMultipartUpload lifecycle rule; the script must say so, not fail. SeaweedFS takes it.
     expect(second.stdout).toContain(
