@@ -100,7 +100,10 @@ async function benchmarks(run: Run): Promise<void> {
   // B2 and B5 share one real-media folder, made before either is timed.
   const corpus = selected.includes("b2") || selected.includes("b5") ? await realMedia(browser, tmp, REAL_MEDIA_PHOTOS) : null;
   if (selected.includes("b2") && corpus) {
-    for (const scenario of B2_SCENARIOS) {
+    // BENCH_B2_REAL_ONLY=1: only the real-media row (a quicker run when that is what is measured).
+    const scenarios = process.env.BENCH_B2_REAL_ONLY === "1" ? [] : B2_SCENARIOS;
+    if (scenarios.length === 0) console.log("\nB2: the synthetic rows skipped (BENCH_B2_REAL_ONLY=1)");
+    for (const scenario of scenarios) {
       // A restart starts the log afresh, so count from what is in it now.
       const logged = (await readRequestLines(app.logFile)).length;
       printSmallFiles(await runSmallFiles(browser, appUrl, scenario, scenarioDir(tmp, scenario)));
