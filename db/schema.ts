@@ -85,6 +85,12 @@ export const fileItems = pgTable(
     /** When the preview was checked and stored at its served key; null while only planned (nothing is served then). */
     previewStoredAt: timestamp({ withTimezone: true }),
     /**
+     * When a page reported that it could not make this file's preview because the picture would
+     * not decode (POST /api/previews/failed): pages stop asking for it (`previewWanted`), and a
+     * preview stored later all the same (a browser that can decode it) is served as any other.
+     */
+    previewFailedAt: timestamp({ withTimezone: true }),
+    /**
      * The staging hold of a POST upload: when the last form signed for its staging key expires.
      * Until it is cleared the quota counts the file's size once more (what the form can still post
      * there, beside the checked copy); it is cleared only once that time has passed and the staging

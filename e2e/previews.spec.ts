@@ -1,16 +1,25 @@
-import { readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { PREVIEW_MAX_BYTES, PREVIEW_MAX_SIDE_PX } from "../lib/contracts/preview-schemas";
+import { MP4_FTYP_HEADER } from "../testing/file-signatures";
 
 /**
  * Previews (issues 16 and 21): the upload page makes a small WebP or JPEG of a photo or a video in
  * the browser; the file is done as soon as its bytes are verified, and its preview follows on its
  * own path, planned and completed in batches (POST /api/previews, /api/previews/complete); the
  * files list then answers a presigned previewUrl. A file whose bytes cannot be decoded uploads all
- * the same, without one.
+ * the same, without one, and the page reports it (POST /api/previews/failed) so no page asks again.
  */
-type Listed = { id: string; name: string; status: string; previewUrl: string | null };
+type Listed = { id: string; name: string; status: string; previewUrl: string | null; previewWanted: boolean };
+
+/** A file's signature (the server checks it), then noise no decoder can read. */
+const noiseAfter = (signature: Uint8Array) => Buffer.concat([signature, Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 131 + 7) % 256))]);
+const GARBAGE_JPEG = noiseAfter(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]));
 
 async function listedFiles(page: Page): Promise<Listed[]> {
   return page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
@@ -33,6 +42,15 @@ function watchPreviewPlans(page: Page): string[] {
     planned.push(...body.previews.map((preview) => preview.fileItemId));
   });
   return planned;
+}
+
+/** The file item ids the page reported as undecodable (POST /api/previews/failed), in order. */
+function watchFailedReports(page: Page): string[] {
+  const reported: string[] = [];
+  page.on("request", (req) => {
+    if (req.method() === "POST" && new URL(req.url()).pathname === "/api/previews/failed") reported.push(...(req.postDataJSON() as { fileItemIds: string[] }).fileItemIds);
+  });
+  return reported;
 }
 
 /** What a preview URL serves, decoded by the page: its type, size and picture size. */
@@ -70,17 +88,16 @@ async function drawnPng(page: Page): Promise<Buffer> {
   return Buffer.from(bytes);
 }
 
-test("a photo gets a small decodable preview; a JPEG of garbage uploads without one", async ({ page, auth, newUser, uploadPage }) => {
+test("a photo gets a small decodable preview; a JPEG of garbage uploads without one, reported so nothing asks for it again", async ({ page, auth, newUser, uploadPage }) => {
   await auth.signUp(newUser);
   await uploadPage.goto();
   const planned = watchPreviewPlans(page);
+  const reported = watchFailedReports(page);
   const photo = await drawnPng(page);
-  // A JPEG's signature (the server checks it) and then noise no decoder can read.
-  const garbage = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 131 + 7) % 256))]);
 
   await page.getByTestId("file-input").setInputFiles([
     { name: "drawing.png", mimeType: "image/png", buffer: photo },
-    { name: "broken.jpg", mimeType: "image/jpeg", buffer: garbage },
+    { name: "broken.jpg", mimeType: "image/jpeg", buffer: GARBAGE_JPEG },
   ]);
   await expect(page.getByTestId("overall-progress-text")).toContainText("2 of 2 files done");
 
@@ -91,8 +108,10 @@ test("a photo gets a small decodable preview; a JPEG of garbage uploads without 
   expect(broken?.status).toBe("uploaded");
   expect(broken?.previewUrl).toBeNull();
   expect(drawing?.previewUrl).toBeTruthy();
-  // Only the photo's preview was planned: the garbage never got past its header read.
+  // Only the photo's preview was planned: the garbage never got past its header read, and was reported.
   expect(planned).toEqual([drawing!.id]);
+  await expect.poll(async () => (await listedFiles(page)).find((file) => file.name === "broken.jpg")?.previewWanted).toBe(false);
+  expect(reported).toEqual([broken!.id]);
 
   const preview = await fetchPreview(page, drawing!.previewUrl!);
   expect(preview.status).toBe(200);
@@ -225,4 +244,43 @@ test("a 50-megapixel JPEG's preview is decoded scaled down, without the tab hold
   expect(preview.width).toBeLessThanOrEqual(PREVIEW_MAX_SIDE_PX);
   // Decoded whole, the picture alone would be 8660 × 5774 × 4 bytes ≈ 191 MiB.
   expect(grewMiB).toBeLessThan(100);
+});
+
+test("the grid reports the CLI's files it cannot make a preview of (a JPEG and an MP4 of noise): wanted no more, never downloaded again", async ({ page, auth, newUser, baseURL }) => {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "e2e-undecodable-"));
+  try {
+    const files = [path.join(tmp, "noise.jpg"), path.join(tmp, "noise.mp4")];
+    await writeFile(files[0]!, GARBAGE_JPEG);
+    await writeFile(files[1]!, noiseAfter(MP4_FTYP_HEADER));
+    await auth.signUp(newUser);
+    const token = await page.evaluate(async () => {
+      const res = await fetch("/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "cli" }) });
+      return (await res.json()).secret as string;
+    });
+    await promisify(execFile)("npm", ["run", "upload", "--", ...files, "--url", baseURL!, "--token", token]);
+    const sent = await listedFiles(page);
+    expect(sent.map((file) => [file.name, file.status, file.previewWanted]).sort()).toEqual([
+      ["noise.jpg", "uploaded", true],
+      ["noise.mp4", "uploaded", true],
+    ]);
+
+    const reported = watchFailedReports(page);
+    await page.goto("/files");
+    await page.getByTestId("view-grid").click();
+    await expect.poll(async () => (await listedFiles(page)).map((file) => file.previewWanted), { timeout: 30_000 }).toEqual([false, false]);
+    expect([...reported].sort()).toEqual(sent.map((file) => file.id).sort());
+
+    // A fresh grid asks for neither: no stored file is fetched back to try again.
+    const views: string[] = [];
+    page.on("request", (req) => {
+      if (/^\/api\/files\/[^/]+\/view$/.test(new URL(req.url()).pathname)) views.push(req.url());
+    });
+    await page.reload();
+    await expect(page.getByTestId("file-card")).toHaveCount(2);
+    await page.waitForTimeout(1_000);
+    expect(views).toEqual([]);
+    expect(reported).toHaveLength(2);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
 });

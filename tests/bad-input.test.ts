@@ -22,6 +22,7 @@ import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
 import { POST as completeBatchRoute } from "@/app/api/uploads/batch/complete/route";
 import { POST as planPreviewsRoute } from "@/app/api/previews/route";
 import { POST as completePreviewsRoute } from "@/app/api/previews/complete/route";
+import { POST as failedPreviewsRoute } from "@/app/api/previews/failed/route";
 import { createFileItem, getFileItemById } from "@/db/queries/file-items";
 import { createUserSession, endUserSession } from "@/db/queries/user-sessions";
 import type { User } from "@/db/schema";
@@ -157,6 +158,7 @@ const R = {
   complete: { name: "POST /api/uploads/{id}/complete", handler: completeRoute, target: "pendingPost" },
   planPreviews: { name: "POST /api/previews", handler: planPreviewsRoute, body: () => ({ previews: [previewEntry()] }) },
   completePreviews: { name: "POST /api/previews/complete", handler: completePreviewsRoute, body: () => ({ fileItemIds: [fx.uploaded] }) },
+  failedPreviews: { name: "POST /api/previews/failed", handler: failedPreviewsRoute, body: () => ({ fileItemIds: [fx.uploaded] }) },
   signParts: { name: "POST /api/uploads/{id}/parts", handler: signPartsRoute, target: "multipart", body: signBody },
   partDone: { name: "POST /api/uploads/{id}/parts/{n}/done", handler: partDoneRoute, target: "multipart", body: partDoneBody },
   partsDone: { name: "POST /api/uploads/{id}/parts/done", handler: partsDoneRoute, target: "multipart", body: partsDoneBody },
@@ -422,6 +424,18 @@ const FOLDER_PATH_CASES: [label: string, value: unknown, expected: Expected, rul
   ["1 MB", MB_STRING, PAYLOAD_TOO_LARGE],
 ];
 
+/** The ids of a preview batch by id (POST /api/previews/complete and /failed). */
+const PREVIEW_IDS_CASES: BodyCase[] = [
+  fieldCase("fileItemIds", "empty", []),
+  fieldCase("fileItemIds", "101 ids", Array.from({ length: 101 }, () => randomUUID())),
+  fieldCase("fileItemIds", "a string", randomUUID()),
+  fieldCase("fileItemIds", "numbers", [5]),
+  fieldCase("fileItemIds", "null entries", [null]),
+  fieldCase("fileItemIds", "a 101-character id", ["x".repeat(101)]),
+  fieldCase("fileItemIds", "a 1 MB id", [MB_STRING], PAYLOAD_TOO_LARGE),
+  omitCase("fileItemIds"),
+];
+
 const FIELD_CASES: [Route, BodyCase[]][] = [
   [
     R.createUpload,
@@ -516,19 +530,8 @@ const FIELD_CASES: [Route, BodyCase[]][] = [
       omitCase("previews"),
     ],
   ],
-  [
-    R.completePreviews,
-    [
-      fieldCase("fileItemIds", "empty", []),
-      fieldCase("fileItemIds", "101 ids", Array.from({ length: 101 }, () => randomUUID())),
-      fieldCase("fileItemIds", "a string", randomUUID()),
-      fieldCase("fileItemIds", "numbers", [5]),
-      fieldCase("fileItemIds", "null entries", [null]),
-      fieldCase("fileItemIds", "a 101-character id", ["x".repeat(101)]),
-      fieldCase("fileItemIds", "a 1 MB id", [MB_STRING], PAYLOAD_TOO_LARGE),
-      omitCase("fileItemIds"),
-    ],
-  ],
+  [R.completePreviews, PREVIEW_IDS_CASES],
+  [R.failedPreviews, PREVIEW_IDS_CASES],
   [
     R.createLink,
     [
@@ -734,6 +737,7 @@ describe("POST /api/previews with each bad field in its one preview", () => {
 describe.each([
   ["POST /api/previews", (auth: Call, ids: string[]) => () => call(R.planPreviews, { ...auth, rawBody: JSON.stringify({ previews: ids.map((fileItemId) => ({ ...previewEntry(), fileItemId })) }) })],
   ["POST /api/previews/complete", (auth: Call, ids: string[]) => () => call(R.completePreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) })],
+  ["POST /api/previews/failed", (auth: Call, ids: string[]) => () => call(R.failedPreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) })],
 ] as const)("%s with ids that name nothing of the caller's, or the owner's in the wrong state", (_name, batch) => {
   it("answers 404 for each bad id, in one batch", async () => {
     const ids = BAD_IDS.map(([, id]) => id()).filter((id) => id.length <= 100);

@@ -8,6 +8,7 @@ import { GET as viewRoute } from "@/app/api/files/[id]/view/route";
 import { POST as createLinkRoute } from "@/app/api/files/[id]/links/route";
 import { POST as planRoute } from "@/app/api/previews/route";
 import { POST as completePreviewsRoute } from "@/app/api/previews/complete/route";
+import { POST as failedPreviewsRoute } from "@/app/api/previews/failed/route";
 import { POST as createTokenRoute } from "@/app/api/tokens/route";
 import { POST as createRoute } from "@/app/api/uploads/route";
 import { POST as createBatchRoute } from "@/app/api/uploads/batch/route";
@@ -18,7 +19,7 @@ import { getFileItemById } from "@/db/queries/file-items";
 import { fileItems, rateLimits } from "@/db/schema";
 import { getEnv } from "@/server/env";
 import type { LibraryPage } from "@/lib/contracts/library-schemas";
-import { PREVIEW_MAX_BYTES, type CompletePreviewsResponse, type PlanPreviewsResponse } from "@/lib/contracts/preview-schemas";
+import { PREVIEW_MAX_BYTES, type CompletePreviewsResponse, type FailedPreviewsResponse, type PlanPreviewsResponse } from "@/lib/contracts/preview-schemas";
 import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import { cleanupStaleUploads, PREVIEW_PLAN_TTL_MS } from "@/server/ops/cleanup";
@@ -36,6 +37,7 @@ type Auth = { cookie?: string; bearer?: string };
 type Preview = { size: number; type: string };
 type PlanResult = PlanPreviewsResponse["results"][number];
 type CompleteResult = CompletePreviewsResponse["results"][number];
+type FailedResult = FailedPreviewsResponse["results"][number];
 
 /** A WebP as the browser's canvas writes it: RIFF, the length, WEBP, a VP8 chunk (filler after it). */
 function webp(size: number, fill = 0x11): Uint8Array<ArrayBuffer> {
@@ -98,6 +100,14 @@ async function complete(auth: Auth, fileItemIds: string[]): Promise<CompleteResu
   return results;
 }
 
+async function reportFailed(auth: Auth, fileItemIds: string[]): Promise<FailedResult[]> {
+  const res = await failedPreviewsRoute(jsonRequest("/api/previews/failed", { ...auth, body: { fileItemIds } }));
+  expect(res.status).toBe(200);
+  const { results } = (await res.json()) as FailedPreviewsResponse;
+  expect(results).toHaveLength(fileItemIds.length);
+  return results;
+}
+
 async function completed(s: Session, fileItemId: string): Promise<string> {
   const [result] = await complete({ cookie: s.cookie }, [fileItemId]);
   expect(result).toMatchObject({ status: 200, fileItemId, previewUrl: expect.any(String) });
@@ -112,7 +122,7 @@ async function withPlannedPreview(s: Session, preview: Preview, bytes: Uint8Arra
   return { id, form };
 }
 
-const errorOf = (result: PlanResult | CompleteResult | undefined) => {
+const errorOf = (result: PlanResult | CompleteResult | FailedResult | undefined) => {
   const { status, error } = result as { status: number; error: { code: string } };
   return { status, code: error.code };
 };
@@ -131,6 +141,20 @@ async function expectConsistent(userId: string) {
   expect(report.missingObjects).toEqual([]);
   expect(report.orphanObjects).toEqual([]);
   expect(isConsistent(report)).toBe(true);
+}
+
+/** Spends the caller's upload requests but one, in this window (what the test did so far spent some) and the next. */
+async function leaveOneUploadRequest(s: Session) {
+  const limit = getEnv().RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE;
+  const bucket = rateLimitBucket("upload-requests", s.user.id);
+  for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
+    const db = await getDb();
+    const [spent] = await db
+      .select({ count: rateLimits.count })
+      .from(rateLimits)
+      .where(and(eq(rateLimits.bucket, bucket), eq(rateLimits.windowStart, rateLimitWindow(now).start)));
+    expect((await consumeRateLimit({ bucket, limit, cost: limit - 1 - (spent?.count ?? 0), now })).allowed).toBe(true);
+  }
 }
 
 async function withQuota<T>(bytes: number, run: () => Promise<T>): Promise<T> {
@@ -264,17 +288,7 @@ describe("POST /api/previews", () => {
   it("spends one upload request per request, whatever its size, and answers 429 recording nothing once it is spent", async () => {
     const s = await createSignedInUser();
     const ids = [await uploaded(s), await uploaded(s), await uploaded(s)];
-    const limit = getEnv().RATE_LIMIT_UPLOAD_REQUESTS_PER_MINUTE;
-    const bucket = rateLimitBucket("upload-requests", s.user.id);
-    // Leaves exactly one request, in this window (the uploads above spent some) and the next.
-    for (const now of [Date.now(), Date.now() + RATE_LIMIT_WINDOW_MS]) {
-      const db = await getDb();
-      const [spent] = await db
-        .select({ count: rateLimits.count })
-        .from(rateLimits)
-        .where(and(eq(rateLimits.bucket, bucket), eq(rateLimits.windowStart, rateLimitWindow(now).start)));
-      expect((await consumeRateLimit({ bucket, limit, cost: limit - 1 - (spent?.count ?? 0), now })).allowed).toBe(true);
-    }
+    await leaveOneUploadRequest(s);
     const results = await plan({ cookie: s.cookie }, ids.map((fileItemId) => ({ fileItemId, size: 100, type: "image/webp" })));
     expect(results.map((result) => result.status)).toEqual([201, 201, 201]);
     const refused = await planRoute(jsonRequest("/api/previews", { cookie: s.cookie, body: { previews: [{ fileItemId: ids[0], size: 200, type: "image/webp" }] } }));
@@ -394,6 +408,90 @@ describe("POST /api/previews/complete", () => {
     expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([]);
     expect((await listed(s)).filter((file) => file.previewUrl !== null && !file.previewWanted)).toHaveLength(100);
     await expectConsistent(s.user.id);
+  });
+});
+
+describe("POST /api/previews/failed", () => {
+  it("records that the caller's photo would not decode: previewWanted turns false, and a report again answers the same", async () => {
+    const s = await createSignedInUser();
+    const id = await uploaded(s);
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: null, previewWanted: true });
+    expect(await reportFailed({ cookie: s.cookie }, [id])).toEqual([{ status: 200, fileItemId: id }]);
+    const first = (await row(s, id)).previewFailedAt;
+    expect(first).toBeInstanceOf(Date);
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: null, previewWanted: false });
+    expect(await reportFailed({ cookie: s.cookie }, [id])).toEqual([{ status: 200, fileItemId: id }]);
+    expect((await row(s, id)).previewFailedAt).toEqual(first);
+    // Nothing was planned, signed or stored for it.
+    expect(await row(s, id)).toMatchObject({ previewSize: null, previewType: null, previewPlannedAt: null, previewStoredAt: null });
+    expect(await keysUnder(`staging/${s.user.id}/`)).toEqual([]);
+  });
+
+  it("answers each id of a batch on its own, recording only the caller's uploaded photos and videos without a stored preview", async () => {
+    const s = await createSignedInUser();
+    const other = await createSignedInUser();
+    const [photo, clip, planned, stored, deleted] = [
+      await uploaded(s),
+      await uploaded(s, { name: "clip.mp4", type: "video/mp4", bytes: startingWith(MP4_FTYP_HEADER, 200) }),
+      (await withPlannedPreview(s, { size: 300, type: "image/webp" }, null)).id,
+      (await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300))).id,
+      await uploaded(s),
+    ];
+    await completed(s, stored);
+    expect((await deleteFileRoute(jsonRequest(`/api/files/${deleted}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id: deleted }))).status).toBe(204);
+    const theirs = await uploaded(other);
+    const song = await uploaded(s, { name: "song.mp3", type: "audio/mpeg", bytes: startingWith(Buffer.from("ID3"), 64) });
+    const created = await createRoute(jsonRequest("/api/uploads", { cookie: s.cookie, body: { name: "later.png", size: 100, type: "image/png" } }));
+    const pending = ((await created.json()) as CreateUploadResponse).file.id;
+
+    const sent = ["not-a-uuid", crypto.randomUUID(), theirs, pending, deleted, song, stored, planned, clip, photo.toUpperCase(), photo];
+    const results = await reportFailed({ cookie: s.cookie }, sent);
+    expect(results.map((result) => (result.status === 200 ? 200 : errorOf(result)))).toEqual([
+      { status: 404, code: "not_found" },
+      { status: 404, code: "not_found" },
+      { status: 404, code: "not_found" },
+      { status: 409, code: "conflict" },
+      { status: 409, code: "conflict" },
+      { status: 409, code: "not_previewable" },
+      { status: 409, code: "conflict" },
+      // A plan on its way does not stop the report (and may still store its preview).
+      200,
+      200,
+      // Named twice: the same file item, answered alike.
+      200,
+      200,
+    ]);
+    expect(results.map((result) => result.fileItemId)).toEqual(sent);
+    for (const id of [planned, clip, photo]) expect(await row(s, id)).toMatchObject({ previewFailedAt: expect.any(Date) });
+    for (const id of [pending, deleted, song, stored]) expect(await row(s, id)).toMatchObject({ previewFailedAt: null });
+    expect(await getFileItemById({ id: theirs, ownerId: other.user.id })).toMatchObject({ previewFailedAt: null });
+    expect(await listedOne(other, theirs)).toMatchObject({ previewWanted: true });
+    expect(await row(s, planned)).toMatchObject({ previewSize: 300, previewType: "image/webp", previewStoredAt: null });
+  });
+
+  it("a preview made later all the same (a browser that decodes it) is planned, stored and served as any other", async () => {
+    const s = await createSignedInUser();
+    const id = await uploaded(s);
+    await reportFailed({ cookie: s.cookie }, [id]);
+    expect(await post(await planned(s, id, { size: 500, type: "image/webp" }), webp(500))).toBe(204);
+    const previewUrl = await completed(s, id);
+    expect(await listedOne(s, id)).toMatchObject({ previewUrl: expect.any(String), previewWanted: false });
+    expect(await (await fetch(previewUrl)).arrayBuffer()).toEqual(webp(500).buffer);
+    expect(await reportFailed({ cookie: s.cookie }, [id]).then((results) => results.map(errorOf))).toEqual([{ status: 409, code: "conflict" }]);
+    await expectConsistent(s.user.id);
+  });
+
+  it("works with an API token, spends one upload request per request, and answers 429 recording nothing once it is spent", async () => {
+    const s = await createSignedInUser();
+    const minted = await createTokenRoute(jsonRequest("/api/tokens", { cookie: s.cookie, body: { name: "cli" } }));
+    const { secret } = (await minted.json()) as CreateTokenResponse;
+    const ids = [await uploaded(s), await uploaded(s), await uploaded(s)];
+    await leaveOneUploadRequest(s);
+    expect(await reportFailed({ bearer: secret }, ids.slice(0, 2))).toEqual(ids.slice(0, 2).map((fileItemId) => ({ status: 200, fileItemId })));
+    const refused = await failedPreviewsRoute(jsonRequest("/api/previews/failed", { bearer: secret, body: { fileItemIds: [ids[2]] } }));
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.code).toBe("rate_limited");
+    expect(await row(s, ids[2]!)).toMatchObject({ previewFailedAt: null });
   });
 });
 

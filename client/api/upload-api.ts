@@ -22,6 +22,8 @@ import type { MultipartApi } from "@/client/multipart/multipart-api";
 import type {
   CompletedPreview,
   CompletePreviewsResponse,
+  FailedPreview,
+  FailedPreviewsResponse,
   PlannedPreview,
   PlanPreviewsResponse,
   PreviewPlan,
@@ -79,6 +81,12 @@ export function createUploadApi(call: ApiFetch) {
       const { results } = await call<CompletePreviewsResponse>("/api/previews/complete", jsonRequest("POST", { fileItemIds }));
       return results.map((result) => settleBatchItem<CompletedPreview>(result, toApiError));
     },
+
+    // POST /api/previews/failed - record the previews that cannot be made (their pictures would not decode), answered per file
+    reportFailedPreviews: async (fileItemIds: string[]): Promise<Settled<FailedPreview>[]> => {
+      const { results } = await call<FailedPreviewsResponse>("/api/previews/failed", jsonRequest("POST", { fileItemIds }));
+      return results.map((result) => settleBatchItem<FailedPreview>(result, toApiError));
+    },
   };
 }
 
@@ -97,5 +105,5 @@ export type UploadApi = {
 } & MultipartApi;
 
 /** The page's upload routes, on its own origin. */
-export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreviews, completePreviews } =
+export const { createUpload, createUploads, completeUploads, completeUpload, cancelUpload, getUpload, signParts, reportParts, planPreviews, completePreviews, reportFailedPreviews } =
   createUploadApi(callApi);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
 import type { PreviewMaker, PreviewSource } from "@/client/preview/make-preview";
+import { UNDECODABLE, type MadePreview } from "@/client/preview/made-preview";
 import { PREVIEW_FLUSH_IDLE_MS } from "@/client/preview/preview-batches";
 import { PreviewQueue, type LandedPreview } from "@/client/preview/preview-queue";
 import { StorageError } from "@/client/storage-error";
@@ -48,7 +49,7 @@ function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), 
 
 /** A maker whose previews the test hands out one by one. */
 function heldMaker() {
-  const pending: Array<{ source: PreviewSource; signal: AbortSignal; finish: (blob: Blob | null) => void }> = [];
+  const pending: Array<{ source: PreviewSource; signal: AbortSignal; finish: (made: MadePreview) => void }> = [];
   const make: PreviewMaker = (source, signal) => new Promise((resolve) => pending.push({ source, signal, finish: resolve }));
   return { make, pending };
 }
@@ -159,6 +160,42 @@ describe("a preview that fails is no preview, never a failed or retried file", (
     await later();
     expect(routes()).toEqual(["createMany", "complete"]);
     expect(landed).toEqual([]);
+  });
+
+  it("a picture that would not decode is reported once its file is uploaded, beside the batch's previews, in one request", async () => {
+    const { make, pending } = heldMaker();
+    const { server, storage, store, previews, statuses, landed } = setup(make);
+    storage.hold = true;
+    store.add([fileOf("broken.png"), fileOf("photo.png")]);
+    await settle();
+    pending[0]!.finish(UNDECODABLE);
+    pending[1]!.finish(PREVIEW());
+    await later();
+    // Its file item is not uploaded yet: nothing to report it of.
+    expect(server.argsOf("reportFailedPreviews")).toEqual([]);
+    storage.hold = false;
+    for (const post of storage.posts) post.finish();
+    expect(await statuses()).toEqual(["done", "done"]);
+    await later();
+    expect(server.argsOf("reportFailedPreviews")).toEqual([["file-1"]]);
+    expect(server.argsOf("planPreviews")).toEqual([[expect.objectContaining({ fileItemId: "file-2" })]]);
+    expect(server.fileItems.get("file-1")!.file.previewWanted).toBe(false);
+    expect(landed.map((p) => p.fileItemId)).toEqual(["file-2"]);
+    expect(previews.requests).toEqual({ plans: 1, completes: 1, failures: 1 });
+    expect(previews.stats.pending).toBe(0);
+  });
+
+  it("a picture that would not decode, of a file cancelled before it was uploaded, is never reported", async () => {
+    const { make, pending } = heldMaker();
+    const { server, storage, store, previews } = setup(make);
+    storage.hold = true;
+    store.add([fileOf("broken.png")]);
+    await settle();
+    pending[0]!.finish(UNDECODABLE);
+    store.cancel(store.getSnapshot().items[0]!.key);
+    await later();
+    expect(server.argsOf("reportFailedPreviews")).toEqual([]);
+    expect(previews.stats.pending).toBe(0);
   });
 
   it.each([

@@ -2,10 +2,11 @@
 // Decodes and shrinks images for previews off the main thread, so a 50-megapixel photo never
 // stalls the page. One of a small pool (image-workers.ts), each given one job at a time.
 import { encodePreview } from "./encode-preview";
+import { UNDECODABLE, type MadePreview } from "./made-preview";
 
 /** `maxBytes` comes from the page (PREVIEW_MAX_BYTES), so the worker's bundle has no zod. */
 export type ImagePreviewRequest = { id: number; file: Blob; type: string; width: number; height: number; maxBytes: number };
-export type ImagePreviewAnswer = { id: number; blob: Blob | null };
+export type ImagePreviewAnswer = { id: number; preview: MadePreview };
 type Job = ImagePreviewRequest;
 
 /**
@@ -39,23 +40,28 @@ async function drawBitmap({ file, width, height }: Job, context: OffscreenCanvas
   }
 }
 
-async function shrink(job: Job): Promise<Blob | null> {
+async function shrink(job: Job): Promise<MadePreview> {
   const canvas = new OffscreenCanvas(job.width, job.height);
   const context = canvas.getContext("2d");
   if (!context) return null;
   context.imageSmoothingQuality = "medium";
-  if (typeof ImageDecoder === "function" && (await ImageDecoder.isTypeSupported(job.type))) await drawDecoded(job, canvas, context);
-  else await drawBitmap(job, context);
+  try {
+    if (typeof ImageDecoder === "function" && (await ImageDecoder.isTypeSupported(job.type))) await drawDecoded(job, canvas, context);
+    else await drawBitmap(job, context);
+  } catch {
+    // The decode threw (broken bytes, a codec this browser lacks): the page reports it.
+    return UNDECODABLE;
+  }
   return encodePreview(canvas, job.maxBytes);
 }
 
 self.onmessage = async (event: MessageEvent<ImagePreviewRequest>) => {
   const request = event.data;
-  let blob: Blob | null = null;
+  let preview: MadePreview = null;
   try {
-    blob = await shrink(request);
+    preview = await shrink(request);
   } catch {
-    // Undecodable (a codec the browser lacks, broken bytes): no preview.
+    // The encode failed: no preview this time.
   }
-  self.postMessage({ id: request.id, blob } satisfies ImagePreviewAnswer);
+  self.postMessage({ id: request.id, preview } satisfies ImagePreviewAnswer);
 };

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ImagePreviewAnswer, ImagePreviewRequest } from "./image-preview.worker";
 import { ImageWorkerPool, type PreviewWorker } from "./image-workers";
+import { UNDECODABLE, type MadePreview } from "./made-preview";
 
 /** Workers in memory: each records what it was sent and answers when the test says. */
 function fakeWorkers() {
-  const started: Array<PreviewWorker & { jobs: ImagePreviewRequest[]; answer: (blob: Blob | null) => void; crash: () => void }> = [];
+  const started: Array<PreviewWorker & { jobs: ImagePreviewRequest[]; answer: (preview: MadePreview) => void; crash: () => void }> = [];
   const spawn = () => {
     const worker = {
       jobs: [] as ImagePreviewRequest[],
@@ -13,9 +14,9 @@ function fakeWorkers() {
       postMessage(request: ImagePreviewRequest) {
         worker.jobs.push(request);
       },
-      answer(blob: Blob | null) {
+      answer(preview: MadePreview) {
         const last = worker.jobs.at(-1)!;
-        worker.onmessage?.({ data: { id: last.id, blob } satisfies ImagePreviewAnswer } as MessageEvent<ImagePreviewAnswer>);
+        worker.onmessage?.({ data: { id: last.id, preview } satisfies ImagePreviewAnswer } as MessageEvent<ImagePreviewAnswer>);
       },
       crash() {
         worker.onerror?.({} as ErrorEvent);
@@ -32,7 +33,7 @@ const never = new AbortController().signal;
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 describe("ImageWorkerPool", () => {
-  it("starts workers as needed up to its size, one job each, and the next job goes to the first free", async () => {
+  it("starts workers as needed up to its size, one job each, and the next job goes to the first free; each answer as the worker gave it", async () => {
     const { started, spawn } = fakeWorkers();
     const pool = new ImageWorkerPool(2, spawn);
     const answers = [1, 2, 3].map((n) => pool.run(job(n), never));
@@ -43,9 +44,9 @@ describe("ImageWorkerPool", () => {
     started[1]!.answer(preview);
     expect(await answers[1]).toBe(preview);
     expect(started[1]!.jobs.map((j) => j.file.size)).toEqual([2, 3]);
-    started[0]!.answer(null);
+    started[0]!.answer(UNDECODABLE);
     started[1]!.answer(preview);
-    expect(await Promise.all(answers)).toEqual([null, preview, preview]);
+    expect(await Promise.all(answers)).toEqual([UNDECODABLE, preview, preview]);
     expect(pool.stats).toEqual({ started: 2, busy: 0 });
   });
 
@@ -63,7 +64,7 @@ describe("ImageWorkerPool", () => {
     expect(started[0]!.jobs.map((j) => j.file.size)).toEqual([1]);
   });
 
-  it("answers null for every job, now and later, once a worker cannot load", async () => {
+  it("answers null (none this time, never UNDECODABLE) for every job, now and later, once a worker cannot load", async () => {
     const { started, spawn } = fakeWorkers();
     const pool = new ImageWorkerPool(1, spawn);
     const answers = [pool.run(job(1), never), pool.run(job(2), never)];

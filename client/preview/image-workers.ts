@@ -6,6 +6,7 @@
  * no image previews on this page, nothing worse. Browser-only; no React.
  */
 import type { ImagePreviewAnswer, ImagePreviewRequest } from "./image-preview.worker";
+import type { MadePreview } from "./made-preview";
 
 /** What the pool needs of a Worker, so tests can stand one in. */
 export type PreviewWorker = {
@@ -16,7 +17,7 @@ export type PreviewWorker = {
 
 export type ImageJob = Omit<ImagePreviewRequest, "id">;
 
-type Waiting = { job: ImageJob; signal: AbortSignal; answer: (blob: Blob | null) => void };
+type Waiting = { job: ImageJob; signal: AbortSignal; answer: (preview: MadePreview) => void };
 type Slot = { worker: PreviewWorker; current: Waiting | null };
 
 const spawnPreviewWorker = (): PreviewWorker => new Worker(new URL("./image-preview.worker.ts", import.meta.url), { type: "module" });
@@ -37,8 +38,8 @@ export class ImageWorkerPool {
     return { started: this.slots.length, busy: this.slots.filter((slot) => slot.current).length };
   }
 
-  /** The preview, or null (undecodable, dropped while waiting, no workers on this page). Never rejects. */
-  run(job: ImageJob, signal: AbortSignal): Promise<Blob | null> {
+  /** The preview, UNDECODABLE (the worker's decode threw), or null (dropped while waiting, no workers on this page). Never rejects. */
+  run(job: ImageJob, signal: AbortSignal): Promise<MadePreview> {
     if (this.broken || signal.aborted) return Promise.resolve(null);
     return new Promise((resolve) => {
       const waiting: Waiting = { job, signal, answer: resolve };
@@ -49,9 +50,9 @@ export class ImageWorkerPool {
         resolve(null);
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      waiting.answer = (blob) => {
+      waiting.answer = (preview) => {
         signal.removeEventListener("abort", onAbort);
-        resolve(blob);
+        resolve(preview);
       };
       this.waiting.push(waiting);
       this.dispatch();
@@ -81,7 +82,7 @@ export class ImageWorkerPool {
     worker.onmessage = (event) => {
       const done = slot.current;
       slot.current = null;
-      done?.answer(event.data.blob);
+      done?.answer(event.data.preview);
       this.dispatch();
     };
     worker.onerror = () => this.fail();

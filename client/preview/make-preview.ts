@@ -1,22 +1,24 @@
 /**
- * The page's preview maker (issues 16 and 21): a small WebP or JPEG of a photo or a video, or
- * null when none can be made (a codec the browser lacks, HEIC, a picture past the decode limits,
- * broken bytes, the time running out). It never throws: no preview is never an upload error.
- * Browser-only; the CLI makes no previews.
+ * The page's preview maker (issues 16 and 21): a small WebP or JPEG of a photo or a video;
+ * UNDECODABLE when these bytes give no picture (broken bytes, a codec the browser lacks, a picture
+ * past the decode limits), which the page reports; null when none was made this time (a stored
+ * file that could not be fetched, the time running out, no worker). It never throws: no preview is
+ * never an upload error. Browser-only; the CLI makes no previews.
  */
 import { ConnectionPool } from "@/client/connection-pool";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 import { DecodeBudget } from "./decode-budget";
 import { makeImagePreview } from "./image-preview";
 import { ImageWorkerPool } from "./image-workers";
+import type { MadePreview } from "./made-preview";
 import { fetchStoredImage } from "./stored-file";
 import { makeVideoPreview } from "./video-preview";
 
 /** What a preview is made of: a file picked in this tab, or a stored file read back by its view URL. */
 export type PreviewSource = { type: string; file: Blob } | { type: string; url: string; size: number };
 
-/** Makes one preview; the PreviewQueue (preview-queue.ts) decides when. Tests pass fakes. */
-export type PreviewMaker = (source: PreviewSource, signal: AbortSignal) => Promise<Blob | null>;
+/** Makes one preview (made-preview.ts: a preview, UNDECODABLE, or none this time); the PreviewQueue (preview-queue.ts) decides when. Tests pass fakes. */
+export type PreviewMaker = (source: PreviewSource, signal: AbortSignal) => Promise<MadePreview>;
 
 /** Videos need a <video> on the main thread; everything else previewable is an image for a worker. */
 export function previewKind(type: string): "image" | "video" {

@@ -1,7 +1,9 @@
 /**
  * Ready previews of uploaded file items, sent in batches (issue 21): one `POST /api/previews`
  * plans and signs a batch (a form or PUT URL per preview), each goes to storage (preview-post.ts), then
- * one `POST /api/previews/complete` checks and records what landed. A batch leaves when it is full
+ * one `POST /api/previews/complete` checks and records what landed. Those of a batch whose picture
+ * would not decode (UNDECODABLE) are reported beside them in one `POST /api/previews/failed`, so no
+ * page downloads their files again to try. A batch leaves when it is full
  * (MAX_PREVIEW_BATCH_ITEMS), when no preview has come for PREVIEW_FLUSH_IDLE_MS, or at the latest
  * PREVIEW_FLUSH_MAX_WAIT_MS after its first: 200 photos make a handful of requests, and the last
  * preview of a folder waits a fifth of a second. Transient API failures are tried again
@@ -10,6 +12,7 @@
 import { callWithRetries } from "@/client/api/api-retry";
 import type { UploadRoutes } from "@/client/api/upload-api";
 import { MAX_PREVIEW_BATCH_ITEMS, type CompletedPreview } from "@/lib/contracts/preview-schemas";
+import { UNDECODABLE } from "./made-preview";
 import { postPreview, type PreviewPostDeps } from "./preview-post";
 
 /** A batch leaves once no preview has come for this long. */
@@ -19,10 +22,14 @@ export const PREVIEW_FLUSH_MAX_WAIT_MS = 1_000;
 /** Batches on their way at once; previews ready meanwhile gather into the next. */
 export const PREVIEW_BATCHES_IN_FLIGHT = 2;
 
-export type PreviewApi = Pick<UploadRoutes, "planPreviews" | "completePreviews">;
+export type PreviewApi = Pick<UploadRoutes, "planPreviews" | "completePreviews" | "reportFailedPreviews">;
 export type LandedPreview = CompletedPreview;
-/** A made preview of an uploaded file item (`key`: the queue's own); `signal` drops it (its file deleted, signing out). */
-export type ReadyPreview = { key: string; fileItemId: string; blob: Blob; signal: AbortSignal };
+/**
+ * What was made for an uploaded file item (`key`: the queue's own): its preview, or UNDECODABLE
+ * (reported); `signal` drops it (its file deleted, signing out).
+ */
+export type ReadyPreview = { key: string; fileItemId: string; made: Blob | typeof UNDECODABLE; signal: AbortSignal };
+type PreviewToSend = ReadyPreview & { made: Blob };
 
 export type PreviewBatchDeps = PreviewPostDeps & {
   api: PreviewApi;
@@ -47,7 +54,7 @@ export class PreviewBatches {
   constructor(private readonly deps: PreviewBatchDeps) {}
 
   /** Requests made so far, for tests and the benchmark. */
-  readonly counts = { plans: 0, completes: 0 };
+  readonly counts = { plans: 0, completes: 0, failures: 0 };
 
   push(preview: ReadyPreview) {
     this.waiting.push(preview);
@@ -98,22 +105,40 @@ export class PreviewBatches {
   }
 
   private async sendBatch(batch: ReadyPreview[]): Promise<LandedPreview[]> {
+    const signal = this.deps.signal();
+    const made = batch.filter((preview): preview is PreviewToSend => preview.made !== UNDECODABLE);
+    const failed = batch.flatMap((preview) => (preview.made === UNDECODABLE ? [preview.fileItemId] : []));
+    const [landed] = await Promise.all([this.sendPreviews(made, signal), this.reportFailed(failed, signal)]);
+    return landed;
+  }
+
+  /** Best effort, and never in the previews' way: a report lost is a file some page tries again. */
+  private async reportFailed(fileItemIds: string[], signal: AbortSignal): Promise<void> {
+    if (fileItemIds.length === 0) return;
+    this.counts.failures++;
+    try {
+      await callWithRetries("complete", () => this.deps.api.reportFailedPreviews(fileItemIds), signal);
+    } catch (err) {
+      console.debug("Failed previews not recorded:", err);
+    }
+  }
+
+  private async sendPreviews(batch: PreviewToSend[], signal: AbortSignal): Promise<LandedPreview[]> {
     if (batch.length === 0) return [];
     const { api } = this.deps;
-    const signal = this.deps.signal();
     this.counts.plans++;
     // Each preview's CRC32, which a PUT's URL signs (a form ignores it): a few KiB each.
-    const checksums = await Promise.all(batch.map((p) => this.deps.hash(p.blob)));
+    const checksums = await Promise.all(batch.map((p) => this.deps.hash(p.made)));
     const plans = await callWithRetries(
       "create",
-      () => api.planPreviews(batch.map((p, i) => ({ fileItemId: p.fileItemId, size: p.blob.size, type: p.blob.type, checksum: checksums[i] }))),
+      () => api.planPreviews(batch.map((p, i) => ({ fileItemId: p.fileItemId, size: p.made.size, type: p.made.type, checksum: checksums[i] }))),
       signal,
     );
     const planned = byItem(plans.flatMap((result) => (result.ok ? [result.value] : [])));
     const stored = await Promise.all(
       batch.map(async (preview) => {
         const target = planned.get(preview.fileItemId)?.upload;
-        const posted = target && (await postPreview(this.deps, target, preview.blob, AbortSignal.any([signal, preview.signal])));
+        const posted = target && (await postPreview(this.deps, target, preview.made, AbortSignal.any([signal, preview.signal])));
         return posted ? [preview.fileItemId] : [];
       }),
     );

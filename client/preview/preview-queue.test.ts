@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
 import { ConnectionPool } from "@/client/connection-pool";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
-import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
+import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import type { PreviewMaker, PreviewSource } from "./make-preview";
+import { UNDECODABLE } from "./made-preview";
 import { makeMissingPreviews, wantsStoredPreview } from "./missing-previews";
 import { PreviewQueue, type LandedPreview } from "./preview-queue";
 import { STORED_IMAGE_MAX_BYTES } from "./stored-file";
@@ -107,6 +108,41 @@ describe("the grid's missing previews", () => {
     expect(make).toHaveBeenCalledTimes(2);
     expect(server.argsOf<Array<{ fileItemId: string }>>("planPreviews").flat().map((plan) => plan.fileItemId)).toEqual([photo.id]);
     expect(made.some((source) => "url" in source)).toBe(true);
+  });
+
+  it("reports the files whose pictures would not decode in one request beside the batch's previews; no page wants them any more", async () => {
+    const { server, queue, make, landed, stored } = setup();
+    const [photo, broken, clip] = [stored("photo.jpg"), stored("broken.jpg"), stored("clip.mp4", "video/mp4")];
+    make.mockResolvedValueOnce(PREVIEW()).mockResolvedValueOnce(UNDECODABLE).mockResolvedValueOnce(UNDECODABLE);
+    expect(makeMissingPreviews(queue, [photo, broken, clip])).toBe(3);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.argsOf<string[]>("reportFailedPreviews").map((ids) => [...ids].sort())).toEqual([[broken.id, clip.id].sort()]);
+    expect(server.argsOf<Array<{ fileItemId: string }>>("planPreviews").flat().map((plan) => plan.fileItemId)).toEqual([photo.id]);
+    expect(landed.map((p) => p.fileItemId)).toEqual([photo.id]);
+    expect(queue.requests).toEqual({ plans: 1, completes: 1, failures: 1 });
+    expect(queue.stats.pending).toBe(0);
+    for (const file of [broken, clip]) expect(wantsStoredPreview(server.fileItems.get(file.id)!.file)).toBe(false);
+  });
+
+  it("reports nothing of a preview not made this time, or a maker that threw: another tab may make it", async () => {
+    const { server, queue, make, stored } = setup();
+    make.mockResolvedValueOnce(null).mockRejectedValueOnce(new Error("decoder crashed"));
+    makeMissingPreviews(queue, [stored("a.jpg"), stored("b.jpg")]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.calls).toEqual([]);
+  });
+
+  it("a report the server refuses costs the previews of its batch nothing", async () => {
+    const { server, queue, make, landed, stored } = setup();
+    server.failNext("reportFailedPreviews", apiError(403, "forbidden"));
+    const [photo, broken] = [stored("photo.jpg"), stored("broken.jpg")];
+    make.mockResolvedValueOnce(PREVIEW()).mockResolvedValueOnce(UNDECODABLE);
+    makeMissingPreviews(queue, [photo, broken]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.argsOf("reportFailedPreviews")).toEqual([[broken.id]]);
+    expect(landed.map((p) => p.fileItemId)).toEqual([photo.id]);
+    expect(queue.stats.pending).toBe(0);
+    expect(server.fileItems.get(broken.id)!.file.previewWanted).toBe(true);
   });
 
   it.each([

@@ -4,8 +4,9 @@
  * order their files start, by a bounded number of makers (preview-slots.ts: image workers sized to
  * the machine, videos one or two at a time); a preview made before its file is uploaded waits
  * (a blob of a few KiB) until it is; ready previews of uploaded file items leave in batches
- * (preview-batches.ts). Best effort throughout: a failure is no preview, never a failed or retried
- * file. Fed by the upload engine (`started`, `uploaded`, `dropped`) and by the library grid
+ * (preview-batches.ts), and so do reports of those whose picture would not decode (UNDECODABLE), so
+ * that no page asks for them again. Best effort throughout: a failure is no preview, never a failed
+ * or retried file. Fed by the upload engine (`started`, `uploaded`, `dropped`) and by the library grid
  * (`addStored`, for files whose preview is missing); each file item is tried once per tab. Owned
  * by the tab's upload manager, so it keeps going across pages. No React.
  */
@@ -15,6 +16,7 @@ import type { PutTransport } from "@/client/put/put-transport";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { previewKind, type PreviewMaker, type PreviewSource } from "./make-preview";
+import type { MadePreview } from "./made-preview";
 import { PreviewBatches, type LandedPreview, type PreviewApi, type ReadyPreview } from "./preview-batches";
 import type { PreviewSlots } from "./preview-slots";
 
@@ -29,9 +31,9 @@ type Entry = {
   controller: AbortController;
   /** Known once its file is uploaded (from the start for a stored file). */
   fileItemId: string | null;
-  /** waiting for a maker, being made, made and waiting for its file to be uploaded, in a batch. */
+  /** waiting for a maker, being made, made (or found undecodable) and waiting for its file to be uploaded, in a batch. */
   state: "waiting" | "making" | "made" | "sending";
-  blob: Blob | null;
+  made: MadePreview;
 };
 
 export type PreviewQueueDeps = {
@@ -75,7 +77,7 @@ export class PreviewQueue implements PreviewHandoff {
   }
 
   /** Requests made so far (the benchmark prints them). */
-  get requests(): { plans: number; completes: number } {
+  get requests(): { plans: number; completes: number; failures: number } {
     return { ...this.batches.counts };
   }
 
@@ -134,7 +136,7 @@ export class PreviewQueue implements PreviewHandoff {
   private enqueue(key: string, source: PreviewSource, fileItemId: string | null) {
     // A file retried after a failure keeps the preview already made or being made.
     if (this.entries.has(key)) return;
-    const entry: Entry = { key, kind: previewKind(source.type), source, controller: new AbortController(), fileItemId, state: "waiting", blob: null };
+    const entry: Entry = { key, kind: previewKind(source.type), source, controller: new AbortController(), fileItemId, state: "waiting", made: null };
     this.entries.set(key, entry);
     this.waiting[entry.kind].push(entry);
     this.pump();
@@ -163,9 +165,9 @@ export class PreviewQueue implements PreviewHandoff {
   private async make(entry: Entry) {
     entry.state = "making";
     this.making[entry.kind]++;
-    let blob: Blob | null = null;
+    let made: MadePreview = null;
     try {
-      blob = await this.deps.make(entry.source, entry.controller.signal);
+      made = await this.deps.make(entry.source, entry.controller.signal);
     } catch (err) {
       console.debug("No preview made:", err);
     } finally {
@@ -173,8 +175,9 @@ export class PreviewQueue implements PreviewHandoff {
     }
     if (this.isLive(entry)) {
       entry.state = "made";
-      entry.blob = blob;
-      if (!blob) this.entries.delete(entry.key);
+      entry.made = made;
+      // A preview, or the news that none can be made, leaves once its file is uploaded.
+      if (!made) this.entries.delete(entry.key);
       else if (entry.fileItemId) this.send(entry);
     }
     this.pump();
@@ -182,7 +185,7 @@ export class PreviewQueue implements PreviewHandoff {
 
   private send(entry: Entry) {
     entry.state = "sending";
-    this.batches.push({ key: entry.key, fileItemId: entry.fileItemId!, blob: entry.blob!, signal: entry.controller.signal });
+    this.batches.push({ key: entry.key, fileItemId: entry.fileItemId!, made: entry.made!, signal: entry.controller.signal });
   }
 
   private ended(sent: readonly ReadyPreview[], landed: LandedPreview[]) {

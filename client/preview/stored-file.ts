@@ -19,3 +19,17 @@ export async function fetchStoredImage(url: string, size: number, signal: AbortS
   }
   return res.blob();
 }
+
+/**
+ * Whether the stored file's URL answers with its bytes now (only the answer's head is read): a
+ * <video> that could not load a stored file says so as it would of bytes it cannot play.
+ */
+export async function isStoredFileReachable(url: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal, credentials: "same-origin" });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

@@ -4,11 +4,15 @@
  * "anonymous", so the frame may be read back), in a detached, muted element that loads only
  * metadata, seeks to about a second in and draws that one frame at most PREVIEW_MAX_SIDE_PX. The
  * browser reads the video by ranges, so a 4 GiB video costs no more than a short one, and a
- * stored one is never downloaded whole. Browser-only; no React.
+ * stored one is never downloaded whole. A video the element cannot decode, or without a picture,
+ * is UNDECODABLE (made-preview.ts); a time-out, an abort or a way to the file that failed is no
+ * preview this time. Browser-only; no React.
  */
 import { PREVIEW_MAX_BYTES } from "@/lib/contracts/preview-schemas";
 import { encodePreview } from "./encode-preview";
+import { UNDECODABLE, type MadePreview } from "./made-preview";
 import { fitWithin } from "./preview-size";
+import { isStoredFileReachable } from "./stored-file";
 
 /** Past this the video is given up on (a codec that never answers, a huge moov atom at the end). */
 export const VIDEO_PREVIEW_TIMEOUT_MS = 5_000;
@@ -16,6 +20,21 @@ export const VIDEO_PREVIEW_TIMEOUT_MS = 5_000;
 export const STORED_VIDEO_PREVIEW_TIMEOUT_MS = 15_000;
 /** The frame taken: a second in skips most fade-ins and black first frames; short clips take their middle. */
 const POSTER_AT_SECONDS = 1;
+/** MediaError's codes for bytes the element cannot play (HTML's media elements): the others are an abort or the network. */
+const MEDIA_ERR_DECODE = 3;
+const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
+
+/**
+ * What the element's error says of the video: a decode failure is the bytes; "not supported" is
+ * the bytes too for a picked file, but for a stored one also a fetch that failed (signed out, the
+ * network), so there the URL is tried once more to tell them apart.
+ */
+async function failureOf(error: MediaError | null, storedUrl: string | null, signal: AbortSignal): Promise<MadePreview> {
+  if (signal.aborted || !error) return null;
+  if (error.code === MEDIA_ERR_DECODE) return UNDECODABLE;
+  if (error.code !== MEDIA_ERR_SRC_NOT_SUPPORTED) return null;
+  return storedUrl === null || (await isStoredFileReachable(storedUrl, signal)) ? UNDECODABLE : null;
+}
 
 function once(video: HTMLVideoElement, event: "loadedmetadata" | "seeked", signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -37,7 +56,7 @@ function once(video: HTMLVideoElement, event: "loadedmetadata" | "seeked", signa
 }
 
 /** `source`: a picked file, or the URL of a stored one (same origin, redirected to storage that answers CORS). */
-export async function makeVideoPreview(source: Blob | string, signal: AbortSignal): Promise<Blob | null> {
+export async function makeVideoPreview(source: Blob | string, signal: AbortSignal): Promise<MadePreview> {
   const stored = typeof source === "string";
   const timeout = AbortSignal.timeout(stored ? STORED_VIDEO_PREVIEW_TIMEOUT_MS : VIDEO_PREVIEW_TIMEOUT_MS);
   const stop = AbortSignal.any([signal, timeout]);
@@ -52,7 +71,8 @@ export async function makeVideoPreview(source: Blob | string, signal: AbortSigna
     video.src = url;
     await once(video, "loadedmetadata", stop);
     const { videoWidth, videoHeight, duration } = video;
-    if (!videoWidth || !videoHeight) return null; // audio only
+    // Sound only: no browser will draw a picture of it.
+    if (!videoWidth || !videoHeight) return UNDECODABLE;
     video.currentTime = Number.isFinite(duration) && duration > 0 ? Math.min(POSTER_AT_SECONDS, duration / 2) : 0;
     await once(video, "seeked", stop);
     const { width, height } = fitWithin({ width: videoWidth, height: videoHeight });
@@ -62,7 +82,8 @@ export async function makeVideoPreview(source: Blob | string, signal: AbortSigna
     context.drawImage(video, 0, 0, width, height);
     return stop.aborted ? null : await encodePreview(canvas, PREVIEW_MAX_BYTES);
   } catch {
-    return null;
+    // The element's error, not a time-out: it is read before the finally below resets it.
+    return await failureOf(video.error, stored ? source : null, signal);
   } finally {
     // Drop the decoder and the blob's reference now, not when the element is collected.
     video.removeAttribute("src");

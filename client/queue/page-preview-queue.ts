@@ -1,9 +1,10 @@
 /**
- * The preview queue as the web page runs it: our preview routes on the page's origin, XHR form
- * POSTs (or PUTs) over the connections the uploads use, and makers sized to this machine's cores
+ * The preview queue as the web page runs it: our preview routes on the page's origin (plan,
+ * complete, and the report of previews that cannot be made), XHR form POSTs (or PUTs) over the
+ * connections the uploads use, and makers sized to this machine's cores
  * (client/preview/preview-slots.ts). No React: the upload manager makes one per tab.
  */
-import { completePreviews, planPreviews } from "@/client/api/upload-api";
+import { completePreviews, planPreviews, reportFailedPreviews } from "@/client/api/upload-api";
 import type { ConnectionPool } from "@/client/connection-pool";
 import { postToStorage } from "@/client/post/post-transport";
 import { putToStorage } from "@/client/put/put-transport";
@@ -14,5 +15,5 @@ import { previewSlots } from "@/client/preview/preview-slots";
 
 export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
   const slots = previewSlots(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
-  return new PreviewQueue({ api: { planPreviews, completePreviews }, pool, post: postToStorage, putFile: putToStorage, hash: crc32Base64, make: createPreviewMaker(slots.image, pool), slots });
+  return new PreviewQueue({ api: { planPreviews, completePreviews, reportFailedPreviews }, pool, post: postToStorage, putFile: putToStorage, hash: crc32Base64, make: createPreviewMaker(slots.image, pool), slots });
 }

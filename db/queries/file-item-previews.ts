@@ -6,10 +6,12 @@ import { canMove, FILE_MOVES, moveFileItems, moveFileItemsWhere } from "./file-i
 import { lockQuotaUsage, PREVIEW_HOLD_BYTES } from "./file-item-quota";
 
 /*
- * A preview's life on an uploaded file item (the moves planPreview, storePreview and dropPreviewPlan
- * of FILE_MOVES): planned (`previewSize`/`previewType` set, `previewStoredAt` null), then stored
- * once checked, or dropped by cleanup when its forms expired unstored. Planned or stored, its bytes
- * count in the quota, and while its forms' staging hold lasts, PREVIEW_HOLD_BYTES more (file-item-quota.ts).
+ * A preview's life on an uploaded file item (the moves planPreview, storePreview, dropPreviewPlan
+ * and failPreview of FILE_MOVES): planned (`previewSize`/`previewType` set, `previewStoredAt` null),
+ * then stored once checked, or dropped by cleanup when its forms expired unstored. Planned or
+ * stored, its bytes count in the quota, and while its forms' staging hold lasts, PREVIEW_HOLD_BYTES
+ * more (file-item-quota.ts). Apart from these, `previewFailedAt` records that a page could not
+ * decode the picture, so pages stop asking for it; a plan and a store still work after it.
  */
 
 /** One preview as planned, or as checked: its file item, exact size and type. */
@@ -102,6 +104,16 @@ export async function markPreviewsStored({ ownerId, previews }: { ownerId: strin
     { ids: previews.map((preview) => preview.id), ownerId, guard: sql`(${fileItems.id}, ${fileItems.previewSize}, ${fileItems.previewType}) in (${checked})` },
     { previewStoredAt: sql`coalesce(${fileItems.previewStoredAt}, now())` },
   );
+}
+
+/**
+ * Records that a page could not make the preview of these file items of the owner's (distinct ids)
+ * because their pictures would not decode, in one statement: only uploaded file items without a
+ * stored preview take it, and one reported before keeps its first time. Answers the file items
+ * recorded; an id missing from the answer is not (or no longer) such a file item of the owner's.
+ */
+export function markPreviewsFailed({ ownerId, ids }: { ownerId: string; ids: string[] }): Promise<FileItem[]> {
+  return moveFileItems("failPreview", { ids, ownerId, guard: notStored }, { previewFailedAt: sql`coalesce(${fileItems.previewFailedAt}, now())` });
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   releaseFileCompletion,
   type FileMove,
 } from "./file-item-status";
-import { dropExpiredPreviewPlans, markPreviewsStored, planFilePreviews } from "./file-item-previews";
+import { dropExpiredPreviewPlans, markPreviewsFailed, markPreviewsStored, planFilePreviews } from "./file-item-previews";
 import { extendFormHold } from "./file-item-holds";
 import { PREVIEW_HOLD_BYTES } from "./file-item-quota";
 
@@ -51,6 +51,7 @@ const RUN: Record<FileMove, (item: FileItem, ownerId: string) => Promise<FileIte
   storePreview: async (item, ownerId) => (await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] }))[0],
   // Cleanup's sweep, across owners: the file item if it was among those dropped.
   dropPreviewPlan: async (item) => (await dropExpiredPreviewPlans({ plannedBefore: new Date(Date.now() - HOUR_MS), limit: 1000 })).find((row) => row.id === item.id),
+  failPreview: async (item, ownerId) => (await markPreviewsFailed({ ownerId, ids: [item.id] }))[0],
   holdFormAgain: (item, ownerId) => extendFormHold({ id: item.id, ownerId, until: new Date(Date.now() + HOUR_MS) }),
 };
 
@@ -68,6 +69,7 @@ describe("the table of file status moves", () => {
     ["planPreview", ["uploaded"], "uploaded"],
     ["storePreview", ["uploaded"], "uploaded"],
     ["dropPreviewPlan", ["uploaded"], "uploaded"],
+    ["failPreview", ["uploaded"], "uploaded"],
     ["holdFormAgain", ["pending"], "pending"],
   ] as const)("%s: from %j to %s", (move, from, to) => {
     expect(FILE_MOVES[move]).toEqual({ from, to });
@@ -75,7 +77,7 @@ describe("the table of file status moves", () => {
   });
 
   it("lists every move above, and no other", () => {
-    expect(MOVES.sort()).toEqual(["abort", "abortStaleCompletion", "claim", "delete", "dropPreviewPlan", "holdFormAgain", "markUploaded", "planPreview", "reject", "release", "storePreview"]);
+    expect(MOVES.sort()).toEqual(["abort", "abortStaleCompletion", "claim", "delete", "dropPreviewPlan", "failPreview", "holdFormAgain", "markUploaded", "planPreview", "reject", "release", "storePreview"]);
   });
 
   it("ends in aborted, rejected and deleted, which no move leaves", () => {
@@ -220,5 +222,19 @@ describe("a preview's queries", () => {
     expect(dropped[0]).toMatchObject({ status: "uploaded", previewSize: null, previewType: null, previewPlannedAt: null });
     expect(await getFileItemById({ id: fresh.id, ownerId })).toEqual(fresh);
     expect(await getFileItemById({ id: stored.id, ownerId })).toEqual(stored);
+  });
+
+  it("records a failed preview only where none is stored, keeping its first time; a plan and a store still follow", async () => {
+    const ownerId = await newOwner();
+    const [item, stored] = await Promise.all([seed(ownerId, "uploaded"), seed(ownerId, "uploaded", { ...PLANNED, previewStoredAt: new Date() })]);
+    const failed = await markPreviewsFailed({ ownerId, ids: [item.id, stored.id] });
+    expect(failed.map((row) => row.id)).toEqual([item.id]);
+    expect(failed[0]!.previewFailedAt).toBeInstanceOf(Date);
+    expect(await getFileItemById({ id: stored.id, ownerId })).toEqual(stored);
+    const [again] = await markPreviewsFailed({ ownerId, ids: [item.id] });
+    expect(again!.previewFailedAt).toEqual(failed[0]!.previewFailedAt);
+    // Another browser that decodes it still gets its preview in.
+    expect(await plan(ownerId, [{ id: item.id, size: 5 }])).toEqual([expect.objectContaining({ previewSize: 5 })]);
+    expect(await markPreviewsStored({ ownerId, previews: [{ id: item.id, size: 5, type: "image/webp" }] })).toEqual([expect.objectContaining({ previewStoredAt: expect.any(Date) })]);
   });
 });

@@ -26,13 +26,15 @@ export const FILE_MOVES = {
   delete: { from: ["uploaded"], to: "deleted" },
   /**
    * A preview planned (or planned again) for an uploaded file item without a stored one: the status
-   * stays, its preview columns change (file-item-previews.ts, like the three below).
+   * stays, its preview columns change (file-item-previews.ts, like the four below).
    */
   planPreview: { from: ["uploaded"], to: "uploaded" },
   /** A planned preview checked and copied to its served key: recorded as stored while the row still has the plan that was checked. */
   storePreview: { from: ["uploaded"], to: "uploaded" },
   /** Cleanup dropping a plan never stored once every form it could have signed has expired. */
   dropPreviewPlan: { from: ["uploaded"], to: "uploaded" },
+  /** A page could not decode the picture for the preview of an uploaded file item without a stored one: recorded, so pages stop asking. */
+  failPreview: { from: ["uploaded"], to: "uploaded" },
   /** A create retried with its idempotency key signs a fresh form: the staging hold moves on first, only while pending (file-item-holds.ts). */
   holdFormAgain: { from: ["pending"], to: "pending" },
 } as const satisfies Record<string, { from: readonly FileStatus[]; to: FileStatus }>;
@@ -55,6 +57,7 @@ type PreviewColumns = {
   previewType?: string | null | SQL;
   previewPlannedAt?: Date | null | SQL;
   previewStoredAt?: Date | null | SQL;
+  previewFailedAt?: Date | null | SQL;
 };
 export type MoveColumns = Partial<Pick<FileItem, "updatedAt" | "uploadedAt" | "storageRefusal">> &
   PreviewColumns & { checksum?: string | null | SQL; formExpiresAt?: Date | null | SQL; previewFormExpiresAt?: Date | null | SQL };

@@ -9,7 +9,8 @@ import { crc32Base64Schema, type BatchItemError, type SingleUploadTarget } from 
  * presigned PUT on stores without POST Object, per preview), sent to storage, then checked and
  * recorded in batches (`POST /api/previews/complete`).
  * The upload page sends previews of what it uploads; the library grid makes the missing ones (a
- * closed tab, the CLI) from the stored file.
+ * closed tab, the CLI) from the stored file. A preview that cannot be made because the picture
+ * will not decode is reported, in batches too (`POST /api/previews/failed`), so no page asks again.
  */
 
 /** Types of file the page makes a preview of; any other file gets `409 not_previewable`. */
@@ -50,14 +51,27 @@ export type PlanPreviewsBody = z.infer<typeof planPreviewsBodySchema>;
 export type PlannedPreview = { fileItemId: string; upload: SingleUploadTarget };
 export type PlanPreviewsResponse = { results: Array<({ status: 201 } & PlannedPreview) | (BatchItemError & { fileItemId: string })> };
 
+/** The file items a batch names: any string (an id that names no file item of the caller's is that item's 404). */
+const previewBatchIdsSchema = z.object({ fileItemIds: z.array(z.string().max(100)).min(1).max(MAX_PREVIEW_BATCH_ITEMS) });
+
 /** `POST /api/previews/complete`: check each posted preview (size, type, signature) and record it, answered per item in order. */
-export const completePreviewsBodySchema = z.object({ fileItemIds: z.array(z.string().max(100)).min(1).max(MAX_PREVIEW_BATCH_ITEMS) });
+export const completePreviewsBodySchema = previewBatchIdsSchema;
 export type CompletePreviewsBody = z.infer<typeof completePreviewsBodySchema>;
 /** `previewUrl` is the checked preview's presigned GET, as FileItemJson's. */
 export type CompletedPreview = { fileItemId: string; previewUrl: string };
 export type CompletePreviewsResponse = { results: Array<({ status: 200 } & CompletedPreview) | (BatchItemError & { fileItemId: string })> };
 
-/** Both preview batch bodies are ids and up to three short fields per item. */
+/**
+ * `POST /api/previews/failed`: the page could not make these uploaded files' previews because their
+ * pictures would not decode; each is recorded so `previewWanted` turns false and no page asks again.
+ * Answered per item in order.
+ */
+export const failedPreviewsBodySchema = previewBatchIdsSchema;
+export type FailedPreviewsBody = z.infer<typeof failedPreviewsBodySchema>;
+export type FailedPreview = { fileItemId: string };
+export type FailedPreviewsResponse = { results: Array<({ status: 200 } & FailedPreview) | (BatchItemError & { fileItemId: string })> };
+
+/** The preview batch bodies are ids and up to three short fields per item. */
 export const PREVIEW_BATCH_MAX_BODY_BYTES = 64 * KIB;
 
 /**

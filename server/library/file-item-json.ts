@@ -8,7 +8,7 @@ import { hasStoredPreview } from "@/server/uploads/object-keys";
  * What the API shows of a file item: never the S3 key, the upload id or the owner. `previewUrl` is
  * signed by the caller that shows previews (server/library/file-urls.ts); `previewWanted` asks a page
  * that shows an uploaded file of a previewable type to make its missing preview (planned or not,
- * until one is stored).
+ * until one is stored), unless a page reported that its picture would not decode (previewFailedAt).
  */
 export function toFileItemJson(item: FileItem, previewUrl: string | null = null): FileItemJson {
   return {
@@ -23,6 +23,6 @@ export function toFileItemJson(item: FileItem, previewUrl: string | null = null)
     uploadedAt: item.uploadedAt?.toISOString() ?? null,
     checksum: item.checksum,
     previewUrl,
-    previewWanted: item.status === "uploaded" && !hasStoredPreview(item) && isPreviewable(item.contentType),
+    previewWanted: item.status === "uploaded" && !hasStoredPreview(item) && !item.previewFailedAt && isPreviewable(item.contentType),
   };
 }

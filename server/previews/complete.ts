@@ -3,13 +3,13 @@ import { getOwnedFileItems } from "@/db/queries/file-items";
 import { markPreviewsStored, type PreviewSpec } from "@/db/queries/file-item-previews";
 import type { FileItem } from "@/db/schema";
 import { AppError, asError } from "@/server/http/app-error";
-import { isUuid } from "@/server/http/parse";
 import type { ObjectStart } from "@/server/storage/objects";
 import { discardObjects } from "@/server/uploads/discard";
 import { placeStagedObject } from "@/server/uploads/staged-object";
 import { hasPreview, hasStoredPreview, previewKeyFor, previewStagingKeyFor } from "@/server/uploads/object-keys";
 import { isPreviewable } from "@/lib/contracts/preview-schemas";
 import { previewBytesProblem } from "./preview-bytes";
+import { readNamedFileItems } from "./preview-items";
 
 type Outcome = FileItem | Error;
 
@@ -78,9 +78,7 @@ function lostRace(now: FileItem | undefined): { error: AppError; discard: boolea
  * file item with its stored preview, or why its preview is not.
  */
 export async function completePreviews(ownerId: string, fileItemIds: string[]): Promise<Outcome[]> {
-  const wanted = fileItemIds.map((id) => (isUuid(id) ? id.toLowerCase() : null));
-  const named = [...new Set(wanted.filter((id): id is string => id !== null))];
-  const items = new Map((await getOwnedFileItems({ ids: named, ownerId })).map((item) => [item.id, item]));
+  const { ids: wanted, items } = await readNamedFileItems(ownerId, fileItemIds);
   const outcomes = new Map<string, Outcome>();
   const toCheck: FileItem[] = [];
   for (const item of items.values()) {

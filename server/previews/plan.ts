@@ -1,17 +1,16 @@
 import "server-only";
-import { getOwnedFileItems } from "@/db/queries/file-items";
 import { planFilePreviews, type PreviewSpec } from "@/db/queries/file-item-previews";
 import type { FileItem } from "@/db/schema";
 import { AppError, asError } from "@/server/http/app-error";
-import { isUuid } from "@/server/http/parse";
 import { getEnv } from "@/server/env";
 import { enforceRateLimit } from "@/server/ops/rate-limit";
 import { signUploadPost } from "@/server/storage/post-policy";
 import { signUploadPut } from "@/server/storage/put-urls";
-import { hasStoredPreview, previewStagingKeyFor } from "@/server/uploads/object-keys";
+import { previewStagingKeyFor } from "@/server/uploads/object-keys";
 import { releaseStagingHolds } from "@/server/uploads/staging-holds";
+import { previewRefusal, readNamedFileItems } from "./preview-items";
 import { formatBytes } from "@/lib/upload-rules";
-import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, PREVIEW_TYPES, type PreviewPlan } from "@/lib/contracts/preview-schemas";
+import { isPreviewType, PREVIEW_MAX_BYTES, PREVIEW_TYPES, type PreviewPlan } from "@/lib/contracts/preview-schemas";
 import type { SingleUploadTarget } from "@/lib/contracts/upload-schemas";
 
 export type PlannedPreviewForm = { item: FileItem; upload: SingleUploadTarget };
@@ -20,17 +19,15 @@ export type PlannedPreviewForm = { item: FileItem; upload: SingleUploadTarget };
 const previewsByPut = () => getEnv().storeAbilities.smallUploads === "put";
 
 /**
- * Why a plan is refused before any budget is spent, or null: the file item must be the caller's
- * (404), named once in the request, uploaded (409), of a type that gets previews (409
- * not_previewable) and without a stored preview (409); the preview one of PREVIEW_TYPES (415) of at
- * most PREVIEW_MAX_BYTES (413), with its CRC32 where previews go by PUT (400).
+ * Why a plan is refused before any budget is spent, or null: the file item must be named once in
+ * the request and want a preview (previewRefusal: the caller's uploaded file of a previewable type
+ * without a stored preview); the preview one of PREVIEW_TYPES (415) of at most PREVIEW_MAX_BYTES
+ * (413), with its CRC32 where previews go by PUT (400).
  */
 function refusal(item: FileItem | undefined, plan: PreviewPlan, earlier: Set<string>): AppError | null {
-  if (!item) return new AppError("not_found", "No such file.");
-  if (earlier.has(item.id)) return new AppError("conflict", "This file's preview is planned earlier in this request.");
-  if (item.status !== "uploaded") return new AppError("conflict", `This file is ${item.status}; a preview is planned once the file is uploaded.`);
-  if (!isPreviewable(item.contentType)) return new AppError("not_previewable", `Files of type ${item.contentType} get no preview.`);
-  if (hasStoredPreview(item)) return new AppError("conflict", "This file already has its preview.");
+  if (item && earlier.has(item.id)) return new AppError("conflict", "This file's preview is planned earlier in this request.");
+  const unwanted = previewRefusal(item);
+  if (unwanted) return unwanted;
   if (!isPreviewType(plan.type)) return new AppError("unsupported_type", `A preview must be ${PREVIEW_TYPES.join(" or ")}, not ${plan.type}.`);
   if (plan.size > PREVIEW_MAX_BYTES) return new AppError("too_large", `The preview is ${formatBytes(plan.size)}; the limit is ${formatBytes(PREVIEW_MAX_BYTES)}.`);
   if (!plan.checksum && previewsByPut()) return new AppError("bad_request", "checksum: required: this store takes previews by presigned PUT, which signs the preview's CRC32");
@@ -69,9 +66,7 @@ async function recordPlans(ownerId: string, plans: PreviewSpec[], formExpiresAt:
  * Per plan, in order: its form, or the error that plan alone met.
  */
 export async function planPreviews(ownerId: string, plans: PreviewPlan[]): Promise<Array<PlannedPreviewForm | Error>> {
-  const ids = plans.map((plan) => (isUuid(plan.fileItemId) ? plan.fileItemId.toLowerCase() : null));
-  const named = [...new Set(ids.filter((id): id is string => id !== null))];
-  const items = new Map((await getOwnedFileItems({ ids: named, ownerId })).map((item) => [item.id, item]));
+  const { ids, items } = await readNamedFileItems(ownerId, plans.map((plan) => plan.fileItemId));
   const earlier = new Set<string>();
   const checked = plans.map((plan, i): PreviewSpec | Error => {
     const item = ids[i] ? items.get(ids[i]) : undefined;

@@ -9,7 +9,7 @@ import type { ClientErrorCode } from "@/lib/contracts/errors";
 import type { Settled } from "@/client/api/batch-coalescer";
 import type { UploadApi } from "@/client/api/upload-api";
 import type { PreviewApi } from "@/client/preview/preview-batches";
-import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type CompletedPreview, type PlannedPreview, type PreviewPlan } from "@/lib/contracts/preview-schemas";
+import { isPreviewable, isPreviewType, PREVIEW_MAX_BYTES, type CompletedPreview, type FailedPreview, type PlannedPreview, type PreviewPlan } from "@/lib/contracts/preview-schemas";
 import type { CreateUploadBody, CreateUploadResponse, FileItemJson, PartReport, UploadTarget } from "@/lib/contracts/upload-schemas";
 import type { FakeStorage } from "./fake-storage";
 
@@ -24,7 +24,8 @@ export type Route =
   | "signParts"
   | "reportParts"
   | "planPreviews"
-  | "completePreviews";
+  | "completePreviews"
+  | "reportFailedPreviews";
 
 export type FakeFileItem = {
   file: FileItemJson;
@@ -152,7 +153,9 @@ export class FakeUploadServer {
   /**
    * The preview routes, as the PreviewQueue is given them: POST /api/previews signs a form per
    * preview of an uploaded file item (404, 409 conflict before it is uploaded, 409 not_previewable,
-   * 413, 415, each on its own), POST /api/previews/complete records each preview storage holds.
+   * 413, 415, each on its own), POST /api/previews/complete records each preview storage holds,
+   * POST /api/previews/failed records each uploaded photo or video without a stored preview as one
+   * that cannot be made (previewWanted false).
    */
   readonly previewApi: PreviewApi = {
     planPreviews: async (plans) => {
@@ -174,6 +177,17 @@ export class FakeUploadServer {
         const previewUrl = `https://storage.test/bucket/${fileItem.previewKey}`;
         fileItem.file = { ...fileItem.file, previewUrl, previewWanted: false };
         return { ok: true, value: { fileItemId: id, previewUrl } };
+      });
+    },
+    reportFailedPreviews: async (ids) => {
+      await this.enter("reportFailedPreviews", ids);
+      return ids.map((id): Settled<FailedPreview> => {
+        const fileItem = this.fileItems.get(id);
+        if (!fileItem) return { ok: false, error: apiError(404, "not_found") };
+        if (fileItem.file.status !== "uploaded" || fileItem.file.previewUrl !== null) return { ok: false, error: apiError(409, "conflict") };
+        if (!isPreviewable(fileItem.file.type)) return { ok: false, error: apiError(409, "not_previewable") };
+        fileItem.file = { ...fileItem.file, previewWanted: false };
+        return { ok: true, value: { fileItemId: id } };
       });
     },
   };

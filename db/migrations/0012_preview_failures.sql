@@ -1,0 +1,1 @@
+ALTER TABLE "file_items" ADD COLUMN "preview_failed_at" timestamp with time zone;
