@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
@@ -33,15 +34,7 @@ function setup() {
   return { storage, server, resume, store, rows, statuses, createBodies };
 }
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("folder paths", () => {
   it("go with every create: file items made ahead, a single create and a multipart upload's", async () => {

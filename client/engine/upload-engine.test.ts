@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { ANY_BACKOFF_MS, settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
 import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
@@ -6,7 +7,6 @@ import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } fro
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
-import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
 import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
 
@@ -18,8 +18,6 @@ import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
  * MinIO and Postgres in tests/ and e2e/.
  */
 const rules = { allowedTypes: ["image/png", "video/mp4"], maxBytes: 64 * MIB };
-/** Long enough for any backoff the retry policy can pick. */
-const ANY_BACKOFF_MS = RETRY_MAX_DELAY_MS;
 /** Multipart from this size in these tests, in parts of PART_SIZE bytes. */
 const MULTIPART_FROM = 20;
 const PART_SIZE = 4;
@@ -57,15 +55,7 @@ function setup(options: SetupOptions = {}) {
   return { storage, server, resume, store, rows, row, statuses, postedIds };
 }
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("scheduling", () => {
   it("starts at most `concurrency` files at once, and the next waiting one as soon as a slot frees", async () => {
