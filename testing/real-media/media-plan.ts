@@ -28,7 +28,10 @@ export const MEDIA_SEED = 20_261_206;
 /** Pixels from which a photo counts as large (a phone's 12-megapixel camera). */
 export const LARGE_PHOTO_PIXELS = 12_000_000;
 
-/** mulberry32: a small, well-mixed 32-bit PRNG, the same numbers in Node and in the page. */
+/**
+ * mulberry32: a small, well-mixed 32-bit PRNG, the same numbers in Node and in the page. The page
+ * gets this very source (media-drawing.ts): it must use nothing from outside and name no function inside.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
