@@ -1,10 +1,10 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { MEDIA_DRAWING_SCRIPT } from "./media-drawing";
-import { seededRandom } from "./media-plan";
+import { seededRandom } from "../seeded-random";
 
 describe("MEDIA_DRAWING_SCRIPT", () => {
-  it("runs on its own (nothing of this module's transform leaks in) and draws media-plan.ts's seededRandom numbers", () => {
+  it("runs on its own (nothing of this module's transform leaks in) and draws seededRandom's numbers, as the plan does", () => {
     // What the page has at load that the script touches: only `window`; the drawing APIs are used later.
     const context = vm.createContext({ window: {} });
     vm.runInContext(MEDIA_DRAWING_SCRIPT, context);

@@ -9,10 +9,11 @@
  * - `video(spec, type)`: a VideoSpec of moving shapes recorded by MediaRecorder from a canvas
  *   stream (real time: a 3 s video takes 3 s), as base64;
  * - `rng(seed)`: the PRNG every drawing draws from.
- * The PRNG is media-plan.ts's `seededRandom`, put in as its own source: a function without names
- * inside, so tsx's `__name` has nothing to wrap there (media-drawing.test.ts runs the script to check).
+ * The PRNG is testing/seeded-random.ts's, the plan's (media-plan.ts), put in as its own source: a
+ * function without names inside, so tsx's `__name` has nothing to wrap there (media-drawing.test.ts
+ * runs the script to check).
  */
-import { seededRandom } from "./media-plan";
+import { seededRandom } from "../seeded-random";
 
 export const MEDIA_DRAWING_SCRIPT = `(() => {
   const rng = ${seededRandom.toString()};
