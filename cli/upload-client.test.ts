@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { withFakeTimers } from "@/testing/fakes/fake-timers";
 import type { UploadApi } from "@/client/api/upload-api";
 import { PREPARE_MAX_BYTES, PREPARE_WINDOW } from "@/client/queue/prepare-ahead";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
@@ -47,13 +48,7 @@ async function run(api: UploadApi, storage: FakeStorage, files: OpenedFile[], pa
   return outcomes;
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("a run's create requests", () => {
   it.each([1, 30, 300, 1_000])("%i small files: one batch create per ~24 files, no create of their own, each stored once", async (count) => {

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { ANY_BACKOFF_MS, settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { ConnectionPool } from "@/client/connection-pool";
-import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import type { CreateUploadBody, PostUploadTarget, PutUploadTarget } from "@/lib/contracts/upload-schemas";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
@@ -13,17 +13,7 @@ import type { Tracer } from "@/client/tracer";
  * against in-memory stand-ins for our API and storage. Backoffs run on fake timers.
  */
 const xml = (code: string, message = "") => `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
-/** Long enough for any backoff the retry policy can pick. */
-const ANY_BACKOFF_MS = RETRY_MAX_DELAY_MS;
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("runSingleRequest with a POST form", () => {
   const body: CreateUploadBody = { name: "a.png", size: 10, type: "image/png" };

@@ -1,6 +1,6 @@
 /**
  * The one error a request to storage fails with, whoever sent it: the page's XHR POST and PUT
- * (client/post/post-transport.ts, client/multipart/part-transport.ts) and the CLI's fetch
+ * (client/xhr-send.ts, client/multipart/part-transport.ts) and the CLI's fetch
  * (cli/fetch-transport.ts). The retry rules (client/retry-policy.ts) read its status, S3's XML
  * body and the wait it asked for; the queue shows its code.
  */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { GetBucketCorsCommand, PutBucketCorsCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { GetBucketCorsCommand, PutBucketCorsCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import { testS3 } from "../testing/s3-direct";
 import { freePort } from "../testing/services";
 
 export type AppServer = { url: string; stop: () => Promise<void> };
@@ -46,12 +47,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
  * no bucket CORS API (it allows every origin) and is left alone.
  */
 async function allowOriginInBucketCors(origin: string): Promise<void> {
-  const s3 = new S3Client({
-    region: process.env.S3_REGION ?? "us-east-1",
-    endpoint: process.env.S3_ENDPOINT,
-    forcePathStyle: true,
-    credentials: { accessKeyId: process.env.S3_ACCESS_KEY_ID!, secretAccessKey: process.env.S3_SECRET_ACCESS_KEY! },
-  });
+  const s3 = testS3();
   const Bucket = process.env.S3_BUCKET!;
   try {
     const { CORSRules = [] } = await s3.send(new GetBucketCorsCommand({ Bucket }));

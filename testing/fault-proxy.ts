@@ -9,6 +9,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { seededRandom } from "./seeded-random";
 
 export const FAULT_KINDS = ["drop", "slowDown", "expire", "delay"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -59,17 +60,6 @@ export type FaultStats = {
   /** The faults in order (the first 1,000). */
   events: FaultEvent[];
 };
-
-/** mulberry32: small, fast and seedable; enough to make fault choices repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Picks each upload request's fate: a fault kind or null, plus a share in [0, 1) for its size.

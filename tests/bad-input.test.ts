@@ -678,23 +678,28 @@ describe.each(FIELD_CASES.map(([route, cases]) => [route.name, route, cases] as 
   });
 });
 
-// A batch refuses a malformed file as a whole (400); a well-formed file the upload rules refuse
-// gets its own result with the status POST /api/uploads would answer, and nothing is created.
-const CREATE_CASES = FIELD_CASES.find(([route]) => route === R.createUpload)![1];
-
-describe("POST /api/uploads/batch with each bad field of POST /api/uploads in its one file", () => {
-  it.each(CREATE_CASES)("refuses %s", async (_label, make, expected = BAD_REQUEST) => {
-    const rawBody = `{"files":[${make(uploadBody())}]}`;
-    const run = () => call(R.createBatch, { cookie: fx.owner.cookie, rawBody });
+/**
+ * Each case made of a valid `entry` and sent as the one item of a batch route's `list`: a
+ * malformed entry refuses the request whole (400, or 413 past the body cap); a well-formed one the
+ * rules refuse gets its own result, with the status the single route would answer, recording nothing.
+ */
+function refusesEachBadEntry(route: Route, list: string, entry: () => Record<string, unknown>, cases: BodyCase[]) {
+  it.each(cases)("refuses %s", async (_label, make, expected = BAD_REQUEST) => {
+    const run = () => call(route, { cookie: fx.owner.cookie, rawBody: `{"${list}":[${make(entry())}]}` });
     if (expected === BAD_REQUEST || expected === PAYLOAD_TOO_LARGE) await refused(run, expected);
     else await expectItemsRefusedUnchanged(userIds(), run, 1, expected);
   });
+}
+
+const CREATE_CASES = FIELD_CASES.find(([route]) => route === R.createUpload)![1];
+
+describe("POST /api/uploads/batch with each bad field of POST /api/uploads in its one file", () => {
+  refusesEachBadEntry(R.createBatch, "files", uploadBody, CREATE_CASES);
 });
 
 /**
- * Each bad field of one preview of POST /api/previews: a malformed entry refuses the request whole
- * (400, or 413 past the 64 KiB body cap); a well-formed one the preview rules refuse (413 past
- * PREVIEW_MAX_BYTES, 415 for a type previews may not have) gets its own result, recording nothing.
+ * Each bad field of one preview of POST /api/previews (the body cap is 64 KiB; the preview rules
+ * refuse 413 past PREVIEW_MAX_BYTES, 415 for a type previews may not have).
  */
 const PREVIEW_ENTRY_CASES: BodyCase[] = [
   rawFieldCase("size", "0"),
@@ -727,18 +732,19 @@ const PREVIEW_ENTRY_CASES: BodyCase[] = [
 ];
 
 describe("POST /api/previews with each bad field in its one preview", () => {
-  it.each(PREVIEW_ENTRY_CASES)("refuses %s", async (_label, make, expected = BAD_REQUEST) => {
-    const run = () => call(R.planPreviews, { cookie: fx.owner.cookie, rawBody: `{"previews":[${make(previewEntry())}]}` });
-    if (expected === BAD_REQUEST || expected === PAYLOAD_TOO_LARGE) await refused(run, expected);
-    else await expectItemsRefusedUnchanged(userIds(), run, 1, expected);
-  });
+  refusesEachBadEntry(R.planPreviews, "previews", previewEntry, PREVIEW_ENTRY_CASES);
 });
 
+/** Files of the owner's that a batch route refuses with 409 as they stand: which, and the code. */
+const STILL_ON_THEIR_WAY = { what: "files still on their way", targets: ["pendingPost", "multipart"], code: "conflict" } as const;
+const NO_PARTS_YET = { what: "multipart upload with no parts", targets: ["multipart"], code: "upload_incomplete" } as const;
+
 describe.each([
-  ["POST /api/previews", (auth: Call, ids: string[]) => () => call(R.planPreviews, { ...auth, rawBody: JSON.stringify({ previews: ids.map((fileItemId) => ({ ...previewEntry(), fileItemId })) }) })],
-  ["POST /api/previews/complete", (auth: Call, ids: string[]) => () => call(R.completePreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) })],
-  ["POST /api/previews/failed", (auth: Call, ids: string[]) => () => call(R.failedPreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) })],
-] as const)("%s with ids that name nothing of the caller's, or the owner's in the wrong state", (_name, batch) => {
+  ["POST /api/previews", (auth: Call, ids: string[]) => () => call(R.planPreviews, { ...auth, rawBody: JSON.stringify({ previews: ids.map((fileItemId) => ({ ...previewEntry(), fileItemId })) }) }), STILL_ON_THEIR_WAY],
+  ["POST /api/previews/complete", (auth: Call, ids: string[]) => () => call(R.completePreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) }), STILL_ON_THEIR_WAY],
+  ["POST /api/previews/failed", (auth: Call, ids: string[]) => () => call(R.failedPreviews, { ...auth, rawBody: JSON.stringify({ fileItemIds: ids }) }), STILL_ON_THEIR_WAY],
+  ["POST /api/uploads/batch/complete", (auth: Call, ids: string[]) => () => call(R.completeBatch, { ...auth, rawBody: JSON.stringify({ ids }) }), NO_PARTS_YET],
+] as const)("%s with ids that name nothing of the caller's, or the owner's in the wrong state", (_name, batch, wrongState) => {
   it("answers 404 for each bad id, in one batch", async () => {
     const ids = BAD_IDS.map(([, id]) => id()).filter((id) => id.length <= 100);
     await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, ids), ids.length, { status: 404, code: "not_found" });
@@ -751,8 +757,9 @@ describe.each([
     }
   });
 
-  it("answers 409 for the owner's files still on their way, and 404 for a token id", async () => {
-    await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, [fx.pendingPost, fx.multipart]), 2, { status: 409, code: "conflict" });
+  it(`answers 409 for the owner's ${wrongState.what}, and 404 for a token id`, async () => {
+    const ids = wrongState.targets.map((target) => fx[target]);
+    await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, ids), ids.length, { status: 409, code: wrongState.code });
     await expectItemsRefusedUnchanged(userIds(), batch({ cookie: fx.owner.cookie }, [fx.ownerToken.token.id]), 1, { status: 404, code: "not_found" });
   });
 });
@@ -775,27 +782,6 @@ describe("POST /api/uploads and POST /api/uploads/batch with a bad folder path",
     const batch = await refused(() => call(R.createBatch, { cookie: fx.owner.cookie, rawBody: JSON.stringify({ files: [uploadBody(), file] }) }), BAD_REQUEST);
     expect(batch.message).toMatch(/^files\.1\.path: /);
     expect(batch.message).toMatch(rule);
-  });
-});
-
-describe("POST /api/uploads/batch/complete with ids that name nothing of the caller's", () => {
-  const completeAll = (auth: Call, ids: string[]) => () => call(R.completeBatch, { ...auth, rawBody: JSON.stringify({ ids }) });
-
-  it("answers 404 for each bad id, in one batch", async () => {
-    const ids = BAD_IDS.map(([, id]) => id()).filter((id) => id.length <= 100);
-    await expectItemsRefusedUnchanged(userIds(), completeAll({ cookie: fx.owner.cookie }, ids), ids.length, { status: 404, code: "not_found" });
-  });
-
-  it("answers 404 for each of the owner's files, asked by another user (cookie and token, any case)", async () => {
-    const ids = OWNER_FILES.flatMap((target) => [fx[target], fx[target].toUpperCase()]);
-    for (const auth of [{ cookie: fx.intruder.cookie }, { bearer: fx.intruderToken.secret }]) {
-      await expectItemsRefusedUnchanged(userIds(), completeAll(auth, ids), ids.length, { status: 404, code: "not_found" });
-    }
-  });
-
-  it("answers 409 for the owner's multipart upload with no parts, and 404 for a token id", async () => {
-    await expectItemsRefusedUnchanged(userIds(), completeAll({ cookie: fx.owner.cookie }, [fx.multipart]), 1, { status: 409, code: "upload_incomplete" });
-    await expectItemsRefusedUnchanged(userIds(), completeAll({ cookie: fx.owner.cookie }, [fx.ownerToken.token.id]), 1, { status: 404, code: "not_found" });
   });
 });
 

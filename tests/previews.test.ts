@@ -122,6 +122,12 @@ async function withPlannedPreview(s: Session, preview: Preview, bytes: Uint8Arra
   return { id, form };
 }
 
+/** An uploaded PNG with a preview planned, posted and completed (stored and served). */
+async function withStoredPreview(s: Session, preview: Preview, bytes: Uint8Array) {
+  const planned = await withPlannedPreview(s, preview, bytes);
+  return { ...planned, previewUrl: await completed(s, planned.id) };
+}
+
 const errorOf = (result: PlanResult | CompleteResult | FailedResult | undefined) => {
   const { status, error } = result as { status: number; error: { code: string } };
   return { status, code: error.code };
@@ -263,8 +269,7 @@ describe("POST /api/previews", () => {
 
   it("refuses a plan after the preview is stored (409), and a malformed batch whole (400)", async () => {
     const s = await createSignedInUser();
-    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
-    await completed(s, id);
+    const { id } = await withStoredPreview(s, { size: 300, type: "image/webp" }, webp(300));
     const [late] = await plan({ cookie: s.cookie }, [{ fileItemId: id, size: 200, type: "image/webp" }]);
     expect(errorOf(late)).toEqual({ status: 409, code: "conflict" });
     expect(await row(s, id)).toMatchObject({ previewSize: 300, previewType: "image/webp" });
@@ -302,8 +307,7 @@ describe("POST /api/previews/complete", () => {
   it("stores a good preview and serves it through previewUrl: the same bytes, inline, image/webp", async () => {
     const s = await createSignedInUser();
     const bytes = webp(3000);
-    const { id } = await withPlannedPreview(s, { size: 3000, type: "image/webp" }, bytes);
-    const previewUrl = await completed(s, id);
+    const { id, previewUrl } = await withStoredPreview(s, { size: 3000, type: "image/webp" }, bytes);
     expect(await row(s, id)).toMatchObject({ status: "uploaded", previewSize: 3000, previewType: "image/webp", previewStoredAt: expect.any(Date) });
 
     for (const url of [previewUrl, (await listedOne(s, id)).previewUrl!]) {
@@ -327,8 +331,8 @@ describe("POST /api/previews/complete", () => {
 
   it("serves a JPEG preview as image/jpeg", async () => {
     const s = await createSignedInUser();
-    const { id } = await withPlannedPreview(s, { size: 500, type: "image/jpeg" }, jpeg(500));
-    const res = await fetch(await completed(s, id));
+    const { previewUrl } = await withStoredPreview(s, { size: 500, type: "image/jpeg" }, jpeg(500));
+    const res = await fetch(previewUrl);
     expect(res.headers.get("content-type")).toBe("image/jpeg");
   });
 
@@ -498,8 +502,7 @@ describe("POST /api/previews/failed", () => {
 describe("a preview's objects go with its file", () => {
   it("deleting the file deletes its stored preview", async () => {
     const s = await createSignedInUser();
-    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
-    await completed(s, id);
+    const { id } = await withStoredPreview(s, { size: 300, type: "image/webp" }, webp(300));
     expect(await keysUnder(`u/${s.user.id}/`)).toHaveLength(2);
     const res = await deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
     expect(res.status).toBe(204);
@@ -541,8 +544,7 @@ describe("a preview's objects go with its file", () => {
   it("a preview form posted again after complete is removed by cleanup; the served preview stays as checked", async () => {
     const s = await createSignedInUser();
     const bytes = webp(300);
-    const { id, form } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, bytes);
-    await completed(s, id);
+    const { id, form } = await withStoredPreview(s, { size: 300, type: "image/webp" }, bytes);
     expect(await post(form, webp(300, 0x13))).toBe(204);
     await cleanupStaleUploads();
     await expectConsistent(s.user.id);
@@ -576,8 +578,7 @@ describe("a preview's objects go with its file", () => {
     expect((await checkConsistency(`u/${s.user.id}/`)).orphanObjects).toEqual([{ key: stray, size: 30 }]);
 
     const other = await createSignedInUser();
-    const kept = await withPlannedPreview(other, { size: 300, type: "image/webp" }, webp(300));
-    await completed(other, kept.id);
+    const kept = await withStoredPreview(other, { size: 300, type: "image/webp" }, webp(300));
     const key = `u/${other.user.id}/${kept.id}.preview`;
     await testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: key, Body: webp(20), ContentType: "image/webp" }));
     expect((await checkConsistency(`u/${other.user.id}/`)).missingObjects).toEqual([{ id: kept.id, key, expectedSize: 300, actualSize: 20 }]);
@@ -606,8 +607,7 @@ describe("previews and the quota", () => {
 
   it("shows a stored preview's bytes in the library's usage", async () => {
     const s = await createSignedInUser();
-    const { id } = await withPlannedPreview(s, { size: 300, type: "image/webp" }, webp(300));
-    await completed(s, id);
+    await withStoredPreview(s, { size: 300, type: "image/webp" }, webp(300));
     const res = await listRoute(jsonRequest("/api/files", { cookie: s.cookie }));
     expect(((await res.json()) as LibraryPage).usage.usedBytes).toBe(400);
   });
@@ -646,8 +646,7 @@ describe("a shared file's page", () => {
   it("shows the stored preview to a visitor, and none for a file whose preview is only planned", async () => {
     const s = await createSignedInUser();
     const bytes = webp(2000);
-    const { id } = await withPlannedPreview(s, { size: 2000, type: "image/webp" }, bytes);
-    await completed(s, id);
+    const { id } = await withStoredPreview(s, { size: 2000, type: "image/webp" }, bytes);
     const bare = await withPlannedPreview(s, { size: 200, type: "image/webp" }, webp(200));
     const linkOf = async (fileId: string) => {
       const res = await createLinkRoute(jsonRequest(`/api/files/${fileId}/links`, { cookie: s.cookie, body: {} }), routeParams({ id: fileId }));

@@ -10,6 +10,7 @@ import { GET as settingsRoute } from "@/app/api/uploads/settings/route";
 import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { POST as completeUpload } from "@/app/api/uploads/[id]/complete/route";
 import { getFileItemById } from "@/db/queries/file-items";
+import type { FileItem } from "@/db/schema";
 import { getEnv } from "@/server/env";
 import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { headObject } from "@/server/storage/objects";
@@ -85,11 +86,27 @@ async function created(s: Session, bytes: Uint8Array, file: { name?: string; typ
   return { file: answer.file, upload: answer.upload as PutUploadTarget };
 }
 
+/** Creates the file item and PUTs its bytes as the page does, which the store takes (200). */
+async function createdAndPut(s: Session, bytes: Uint8Array) {
+  const made = await created(s, bytes);
+  expect((await put(made.upload, bytes)).status).toBe(200);
+  return made;
+}
+
 const complete = (s: Session, id: string) => completeUpload(jsonRequest(`/api/uploads/${id}/complete`, { method: "POST", cookie: s.cookie }), routeParams({ id }));
 const cancel = (s: Session, id: string) => cancelUpload(jsonRequest(`/api/uploads/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
 const deleteFile = (s: Session, id: string) => deleteFileRoute(jsonRequest(`/api/files/${id}`, { method: "DELETE", cookie: s.cookie }), routeParams({ id }));
 const row = async (s: Session, id: string) => (await getFileItemById({ id, ownerId: s.user.id }))!;
 const stagingKey = (s: Session, id: string) => `staging/${s.user.id}/${id}`;
+
+/** Completes the file item: the route answers `answer`, leaves the file item `status` and serves nothing at its key (returned). */
+async function completeServingNothing(s: Session, id: string, answer: number, status: FileItem["status"]): Promise<string> {
+  expect((await complete(s, id)).status).toBe(answer);
+  const { key, status: left } = await row(s, id);
+  expect(left).toBe(status);
+  expect(await headObject(key)).toBeNull();
+  return key;
+}
 
 async function listedIds(s: Session): Promise<string[]> {
   const res = await listFiles(jsonRequest("/api/files", { cookie: s.cookie }));
@@ -220,13 +237,8 @@ describe("PUT to the final key, where the store honours If-None-Match", () => {
   it("HTML declared as PNG is rejected (415) and removed; the URL, still alive, may write the key again, never served, and cleanup removes it", async () => {
     const s = await createSignedInUser();
     const bytes = html(200);
-    const { file, upload } = await created(s, bytes);
-    expect((await put(upload, bytes)).status).toBe(200);
-    const res = await complete(s, file.id);
-    expect(res.status).toBe(415);
-    const { key, status } = await row(s, file.id);
-    expect(status).toBe("rejected");
-    expect(await headObject(key)).toBeNull();
+    const { file, upload } = await createdAndPut(s, bytes);
+    const key = await completeServingNothing(s, file.id, 415, "rejected");
 
     // The file item is no longer pending, but the URL has not expired: If-None-Match lets it write the empty key.
     expect((await put(upload, bytes)).status).toBe(200);
@@ -254,8 +266,7 @@ describe("PUT to the final key, where the store honours If-None-Match", () => {
   it("cancel racing complete: one wins, and what is stored agrees with it; a PUT after the cancel is removed by cleanup", async () => {
     const s = await createSignedInUser();
     const bytes = png(300);
-    const { file, upload } = await created(s, bytes);
-    expect((await put(upload, bytes)).status).toBe(200);
+    const { file, upload } = await createdAndPut(s, bytes);
     const [done, cancelled] = await Promise.all([complete(s, file.id), cancel(s, file.id)]);
     const { key, status } = await row(s, file.id);
     if (status === "uploaded") {
@@ -288,8 +299,7 @@ describe("PUT to the final key, where the store honours If-None-Match", () => {
   it("delete after complete: the key goes; the URL, not yet expired, may write it again, never served, and cleanup removes that", async () => {
     const s = await createSignedInUser();
     const bytes = png(80);
-    const { file, upload } = await created(s, bytes);
-    expect((await put(upload, bytes)).status).toBe(200);
+    const { file, upload } = await createdAndPut(s, bytes);
     expect((await complete(s, file.id)).status).toBe(200);
     expect((await deleteFile(s, file.id)).status).toBe(204);
     const { key } = await row(s, file.id);
@@ -337,8 +347,7 @@ describe("without conditional copy (x-amz-copy-source-if-match not relied on)", 
   it("complete copies the staged file first and checks the copy: stored, and the staging object removed", async () => {
     const s = await createSignedInUser();
     const bytes = png(400);
-    const { file, upload } = await created(s, bytes);
-    expect((await put(upload, bytes)).status).toBe(200);
+    const { file } = await createdAndPut(s, bytes);
     expect((await complete(s, file.id)).status).toBe(200);
     const { key } = await row(s, file.id);
     expect((await headObject(key))?.size).toBe(400);
@@ -348,12 +357,8 @@ describe("without conditional copy (x-amz-copy-source-if-match not relied on)", 
   it("HTML declared as PNG: 415, and neither the copy nor the staging object is left", async () => {
     const s = await createSignedInUser();
     const bytes = html(120);
-    const { file, upload } = await created(s, bytes);
-    expect((await put(upload, bytes)).status).toBe(200);
-    expect((await complete(s, file.id)).status).toBe(415);
-    const { key, status } = await row(s, file.id);
-    expect(status).toBe("rejected");
-    expect(await headObject(key)).toBeNull();
+    const { file } = await createdAndPut(s, bytes);
+    await completeServingNothing(s, file.id, 415, "rejected");
     expect(await headObject(stagingKey(s, file.id))).toBeNull();
   });
 
@@ -362,11 +367,7 @@ describe("without conditional copy (x-amz-copy-source-if-match not relied on)", 
     const bytes = png(90);
     const { file, upload } = await created(s, bytes);
     await writeDirect(stagingKey(s, file.id), bytes, "text/html");
-    const res = await complete(s, file.id);
-    expect(res.status).toBe(409);
-    const { key, status } = await row(s, file.id);
-    expect(status).toBe("pending");
-    expect(await headObject(key)).toBeNull();
+    await completeServingNothing(s, file.id, 409, "pending");
     expect((await put(upload, bytes)).status).toBe(200);
     expect((await complete(s, file.id)).status).toBe(200);
   });
@@ -398,8 +399,7 @@ describe.each([
 
   async function uploadedPng(s: Session): Promise<string> {
     const bytes = png(200);
-    const { file, upload } = await created(s, bytes);
-    expect((await put(upload, bytes)).status).toBe(200);
+    const { file } = await createdAndPut(s, bytes);
     expect((await complete(s, file.id)).status).toBe(200);
     return file.id;
   }

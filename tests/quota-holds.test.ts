@@ -75,21 +75,31 @@ async function storedBytes(userId: string): Promise<number> {
   return total;
 }
 
+/**
+ * Up to `rounds` times, until a create is refused: create a file of 1000 bytes, post its form, do
+ * `between` (a cancel, a complete), and post the same form again, checking after each round that
+ * the bucket never holds more than the quota. Returns each create's status.
+ */
+async function postTwiceUntilRefused(s: Session, rounds: number, between: (id: string) => Promise<void>): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const res = await create(s, 1000);
+    statuses.push(res.status);
+    if (res.status !== 201) break;
+    const { file, upload } = (await res.json()) as CreateUploadResponse & { upload: PostUploadTarget };
+    expect(await post(upload, PNG(1000, round))).toBe(204);
+    await between(file.id);
+    expect(await post(upload, PNG(1000, round))).toBe(204);
+    expect(await storedBytes(s.user.id)).toBeLessThanOrEqual(QUOTA);
+  }
+  return statuses;
+}
+
 describe("the quota caps stored bytes, staging included (regression: cancel freed the quota while the form could still post)", () => {
   it("create, post, cancel, post again: never more than the quota stored", async () => {
     const s = await createSignedInUser();
-    const statuses: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      const res = await create(s, 1000);
-      statuses.push(res.status);
-      if (res.status !== 201) break;
-      const { file, upload } = (await res.json()) as CreateUploadResponse & { upload: PostUploadTarget };
-      expect(await post(upload, PNG(1000, round))).toBe(204);
-      expect((await cancel(s, file.id)).status).toBe(204);
-      // The form is still valid: the bytes land in staging again, after the cancel removed them.
-      expect(await post(upload, PNG(1000, round))).toBe(204);
-      expect(await storedBytes(s.user.id)).toBeLessThanOrEqual(QUOTA);
-    }
+    // The form is still valid after the cancel: its bytes land in staging again, after the cancel removed them.
+    const statuses = await postTwiceUntilRefused(s, 5, async (id) => expect((await cancel(s, id)).status).toBe(204));
     // A POST upload counts twice its size while its form lives (1000 + 1000), a cancelled one its size until then.
     expect(statuses).toEqual([201, 201, 413]);
     expect(await storedBytes(s.user.id)).toBe(2000);
@@ -97,17 +107,7 @@ describe("the quota caps stored bytes, staging included (regression: cancel free
 
   it("complete, then post the form again: the staging copy is counted beside the file", async () => {
     const s = await createSignedInUser();
-    const statuses: number[] = [];
-    for (let round = 0; round < 4; round++) {
-      const res = await create(s, 1000);
-      statuses.push(res.status);
-      if (res.status !== 201) break;
-      const { file, upload } = (await res.json()) as CreateUploadResponse & { upload: PostUploadTarget };
-      expect(await post(upload, PNG(1000, round))).toBe(204);
-      expect((await complete(s, file.id)).status).toBe(200);
-      expect(await post(upload, PNG(1000, round))).toBe(204);
-      expect(await storedBytes(s.user.id)).toBeLessThanOrEqual(QUOTA);
-    }
+    const statuses = await postTwiceUntilRefused(s, 4, async (id) => expect((await complete(s, id)).status).toBe(200));
     expect(statuses).toEqual([201, 413]);
   });
 

@@ -1,21 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { MAX_UPLOAD_ATTEMPTS, RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
+import { describe, expect, it, vi } from "vitest";
+import { ANY_BACKOFF_MS, settle, withFakeTimers } from "@/testing/fakes/fake-timers";
+import { MAX_UPLOAD_ATTEMPTS } from "@/client/retry-policy";
 import { apiError } from "@/testing/fakes/fake-upload-api";
 import { ApiError } from "./api-error";
 import { callWithRetries } from "./api-retry";
 
 /** The one retry loop for our API's calls, on fake timers. */
-/** Long enough for any backoff the retry policy can pick. */
-const ANY_BACKOFF_MS = RETRY_MAX_DELAY_MS;
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("callWithRetries", () => {
   it("waits exactly the Retry-After a 429 asks for, then makes the same call again", async () => {

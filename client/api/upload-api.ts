@@ -8,11 +8,10 @@ import { callApi, jsonRequest, type ApiFetch } from "./api-fetch";
 import type { Settled } from "./batch-coalescer";
 import { settleBatchItem } from "./batch-result";
 import type {
+  BatchItemError,
   CompleteUploadResponse,
-  CompleteUploadsResponse,
   CreateUploadBody,
   CreateUploadResponse,
-  CreateUploadsResponse,
   PartReport,
   SignPartsResponse,
   UploadSettings,
@@ -21,11 +20,8 @@ import type {
 import type { MultipartApi } from "@/client/multipart/multipart-api";
 import type {
   CompletedPreview,
-  CompletePreviewsResponse,
   FailedPreview,
-  FailedPreviewsResponse,
   PlannedPreview,
-  PlanPreviewsResponse,
   PreviewPlan,
 } from "@/lib/contracts/preview-schemas";
 
@@ -35,6 +31,12 @@ const toApiError = (status: number, code: string, message: string) => new ApiErr
 const uploadPath = (id: string, rest = "") => `/api/uploads/${encodeURIComponent(id)}${rest}`;
 
 export function createUploadApi(call: ApiFetch) {
+  /** POSTs a batch route and settles each item of its answer on its own. */
+  const batchCall = async <T>(path: string, body: unknown): Promise<Settled<T>[]> => {
+    const { results } = await call<{ results: Array<({ status: number } & T) | BatchItemError> }>(path, jsonRequest("POST", body));
+    return results.map((result) => settleBatchItem<T>(result, toApiError));
+  };
+
   return {
     // GET /api/uploads/settings - how files of each size are sent (the page has it from its render)
     uploadSettings: (): Promise<UploadSettings> => call("/api/uploads/settings"),
@@ -43,16 +45,10 @@ export function createUploadApi(call: ApiFetch) {
     createUpload: (body: CreateUploadBody): Promise<CreateUploadResponse> => call("/api/uploads", jsonRequest("POST", body)),
 
     // POST /api/uploads/batch - store many file items and sign each one's upload, answered per file
-    createUploads: async (bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> => {
-      const { results } = await call<CreateUploadsResponse>("/api/uploads/batch", jsonRequest("POST", { files: bodies }));
-      return results.map((result) => settleBatchItem<CreateUploadResponse>(result, toApiError));
-    },
+    createUploads: (bodies: CreateUploadBody[]): Promise<Settled<CreateUploadResponse>[]> => batchCall("/api/uploads/batch", { files: bodies }),
 
     // POST /api/uploads/batch/complete - complete many uploads, answered per upload
-    completeUploads: async (ids: string[]): Promise<Settled<CompleteUploadResponse>[]> => {
-      const { results } = await call<CompleteUploadsResponse>("/api/uploads/batch/complete", jsonRequest("POST", { ids }));
-      return results.map((result) => settleBatchItem<CompleteUploadResponse>(result, toApiError));
-    },
+    completeUploads: (ids: string[]): Promise<Settled<CompleteUploadResponse>[]> => batchCall("/api/uploads/batch/complete", { ids }),
 
     // POST /api/uploads/{id}/complete - ask the server to check S3 and mark the file uploaded
     completeUpload: (id: string): Promise<CompleteUploadResponse> => call(uploadPath(id, "/complete"), { method: "POST" }),
@@ -71,22 +67,13 @@ export function createUploadApi(call: ApiFetch) {
     reportParts: (id: string, parts: PartReport[]): Promise<void> => call(uploadPath(id, "/parts/done"), jsonRequest("POST", { parts })),
 
     // POST /api/previews - plan the previews of uploaded file items and sign a form for each, answered per preview
-    planPreviews: async (plans: PreviewPlan[]): Promise<Settled<PlannedPreview>[]> => {
-      const { results } = await call<PlanPreviewsResponse>("/api/previews", jsonRequest("POST", { previews: plans }));
-      return results.map((result) => settleBatchItem<PlannedPreview>(result, toApiError));
-    },
+    planPreviews: (plans: PreviewPlan[]): Promise<Settled<PlannedPreview>[]> => batchCall("/api/previews", { previews: plans }),
 
     // POST /api/previews/complete - check the posted previews and record them, answered per preview
-    completePreviews: async (fileItemIds: string[]): Promise<Settled<CompletedPreview>[]> => {
-      const { results } = await call<CompletePreviewsResponse>("/api/previews/complete", jsonRequest("POST", { fileItemIds }));
-      return results.map((result) => settleBatchItem<CompletedPreview>(result, toApiError));
-    },
+    completePreviews: (fileItemIds: string[]): Promise<Settled<CompletedPreview>[]> => batchCall("/api/previews/complete", { fileItemIds }),
 
     // POST /api/previews/failed - record the previews that cannot be made (their pictures would not decode), answered per file
-    reportFailedPreviews: async (fileItemIds: string[]): Promise<Settled<FailedPreview>[]> => {
-      const { results } = await call<FailedPreviewsResponse>("/api/previews/failed", jsonRequest("POST", { fileItemIds }));
-      return results.map((result) => settleBatchItem<FailedPreview>(result, toApiError));
-    },
+    reportFailedPreviews: (fileItemIds: string[]): Promise<Settled<FailedPreview>[]> => batchCall("/api/previews/failed", { fileItemIds }),
   };
 }
 

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { HASHED_START_BATCH_BYTES, PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
@@ -15,7 +16,6 @@ import { bodyOf, FileItemsAhead } from "./file-items-ahead";
  */
 const waiting = (i: number, size = 2_000): QueueItem => ({ ...waitingItem(`k${i}`, size), name: `f${i}.png` });
 const queue = (count: number) => Array.from({ length: count }, (_, i) => waiting(i));
-const settle = () => vi.advanceTimersByTimeAsync(0);
 const signal = () => new AbortController().signal;
 
 function setup(options: { policyTtlMs?: number; smallUploads?: "put" } = {}) {
@@ -38,13 +38,7 @@ function setup(options: { policyTtlMs?: number; smallUploads?: "put" } = {}) {
   return { server, ahead, released, tracked, answered, batchKeys, hashed };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("prepare", () => {
   it("asks for the window's small files in one batch, each with its own idempotency key, and one batch at a time", async () => {

@@ -1,14 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { withFakeTimers } from "@/testing/fakes/fake-timers";
 import { RENDER_INTERVAL_MS, RenderThrottle } from "./render-throttle";
 
 /** What React is told: the value as of the last tick, once per RENDER_INTERVAL_MS however often it changes. */
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("RenderThrottle", () => {
   it("the first change after a quiet spell is heard at once, with the latest value", async () => {

@@ -35,16 +35,16 @@ function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), 
   const landed: LandedPreview[] = [];
   previews.onLanded((batch) => landed.push(...batch));
   const transport = { post: storage.post, putFile: storage.putFile, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
-  const store = new UploadEngine(server.api, rules, { transport, pool, ...(withPreviews ? { previews } : {}) });
-  store.setConcurrency(concurrency);
+  const engine = new UploadEngine(server.api, rules, { transport, pool, ...(withPreviews ? { previews } : {}) });
+  engine.setConcurrency(concurrency);
   const statuses = async () => {
     await vi.advanceTimersByTimeAsync(100);
-    return store.getSnapshot().items.map((item) => item.status);
+    return engine.getSnapshot().items.map((item) => item.status);
   };
   /** The routes called, in order, leaving out the noise of parts. */
   const routes = () => server.calls.map((call) => call.route).filter((route) => route !== "signParts" && route !== "reportParts");
   const previewOf = (id: string) => server.fileItems.get(id)!.file.previewUrl;
-  return { storage, server, store, previews, statuses, routes, make, landed, previewOf };
+  return { storage, server, engine, previews, statuses, routes, make, landed, previewOf };
 }
 
 /** A maker whose previews the test hands out one by one. */
@@ -63,9 +63,9 @@ withQuietFakeTimers();
 describe("a file is done when its bytes are verified", () => {
   it("completes without waiting for a preview still being made, which then follows and lands", async () => {
     const { make, pending } = heldMaker();
-    const { server, storage, store, statuses, routes, landed, previewOf } = setup(make);
+    const { server, storage, engine, statuses, routes, landed, previewOf } = setup(make);
     const photo = fileOf("photo.png");
-    store.add([photo]);
+    engine.add([photo]);
     expect(await statuses()).toEqual(["done"]);
     expect(routes()).toEqual(["createMany", "complete"]);
     // Made from the file the engine started, while it was sent.
@@ -86,9 +86,9 @@ describe("a file is done when its bytes are verified", () => {
   });
 
   it("keeps a preview made before its file is uploaded until it is, then sends it", async () => {
-    const { server, storage, store, statuses, previewOf } = setup();
+    const { server, storage, engine, statuses, previewOf } = setup();
     storage.hold = true;
-    store.add([fileOf("photo.png")]);
+    engine.add([fileOf("photo.png")]);
     await later();
     expect(server.argsOf("planPreviews")).toEqual([]);
     expect(await statuses()).toEqual(["uploading"]);
@@ -101,8 +101,8 @@ describe("a file is done when its bytes are verified", () => {
   });
 
   it("sends a multipart video's preview after its multipart complete", async () => {
-    const { storage, store, statuses, routes, previewOf } = setup();
-    store.add([fileOf("clip.mp4", MULTIPART_FROM + 3, "video/mp4")]);
+    const { storage, engine, statuses, routes, previewOf } = setup();
+    engine.add([fileOf("clip.mp4", MULTIPART_FROM + 3, "video/mp4")]);
     expect(await statuses()).toEqual(["done"]);
     await later();
     expect(routes().slice(-3)).toEqual(["completeMultipart", "planPreviews", "completePreviews"]);
@@ -115,8 +115,8 @@ describe("previews leave in batches", () => {
   it("sends 200 photos' previews in a handful of plan and complete requests, every one landing", async () => {
     // Each preview takes 10 ms to make, two at a time, so they come steadily for a second.
     const make = vi.fn<PreviewMaker>(() => new Promise((resolve) => setTimeout(() => resolve(PREVIEW()), 10)));
-    const { server, store, statuses, landed } = setup(make, { concurrency: 6 });
-    store.add(Array.from({ length: 200 }, (_, i) => fileOf(`photo-${i}.png`)));
+    const { server, engine, statuses, landed } = setup(make, { concurrency: 6 });
+    engine.add(Array.from({ length: 200 }, (_, i) => fileOf(`photo-${i}.png`)));
     await later();
     expect(new Set(await statuses())).toEqual(new Set(["done"]));
     const plans = server.argsOf<unknown[]>("planPreviews");
@@ -139,9 +139,9 @@ describe("previews leave in batches", () => {
       running--;
       return PREVIEW();
     });
-    const { store, landed } = setup(make, { concurrency: 6 });
+    const { engine, landed } = setup(make, { concurrency: 6 });
     const names = Array.from({ length: 12 }, (_, i) => `photo-${i}.png`);
-    store.add(names.map((name) => fileOf(name)));
+    engine.add(names.map((name) => fileOf(name)));
     await later();
     expect(most).toBe(2);
     expect(order).toEqual(names);
@@ -154,8 +154,8 @@ describe("a preview that fails is no preview, never a failed or retried file", (
     ["answers null", vi.fn<PreviewMaker>(async () => null)],
     ["throws", vi.fn<PreviewMaker>(async () => Promise.reject(new Error("decoder crashed")))],
   ])("the file is done and nothing is planned when the maker %s", async (_, make) => {
-    const { store, statuses, routes, landed } = setup(make);
-    store.add([fileOf("photo.png")]);
+    const { engine, statuses, routes, landed } = setup(make);
+    engine.add([fileOf("photo.png")]);
     expect(await statuses()).toEqual(["done"]);
     await later();
     expect(routes()).toEqual(["createMany", "complete"]);
@@ -164,9 +164,9 @@ describe("a preview that fails is no preview, never a failed or retried file", (
 
   it("a picture that would not decode is reported once its file is uploaded, beside the batch's previews, in one request", async () => {
     const { make, pending } = heldMaker();
-    const { server, storage, store, previews, statuses, landed } = setup(make);
+    const { server, storage, engine, previews, statuses, landed } = setup(make);
     storage.hold = true;
-    store.add([fileOf("broken.png"), fileOf("photo.png")]);
+    engine.add([fileOf("broken.png"), fileOf("photo.png")]);
     await settle();
     pending[0]!.finish(UNDECODABLE);
     pending[1]!.finish(PREVIEW());
@@ -187,9 +187,9 @@ describe("a preview that fails is no preview, never a failed or retried file", (
 
   it("a picture that would not decode, of a file cancelled before it was uploaded, is never reported", async () => {
     const { make, pending } = heldMaker();
-    const { server, storage, store, previews } = setup(make);
+    const { server, storage, engine, previews } = setup(make);
     storage.hold = true;
-    store.add([fileOf("broken.png")]);
+    engine.add([fileOf("broken.png")]);
     await settle();
     pending[0]!.finish(UNDECODABLE);
     store.cancel(store.getSnapshot().items[0]!.key);
@@ -202,9 +202,9 @@ describe("a preview that fails is no preview, never a failed or retried file", (
     ["refused as too large (413)", apiError(413, "too_large")],
     ["refused as not previewable (409)", apiError(409, "not_previewable")],
   ])("a preview %s is dropped, and the rest of its batch lands", async (_, error) => {
-    const { server, storage, store, statuses, previewOf } = setup();
+    const { server, storage, engine, statuses, previewOf } = setup();
     server.refusePreview = (plan) => (plan.fileItemId === "file-1" ? error : null);
-    store.add([fileOf("a.png"), fileOf("b.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
     expect(await statuses()).toEqual(["done", "done"]);
     await later();
     expect(server.argsOf("planPreviews")).toHaveLength(1);
@@ -215,18 +215,18 @@ describe("a preview that fails is no preview, never a failed or retried file", (
   });
 
   it("tries a plan request that was not answered again, as the API's retry policy says", async () => {
-    const { server, store, previewOf } = setup();
+    const { server, engine, previewOf } = setup();
     server.failNext("planPreviews", apiError(503, "storage_unavailable"), apiError(0, "network_error"));
-    store.add([fileOf("photo.png")]);
+    engine.add([fileOf("photo.png")]);
     await later();
     expect(server.argsOf("planPreviews")).toHaveLength(3);
     expect(previewOf("file-1")).not.toBeNull();
   });
 
   it("gives up on a plan request refused outright (400), without a retry", async () => {
-    const { server, store, statuses } = setup();
+    const { server, engine, statuses } = setup();
     server.failNext("planPreviews", apiError(400, "bad_request"));
-    store.add([fileOf("photo.png")]);
+    engine.add([fileOf("photo.png")]);
     await later();
     expect(await statuses()).toEqual(["done"]);
     expect(server.argsOf("planPreviews")).toHaveLength(1);
@@ -237,8 +237,8 @@ describe("a preview that fails is no preview, never a failed or retried file", (
     ["refused by storage (403)", new StorageError("storage_refused", "refused", 403), 1],
     ["answered 503 SlowDown, then stored", new StorageError("storage_error", "slow down", 503, "<Error><Code>SlowDown</Code></Error>"), 2],
   ])("a preview POST %s", async (_, error, posts) => {
-    const { server, storage, store, statuses, previewOf } = setup();
-    store.add([fileOf("photo.png")]);
+    const { server, storage, engine, statuses, previewOf } = setup();
+    engine.add([fileOf("photo.png")]);
     expect(await statuses()).toEqual(["done"]);
     storage.failNextPosts(error);
     await later();
@@ -250,12 +250,12 @@ describe("a preview that fails is no preview, never a failed or retried file", (
 
   it("drops the preview of a file that fails, and makes it again when the file is retried", async () => {
     const { make, pending } = heldMaker();
-    const { server, store, statuses } = setup(make);
+    const { server, engine, statuses } = setup(make);
     server.failNext("complete", apiError(409, "upload_incomplete"));
-    store.add([fileOf("photo.png")]);
+    engine.add([fileOf("photo.png")]);
     expect(await statuses()).toEqual(["failed"]);
     expect(pending[0]!.signal.aborted).toBe(true);
-    store.retry(store.getSnapshot().items[0]!.key);
+    engine.retry(engine.getSnapshot().items[0]!.key);
     expect(await statuses()).toEqual(["done"]);
     expect(pending).toHaveLength(2);
     pending[1]!.finish(PREVIEW());
@@ -267,11 +267,11 @@ describe("a preview that fails is no preview, never a failed or retried file", (
 describe("dropped previews", () => {
   it("cancelling a file while its preview is made stops making it, and nothing is planned", async () => {
     const { make, pending } = heldMaker();
-    const { server, storage, store, statuses } = setup(make);
+    const { server, storage, engine, statuses } = setup(make);
     storage.hold = true;
-    store.add([fileOf("photo.png")]);
+    engine.add([fileOf("photo.png")]);
     await settle();
-    store.cancel(store.getSnapshot().items[0]!.key);
+    engine.cancel(engine.getSnapshot().items[0]!.key);
     expect(await statuses()).toEqual(["cancelled"]);
     expect(pending[0]!.signal.aborted).toBe(true);
     pending[0]!.finish(PREVIEW());
@@ -281,8 +281,8 @@ describe("dropped previews", () => {
 
   it("signing out drops previews being made and those waiting for their batch", async () => {
     const { make, pending } = heldMaker();
-    const { server, store, statuses, previews } = setup(make);
-    store.add([fileOf("a.png"), fileOf("b.png")]);
+    const { server, engine, statuses, previews } = setup(make);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
     expect(await statuses()).toEqual(["done", "done"]);
     pending[0]!.finish(PREVIEW());
     await settle();
@@ -295,8 +295,8 @@ describe("dropped previews", () => {
   });
 
   it("a file deleted after its preview was made is not planned", async () => {
-    const { server, store, statuses, previews } = setup();
-    store.add([fileOf("photo.png")]);
+    const { server, engine, statuses, previews } = setup();
+    engine.add([fileOf("photo.png")]);
     expect(await statuses()).toEqual(["done"]);
     previews.forget("file-1");
     await later();
@@ -306,8 +306,8 @@ describe("dropped previews", () => {
 
 describe("files without previews", () => {
   it("makes none for a type that has none (audio)", async () => {
-    const { store, statuses, routes, make } = setup();
-    store.add([fileOf("song.mp3", 10, "audio/mpeg")]);
+    const { engine, statuses, routes, make } = setup();
+    engine.add([fileOf("song.mp3", 10, "audio/mpeg")]);
     expect(await statuses()).toEqual(["done"]);
     await later();
     expect(make).not.toHaveBeenCalled();
@@ -315,8 +315,8 @@ describe("files without previews", () => {
   });
 
   it("makes none when the engine is given no preview queue (the CLI)", async () => {
-    const { store, statuses, routes, make } = setup(undefined, { withPreviews: false });
-    store.add([fileOf("photo.png"), fileOf("clip.mp4", MULTIPART_FROM, "video/mp4")]);
+    const { engine, statuses, routes, make } = setup(undefined, { withPreviews: false });
+    engine.add([fileOf("photo.png"), fileOf("clip.mp4", MULTIPART_FROM, "video/mp4")]);
     expect(await statuses()).toEqual(["done", "done"]);
     await later();
     expect(make).not.toHaveBeenCalled();

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
@@ -8,7 +9,7 @@ import { UploadActivity } from "@/client/queue/upload-activity";
 import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
 
 /**
- * What the tab-wide upload manager asks of the store: folder paths on every create request, stopping
+ * What the tab-wide upload manager asks of the engine: folder paths on every create request, stopping
  * everything at sign-out (cancelling, or keeping what can resume) and waiting until the server has
  * heard, and a count of stored files that a batch's outcome can be read from.
  */
@@ -21,32 +22,24 @@ function setup() {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: 20, partSize: PART_SIZE });
   const resume = memoryResumeStore();
-  const store = new UploadEngine(server.api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
-  store.setConcurrency(4);
+  const engine = new UploadEngine(server.api, rules, { transport: { post: storage.post, put: storage.put, hash: async (blob) => `crc-${blob.size}`, resume } });
+  engine.setConcurrency(4);
   const rows = async () => {
     await vi.advanceTimersByTimeAsync(RENDER_INTERVAL_MS);
-    return store.getSnapshot().items;
+    return engine.getSnapshot().items;
   };
   const statuses = async () => (await rows()).map((item) => item.status);
   /** Every create body the server saw, single or batched. */
   const createBodies = () => [...server.argsOf<CreateUploadBody>("create"), ...server.argsOf<CreateUploadBody[]>("createMany").flat()];
-  return { storage, server, resume, store, rows, statuses, createBodies };
+  return { storage, server, resume, engine, rows, statuses, createBodies };
 }
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("folder paths", () => {
   it("go with every create: file items made ahead, a single create and a multipart upload's", async () => {
-    const { store, rows, createBodies } = setup();
-    store.add([{ file: fileOf("a.png"), path: "Holiday/Day 1" }, { file: fileOf("clip.mp4", 6 * PART_SIZE), path: "Holiday" }, fileOf("loose.png")]);
+    const { engine, rows, createBodies } = setup();
+    engine.add([{ file: fileOf("a.png"), path: "Holiday/Day 1" }, { file: fileOf("clip.mp4", 6 * PART_SIZE), path: "Holiday" }, fileOf("loose.png")]);
     expect((await rows()).map((r) => [r.name, r.path, r.status])).toEqual([
       ["a.png", "Holiday/Day 1", "done"],
       ["clip.mp4", "Holiday", "done"],
@@ -63,8 +56,8 @@ describe("folder paths", () => {
   });
 
   it("a path the server would refuse is rejected with the reason and never requested", async () => {
-    const { store, rows, createBodies } = setup();
-    store.add([{ file: fileOf("a.png"), path: "Trip/ Day 1" }, { file: fileOf("b.png"), path: "Trip" }]);
+    const { engine, rows, createBodies } = setup();
+    engine.add([{ file: fileOf("a.png"), path: "Trip/ Day 1" }, { file: fileOf("b.png"), path: "Trip" }]);
     const [bad, good] = await rows();
     expect(bad).toMatchObject({ status: "rejected", error: { code: "bad_request", message: expect.stringContaining('Folder "Trip/ Day 1"') } });
     expect(good!.status).toBe("done");
@@ -74,17 +67,17 @@ describe("folder paths", () => {
 
 describe("stopAll and settled (signing out)", () => {
   it("cancelling: every row stops, every file item is released and every resume record forgotten before settled resolves", async () => {
-    const { storage, server, resume, store, statuses } = setup();
+    const { storage, server, resume, engine, statuses } = setup();
     storage.hold = true;
-    store.setConcurrency(2);
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    engine.setConcurrency(2);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
     expect(await statuses()).toEqual(["uploading", "uploading", "waiting", "waiting"]);
     expect(resume.records.size).toBe(1);
     server.hold("cancel");
 
-    store.stopAll({ keepResumable: false });
+    engine.stopAll({ keepResumable: false });
     let settled = false;
-    void store.settled().then(() => (settled = true));
+    void engine.settled().then(() => (settled = true));
     await settle();
     // Nothing new started meanwhile, and the cancels are still unanswered.
     expect(await statuses()).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
@@ -99,12 +92,12 @@ describe("stopAll and settled (signing out)", () => {
   });
 
   it("keeping resumable uploads: multipart rows pause with their resume records, the rest are cancelled", async () => {
-    const { storage, server, resume, store, statuses } = setup();
+    const { storage, server, resume, engine, statuses } = setup();
     storage.hold = true;
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png")]);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png")]);
     expect(await statuses()).toEqual(["uploading", "uploading"]);
-    store.stopAll({ keepResumable: true });
-    await store.settled();
+    engine.stopAll({ keepResumable: true });
+    await engine.settled();
     expect(await statuses()).toEqual(["paused", "cancelled"]);
     const clip = [...server.fileItems.values()].find((r) => r.file.name === "clip.mp4")!;
     expect(clip.file.status).toBe("pending");
@@ -115,18 +108,18 @@ describe("stopAll and settled (signing out)", () => {
 
 describe("stored count and batch outcome", () => {
   it("counts stored files across Clear, and reports each batch once as it ends", async () => {
-    const { store, rows } = setup();
-    const activity = new UploadActivity(store, () => Date.now());
+    const { engine, rows } = setup();
+    const activity = new UploadActivity(engine, () => Date.now());
     const outcomes: unknown[] = [];
     activity.onBatchEnd((outcome) => outcomes.push(outcome));
-    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("bad.gif")]);
+    engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("bad.gif")]);
     await rows();
     await rows();
-    store.clear();
-    store.add([fileOf("c.png")]);
+    engine.clear();
+    engine.add([fileOf("c.png")]);
     await rows();
     await rows();
-    expect(store.stored).toBe(3);
+    expect(engine.stored).toBe(3);
     expect(outcomes).toEqual([
       { stored: 2, failed: 0 },
       { stored: 1, failed: 0 },

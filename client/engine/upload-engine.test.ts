@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { ANY_BACKOFF_MS, settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
 import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
@@ -6,20 +7,17 @@ import { apiError, FakeUploadServer, POLICY_TTL_MS, type FakeServerOptions } fro
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
-import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { PREPARE_MAX_BYTES, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
 import { RENDER_INTERVAL_MS, UploadEngine } from "./upload-engine";
 
 /**
  * The queue's orchestration in the browser: scheduling, file items made ahead, retries, cancel and
- * pause, driven through the store's public actions against in-memory stand-ins for our API
+ * pause, driven through the engine's public actions against in-memory stand-ins for our API
  * (testing/fakes/fake-upload-api.ts), storage and this browser's resume records. Backoffs
  * and the render tick run on fake timers. What storage and the routes really do is tested against
  * MinIO and Postgres in tests/ and e2e/.
  */
 const rules = { allowedTypes: ["image/png", "video/mp4"], maxBytes: 64 * MIB };
-/** Long enough for any backoff the retry policy can pick. */
-const ANY_BACKOFF_MS = RETRY_MAX_DELAY_MS;
 /** Multipart from this size in these tests, in parts of PART_SIZE bytes. */
 const MULTIPART_FROM = 20;
 const PART_SIZE = 4;
@@ -42,36 +40,28 @@ function setup(options: SetupOptions = {}) {
   const hash = options.hash ?? (async (blob: Blob) => `crc-${blob.size}`);
   // The server's settings as GET /api/uploads/settings answers them: what it takes by PUT, it takes with a checksum.
   const settings = options.smallUploads === "put" ? { smallUploads: "put" as const, singleRequestMaxBytes: MULTIPART_FROM - 1 } : undefined;
-  const store = new UploadEngine(api, rules, { settings, transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash, resume } });
-  store.setConcurrency(options.concurrency ?? 2);
-  store.setConnections(options.connections ?? 6);
+  const engine = new UploadEngine(api, rules, { settings, transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash, resume } });
+  engine.setConcurrency(options.concurrency ?? 2);
+  engine.setConnections(options.connections ?? 6);
   /** The rows as React sees them, after the next render tick. */
   const rows = async () => {
     await vi.advanceTimersByTimeAsync(RENDER_INTERVAL_MS);
-    return store.getSnapshot().items;
+    return engine.getSnapshot().items;
   };
   const row = async (key: string) => (await rows()).find((item) => item.key === key)!;
   const statuses = async () => (await rows()).map((item) => item.status);
   /** The file item id each POST was signed for, in the order storage received them. */
   const postedIds = () => storage.posts.map((post) => post.target.replace(/^key-/, ""));
-  return { storage, server, resume, store, rows, row, statuses, postedIds };
+  return { storage, server, resume, engine, rows, row, statuses, postedIds };
 }
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("scheduling", () => {
   it("starts at most `concurrency` files at once, and the next waiting one as soon as a slot frees", async () => {
-    const { storage, store, statuses, postedIds } = setup({ concurrency: 2 });
+    const { storage, engine, statuses, postedIds } = setup({ concurrency: 2 });
     storage.hold = true;
-    store.add(["a", "b", "c", "d", "e"].map((name) => fileOf(`${name}.png`)));
+    engine.add(["a", "b", "c", "d", "e"].map((name) => fileOf(`${name}.png`)));
     expect(await statuses()).toEqual(["uploading", "uploading", "waiting", "waiting", "waiting"]);
     expect(storage.open(storage.posts)).toHaveLength(2);
 
@@ -80,15 +70,15 @@ describe("scheduling", () => {
     expect(storage.open(storage.posts)).toHaveLength(2);
     expect(postedIds()).toHaveLength(3);
 
-    store.setConcurrency(4);
+    engine.setConcurrency(4);
     expect(await statuses()).toEqual(["done", "uploading", "uploading", "uploading", "uploading"]);
   });
 
   it("a file gives up its slot once its bytes are stored: the next is sent while it is verified", async () => {
-    const { storage, server, store, statuses } = setup({ concurrency: 1 });
+    const { storage, server, engine, statuses } = setup({ concurrency: 1 });
     server.hold("complete");
     storage.hold = true;
-    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
     expect(await statuses()).toEqual(["uploading", "waiting", "waiting"]);
     storage.posts[0]!.finish();
     // a waits for its complete; b has the one slot; c still waits for it.
@@ -101,8 +91,8 @@ describe("scheduling", () => {
   });
 
   it("rejects files the rules refuse without asking the server", async () => {
-    const { server, store, rows } = setup();
-    store.add([fileOf("notes.html", 10, "text/html"), fileOf("huge.png", rules.maxBytes + 1)]);
+    const { server, engine, rows } = setup();
+    engine.add([fileOf("notes.html", 10, "text/html"), fileOf("huge.png", rules.maxBytes + 1)]);
     expect((await rows()).map((item) => [item.status, item.error?.code])).toEqual([
       ["rejected", "unsupported_type"],
       ["rejected", "too_large"],
@@ -113,8 +103,8 @@ describe("scheduling", () => {
 
 describe("file items made ahead, and coalesced completes", () => {
   it("small files get their file items in one batch request made ahead, and none on its own", async () => {
-    const { server, store, rows, postedIds } = setup({ concurrency: 2 });
-    store.add(Array.from({ length: 10 }, (_, i) => fileOf(`f${i}.png`)));
+    const { server, engine, rows, postedIds } = setup({ concurrency: 2 });
+    engine.add(Array.from({ length: 10 }, (_, i) => fileOf(`f${i}.png`)));
     const items = await rows();
     expect(items.every((item) => item.status === "done")).toBe(true);
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.map((body) => body.name))).toEqual([
@@ -127,18 +117,18 @@ describe("file items made ahead, and coalesced completes", () => {
   });
 
   it("a file larger than PREPARE_MAX_BYTES gets its file item when it starts, not ahead", async () => {
-    const { server, store, statuses } = setup({ multipartFrom: MIB, partSize: 4 * MIB });
-    store.add([fileOf("big.mp4", PREPARE_MAX_BYTES + 1), fileOf("small.png")]);
+    const { server, engine, statuses } = setup({ multipartFrom: MIB, partSize: 4 * MIB });
+    engine.add([fileOf("big.mp4", PREPARE_MAX_BYTES + 1), fileOf("small.png")]);
     expect(await statuses()).toEqual(["done", "done"]);
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.map((body) => body.name))).toEqual([["small.png"]]);
     expect(server.argsOf<CreateUploadBody>("create").map((body) => body.name)).toEqual(["big.mp4"]);
   });
 
   it("completes of files that finish together leave in fewer requests than files", async () => {
-    const { storage, server, store, rows } = setup({ concurrency: 4, coalesceCompletes: true });
+    const { storage, server, engine, rows } = setup({ concurrency: 4, coalesceCompletes: true });
     storage.hold = true;
     server.hold("completeMany");
-    store.add(["a", "b", "c", "d"].map((name) => fileOf(`${name}.png`)));
+    engine.add(["a", "b", "c", "d"].map((name) => fileOf(`${name}.png`)));
     await settle();
     for (const post of storage.posts) post.finish();
     await settle();
@@ -152,9 +142,9 @@ describe("file items made ahead, and coalesced completes", () => {
   });
 
   it("a made-ahead policy that would expire before its file is sent is signed afresh for the same file item", async () => {
-    const { storage, server, store, row, postedIds } = setup({ concurrency: 1 });
+    const { storage, server, engine, row, postedIds } = setup({ concurrency: 1 });
     storage.hold = true;
-    store.add([fileOf("a.png"), fileOf("b.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
     await settle();
     const [, preparedForB] = [...server.fileItems.keys()];
     // The first file takes so long that b's policy has less than PREPARED_POLICY_MIN_LIFE_MS left.
@@ -175,8 +165,8 @@ describe("file items made ahead, and coalesced completes", () => {
 
 describe("small files by presigned PUT (stores without POST Object)", () => {
   it("each small file is hashed before its file item is asked for, and PUT with its URL's headers", async () => {
-    const { storage, server, store, statuses } = setup({ smallUploads: "put" });
-    store.add([fileOf("a.png", 10), fileOf("b.png", 11), fileOf("c.png", 12)]);
+    const { storage, server, engine, statuses } = setup({ smallUploads: "put" });
+    engine.add([fileOf("a.png", 10), fileOf("b.png", 11), fileOf("c.png", 12)]);
     expect(await statuses()).toEqual(["done", "done", "done"]);
     const asked = server.argsOf<CreateUploadBody[]>("createMany").flat();
     expect(asked.map((body) => [body.name, body.checksum])).toEqual([
@@ -191,8 +181,8 @@ describe("small files by presigned PUT (stores without POST Object)", () => {
 
   it("a file that goes multipart is not hashed whole before it is asked for", async () => {
     const hash = vi.fn(async (blob: Blob) => `crc-${blob.size}`);
-    const { server, store, statuses } = setup({ smallUploads: "put", hash });
-    store.add([fileOf("movie.mp4", MULTIPART_FROM + 4)]);
+    const { server, engine, statuses } = setup({ smallUploads: "put", hash });
+    engine.add([fileOf("movie.mp4", MULTIPART_FROM + 4)]);
     expect(await statuses()).toEqual(["done"]);
     expect(server.argsOf<CreateUploadBody[]>("createMany").flat()[0]).not.toHaveProperty("checksum");
     expect(hash.mock.calls.map(([blob]) => blob.size)).toEqual([PART_SIZE, PART_SIZE, PART_SIZE, PART_SIZE, PART_SIZE, PART_SIZE]);
@@ -203,8 +193,8 @@ describe("small files by presigned PUT (stores without POST Object)", () => {
       if (blob.size === 11) throw new Error("The file could not be read.");
       return `crc-${blob.size}`;
     };
-    const { server, store, rows } = setup({ smallUploads: "put", hash });
-    store.add([fileOf("a.png", 10), fileOf("b.png", 11), fileOf("c.png", 12)]);
+    const { server, engine, rows } = setup({ smallUploads: "put", hash });
+    engine.add([fileOf("a.png", 10), fileOf("b.png", 11), fileOf("c.png", 12)]);
     const [a, b, c] = await rows();
     expect([a!.status, b!.status, c!.status]).toEqual(["done", "failed", "done"]);
     expect(b!.error).toMatchObject({ code: "internal", message: "The file could not be read." });
@@ -215,9 +205,9 @@ describe("small files by presigned PUT (stores without POST Object)", () => {
 
 describe("transient failures are tried again", () => {
   it("a POST storage answers 503 is sent again after a backoff and counted in the row's retries", async () => {
-    const { storage, server, store, row, postedIds } = setup();
+    const { storage, server, engine, row, postedIds } = setup();
     storage.failNextPosts(storageErrorFor(503, xml("SlowDown"), "2"));
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await settle();
     // Waiting out the 2 s Retry-After.
     expect(await row("upload-1")).toMatchObject({ status: "uploading", retries: 1, loaded: 0 });
@@ -230,17 +220,17 @@ describe("transient failures are tried again", () => {
   });
 
   it("a POST that got no answer is sent again, like a 5xx", async () => {
-    const { storage, store, row } = setup();
+    const { storage, engine, row } = setup();
     storage.failNextPosts(storageUnreachable());
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     expect(await row("upload-1")).toMatchObject({ status: "done", retries: 1 });
   });
 
   it("a batch create answered 429 waits its Retry-After, then the batch is asked again", async () => {
-    const { storage, server, store, statuses } = setup();
+    const { storage, server, engine, statuses } = setup();
     server.failNext("createMany", apiError(429, "rate_limited", 5_000));
-    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
     await vi.advanceTimersByTimeAsync(4_999);
     expect(server.argsOf("createMany")).toHaveLength(1);
     expect(storage.posts).toHaveLength(0);
@@ -251,10 +241,10 @@ describe("transient failures are tried again", () => {
   });
 
   it("when the batch keeps failing, each file asks for its own file item, and that retries on its own", async () => {
-    const { server, store, rows } = setup({ concurrency: 3 });
+    const { server, engine, rows } = setup({ concurrency: 3 });
     server.failNext("createMany", ...Array.from({ length: 5 }, () => apiError(503, "storage_unavailable")));
     server.failNext("create", apiError(0, "network_error"));
-    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
     await vi.advanceTimersByTimeAsync(6 * ANY_BACKOFF_MS);
     expect((await rows()).map((item) => item.status)).toEqual(["done", "done", "done"]);
     expect(server.argsOf("createMany")).toHaveLength(5);
@@ -269,9 +259,9 @@ describe("transient failures are tried again", () => {
   });
 
   it("a complete answered 500 is asked again; the file is not sent again", async () => {
-    const { server, store, row, postedIds } = setup();
+    const { server, engine, row, postedIds } = setup();
     server.failNext("complete", apiError(500, "internal"));
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     const a = await row("upload-1");
     expect(a).toMatchObject({ status: "done", retries: 0 });
@@ -282,9 +272,9 @@ describe("transient failures are tried again", () => {
 
 describe("refusals fail the row at once, and Retry sends it again", () => {
   it("a create refused with 415 fails with its code and the server's message; Retry uploads it once allowed", async () => {
-    const { server, store, row } = setup();
+    const { server, engine, row } = setup();
     server.refuse = (body) => (body.name === "b.png" ? apiError(415, "unsupported_type") : null);
-    store.add([fileOf("a.png"), fileOf("b.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     expect(await row("upload-2")).toMatchObject({ status: "failed", error: { code: "unsupported_type", message: "unsupported_type (415)" } });
     // The batch's refusal is the file's answer: no second request for the same refusal.
@@ -292,14 +282,14 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect((await row("upload-1")).status).toBe("done");
 
     server.refuse = null;
-    store.retry("upload-2");
+    engine.retry("upload-2");
     expect(await row("upload-2")).toMatchObject({ status: "done", error: null });
   });
 
   it("a POST storage refuses fails as storage_refused and releases its file item; Retry starts with a new file item", async () => {
-    const { storage, server, store, row, postedIds } = setup();
+    const { storage, server, engine, row, postedIds } = setup();
     storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await vi.advanceTimersByTimeAsync(ANY_BACKOFF_MS);
     const failed = await row("upload-1");
     expect(failed).toMatchObject({ status: "failed", retries: 0, error: { code: "storage_refused" } });
@@ -308,7 +298,7 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     expect(server.argsOf("cancel")).toEqual([failed.fileItemId]);
     expect(postedIds()).toHaveLength(1);
 
-    store.retry("upload-1");
+    engine.retry("upload-1");
     const done = await row("upload-1");
     expect(done.status).toBe("done");
     expect(done.fileItemId).not.toBe(failed.fileItemId);
@@ -316,9 +306,9 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
   });
 
   it("an expired policy gets a fresh file item, and the row follows the new id", async () => {
-    const { storage, server, store, row, postedIds } = setup();
+    const { storage, server, engine, row, postedIds } = setup();
     storage.failNextPosts(storageErrorFor(403, xml("AccessDenied", "Request has expired")));
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await settle();
     const [first] = server.fileItems.keys();
     const a = await row("upload-1");
@@ -329,12 +319,12 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
   });
 
   it("a file that fails after its policy was renewed releases the new file item, not the old one again", async () => {
-    const { storage, server, store, row } = setup();
+    const { storage, server, engine, row } = setup();
     storage.failNextPosts(
       storageErrorFor(403, xml("AccessDenied", "Request has expired")),
       storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")),
     );
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     const failed = await row("upload-1");
     expect(failed).toMatchObject({ status: "failed", error: { code: "storage_refused" } });
     const [first, renewed] = server.fileItems.keys();
@@ -343,9 +333,9 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
   });
 
   it("a part storage refuses fails a multipart row as part_failed and keeps its file item for a retry", async () => {
-    const { storage, server, store, row } = setup();
+    const { storage, server, engine, row } = setup();
     storage.failNextPuts(storageErrorFor(403, xml("AccessDenied")));
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
     const failed = await row("upload-1");
     expect(failed).toMatchObject({ status: "failed", resumable: true, error: { code: "part_failed" } });
     expect(failed.error!.message).toMatch(/^Part \d+: Storage refused the upload \(AccessDenied\)\.$/);
@@ -357,9 +347,9 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
   // resume store when files were last added, so Retry in the same visit created a second file item,
   // sent every part again, and left the first file item pending until cleanup.
   it("Retry after a failed part resumes on the same file item and sends only the missing parts", async () => {
-    const { storage, store, row } = setup({ connections: 1 });
+    const { storage, engine, row } = setup({ connections: 1 });
     storage.hold = true;
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
     await settle();
     storage.puts[0]!.finish();
     await settle();
@@ -369,7 +359,7 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
     const failed = await row("upload-1");
     expect(failed.status).toBe("failed");
     storage.hold = false;
-    store.retry("upload-1");
+    engine.retry("upload-1");
     const done = await row("upload-1");
     expect(done).toMatchObject({ status: "done", fileItemId: failed.fileItemId });
     expect(storage.puts.filter((put) => put.state === "stored")).toHaveLength(6);
@@ -378,12 +368,12 @@ describe("refusals fail the row at once, and Retry sends it again", () => {
 
 describe("cancel", () => {
   it("cancelling a waiting file releases the file item made ahead for it, and it is never sent", async () => {
-    const { storage, server, store, statuses, postedIds } = setup({ concurrency: 1 });
+    const { storage, server, engine, statuses, postedIds } = setup({ concurrency: 1 });
     storage.hold = true;
-    store.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
     await settle();
     const [, , preparedForC] = [...server.fileItems.keys()];
-    store.cancel("upload-3");
+    engine.cancel("upload-3");
     await settle();
     expect(server.argsOf("cancel")).toEqual([preparedForC]);
     storage.hold = false;
@@ -393,12 +383,12 @@ describe("cancel", () => {
   });
 
   it("cancelling a file on the wire aborts its POST, deletes its file item and starts the next file", async () => {
-    const { storage, server, store, row, statuses } = setup({ concurrency: 1 });
+    const { storage, server, engine, row, statuses } = setup({ concurrency: 1 });
     storage.hold = true;
-    store.add([fileOf("a.png"), fileOf("b.png")]);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
     await settle();
     const a = await row("upload-1");
-    store.cancel("upload-1");
+    engine.cancel("upload-1");
     await settle();
     expect(storage.posts[0]!.state).toBe("aborted");
     expect(server.argsOf("cancel")).toEqual([a.fileItemId]);
@@ -407,11 +397,11 @@ describe("cancel", () => {
   });
 
   it("a file cancelled while its file item is being made releases that file item once it arrives", async () => {
-    const { storage, server, store, statuses } = setup();
+    const { storage, server, engine, statuses } = setup();
     server.hold("createMany");
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await settle();
-    store.cancel("upload-1");
+    engine.cancel("upload-1");
     server.release("createMany");
     await settle();
     expect(server.argsOf("cancel")).toEqual([...server.fileItems.keys()]);
@@ -420,13 +410,13 @@ describe("cancel", () => {
   });
 
   it("cancelling a multipart upload deletes its file item and forgets it in this browser", async () => {
-    const { storage, server, resume, store, row } = setup();
+    const { storage, server, resume, engine, row } = setup();
     storage.hold = true;
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
     await settle();
     expect(resume.records.size).toBe(1);
     const { fileItemId } = await row("upload-1");
-    store.cancel("upload-1");
+    engine.cancel("upload-1");
     await settle();
     expect(server.argsOf("cancel")).toEqual([fileItemId]);
     expect(resume.records.size).toBe(0);
@@ -436,21 +426,21 @@ describe("cancel", () => {
 
 describe("multipart rows", () => {
   it("pause drops the parts on the wire and sends nothing more; resume sends the rest and completes", async () => {
-    const { storage, server, store, row } = setup({ connections: 2 });
+    const { storage, server, engine, row } = setup({ connections: 2 });
     storage.hold = true;
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE)]);
     await settle();
     const onWire = storage.open(storage.puts);
     expect(onWire).toHaveLength(2);
 
-    store.pause("upload-1");
+    engine.pause("upload-1");
     await vi.advanceTimersByTimeAsync(60_000);
     expect(await row("upload-1")).toMatchObject({ status: "paused", resumable: true });
     expect(onWire.map((put) => put.state)).toEqual(["aborted", "aborted"]);
     expect(storage.puts).toHaveLength(2);
 
     storage.hold = false;
-    store.resume("upload-1");
+    engine.resume("upload-1");
     expect(await row("upload-1")).toMatchObject({ status: "done", loaded: 6 * PART_SIZE });
     const stored = storage.puts.filter((put) => put.state === "stored").map((put) => put.target);
     expect(stored.sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `file-1/part/${n}`));
@@ -458,49 +448,49 @@ describe("multipart rows", () => {
   });
 
   it("pause and resume do nothing to a single-POST row", async () => {
-    const { storage, store, row } = setup();
+    const { storage, engine, row } = setup();
     storage.hold = true;
-    store.add([fileOf("a.png")]);
+    engine.add([fileOf("a.png")]);
     await settle();
-    store.pause("upload-1");
+    engine.pause("upload-1");
     expect(await row("upload-1")).toMatchObject({ status: "uploading", resumable: false });
     expect(storage.posts[0]!.state).toBe("open");
   });
 
   it("a paused row gives its slot to the next waiting file", async () => {
-    const { storage, store, statuses } = setup({ concurrency: 1 });
+    const { storage, engine, statuses } = setup({ concurrency: 1 });
     storage.hold = true;
-    store.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png")]);
+    engine.add([fileOf("clip.mp4", 6 * PART_SIZE), fileOf("a.png")]);
     expect(await statuses()).toEqual(["uploading", "waiting"]);
-    store.pause("upload-1");
+    engine.pause("upload-1");
     expect(await statuses()).toEqual(["paused", "uploading"]);
   });
 
   it("pauseAll pauses every multipart row on the wire, resumeAll resumes them", async () => {
-    const { storage, store, statuses } = setup({ concurrency: 3 });
+    const { storage, engine, statuses } = setup({ concurrency: 3 });
     storage.hold = true;
-    store.add([fileOf("one.mp4", 6 * PART_SIZE), fileOf("two.mp4", 6 * PART_SIZE), fileOf("a.png")]);
+    engine.add([fileOf("one.mp4", 6 * PART_SIZE), fileOf("two.mp4", 6 * PART_SIZE), fileOf("a.png")]);
     await settle();
-    store.pauseAll();
+    engine.pauseAll();
     expect(await statuses()).toEqual(["paused", "paused", "uploading"]);
-    store.resumeAll();
+    engine.resumeAll();
     expect(await statuses()).toEqual(["uploading", "uploading", "uploading"]);
   });
 
   it("the same file picked again after a reload resumes on the server's file item and sends only the missing parts", async () => {
-    const { storage, server, resume, store, row } = setup();
+    const { storage, server, resume, engine, row } = setup();
     const file = fileOf("clip.mp4", 6 * PART_SIZE);
     const earlier = server.seed({ name: file.name, size: file.size, type: file.type });
     await resume.remember(file, earlier.file.id);
     await server.api.reportParts(earlier.file.id, [1, 2, 3].map((partNumber) => ({ partNumber, etag: `"old-${partNumber}"` })));
     // Before any part moves, the row already counts the parts stored earlier.
     server.hold("signParts");
-    store.add([file]);
+    engine.add([file]);
     expect(await row("upload-1")).toMatchObject({ status: "uploading", fileItemId: earlier.file.id, loaded: 3 * PART_SIZE });
     server.release("signParts");
     expect(await row("upload-1")).toMatchObject({ status: "done", fileItemId: earlier.file.id });
     expect(storage.puts.map((put) => put.target).sort()).toEqual([4, 5, 6].map((n) => `${earlier.file.id}/part/${n}`));
-    // The file item made ahead for it before the store knew it could resume is released.
+    // The file item made ahead for it before the engine knew it could resume is released.
     const madeAhead = [...server.fileItems.keys()].filter((id) => id !== earlier.file.id);
     expect(madeAhead).toHaveLength(1);
     expect(server.argsOf("cancel")).toEqual(madeAhead);
@@ -508,10 +498,10 @@ describe("multipart rows", () => {
   });
 
   it("a file whose saved upload the server no longer has pending starts over with a new file item", async () => {
-    const { server, resume, store, row } = setup();
+    const { server, resume, engine, row } = setup();
     const file = fileOf("clip.mp4", 6 * PART_SIZE);
     await resume.remember(file, "file-gone");
-    store.add([file]);
+    engine.add([file]);
     const done = await row("upload-1");
     expect(done.status).toBe("done");
     expect(server.argsOf("getUpload")).toEqual(["file-gone"]);

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { ConnectionPool } from "@/client/connection-pool";
 import type { MultipartUploadTarget } from "@/lib/contracts/upload-schemas";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
@@ -43,15 +44,7 @@ function setup() {
   return { storage, server, resume, file, fileItem, controller, run, partsSent, transfer: () => transfer! };
 }
 
-const settle = () => vi.advanceTimersByTimeAsync(0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+withFakeTimers();
 
 describe("findUnfinishedUpload", () => {
   it("is null, without asking the server, when this browser saved nothing for the file", async () => {

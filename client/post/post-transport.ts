@@ -1,9 +1,9 @@
 /**
- * Sends one file from the browser to S3 with a signed form POST. XMLHttpRequest rather than
- * fetch: only XHR reports upload progress (`xhr.upload.onprogress`) in every browser, and
- * `abort()` stops the transfer at once. Browser-only; no React.
+ * Sends one file from the browser to S3 with a signed form POST, by XMLHttpRequest
+ * (client/xhr-send.ts: upload progress, and an abort that stops the transfer at once).
+ * Browser-only; no React.
  */
-import { storageErrorFor, storageUnreachable } from "@/client/storage-error";
+import { sendWithXhr } from "@/client/xhr-send";
 import { KIB } from "@/lib/units";
 import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
 
@@ -26,43 +26,22 @@ export type TransferOptions = {
   onProgress?: (loaded: number) => void;
 };
 
-function abortError(): DOMException {
-  return new DOMException("The upload was cancelled.", "AbortError");
-}
-
 /** How a form POST reaches storage: postToStorage (XHR) in the page, a fetch in the CLI. */
 export type PostTransport = (target: PostUploadTarget, file: Blob, options?: TransferOptions) => Promise<void>;
 
 /** Resolves when S3 has stored the object; rejects with a StorageError, or an AbortError on cancel. */
 export function postToStorage(target: PostUploadTarget, file: Blob, options: TransferOptions = {}): Promise<void> {
   const { signal, onProgress } = options;
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const form = new FormData();
-    for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
-    // S3 ignores every field after `file`, so the policy fields go first.
-    form.append("file", file);
-
-    const xhr = new XMLHttpRequest();
-    const onAbort = () => xhr.abort();
-    const settle = (error: unknown) => {
-      signal?.removeEventListener("abort", onAbort);
-      if (error) reject(error);
-      else resolve();
-    };
-    if (onProgress && reportsProgress(file.size)) {
-      xhr.upload.onprogress = (event) => {
-        // The multipart body is the fields, then the file, then a closing boundary: count file bytes only.
-        if (event.lengthComputable) onProgress(Math.min(file.size, Math.max(0, event.loaded - (event.total - file.size))));
-      };
-    }
-    xhr.onload = () =>
-      settle(xhr.status >= 200 && xhr.status < 300 ? null : storageErrorFor(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
-    xhr.onerror = () => settle(storageUnreachable());
-    xhr.ontimeout = xhr.onerror;
-    xhr.onabort = () => settle(abortError());
-    signal?.addEventListener("abort", onAbort, { once: true });
-    xhr.open("POST", target.url);
-    xhr.send(form);
-  });
+  const form = new FormData();
+  for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
+  // S3 ignores every field after `file`, so the policy fields go first.
+  form.append("file", file);
+  // The multipart body is the fields, then the file, then a closing boundary: count file bytes only.
+  const onUploadProgress =
+    onProgress && reportsProgress(file.size)
+      ? (event: ProgressEvent) => {
+          if (event.lengthComputable) onProgress(Math.min(file.size, Math.max(0, event.loaded - (event.total - file.size))));
+        }
+      : undefined;
+  return sendWithXhr("POST", target.url, {}, form, { signal, onUploadProgress });
 }

@@ -1,6 +1,6 @@
 /**
  * The queue seen from afar, for the tray, the live region and the done notice: overall speed and
- * time left, throttled announcements, and when a batch ends. It lives as long as the store (the
+ * time left, throttled announcements, and when a batch ends. It lives as long as the engine (the
  * whole tab), so nothing restarts when the person moves between pages. No DOM, no React.
  */
 import type { BatchOutcome } from "./batch-tally";
@@ -27,7 +27,7 @@ export type ActivitySnapshot = {
 export type ActivitySource = {
   subscribe(listener: () => void): () => void;
   getSnapshot(): QueueState;
-  /** Batches ended so far, files stored and failed in them summed; the store tells batches apart on every transition. */
+  /** Batches ended so far, files stored and failed in them summed; the engine tells batches apart on every transition. */
   readonly batches: { count: number } & BatchOutcome;
 };
 
@@ -45,7 +45,7 @@ export class UploadActivity {
     private readonly source: ActivitySource,
     private readonly now: () => number = () => performance.now(),
   ) {
-    // For the tab's life, like the store: unsubscribing would only matter if the store outlived it.
+    // For the tab's life, like the engine: unsubscribing would only matter if the engine outlived it.
     source.subscribe(() => this.observe(source.getSnapshot()));
   }
 

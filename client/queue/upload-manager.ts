@@ -19,7 +19,7 @@ import type { UploadEngine } from "@/client/engine/upload-engine";
 export const SIGN_OUT_WAIT_MS = 10_000;
 
 export class UploadManager {
-  readonly store: UploadEngine;
+  readonly engine: UploadEngine;
   /** Previews of what this tab uploads, and of stored files the library grid finds without one. */
   readonly previews: PreviewQueue;
   readonly activity: UploadActivity;
@@ -35,8 +35,8 @@ export class UploadManager {
   ) {
     const pool = new ConnectionPool(DEFAULT_CONNECTIONS);
     this.previews = createPagePreviewQueue(pool);
-    this.store = createPageUploadEngine(rules, onStored, { pool, previews: this.previews, settings });
-    this.activity = new UploadActivity(this.store);
+    this.engine = createPageUploadEngine(rules, onStored, { pool, previews: this.previews, settings });
+    this.activity = new UploadActivity(this.engine);
   }
 
   /**
@@ -81,10 +81,10 @@ export class UploadManager {
   async stopForSignOut({ keepResumable }: { keepResumable: boolean }, waitMs = SIGN_OUT_WAIT_MS): Promise<void> {
     // Previews are best effort: nothing of them needs saying before the session ends.
     this.previews.clear();
-    this.store.stopAll({ keepResumable });
+    this.engine.stopAll({ keepResumable });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
-    await Promise.race([this.store.settled(), timeout]);
+    await Promise.race([this.engine.settled(), timeout]);
     clearTimeout(timer);
     this.leaveAllowed = true;
   }

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { changePassword } from "@/client/api/account-api";
+import { LabelledInput } from "@/components/ui/labelled-input";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/contracts/auth-schemas";
 
 /** What the form says once the password is changed: every other session ended with it. */
@@ -31,33 +32,29 @@ export function PasswordChangeForm() {
   return (
     // method="post": a submit before hydration must never put a password in the URL.
     <form className="card" method="post" onSubmit={onSubmit} data-testid="password-change-form">
-      <label>
-        Current password
-        <input
-          name="currentPassword"
-          type="password"
-          value={currentPassword}
-          onChange={(event) => setCurrentPassword(event.target.value)}
-          required
-          maxLength={PASSWORD_MAX_LENGTH}
-          autoComplete="current-password"
-          data-testid="current-password-input"
-        />
-      </label>
-      <label>
-        New password
-        <input
-          name="newPassword"
-          type="password"
-          value={newPassword}
-          onChange={(event) => setNewPassword(event.target.value)}
-          required
-          minLength={PASSWORD_MIN_LENGTH}
-          maxLength={PASSWORD_MAX_LENGTH}
-          autoComplete="new-password"
-          data-testid="new-password-input"
-        />
-      </label>
+      <LabelledInput
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        value={currentPassword}
+        onChange={setCurrentPassword}
+        required
+        maxLength={PASSWORD_MAX_LENGTH}
+        autoComplete="current-password"
+        testId="current-password-input"
+      />
+      <LabelledInput
+        label="New password"
+        name="newPassword"
+        type="password"
+        value={newPassword}
+        onChange={setNewPassword}
+        required
+        minLength={PASSWORD_MIN_LENGTH}
+        maxLength={PASSWORD_MAX_LENGTH}
+        autoComplete="new-password"
+        testId="new-password-input"
+      />
       {mutation.error && (
         <p role="alert" className="error" data-testid="password-change-error">
           {mutation.error.message}

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { createToken } from "@/client/api/tokens-api";
 import { TOKENS_QUERY_KEY } from "@/components/query-keys";
+import { LabelledInput } from "@/components/ui/labelled-input";
 import { MAX_TOKEN_NAME_LENGTH, type CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 
 /** Names and mints a token; hands the one-time answer (with the secret) to the parent. */
@@ -27,19 +28,17 @@ export function TokenCreateForm({ onCreated }: { onCreated: (created: CreateToke
   return (
     // method="post": a submit before hydration must not put the name in the URL.
     <form className="card" method="post" onSubmit={onSubmit} data-testid="token-create-form">
-      <label>
-        Token name
-        <input
-          name="name"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          required
-          maxLength={MAX_TOKEN_NAME_LENGTH}
-          placeholder="e.g. backup script on nas"
-          autoComplete="off"
-          data-testid="token-name-input"
-        />
-      </label>
+      <LabelledInput
+        label="Token name"
+        name="name"
+        value={name}
+        onChange={setName}
+        required
+        maxLength={MAX_TOKEN_NAME_LENGTH}
+        placeholder="e.g. backup script on nas"
+        autoComplete="off"
+        testId="token-name-input"
+      />
       {mutation.error && (
         <p role="alert" className="error" data-testid="token-create-error">
           {mutation.error.message}

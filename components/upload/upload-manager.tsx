@@ -23,8 +23,8 @@ export function UploadManagerProvider({ rules, settings, connections, children }
   // The files list (/files, or its cache for the next visit) refetches as files land, from any page.
   const [manager] = useState(() => new UploadManager(rules, () => void queryClient.invalidateQueries({ queryKey: FILES_QUERY_KEY }), settings));
   const [concurrency] = useConcurrencySetting();
-  useEffect(() => manager.store.setConcurrency(concurrency), [manager, concurrency]);
-  useEffect(() => manager.store.setConnections(connections), [manager, connections]);
+  useEffect(() => manager.engine.setConcurrency(concurrency), [manager, concurrency]);
+  useEffect(() => manager.engine.setConnections(connections), [manager, connections]);
   useEffect(() => manager.attach(window), [manager]);
   // Each preview that lands shows in the library's cards at once, without fetching the list again.
   useEffect(() => manager.previews.onLanded((landed) => applyLandedPreviews(queryClient, landed)), [manager, queryClient]);
@@ -47,10 +47,10 @@ export function useUploadManager(): UploadManager {
   return manager;
 }
 
-/** The queue as React sees it (the store publishes at most every RENDER_INTERVAL_MS). */
+/** The queue as React sees it (the engine publishes at most every RENDER_INTERVAL_MS). */
 export function useQueueState(manager: UploadManager) {
-  const { store } = manager;
-  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const { engine } = manager;
+  return useSyncExternalStore(engine.subscribe, engine.getSnapshot, engine.getSnapshot);
 }
 
 /** Overall figures for the tray and the announcer. */

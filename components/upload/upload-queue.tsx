@@ -58,10 +58,10 @@ function OverallProgress({ totals }: { totals: QueueTotals }) {
  */
 export function UploadQueue() {
   const manager = useUploadManager();
-  const { store, rules } = manager;
+  const { engine, rules } = manager;
   const state = useQueueState(manager);
   const [concurrency, setConcurrency] = useConcurrencySetting();
-  usePasteFiles(store.add);
+  usePasteFiles(engine.add);
   const canPauseAll = state.summary.pausable > 0;
   const canResumeAll = state.summary.counts.paused > 0;
   const pending = hasPendingWork(state);
@@ -72,22 +72,22 @@ export function UploadQueue() {
 
   return (
     <section className="upload-queue" data-testid="upload-queue" data-active-count={countActive(state)} data-ready={hydrated}>
-      <DropZone rules={rules} onFiles={store.add} />
-      <UnfinishedUploads queued={queued} refreshKey={state.summary.counts.done} onFiles={store.add} />
+      <DropZone rules={rules} onFiles={engine.add} />
+      <UnfinishedUploads queued={queued} refreshKey={state.summary.counts.done} onFiles={engine.add} />
       <div className="queue-toolbar">
         <ConcurrencyInput value={concurrency} onChange={setConcurrency} />
         {canPauseAll && (
-          <button type="button" className="secondary" data-testid="pause-all-button" onClick={store.pauseAll}>
+          <button type="button" className="secondary" data-testid="pause-all-button" onClick={engine.pauseAll}>
             Pause all
           </button>
         )}
         {canResumeAll && (
-          <button type="button" data-testid="resume-all-button" onClick={store.resumeAll}>
+          <button type="button" data-testid="resume-all-button" onClick={engine.resumeAll}>
             Resume all
           </button>
         )}
         {state.items.length > 0 && (
-          <button type="button" className="secondary" onClick={store.clear}>
+          <button type="button" className="secondary" onClick={engine.clear}>
             Clear finished
           </button>
         )}
@@ -97,7 +97,7 @@ export function UploadQueue() {
       <ul className="queue-list" aria-label="Upload queue">
         {/* Rows are memoised and the callbacks are stable, so a frame re-renders only the rows that changed. */}
         {state.items.map((item) => (
-          <UploadRow key={item.key} item={item} onCancel={store.cancel} onRetry={store.retry} onPause={store.pause} onResume={store.resume} />
+          <UploadRow key={item.key} item={item} onCancel={engine.cancel} onRetry={engine.retry} onPause={engine.pause} onResume={engine.resume} />
         ))}
       </ul>
       {totals.done > 0 && !pending && (

@@ -46,12 +46,12 @@ function Tray({ manager }: { manager: UploadManager }) {
       </p>
       <div className="upload-tray-actions">
         {pausable > 0 && (
-          <button type="button" className="secondary" data-testid="tray-pause-all" onClick={manager.store.pauseAll}>
+          <button type="button" className="secondary" data-testid="tray-pause-all" onClick={manager.engine.pauseAll}>
             Pause all
           </button>
         )}
         {counts.paused > 0 && (
-          <button type="button" data-testid="tray-resume-all" onClick={manager.store.resumeAll}>
+          <button type="button" data-testid="tray-resume-all" onClick={manager.engine.resumeAll}>
             Resume all
           </button>
         )}

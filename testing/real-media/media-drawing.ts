@@ -7,20 +7,16 @@
  *   PNG is a screenshot: flat panels and text) and encoded by `convertToBlob`, as base64;
  * - `videoType()`: the first MP4 type MediaRecorder records and a <video> here plays, or null;
  * - `video(spec, type)`: a VideoSpec of moving shapes recorded by MediaRecorder from a canvas
- *   stream (real time: a 3 s video takes 3 s), as base64.
- * The PRNG is media-plan.ts's `seededRandom`, written again here.
+ *   stream (real time: a 3 s video takes 3 s), as base64;
+ * - `rng(seed)`: the PRNG every drawing draws from.
+ * The PRNG is testing/seeded-random.ts's, the plan's (media-plan.ts), put in as its own source: a
+ * function without names inside, so tsx's `__name` has nothing to wrap there (media-drawing.test.ts
+ * runs the script to check).
  */
+import { seededRandom } from "../seeded-random";
+
 export const MEDIA_DRAWING_SCRIPT = `(() => {
-  const rng = (seed) => {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  };
+  const rng = ${seededRandom.toString()};
   const colour = (r, alpha = 1) => "rgba(" + Math.floor(r() * 256) + "," + Math.floor(r() * 256) + "," + Math.floor(r() * 256) + "," + alpha + ")";
   const base64 = (blob) =>
     new Promise((resolve, reject) => {
@@ -89,6 +85,7 @@ export const MEDIA_DRAWING_SCRIPT = `(() => {
   };
   const MP4_TYPES = ["video/mp4;codecs=avc1.42E01F", "video/mp4;codecs=avc1", "video/mp4;codecs=vp9", "video/mp4;codecs=av01", "video/mp4"];
   window.__media = {
+    rng,
     photo: async (spec) => {
       const r = rng(spec.seed);
       const canvas = new OffscreenCanvas(spec.width, spec.height);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LARGE_PHOTO_PIXELS, planMedia, QUICK_SIZES, seededRandom, shownAspect } from "./media-plan";
+import { LARGE_PHOTO_PIXELS, planMedia, QUICK_SIZES, shownAspect } from "./media-plan";
+import { seededRandom } from "../seeded-random";
 
 describe("planMedia", () => {
   const plan = planMedia(200, 3);

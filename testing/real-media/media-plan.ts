@@ -3,6 +3,7 @@
  * real-media E2E use it): a folder a person would have, planned from a seed so every run on every
  * machine gets the same folder. Pure.
  */
+import { seededRandom } from "../seeded-random";
 
 export type PhotoSpec = {
   name: string;
@@ -27,18 +28,6 @@ export type MediaPlan = { photos: PhotoSpec[]; videos: VideoSpec[] };
 export const MEDIA_SEED = 20_261_206;
 /** Pixels from which a photo counts as large (a phone's 12-megapixel camera). */
 export const LARGE_PHOTO_PIXELS = 12_000_000;
-
-/** mulberry32: a small, well-mixed 32-bit PRNG, the same numbers in Node and in the page. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Picture sizes a plan draws from, landscape (some photos are stored portrait). */
 export type MediaSizes = {
