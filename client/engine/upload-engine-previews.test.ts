@@ -192,7 +192,7 @@ describe("a preview that fails is no preview, never a failed or retried file", (
     engine.add([fileOf("broken.png")]);
     await settle();
     pending[0]!.finish(UNDECODABLE);
-    store.cancel(store.getSnapshot().items[0]!.key);
+    engine.cancel(engine.getSnapshot().items[0]!.key);
     await later();
     expect(server.argsOf("reportFailedPreviews")).toEqual([]);
     expect(previews.stats.pending).toBe(0);
