@@ -13,7 +13,11 @@ type Job = ImagePreviewRequest;
  * WebCodecs' ImageDecoder with a desired size decodes a JPEG scaled down inside libjpeg (1/2 to
  * 1/8), so a 50-megapixel photo is never held at full size: +6 MiB instead of +255 MiB for
  * createImageBitmap, which in Chromium 156 decodes whole and then resizes. The frame carries the
- * EXIF rotation, which drawImage applies. PNG and GIF have no scaled decode either way.
+ * EXIF rotation, which drawImage applies. JPEG only: PNG and GIF have no scaled decode either way,
+ * and in Chromium 156 a whole picture decoded by ImageDecoder stays in the tab as shared memory of
+ * its decoded size until the worker's collector runs, which its small heap seldom asks for (B2's
+ * real media: ~280 MB of screenshots held, the tab at 444 MB against 250 MB with createImageBitmap,
+ * whose bitmap close() frees at once).
  */
 async function drawDecoded({ file, type, width, height }: Job, canvas: OffscreenCanvas, context: OffscreenCanvasRenderingContext2D): Promise<void> {
   const side = Math.max(width, height);
@@ -46,7 +50,7 @@ async function shrink(job: Job): Promise<MadePreview> {
   if (!context) return null;
   context.imageSmoothingQuality = "medium";
   try {
-    if (typeof ImageDecoder === "function" && (await ImageDecoder.isTypeSupported(job.type))) await drawDecoded(job, canvas, context);
+    if (job.type === "image/jpeg" && typeof ImageDecoder === "function" && (await ImageDecoder.isTypeSupported(job.type))) await drawDecoded(job, canvas, context);
     else await drawBitmap(job, context);
   } catch {
     // The decode threw (broken bytes, a codec this browser lacks): the page reports it.
