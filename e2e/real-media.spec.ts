@@ -54,7 +54,14 @@ async function loadedPreview(page: Page, name: string): Promise<{ width: number;
   // Previews load lazily: the card must come near the viewport for its picture to be fetched.
   await card.scrollIntoViewIfNeeded();
   const img = card.getByTestId("card-preview");
-  await expect(img, `${name}: the placeholder turns into the picture`).toBeVisible({ timeout: 30_000 });
+  await expect(img, `${name}: the placeholder turns into the picture`)
+    .toBeVisible({ timeout: 30_000 })
+    .catch(async (err: unknown) => {
+      // Which of the two ways it failed: the preview never reached the list, or its picture did not load.
+      const shows = (await card.getByTestId("card-preview-pending").count()) > 0 ? "the placeholder" : "the type icon (its picture failed to load)";
+      const listed = (await listedFiles(page)).find((file) => file.name === name);
+      throw new Error(`${name}: the card shows ${shows}; the API says previewUrl ${listed?.previewUrl ? "set" : "null"}, previewWanted ${listed?.previewWanted}`, { cause: err });
+    });
   let size = { width: 0, height: 0 };
   await expect
     .poll(
