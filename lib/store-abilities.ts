@@ -15,9 +15,12 @@ export type PartChecksum = "crc32" | "none";
 
 export type StoreAbilities = {
   /**
-   * How files at or under the multipart threshold go: a browser POST form (POST Object with a
-   * policy; no CORS preflight, the fastest for many small files) or a presigned PUT (for stores
-   * without POST Object: R2, B2).
+   * How files at or under the multipart threshold (and previews) go: a presigned PUT, or a browser
+   * POST form (POST Object with a policy). Where the store honours `If-None-Match: *` a PUT writes
+   * the final key once and complete is one ranged GET, against a form's staging key that complete
+   * must read, copy and delete: fewer storage requests and less CPU per file (docs/benchmarks.md,
+   * session 9-10), for one CORS preflight more. Without conditional writes a PUT also goes to
+   * staging, so a form (no preflight) is the better choice where the store takes POST Object.
    */
   smallUploads: "post" | "put";
   /** The checksum each multipart part carries, signed into its URL and checked by the store on arrival; "none" where the store refuses it. */
@@ -30,15 +33,15 @@ export type StoreAbilities = {
 
 /** Each store's abilities as its documentation and our tests have them (docs/storage.md). */
 export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = {
-  aws: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
-  minio: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  aws: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  minio: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
   gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
   // Tried against SeaweedFS 4.53 (the CI's TEST_STORE=seaweedfs run): it checks each part's CRC32 and
   // completes a CRC32 upload once the complete names each part's (its ListParts leaves them out);
   // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail.
-  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  seaweedfs: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
   other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
 };

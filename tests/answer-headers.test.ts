@@ -11,6 +11,7 @@ import { GET as listTokens, POST as createToken } from "@/app/api/tokens/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { createFileItem } from "@/db/queries/file-items";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { withAbilities } from "../testing/store-abilities";
 
 // With this run's http APP_URL: no Strict-Transport-Security (tests/answer-headers-https.test.ts has the https side).
 
@@ -19,6 +20,10 @@ async function uploadedFile(userId: string): Promise<string> {
   await createFileItem({ id, userId, name: "a.png", key: `u/${userId}/${id}.png`, size: 1, contentType: "image/png", status: "uploaded", uploadedAt: new Date() });
   return id;
 }
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("Cache-Control: no-store on every answer of a route that needs a caller (issue 23)", () => {
   it("on JSON answers, redirects to signed URLs and refusals alike, by session and by API token", async () => {

@@ -13,6 +13,7 @@ import { getUserByEmail } from "@/db/queries/users";
 import { apiTokens, fileItems } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { withAbilities } from "../testing/store-abilities";
 
 const EVIL = "https://evil.example";
 const png = { name: "photo.png", size: 10, type: "image/png" };
@@ -27,6 +28,10 @@ async function expectError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
   expect((await res.json()).error.code).toBe(code);
 }
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("cookie-authenticated state changes from another site", () => {
   it("refuses a foreign Origin (403) and creates nothing", async () => {

@@ -13,6 +13,7 @@ import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
+import { withAbilities } from "../testing/store-abilities";
 
 /** Issue 15: a file dropped with its folder keeps the folder's relative path, shown and searched in the library. */
 
@@ -68,6 +69,10 @@ function seed(userId: string, name: string, path: string | null, createdAt?: Dat
 }
 
 const shown = (files: FileItemJson[]) => files.map((f) => (f.path ? `${f.path}/${f.name}` : f.name));
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("creating uploads with a folder path", () => {
   it("POST /api/uploads stores the path (NFC), keeps it out of the key, and the library lists it once uploaded", async () => {

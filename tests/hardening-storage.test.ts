@@ -21,6 +21,7 @@ import { createUpload, planUpload } from "@/server/uploads/create";
 import { MP4_FTYP_HEADER } from "../testing/file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { sha256OfObject, userObjectKeys } from "../testing/s3-direct";
+import { withAbilities } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -75,6 +76,10 @@ async function expectRowConsistent(session: Session, id: string, bytes: Uint8Arr
   if (row.status === "uploaded") expect(await sha256OfObject(row.key)).toBe(sha256(bytes));
   return row;
 }
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("once complete has answered 200, no issued form can change the file", () => {
   it("a re-POST of the same signed form with other bytes leaves the served object as checked", async () => {

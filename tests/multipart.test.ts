@@ -16,6 +16,7 @@ import type { CompleteUploadsResponse, MultipartUploadTarget, PostUploadTarget, 
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
+import { withAbilities } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -39,6 +40,10 @@ const complete = (session: Session, id: string) =>
 
 const partsOf = (data: Uint8Array, upload: MultipartUploadTarget) =>
   Array.from({ length: upload.partCount }, (_, i) => data.subarray(i * upload.partSize, (i + 1) * upload.partSize));
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("multipart uploads through the API against the store (MinIO, or SeaweedFS with TEST_STORE=seaweedfs)", () => {
   it("uploads 200 MiB in checksummed parts, resumes from the stored list, and completes verified", async () => {

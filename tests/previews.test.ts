@@ -31,6 +31,7 @@ import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-si
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { keysUnder, testS3, userObjectKeys } from "../testing/s3-direct";
 import { expireStagingHolds } from "../testing/staging-holds";
+import { withAbilities } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 type Auth = { cookie?: string; bearer?: string };
@@ -173,6 +174,10 @@ async function withQuota<T>(bytes: number, run: () => Promise<T>): Promise<T> {
     env.USER_QUOTA_BYTES = quota;
   }
 }
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("POST /api/previews", () => {
   it("signs a form MinIO holds to the preview's staging key, exact size and type", async () => {

@@ -16,12 +16,12 @@ import { cleanupStaleUploads } from "@/server/ops/cleanup";
 import { headObject } from "@/server/storage/objects";
 import { corsRules } from "@/server/storage/bucket";
 import { crc32Base64 } from "@/client/hashing/checksum";
-import type { StoreAbilities } from "@/lib/store-abilities";
 import type { CompletePreviewsResponse, PlanPreviewsResponse } from "@/lib/contracts/preview-schemas";
 import type { CreateUploadResponse, CreateUploadsResponse, PostUploadTarget, PutUploadTarget, UploadSettings } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { sha256OfObject, testS3 } from "../testing/s3-direct";
+import { withAbilities } from "../testing/store-abilities";
 
 /**
  * Small files and previews by presigned PUT (S3_SMALL_UPLOADS=put, stores without POST Object such
@@ -31,19 +31,6 @@ import { sha256OfObject, testS3 } from "../testing/s3-direct";
  */
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
-
-/** Runs the describe block's tests with these abilities (this file's worker only), as S3_* would set them. */
-function withAbilities(abilities: Partial<StoreAbilities>) {
-  let saved: StoreAbilities;
-  beforeAll(() => {
-    const env = getEnv();
-    saved = env.storeAbilities;
-    env.storeAbilities = { ...saved, smallUploads: "put", ...abilities };
-  });
-  afterAll(() => {
-    getEnv().storeAbilities = saved;
-  });
-}
 
 const png = (size: number, fill = 7) => startingWith(PNG_SIGNATURE, size, fill);
 const html = (size: number) => {
@@ -118,7 +105,7 @@ const writeDirect = (key: string, bytes: Uint8Array, type: string) =>
   testS3().send(new PutObjectCommand({ Bucket: process.env.S3_BUCKET, Key: key, Body: bytes, ContentType: type }));
 
 describe("GET /api/uploads/settings", () => {
-  withAbilities({});
+  withAbilities({ smallUploads: "put" });
 
   it("says small files go by PUT, up to the multipart threshold, so clients hash them before asking", async () => {
     const { cookie } = await createSignedInUser();
@@ -133,7 +120,7 @@ describe("GET /api/uploads/settings", () => {
 });
 
 describe("PUT to the final key, where the store honours If-None-Match", () => {
-  withAbilities({ conditionalWrite: true, conditionalCopy: true });
+  withAbilities({ smallUploads: "put", conditionalWrite: true, conditionalCopy: true });
 
   it("a create without the file's checksum is refused (400 naming it); a malformed one too", async () => {
     const s = await createSignedInUser();
@@ -312,7 +299,7 @@ describe("PUT to the final key, where the store honours If-None-Match", () => {
 });
 
 describe("PUT to the staging key, where the store has no conditional writes", () => {
-  withAbilities({ conditionalWrite: false, conditionalCopy: true });
+  withAbilities({ smallUploads: "put", conditionalWrite: false, conditionalCopy: true });
 
   it("the URL names the staging key without If-None-Match; complete copies the checked bytes on, and later PUTs change nothing served", async () => {
     const s = await createSignedInUser();
@@ -342,7 +329,7 @@ describe("PUT to the staging key, where the store has no conditional writes", ()
 });
 
 describe("without conditional copy (x-amz-copy-source-if-match not relied on)", () => {
-  withAbilities({ conditionalWrite: false, conditionalCopy: false });
+  withAbilities({ smallUploads: "put", conditionalWrite: false, conditionalCopy: false });
 
   it("complete copies the staged file first and checks the copy: stored, and the staging object removed", async () => {
     const s = await createSignedInUser();
@@ -395,7 +382,7 @@ describe.each([
   ["with conditional copy", { conditionalWrite: true, conditionalCopy: true }],
   ["without conditional copy", { conditionalWrite: false, conditionalCopy: false }],
 ])("previews by PUT, %s", (_label, abilities) => {
-  withAbilities(abilities);
+  withAbilities({ smallUploads: "put", ...abilities });
 
   async function uploadedPng(s: Session): Promise<string> {
     const bytes = png(200);

@@ -22,6 +22,7 @@ import { MIB } from "@/lib/units";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
 import { consumeRateLimit, rateLimitBucket, rateLimitWindowMs, type RateLimitKind } from "@/server/ops/rate-limit";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { withAbilities } from "../testing/store-abilities";
 
 const bucket = () => `test:${randomUUID()}`;
 const png = (name: string) => ({ name, size: 1, type: "image/png" });
@@ -46,6 +47,10 @@ async function exhaust(kind: RateLimitKind, userId: string, limit: number, leave
     expect(spent.allowed).toBe(true);
   }
 }
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("consumeRateLimit against Postgres", () => {
   it("lets exactly `limit` of N + 5 concurrent calls through", async () => {

@@ -10,6 +10,7 @@ import { getDb } from "@/db";
 import { apiTokens } from "@/db/schema";
 import { MAX_ACTIVE_TOKENS_PER_USER, type CreateTokenResponse, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
+import { withAbilities } from "../testing/store-abilities";
 
 async function mint(cookie: string, name = "CI script"): Promise<CreateTokenResponse> {
   const res = await createToken(jsonRequest("/api/tokens", { cookie, body: { name } }));
@@ -28,6 +29,10 @@ async function tokenRows(userId: string) {
   const db = await getDb();
   return db.select().from(apiTokens).where(eq(apiTokens.userId, userId));
 }
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("POST /api/tokens", () => {
   it("returns the secret once and stores only its SHA-256", async () => {

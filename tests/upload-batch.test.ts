@@ -13,6 +13,7 @@ import { headObject } from "@/server/storage/objects";
 import type { CompleteUploadsResponse, CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
+import { withAbilities } from "../testing/store-abilities";
 
 type Body = { name: string; size: number; type: string };
 type Created = Extract<CreateUploadsResponse["results"][number], { status: 201 }>;
@@ -58,6 +59,10 @@ async function rowCount(userId: string): Promise<number> {
 
 const png = (name: string, size: number): Body => ({ name, size, type: "image/png" });
 const bytes = (size: number) => startingWith(PNG_SIGNATURE, size, 7);
+
+// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
+// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+withAbilities({ smallUploads: "post" });
 
 describe("POST /api/uploads/batch", () => {
   it("answers each file in order: created ones signed for their own key and size, refused ones with their own error", async () => {

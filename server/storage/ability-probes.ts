@@ -16,6 +16,8 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { StoreAbilities } from "@/lib/store-abilities";
 import { getEnv } from "@/server/env";
+import { CORS_ALLOWED_HEADERS } from "./bucket";
+import { preflightRefusal } from "./cors-preflight";
 import { clients } from "./clients";
 
 /**
@@ -25,7 +27,7 @@ import { clients } from "./clients";
  */
 export type ProbeVerdict = "works" | "missing" | "unsafe";
 
-export const PROBED_ABILITIES = ["postForms", "presignedPut", "conditionalWrite", "conditionalCopy", "crc32Parts", "listParts"] as const;
+export const PROBED_ABILITIES = ["postForms", "presignedPut", "browserPut", "conditionalWrite", "conditionalCopy", "crc32Parts", "listParts"] as const;
 export type ProbedAbility = (typeof PROBED_ABILITIES)[number];
 
 export type ProbeResult = { verdict: ProbeVerdict; detail: string };
@@ -107,6 +109,28 @@ async function probePresignedPut({ bucket, key }: ProbeContext): Promise<ProbeRe
   return { verdict: "works", detail: "stored; a body over the signed length refused" };
 }
 
+/**
+ * The CORS preflight a browser at APP_URL sends before each PUT (a small file's, a preview's or a
+ * part's), to every host name the browser uploads to: the store must allow the method and every
+ * header those PUTs sign. A bucket whose CORS rules were written by hand, or for another origin,
+ * fails here; `npm run s3:setup` rewrites them.
+ */
+async function probeBrowserPut({ bucket, key }: ProbeContext): Promise<ProbeResult> {
+  const origin = new URL(getEnv().APP_URL).origin;
+  const Key = key("cors");
+  for (const client of clients().uploads) {
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key }), { expiresIn: 60 });
+    const res = await fetch(url, {
+      method: "OPTIONS",
+      headers: { Origin: origin, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": CORS_ALLOWED_HEADERS.join(",").toLowerCase() },
+    });
+    await res.arrayBuffer();
+    const why = preflightRefusal(res, origin, CORS_ALLOWED_HEADERS);
+    if (why) return { verdict: "missing", detail: `a browser at ${origin} may not PUT to ${new URL(url).host}: ${why}` };
+  }
+  return { verdict: "works", detail: `a browser at ${origin} may PUT with ${CORS_ALLOWED_HEADERS.join(", ")}` };
+}
+
 /** PutObject with `If-None-Match: *` twice: the second must be refused and leave the first. */
 async function probeConditionalWrite({ bucket, key }: ProbeContext): Promise<ProbeResult> {
   const Key = key("conditional-write");
@@ -185,9 +209,10 @@ export async function probeStore(prefix: string): Promise<StoreProbe> {
   const safely = (probe: (ctx: ProbeContext) => Promise<ProbeResult>) =>
     probe(ctx).catch((err: unknown): ProbeResult => ({ verdict: "missing", detail: `the probe failed (${refusal(err)})` }));
   try {
-    const [postForms, presignedPut, conditionalWrite, conditionalCopy, multipart] = await Promise.all([
+    const [postForms, presignedPut, browserPut, conditionalWrite, conditionalCopy, multipart] = await Promise.all([
       safely(probePostForms),
       safely(probePresignedPut),
+      safely(probeBrowserPut),
       safely(probeConditionalWrite),
       safely(probeConditionalCopy),
       probeMultipart(ctx).catch((err: unknown) => {
@@ -195,7 +220,7 @@ export async function probeStore(prefix: string): Promise<StoreProbe> {
         return { crc32Parts: failed, listParts: failed };
       }),
     ]);
-    return { postForms, presignedPut, conditionalWrite, conditionalCopy, ...multipart };
+    return { postForms, presignedPut, browserPut, conditionalWrite, conditionalCopy, ...multipart };
   } finally {
     await attempt(() => clients().internal.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } })));
   }
@@ -214,6 +239,13 @@ export function compareAbilities(abilities: StoreAbilities, probe: StoreProbe): 
     const instead = probe[other].verdict === "works" ? `; set S3_SMALL_UPLOADS=${abilities.smallUploads === "post" ? "put" : "post"}` : "";
     problems.push(`small files go by ${abilities.smallUploads}, but ${probe[smallVia].detail}${instead}`);
   }
+  const putsFinalKey = abilities.conditionalWrite && probe.conditionalWrite.verdict === "works";
+  if (abilities.smallUploads === "post" && putsFinalKey && probe.presignedPut.verdict === "works")
+    unused.push("small files by PUT would write their final key once (conditional write), where a form's complete reads, copies and deletes (S3_SMALL_UPLOADS=put)");
+  if (abilities.smallUploads === "put" && !putsFinalKey && probe.postForms.verdict === "works")
+    unused.push("small files by PUT without conditional write are copied at complete as forms are, for a CORS preflight more (S3_SMALL_UPLOADS=post)");
+  // Parts always go by PUT, so a refused preflight breaks large files whatever the small files use.
+  if (probe.browserPut.verdict !== "works") problems.push(`${probe.browserPut.detail}; run \`npm run s3:setup\` to set the bucket's CORS (docs/storage.md)`);
   const flags: Array<[keyof StoreAbilities, boolean, ProbedAbility, string]> = [
     ["partChecksum", abilities.partChecksum === "crc32", "crc32Parts", "S3_PART_CHECKSUM"],
     ["conditionalWrite", abilities.conditionalWrite, "conditionalWrite", "S3_CONDITIONAL_WRITE"],

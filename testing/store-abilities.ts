@@ -1,0 +1,20 @@
+import { afterAll, beforeAll } from "vitest";
+import type { StoreAbilities } from "@/lib/store-abilities";
+import { getEnv } from "@/server/env";
+
+/**
+ * Runs the describe block's tests (this file's worker only) with these store abilities over the
+ * preset's, as the S3_* overrides would set them: a file about POST forms pins
+ * `{ smallUploads: "post" }`, since the presets with conditional writes send small files by PUT.
+ */
+export function withAbilities(abilities: Partial<StoreAbilities>) {
+  let saved: StoreAbilities;
+  beforeAll(() => {
+    const env = getEnv();
+    saved = env.storeAbilities;
+    env.storeAbilities = { ...saved, ...abilities };
+  });
+  afterAll(() => {
+    getEnv().storeAbilities = saved;
+  });
+}
