@@ -1,5 +1,5 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as listFiles } from "@/app/api/files/route";
 import { DELETE as deleteFileRoute } from "@/app/api/files/[id]/route";
 import { POST as planRoute } from "@/app/api/previews/route";
