@@ -5,6 +5,7 @@ import { describeZodError } from "@/lib/contracts/errors";
 import { createShareLinkBodySchema, SHARE_LINK_DEFAULT_HOURS, SHARE_LINK_MAX_DOWNLOADS, type CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
 import { CopyButton, ShownOncePanel } from "@/components/ui/copy-panel";
 import { LabelledSelect, type SelectOption } from "@/components/ui/labelled-select";
+import { ErrorText } from "@/components/ui/error-text";
 import { useCreateShareLink } from "./use-share-links";
 
 const EXPIRY_CHOICES: ReadonlyArray<SelectOption<number>> = [
@@ -67,9 +68,9 @@ export function ShareLinkForm({ fileId }: { fileId: string }) {
         </button>
       </form>
       {message && (
-        <p role="alert" className="error" data-testid="share-error">
+        <ErrorText testId="share-error">
           {message}
-        </p>
+        </ErrorText>
       )}
       {create.data && <CreatedLink created={create.data} />}
     </>
