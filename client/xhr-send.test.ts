@@ -73,4 +73,25 @@ describe("sendWithXhr", () => {
     silent!.answer(200);
     await Promise.all([withListener, without]);
   });
+
+  it("resolves with what readAnswer makes of the 2xx answer: its status, body and headers", async () => {
+    const done = sendWithXhr("PUT", "https://bucket.test/part", {}, new Blob([]), {
+      readAnswer: (answer) => ({ status: answer.status, body: answer.body, etag: answer.header("etag"), absent: answer.header("x-amz-checksum-crc32") }),
+    });
+    only().answer(200, "ok", { ETag: '"abc"' });
+    await expect(done).resolves.toEqual({ status: 200, body: "ok", etag: '"abc"', absent: null });
+  });
+
+  it("rejects with what readAnswer throws, and never asks it of a refusal", async () => {
+    const readAnswer = vi.fn(() => {
+      throw new Error("no ETag");
+    });
+    const unreadable = sendWithXhr("PUT", "https://bucket.test/a", {}, new Blob([]), { readAnswer });
+    const refused = sendWithXhr("PUT", "https://bucket.test/b", {}, new Blob([]), { readAnswer });
+    sent[0]!.answer(200);
+    sent[1]!.answer(403);
+    await expect(unreadable).rejects.toThrow("no ETag");
+    await expect(refused).rejects.toMatchObject({ code: "storage_refused", status: 403 });
+    expect(readAnswer).toHaveBeenCalledTimes(1);
+  });
 });

@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { describeStoreAbilities, providerOfEndpoint, resolveStoreAbilities, resolveStoreAbilitiesFromEnv, STORE_PRESETS } from "./store-abilities";
+import {
+  ABILITY_OVERRIDE_VARIABLES,
+  describeStoreAbilities,
+  providerOfEndpoint,
+  resolveStoreAbilities,
+  resolveStoreAbilitiesFromEnv,
+  STORE_ABILITY_VARIABLES,
+  STORE_PRESETS,
+} from "./store-abilities";
+
+/** Every row of the variable table as [variable, ability, raw value, the ability's value]. */
+const OVERRIDE_CASES = Object.entries(ABILITY_OVERRIDE_VARIABLES).flatMap(([name, { ability, values }]) =>
+  Object.entries(values).map(([raw, value]) => [name, ability, raw, value] as const),
+);
 
 describe("providerOfEndpoint", () => {
   it.each([
@@ -44,5 +57,24 @@ describe("resolveStoreAbilitiesFromEnv", () => {
     const resolved = resolveStoreAbilitiesFromEnv({ S3_PROVIDER: "r2", S3_SMALL_UPLOADS: "form", S3_CONDITIONAL_COPY: "0", S3_PART_CHECKSUM: "none" });
     expect(resolved.abilities).toEqual({ ...STORE_PRESETS.r2, conditionalCopy: false, partChecksum: "none" });
     expect(resolveStoreAbilitiesFromEnv({ S3_ENDPOINT: "http://127.0.0.1:4569", S3_PROVIDER: "azure" }).provider).toBe("other");
+  });
+});
+
+describe("the ability variable table", () => {
+  it("has one variable for each ability, and STORE_ABILITY_VARIABLES lists them after S3_PROVIDER", () => {
+    const abilities = Object.values(ABILITY_OVERRIDE_VARIABLES).map((row) => row.ability);
+    expect(abilities.toSorted()).toEqual(Object.keys(STORE_PRESETS.other).toSorted());
+    expect(STORE_ABILITY_VARIABLES).toEqual(["S3_PROVIDER", ...Object.keys(ABILITY_OVERRIDE_VARIABLES)]);
+  });
+
+  it.each(OVERRIDE_CASES)("%s (%s) = %s resolves to %s, the rest left to the preset", (name, ability, raw, value) => {
+    for (const provider of ["aws", "other"] as const) {
+      const resolved = resolveStoreAbilitiesFromEnv({ S3_PROVIDER: provider, [name]: raw });
+      expect(resolved.abilities).toEqual({ ...STORE_PRESETS[provider], [ability]: value });
+    }
+  });
+
+  it.each(Object.keys(ABILITY_OVERRIDE_VARIABLES))("%s with a value the table does not list leaves the preset", (name) => {
+    expect(resolveStoreAbilitiesFromEnv({ S3_PROVIDER: "b2", [name]: "yes" }).abilities).toEqual(STORE_PRESETS.b2);
   });
 });

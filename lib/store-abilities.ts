@@ -97,24 +97,50 @@ export function describeStoreAbilities(resolved: ReturnType<typeof resolveStoreA
   return `${resolved.provider} (${resolved.source}): small files by ${a.smallUploads}, parts ${a.partChecksum}, conditional write ${yesNo(a.conditionalWrite)}, conditional copy ${yesNo(a.conditionalCopy)}`;
 }
 
-/** The variables that set the store's abilities: S3_PROVIDER's preset and each override. */
-export const STORE_ABILITY_VARIABLES = ["S3_PROVIDER", "S3_SMALL_UPLOADS", "S3_PART_CHECKSUM", "S3_CONDITIONAL_WRITE", "S3_CONDITIONAL_COPY"] as const;
+/** How a variable's value reads: each value it takes and the ability's value it stands for. */
+type AbilityVariable = { [A in keyof StoreAbilities]: { ability: A; values: Readonly<Record<string, StoreAbilities[A]>> } }[keyof StoreAbilities];
+
+const FLAG_VALUES = { true: true, false: false, "1": true, "0": false } as const;
 
 /**
- * resolveStoreAbilities from raw variables, for scripts that print the configuration without the
- * server's parse (the dev banner): a value server/env.ts would refuse counts as unset here.
+ * The one table of the variables that override an ability: which ability each sets and the values
+ * it takes. server/env.ts refuses any other value; resolveStoreAbilitiesFromEnv reads them; a new
+ * ability's variable is one row here (the test checks every ability has exactly one).
+ */
+export const ABILITY_OVERRIDE_VARIABLES = {
+  S3_SMALL_UPLOADS: { ability: "smallUploads", values: { post: "post", put: "put" } },
+  S3_PART_CHECKSUM: { ability: "partChecksum", values: { crc32: "crc32", none: "none" } },
+  S3_CONDITIONAL_WRITE: { ability: "conditionalWrite", values: FLAG_VALUES },
+  S3_CONDITIONAL_COPY: { ability: "conditionalCopy", values: FLAG_VALUES },
+} as const satisfies Record<string, AbilityVariable>;
+
+export type AbilityOverrideVariable = keyof typeof ABILITY_OVERRIDE_VARIABLES;
+
+const OVERRIDE_NAMES = Object.keys(ABILITY_OVERRIDE_VARIABLES) as AbilityOverrideVariable[];
+
+/** The variables that set the store's abilities: S3_PROVIDER's preset and each override. */
+export const STORE_ABILITY_VARIABLES = ["S3_PROVIDER", ...OVERRIDE_NAMES] as const;
+
+/** The overrides the variables set; a value the table does not list counts as unset. */
+export function abilityOverridesFromEnv(env: Record<string, string | undefined>): AbilityOverrides {
+  const overrides: Record<string, StoreAbilities[keyof StoreAbilities]> = {};
+  for (const name of OVERRIDE_NAMES) {
+    const { ability, values }: AbilityVariable = ABILITY_OVERRIDE_VARIABLES[name];
+    const raw = env[name];
+    if (raw !== undefined && Object.hasOwn(values, raw)) overrides[ability] = values[raw]!;
+  }
+  return overrides as AbilityOverrides;
+}
+
+/**
+ * resolveStoreAbilities from raw variables: the server's, once server/env.ts has refused a bad
+ * value, and scripts' that print the configuration without that parse (the dev banner, where a
+ * value the server would refuse counts as unset).
  */
 export function resolveStoreAbilitiesFromEnv(env: Record<string, string | undefined>): ReturnType<typeof resolveStoreAbilities> {
-  const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[]) => allowed.find((entry) => entry === value);
-  const flag = (value: string | undefined) => (value === "true" || value === "1" ? true : value === "false" || value === "0" ? false : undefined);
   return resolveStoreAbilities({
-    provider: oneOf(env.S3_PROVIDER, STORE_PROVIDERS),
+    provider: STORE_PROVIDERS.find((entry) => entry === env.S3_PROVIDER),
     endpoint: env.S3_ENDPOINT || undefined,
-    overrides: {
-      smallUploads: oneOf(env.S3_SMALL_UPLOADS, ["post", "put"] as const),
-      partChecksum: oneOf(env.S3_PART_CHECKSUM, ["crc32", "none"] as const),
-      conditionalWrite: flag(env.S3_CONDITIONAL_WRITE),
-      conditionalCopy: flag(env.S3_CONDITIONAL_COPY),
-    },
+    overrides: abilityOverridesFromEnv(env),
   });
 }

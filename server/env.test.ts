@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ABILITY_OVERRIDE_VARIABLES, STORE_PRESETS } from "@/lib/store-abilities";
 import { parseEnv } from "./env";
 
 const minimal = { S3_BUCKET: "uploads", AUTH_SECRET: "x".repeat(32) };
@@ -36,6 +37,19 @@ describe("parseEnv", () => {
     expect(r2).toMatchObject({ storeProvider: "r2", storeAbilities: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: false } });
     const minio = parseEnv({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_PROVIDER: "minio", S3_SMALL_UPLOADS: "put" });
     expect(minio.storeAbilities).toEqual({ smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true });
+  });
+
+  // The server checks the store variables by lib/store-abilities.ts's table: each value it lists is
+  // taken as the ability's value the table gives, the rest of the preset left alone.
+  it.each(Object.entries(ABILITY_OVERRIDE_VARIABLES).flatMap(([name, { ability, values }]) => Object.entries(values).map(([raw, value]) => [name, raw, ability, value] as const)))(
+    "%s=%s sets %s to %s",
+    (name, raw, ability, value) => {
+      expect(parseEnv({ ...minimal, S3_PROVIDER: "other", [name]: raw }).storeAbilities).toEqual({ ...STORE_PRESETS.other, [ability]: value });
+    },
+  );
+
+  it.each(Object.keys(ABILITY_OVERRIDE_VARIABLES))("refuses %s with a value the table does not list", (name) => {
+    expect(() => parseEnv({ ...minimal, [name]: "yes" })).toThrow(new RegExp(`${name}:`));
   });
 
   it("accepts the TTL bounds 1 and 900", () => {

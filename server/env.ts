@@ -3,7 +3,14 @@ import { z } from "zod";
 import { MIB, TIB } from "@/lib/units";
 import { DEFAULT_ALLOWED_TYPES } from "@/lib/upload-rules";
 import { endpointProblem, splitEndpointList } from "@/lib/storage-endpoints";
-import { resolveStoreAbilities, STORE_PROVIDERS, type StoreAbilities, type StoreProvider } from "@/lib/store-abilities";
+import {
+  ABILITY_OVERRIDE_VARIABLES,
+  resolveStoreAbilitiesFromEnv,
+  STORE_PROVIDERS,
+  type AbilityOverrideVariable,
+  type StoreAbilities,
+  type StoreProvider,
+} from "@/lib/store-abilities";
 
 export { DEFAULT_ALLOWED_TYPES };
 
@@ -12,6 +19,14 @@ const booleanString = z
   .transform((value) => value === "true" || value === "1");
 
 const optionalUrl = z.url().optional();
+
+/**
+ * The preset's overrides, one ability each, checked against the values lib/store-abilities.ts
+ * lists for them (docs/storage.md); resolveStoreAbilitiesFromEnv reads them after this check.
+ */
+const abilityOverrides = Object.fromEntries(
+  Object.entries(ABILITY_OVERRIDE_VARIABLES).map(([name, { values }]) => [name, z.enum(Object.keys(values)).optional()]),
+) as Record<AbilityOverrideVariable, z.ZodOptional<z.ZodEnum<Record<string, string>>>>;
 
 /** A comma-separated list of endpoint URLs, each checked, as a list without repeats. */
 const endpointList = z.string().transform((value, ctx) => {
@@ -55,11 +70,7 @@ export const envSchema = z.object({
    * @see docs/storage.md
    */
   S3_PROVIDER: z.enum(STORE_PROVIDERS).optional(),
-  /** Overrides of the preset, one ability each (docs/storage.md). */
-  S3_SMALL_UPLOADS: z.enum(["post", "put"]).optional(),
-  S3_PART_CHECKSUM: z.enum(["crc32", "none"]).optional(),
-  S3_CONDITIONAL_WRITE: booleanString.optional(),
-  S3_CONDITIONAL_COPY: booleanString.optional(),
+  ...abilityOverrides,
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
   APP_URL: z.url().default("http://localhost:3000"),
   GITHUB_ID: z.string().min(1).optional(),
@@ -160,16 +171,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Invalid environment:\n${problems.join("\n")}`);
   }
   const data = result.data;
-  const store = resolveStoreAbilities({
-    provider: data.S3_PROVIDER,
-    endpoint: data.S3_ENDPOINT,
-    overrides: {
-      smallUploads: data.S3_SMALL_UPLOADS,
-      partChecksum: data.S3_PART_CHECKSUM,
-      conditionalWrite: data.S3_CONDITIONAL_WRITE,
-      conditionalCopy: data.S3_CONDITIONAL_COPY,
-    },
-  });
+  // Every store variable is valid by now, so the raw values resolve as the schema checked them.
+  const store = resolveStoreAbilitiesFromEnv(cleaned);
   const env = {
     ...data,
     TRUST_PROXY_HOPS: data.TRUST_PROXY_HOPS ?? (cleaned.VERCEL === "1" ? 1 : 0),

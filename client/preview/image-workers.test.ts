@@ -1,32 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ImagePreviewAnswer, ImagePreviewRequest } from "./image-preview.worker";
-import { ImageWorkerPool, type PreviewWorker } from "./image-workers";
-import { UNDECODABLE, type MadePreview } from "./made-preview";
-
-/** Workers in memory: each records what it was sent and answers when the test says. */
-function fakeWorkers() {
-  const started: Array<PreviewWorker & { jobs: ImagePreviewRequest[]; answer: (preview: MadePreview) => void; crash: () => void }> = [];
-  const spawn = () => {
-    const worker = {
-      jobs: [] as ImagePreviewRequest[],
-      onmessage: null as PreviewWorker["onmessage"],
-      onerror: null as PreviewWorker["onerror"],
-      postMessage(request: ImagePreviewRequest) {
-        worker.jobs.push(request);
-      },
-      answer(preview: MadePreview) {
-        const last = worker.jobs.at(-1)!;
-        worker.onmessage?.({ data: { id: last.id, preview } satisfies ImagePreviewAnswer } as MessageEvent<ImagePreviewAnswer>);
-      },
-      crash() {
-        worker.onerror?.({} as ErrorEvent);
-      },
-    };
-    started.push(worker);
-    return worker;
-  };
-  return { started, spawn };
-}
+import { fakeWorkers } from "@/testing/fakes/fake-preview-workers";
+import { ImageWorkerPool } from "./image-workers";
+import { UNDECODABLE } from "./made-preview";
 
 const job = (n: number) => ({ file: new Blob([new Uint8Array(n)]), type: "image/jpeg", width: 320, height: 240, maxBytes: 65_536 });
 const never = new AbortController().signal;

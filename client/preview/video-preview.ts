@@ -27,9 +27,10 @@ const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
 /**
  * What the element's error says of the video: a decode failure is the bytes; "not supported" is
  * the bytes too for a picked file, but for a stored one also a fetch that failed (signed out, the
- * network), so there the URL is tried once more to tell them apart.
+ * network), so there the URL is tried once more to tell them apart. Exported for its tests: the
+ * element that gives the error exists only in a browser.
  */
-async function failureOf(error: MediaError | null, storedUrl: string | null, signal: AbortSignal): Promise<MadePreview> {
+export async function failureOf(error: MediaError | null, storedUrl: string | null, signal: AbortSignal): Promise<MadePreview> {
   if (signal.aborted || !error) return null;
   if (error.code === MEDIA_ERR_DECODE) return UNDECODABLE;
   if (error.code !== MEDIA_ERR_SRC_NOT_SUPPORTED) return null;

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { changePassword } from "@/client/api/account-api";
 import { LabelledInput } from "@/components/ui/labelled-input";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/contracts/auth-schemas";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** What the form says once the password is changed: every other session ended with it. */
 function changedMessage(endedSessions: number): string {
@@ -56,9 +57,9 @@ export function PasswordChangeForm() {
         testId="new-password-input"
       />
       {mutation.error && (
-        <p role="alert" className="error" data-testid="password-change-error">
+        <ErrorText testId="password-change-error">
           {mutation.error.message}
-        </p>
+        </ErrorText>
       )}
       {mutation.data && (
         <p role="status" data-testid="password-change-done">

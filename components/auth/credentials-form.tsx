@@ -8,6 +8,7 @@ import { ApiError } from "@/client/api/api-error";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 import { parseBusySignInError, parseRateLimitedSignInError, signInErrorMessage, tooManyAttemptsMessage } from "@/lib/sign-in-errors";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { ErrorText } from "@/components/ui/error-text";
 import { retryWhileBusy } from "./busy-retry";
 
 /** Sign-up answers alike for a new and a taken email; only the owner's password then signs in. */
@@ -97,9 +98,9 @@ export function CredentialsForm({ mode }: { mode: "signin" | "signup" }) {
         />
       </label>
       {error && (
-        <p role="alert" className="error" data-testid="form-error">
+        <ErrorText testId="form-error">
           {error}
-        </p>
+        </ErrorText>
       )}
       <button type="submit" disabled={busy || !hydrated} data-testid="submit-button">
         {mode === "signup" ? "Create account" : "Sign in"}

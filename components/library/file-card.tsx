@@ -4,6 +4,7 @@ import { useState } from "react";
 import { downloadHref } from "@/client/api/library-api";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
+import { ErrorText } from "@/components/ui/error-text";
 import { FolderPath, fullName } from "./file-name";
 import { FileTypeIcon, typeFamily } from "./file-type-icon";
 import { ShareDialog } from "./share-dialog";
@@ -102,9 +103,9 @@ export function FileCard({ file, selected, onSelect, onOpen, onPreviewError, lis
       </div>
       {sharing && <ShareDialog file={file} onClose={() => setSharing(false)} />}
       {remove.error && (
-        <p role="alert" className="error" data-testid="row-error">
+        <ErrorText testId="row-error">
           Could not delete: {remove.error.message}
-        </p>
+        </ErrorText>
       )}
     </li>
   );

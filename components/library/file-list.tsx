@@ -3,6 +3,7 @@
 import { keepPreviousData, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
+import { ErrorText } from "@/components/ui/error-text";
 import { FileGrid } from "./file-grid";
 import { FileTable } from "./file-table";
 import { FileToolbar, type SortChoice } from "./file-toolbar";
@@ -117,9 +118,9 @@ export function FileList() {
                   </label>
                 )}
                 {bulkError && (
-                  <p role="alert" className="error" data-testid="bulk-error">
+                  <ErrorText testId="bulk-error">
                     {bulkError}
-                  </p>
+                  </ErrorText>
                 )}
               </div>
               {view === "grid" ? (

@@ -9,6 +9,7 @@ import { renameFileBodySchema } from "@/lib/contracts/library-schemas";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { checkFileName, formatBytes } from "@/lib/upload-rules";
 import { DateTime } from "@/components/ui/date-time";
+import { ErrorText } from "@/components/ui/error-text";
 import { FolderPath, fullName } from "./file-name";
 import { ShareDialog } from "./share-dialog";
 import { useDeleteFile } from "./use-delete-file";
@@ -56,9 +57,9 @@ function RenameForm({ file, onDone }: { file: FileItemJson; onDone: () => void }
         Cancel
       </button>
       {message && (
-        <p role="alert" className="error" data-testid="rename-error">
+        <ErrorText testId="rename-error">
           {message}
-        </p>
+        </ErrorText>
       )}
     </form>
   );
@@ -80,9 +81,9 @@ export function FileRow({ file, selected, onSelect }: Props) {
         {file.path && <FolderPath path={file.path} />}
         {renaming ? <RenameForm file={file} onDone={() => setRenaming(false)} /> : <span data-testid="file-name">{file.name}</span>}
         {remove.error && (
-          <p role="alert" className="error" data-testid="row-error">
+          <ErrorText testId="row-error">
             Could not delete: {remove.error.message}
-          </p>
+          </ErrorText>
         )}
       </td>
       <td data-testid="file-size" data-bytes={file.size} title={`${file.size.toLocaleString()} bytes`}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { LabelledInput } from "@/components/ui/labelled-input";
 import { LabelledSelect } from "@/components/ui/labelled-select";
 import type { LibrarySort, SortOrder } from "@/lib/contracts/library-schemas";
 
@@ -46,10 +47,7 @@ type Props = {
 export function FileToolbar({ search, onSearch, type, onType, sort, onSort }: Props) {
   return (
     <div className="library-toolbar" role="search">
-      <label>
-        Search by name or folder
-        <input type="search" value={search} placeholder="e.g. holiday" maxLength={255} data-testid="file-search" onChange={(e) => onSearch(e.target.value)} />
-      </label>
+      <LabelledInput label="Search by name or folder" type="search" value={search} placeholder="e.g. holiday" maxLength={255} onChange={onSearch} testId="file-search" />
       <LabelledSelect<string> label="Type" value={type} options={TYPE_FILTERS} onChange={onType} testId="file-type-filter" />
       <LabelledSelect<string> label="Sort" value={`${sort.sort}:${sort.order}`} options={SORTS} onChange={(value) => onSort(parseSort(value))} testId="file-sort" />
     </div>

@@ -4,7 +4,9 @@ import { useState, type FormEvent } from "react";
 import { describeZodError } from "@/lib/contracts/errors";
 import { createShareLinkBodySchema, SHARE_LINK_DEFAULT_HOURS, SHARE_LINK_MAX_DOWNLOADS, type CreateShareLinkResponse } from "@/lib/contracts/share-link-schemas";
 import { CopyButton, ShownOncePanel } from "@/components/ui/copy-panel";
+import { LabelledInput } from "@/components/ui/labelled-input";
 import { LabelledSelect, type SelectOption } from "@/components/ui/labelled-select";
+import { ErrorText } from "@/components/ui/error-text";
 import { useCreateShareLink } from "./use-share-links";
 
 const EXPIRY_CHOICES: ReadonlyArray<SelectOption<number>> = [
@@ -48,28 +50,26 @@ export function ShareLinkForm({ fileId }: { fileId: string }) {
     <>
       <form className="library-toolbar" onSubmit={submit} data-testid="share-form">
         <LabelledSelect label="Expires after" value={hours} options={EXPIRY_CHOICES} onChange={setHours} testId="share-expiry" />
-        <label>
-          Download limit (optional)
-          <input
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={SHARE_LINK_MAX_DOWNLOADS}
-            step={1}
-            placeholder="No limit"
-            value={limit}
-            onChange={(e) => setLimit(e.target.value)}
-            data-testid="share-limit"
-          />
-        </label>
+        <LabelledInput
+          label="Download limit (optional)"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={SHARE_LINK_MAX_DOWNLOADS}
+          step={1}
+          placeholder="No limit"
+          value={limit}
+          onChange={setLimit}
+          testId="share-limit"
+        />
         <button type="submit" disabled={create.isPending} data-testid="share-create">
           {create.isPending ? "Creating…" : "Create link"}
         </button>
       </form>
       {message && (
-        <p role="alert" className="error" data-testid="share-error">
+        <ErrorText testId="share-error">
           {message}
-        </p>
+        </ErrorText>
       )}
       {create.data && <CreatedLink created={create.data} />}
     </>

@@ -6,6 +6,7 @@ import { createToken } from "@/client/api/tokens-api";
 import { TOKENS_QUERY_KEY } from "@/components/query-keys";
 import { LabelledInput } from "@/components/ui/labelled-input";
 import { MAX_TOKEN_NAME_LENGTH, type CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
+import { ErrorText } from "@/components/ui/error-text";
 
 /** Names and mints a token; hands the one-time answer (with the secret) to the parent. */
 export function TokenCreateForm({ onCreated }: { onCreated: (created: CreateTokenResponse) => void }) {
@@ -40,9 +41,9 @@ export function TokenCreateForm({ onCreated }: { onCreated: (created: CreateToke
         testId="token-name-input"
       />
       {mutation.error && (
-        <p role="alert" className="error" data-testid="token-create-error">
+        <ErrorText testId="token-create-error">
           {mutation.error.message}
-        </p>
+        </ErrorText>
       )}
       <button type="submit" disabled={mutation.isPending || name.trim().length === 0} data-testid="token-create-button">
         Create token

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { ErrorText } from "./error-text";
 
 type Props = {
   /** The first button's text: "Revoke". */
@@ -62,9 +63,9 @@ export function ConfirmButton({ label, ariaLabel, confirmLabel, cancelLabel, pen
         )}
       </div>
       {error && (
-        <span role="alert" className="error">
+        <ErrorText as="span">
           {error.message}
-        </span>
+        </ErrorText>
       )}
     </>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ErrorText } from "./error-text";
 
 /** What QueryView reads of a React Query result. */
 export type QueryLike<T> = { isPending: boolean; error: Error | null; data: T | undefined };
@@ -25,9 +26,9 @@ export function QueryView<T>({ query, loading, failed, errorTestId, empty, child
   if (query.isPending) return <p className="muted">{loading}</p>;
   if (query.error) {
     return (
-      <p role="alert" className="error" data-testid={errorTestId}>
+      <ErrorText testId={errorTestId}>
         {failed}: {query.error.message}
-      </p>
+      </ErrorText>
     );
   }
   if (query.data === undefined) return null;

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { itemPercent } from "@/client/queue/upload-progress";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import type { UploadManager } from "@/client/queue/upload-manager";
+import { ErrorText } from "@/components/ui/error-text";
 import { useQueueState } from "./upload-manager";
 
 /** Rows listed by name; a queue of 2,000 is summed up after these. */
@@ -70,9 +71,9 @@ export function SignOutChoice({ manager, onSignOut }: { manager: UploadManager; 
           : "None of these can be resumed later: they would start over."}
       </p>
       {error && (
-        <p role="alert" className="error">
+        <ErrorText>
           {error}
-        </p>
+        </ErrorText>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { cancelUpload, getUpload } from "@/client/api/upload-api";
 import { fingerprintOf, forgetFingerprint, lastModifiedOf, listResumable, type ResumeRecord } from "@/client/multipart/resume-store";
 import { formatBytes } from "@/lib/upload-rules";
+import { ErrorText } from "@/components/ui/error-text";
 
 type Unfinished = { record: ResumeRecord; storedBytes: number };
 
@@ -90,9 +91,9 @@ function UnfinishedRow({ entry, onFiles, onDiscarded }: { entry: Unfinished; onF
         onChange={(event) => pick(event.target.files)}
       />
       {message && (
-        <p className="error" role="alert" data-testid="unfinished-message">
+        <ErrorText testId="unfinished-message">
           {message}
-        </p>
+        </ErrorText>
       )}
     </li>
   );

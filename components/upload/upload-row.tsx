@@ -5,6 +5,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, itemPercent, secondsLeft } from "@/client/queue/upload-progress";
 import type { QueueItem, UploadStatus } from "@/client/queue/upload-queue";
 import { formatBytes } from "@/lib/upload-rules";
+import { ErrorText } from "@/components/ui/error-text";
 import { failureMessage } from "./failure-message";
 
 const STATUS_LABELS: Record<UploadStatus, string> = {
@@ -104,9 +105,9 @@ export const UploadRow = memo(function UploadRow({ item, onCancel, onRetry, onPa
         </div>
       )}
       {item.status === "failed" && (
-        <p role="alert" className="error queue-row-detail" data-testid="failure-reason">
+        <ErrorText testId="failure-reason" className="queue-row-detail">
           {item.error && failureMessage(item.error.code, item.error.message)}
-        </p>
+        </ErrorText>
       )}
     </li>
   );
