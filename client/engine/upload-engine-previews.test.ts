@@ -214,6 +214,29 @@ describe("a preview that fails is no preview, never a failed or retried file", (
     expect(previewOf("file-2")).not.toBeNull();
   });
 
+  it("completes again a preview whose own check met a busy store (regression: it never landed in this tab, its card kept the placeholder)", async () => {
+    const { server, engine, statuses, previewOf, landed } = setup();
+    let busy = 1;
+    server.refuseCompletePreview = (id) => (id === "file-1" && busy-- > 0 ? apiError(503, "storage_unavailable") : null);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
+    expect(await statuses()).toEqual(["done", "done"]);
+    await later();
+    expect(server.argsOf("completePreviews")).toEqual([["file-1", "file-2"], ["file-1"]]);
+    expect(landed.map((preview) => preview.fileItemId).sort()).toEqual(["file-1", "file-2"]);
+    expect(previewOf("file-1")).not.toBeNull();
+    expect(previewOf("file-2")).not.toBeNull();
+  });
+
+  it("does not complete again a preview its complete refused outright", async () => {
+    const { server, engine, statuses, previewOf } = setup();
+    server.refuseCompletePreview = (id) => (id === "file-1" ? apiError(409, "preview_invalid") : null);
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
+    expect(await statuses()).toEqual(["done", "done"]);
+    await later();
+    expect(server.argsOf("completePreviews")).toEqual([["file-1", "file-2"]]);
+    expect(previewOf("file-1")).toBeNull();
+  });
+
   it("tries a plan request that was not answered again, as the API's retry policy says", async () => {
     const { server, engine, previewOf } = setup();
     server.failNext("planPreviews", apiError(503, "storage_unavailable"), apiError(0, "network_error"));

@@ -9,8 +9,9 @@
  * preview of a folder waits a fifth of a second. Transient API failures are tried again
  * (client/api/api-retry.ts); a preview refused or lost is simply not recorded.
  */
-import { callWithRetries } from "@/client/api/api-retry";
+import { callWithRetries, waitUnlessAborted } from "@/client/api/api-retry";
 import type { UploadRoutes } from "@/client/api/upload-api";
+import { decideRetry, failureOf } from "@/client/retry-policy";
 import { MAX_PREVIEW_BATCH_ITEMS, type CompletedPreview } from "@/lib/contracts/preview-schemas";
 import { UNDECODABLE } from "./made-preview";
 import { postPreview, type PreviewPostDeps } from "./preview-post";
@@ -142,10 +143,41 @@ export class PreviewBatches {
         return posted ? [preview.fileItemId] : [];
       }),
     );
-    const ids = stored.flat();
-    if (ids.length === 0 || signal.aborted) return [];
-    this.counts.completes++;
-    const completed = await callWithRetries("complete", () => api.completePreviews(ids), signal);
-    return completed.flatMap((result) => (result.ok ? [result.value] : []));
+    return this.completeStored(stored.flat(), signal);
+  }
+
+  /**
+   * Records the previews in storage. One whose own answer in the batch is a passing failure (its
+   * check met a busy store: a 5xx or 429 of its own) is completed again as the retry policy says:
+   * its staging object is still there, and lost here it would never land in this tab, its card
+   * keeping the placeholder until the page is loaded again.
+   */
+  private async completeStored(fileItemIds: string[], signal: AbortSignal): Promise<LandedPreview[]> {
+    const landed: LandedPreview[] = [];
+    let ids = fileItemIds;
+    for (let attempt = 1; ids.length > 0 && !signal.aborted; attempt++) {
+      this.counts.completes++;
+      const asked = ids;
+      const completed = await callWithRetries("complete", () => this.deps.api.completePreviews(asked), signal);
+      let delayMs = 0;
+      ids = completed.flatMap((result, i) => {
+        if (result.ok) {
+          landed.push(result.value);
+          return [];
+        }
+        const failure = failureOf(result.error);
+        const decision = failure && decideRetry("complete", failure, attempt, Math.random());
+        if (decision?.action !== "retry") return [];
+        delayMs = Math.max(delayMs, decision.delayMs);
+        return [asked[i]!];
+      });
+      if (ids.length === 0) break;
+      try {
+        await waitUnlessAborted(delayMs, signal);
+      } catch {
+        break;
+      }
+    }
+    return landed;
   }
 }

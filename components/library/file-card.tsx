@@ -1,12 +1,13 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { downloadHref } from "@/client/api/library-api";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { formatBytes } from "@/lib/upload-rules";
 import { ErrorText } from "@/components/ui/error-text";
 import { FolderPath, fullName } from "./file-name";
 import { FileTypeIcon, typeFamily } from "./file-type-icon";
+import { previewRetryDelay } from "./preview-retry";
 import { ShareDialog } from "./share-dialog";
 import { useDeleteFile } from "./use-delete-file";
 
@@ -15,21 +16,31 @@ type Props = {
   selected: boolean;
   onSelect: (id: string, selected: boolean) => void;
   onOpen: (id: string) => void;
-  /** The preview would not load: its short-lived URL has most likely expired. */
+  /** The preview would not load: its short-lived URL may have expired, so the list is fetched again (preview-retry.ts). */
   onPreviewError: () => void;
-  /** When the list was last fetched: a preview that failed is tried again once the list is fresh. */
-  listedAt: number;
 };
 
 /**
  * The preview (lazily loaded, in a fixed box so nothing moves when it arrives) or a type icon.
  * A photo or video whose preview is still to come (`previewWanted`) shows a placeholder that turns
  * into the picture when it lands (components/library/landed-previews.ts). An image that fails is
- * not shown broken: the icon stands in until the list brings a new URL.
+ * not shown broken: the icon stands in while the card waits to try the same URL again
+ * (preview-retry.ts), and a new URL from the list is tried at once.
  */
-function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onPreviewError" | "listedAt">) {
-  const [failed, setFailed] = useState<{ url: string; listedAt: number } | null>(null);
+function Thumbnail({ file, onPreviewError }: Pick<Props, "file" | "onPreviewError">) {
   const url = file.previewUrl;
+  const [failure, setFailure] = useState<{ url: string; failures: number; waiting: boolean } | null>(null);
+  // Failures of an earlier URL do not count against a new one.
+  const failed = failure && failure.url === url ? failure : null;
+  const waiting = failed?.waiting ?? false;
+  const failures = failed?.failures ?? 0;
+  useEffect(() => {
+    if (!waiting) return;
+    const delay = previewRetryDelay(failures);
+    if (delay === null) return;
+    const timer = setTimeout(() => setFailure((now) => (now && now.url === url && now.failures === failures ? { ...now, waiting: false } : now)), delay);
+    return () => clearTimeout(timer);
+  }, [url, waiting, failures]);
   if (!url && file.previewWanted) {
     return (
       <span className="file-card-placeholder" data-testid="card-preview-pending" title="Preview on its way">
@@ -37,7 +48,7 @@ function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onP
       </span>
     );
   }
-  if (!url || (failed?.url === url && failed.listedAt === listedAt)) return <FileTypeIcon type={file.type} />;
+  if (!url || waiting) return <FileTypeIcon type={file.type} />;
   return (
     // eslint-disable-next-line @next/next/no-img-element -- a presigned storage URL that changes per listing, not an optimisable asset
     <img
@@ -47,7 +58,7 @@ function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onP
       decoding="async"
       data-testid="card-preview"
       onError={() => {
-        setFailed({ url, listedAt });
+        setFailure({ url, failures: failures + 1, waiting: true });
         onPreviewError();
       }}
     />
@@ -55,7 +66,7 @@ function Thumbnail({ file, onPreviewError, listedAt }: Pick<Props, "file" | "onP
 }
 
 /** One file in the grid: open it in the lightbox, select, download, share or delete it. */
-export function FileCard({ file, selected, onSelect, onOpen, onPreviewError, listedAt }: Props) {
+export function FileCard({ file, selected, onSelect, onOpen, onPreviewError }: Props) {
   const [sharing, setSharing] = useState(false);
   const { remove, confirmDelete } = useDeleteFile(file);
   const name = fullName(file);
@@ -70,7 +81,7 @@ export function FileCard({ file, selected, onSelect, onOpen, onPreviewError, lis
       data-has-preview={file.previewUrl ? "true" : "false"}
     >
       <button type="button" className="file-card-open" onClick={() => onOpen(file.id)} aria-label={`Open ${name}`} data-testid="card-open">
-        <Thumbnail file={file} onPreviewError={onPreviewError} listedAt={listedAt} />
+        <Thumbnail file={file} onPreviewError={onPreviewError} />
         {family === "video" && file.previewUrl && (
           <span className="file-card-badge" aria-hidden="true">
             ▶

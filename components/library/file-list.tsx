@@ -124,7 +124,7 @@ export function FileList() {
                 )}
               </div>
               {view === "grid" ? (
-                <FileGrid files={files} listedAt={query.dataUpdatedAt} selected={selected} onSelect={select} />
+                <FileGrid files={files} selected={selected} onSelect={select} />
               ) : (
                 <FileTable files={files} selected={selected} onSelect={select} onSelectAll={selectAll} />
               )}

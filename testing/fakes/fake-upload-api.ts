@@ -64,6 +64,8 @@ export class FakeUploadServer {
   refuse: ((body: CreateUploadBody) => ApiError | null) | null = null;
   /** Answers one preview of a plan with this error instead of a form. */
   refusePreview: ((plan: PreviewPlan) => ApiError | null) | null = null;
+  /** Answers one preview of a complete with this error instead of recording it (its check failed on storage). */
+  refuseCompletePreview: ((fileItemId: string) => ApiError | null) | null = null;
   private readonly faults = new Map<Route, unknown[]>();
   private readonly held = new Map<Route, Array<() => void>>();
   private readonly holding = new Set<Route>();
@@ -174,6 +176,8 @@ export class FakeUploadServer {
         const fileItem = this.fileItems.get(id);
         if (!fileItem || fileItem.file.status !== "uploaded") return { ok: false, error: apiError(404, "not_found") };
         if (!fileItem.previewKey || !this.storage.objects.has(fileItem.previewKey)) return { ok: false, error: apiError(409, "upload_incomplete") };
+        const refusal = this.refuseCompletePreview?.(id);
+        if (refusal) return { ok: false, error: refusal };
         const previewUrl = `https://storage.test/bucket/${fileItem.previewKey}`;
         fileItem.file = { ...fileItem.file, previewUrl, previewWanted: false };
         return { ok: true, value: { fileItemId: id, previewUrl } };
