@@ -65,13 +65,13 @@ test("npm run upload gets through dropped connections, SlowDown and expired poli
   const token = await mintToken(page);
 
   const control = faultControl(proxyUrl);
-  await control.set({ dropRate: 0.15, slowDownRate: 0.1, expireRate: 0.1, seed: 5, targets: ["post"] });
+  await control.set({ dropRate: 0.15, slowDownRate: 0.1, expireRate: 0.1, seed: 5, targets: ["single"] });
   // One file at a time, so the proxy meets the same requests in the same order on every run (its faults are seeded).
   const { stdout } = await run("npx", ["tsx", "cli/upload.ts", ...paths, "--url", baseURL!, "--token", token, "--parallel", "1"]);
   const stats = await control.stats();
   await control.off();
 
-  const { drop, slowDown, expire } = stats.faults.post;
+  const { drop, slowDown, expire } = stats.faults.single;
   expect(drop + slowDown + expire, "faults the CLI met").toBeGreaterThan(2);
   for (const name of names) expect(stdout).toMatch(new RegExp(`uploaded ${name} \\(300008 bytes\\)`));
   const files = await page.evaluate(async () => (await (await fetch("/api/files")).json()).files as { id: string; name: string }[]);

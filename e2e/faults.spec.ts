@@ -13,7 +13,7 @@ const PART_SIZE_BYTES = 16 * MIB;
 /** The proxy `npm test` starts in front of MinIO (testing/provision.ts). */
 const proxyUrl = process.env.FAULT_PROXY_URL;
 
-/** 17 files the page POSTs and 3 it sends in parts: about 530 MiB in all. */
+/** 17 files the page sends in one request each (a PUT as shipped on MinIO) and 3 in parts: about 530 MiB in all. */
 const FILES: Array<[name: string, size: number]> = [
   ["tiny.png", 1_000],
   ["icon.gif", 4_321],
@@ -58,9 +58,9 @@ async function makeFile(file: string, size: number): Promise<string> {
 
 type PartPut = { key: string; at: number };
 
-/** Every request the page sends to storage (part PUTs keyed `<uploadId>#<partNumber>`, and POSTs), and the file items it creates. */
+/** Every request the page sends to storage (part PUTs keyed `<uploadId>#<partNumber>`, and single requests: a PUT or a POST form), and the file items it creates. */
 function recordStorageRequests(page: Page, storageOrigin: string) {
-  const sent = { part: [] as PartPut[], post: 0, created: 0, signs: [] as Array<{ partNumbers: number[]; at: number }> };
+  const sent = { part: [] as PartPut[], single: 0, created: 0, signs: [] as Array<{ partNumbers: number[]; at: number }> };
   page.on("response", async (res) => {
     if (res.request().method() !== "POST") return;
     const { pathname } = new URL(res.url());
@@ -81,7 +81,7 @@ function recordStorageRequests(page: Page, storageOrigin: string) {
       const key = `${url.searchParams.get("uploadId")}#${url.searchParams.get("partNumber")}`;
       sent.part.push({ key, at: Date.now() });
     }
-    if (req.method() === "POST" && !url.search) sent.post++;
+    if ((req.method() === "POST" && !url.search) || (req.method() === "PUT" && !url.searchParams.has("partNumber"))) sent.single++;
   });
   return sent;
 }
@@ -151,7 +151,7 @@ test("20 uploads through dropped connections, 503 SlowDown, delays and expired U
   await uploadPage.addFiles(files.map((f) => f.path));
   await expect(page.getByTestId("upload-row")).toHaveCount(files.length);
 
-  // Parts and single POSTs both retry on their own: no row may fail, and nobody clicks Retry.
+  // Parts and single requests both retry on their own: no row may fail, and nobody clicks Retry.
   const deadline = Date.now() + 180_000;
   for (;;) {
     const rows = await rowStates(page);
@@ -181,18 +181,18 @@ test("20 uploads through dropped connections, 503 SlowDown, delays and expired U
   // these should be 0); a fault such a resend absorbed never reached the upload code.
   const partCount = files.filter((f) => f.multipart).reduce((sum, f) => sum + Math.ceil(f.size / PART_SIZE_BYTES), 0);
   expect(new Set(sent.part.map((p) => p.key)).size).toBe(partCount);
-  const postCount = files.length - files.filter((f) => f.multipart).length;
+  const singleCount = files.length - files.filter((f) => f.multipart).length;
   const report = {
     faults: stats.faults,
     partRequests: { page: sent.part.length, proxy: stats.uploads.part, parts: partCount, resent: sent.part.length - partCount, failingFaults: failingFaults(stats, "part") },
-    postRequests: { page: sent.post, proxy: stats.uploads.post, files: postCount, resent: sent.post - postCount, failingFaults: failingFaults(stats, "post") },
+    singleRequests: { page: sent.single, proxy: stats.uploads.single, files: singleCount, resent: sent.single - singleCount, failingFaults: failingFaults(stats, "single") },
     created: sent.created,
   };
   console.log(`[faults] ${JSON.stringify(report)}`);
   testInfo.annotations.push({ type: "faults", description: JSON.stringify(report) });
 
-  for (const kind of ["drop", "slowDown", "expire", "delay"] as const) expect(stats.faults.part[kind] + stats.faults.post[kind], kind).toBeGreaterThan(0);
-  for (const [target, r] of [["part", report.partRequests], ["post", report.postRequests]] as const) {
+  for (const kind of ["drop", "slowDown", "expire", "delay"] as const) expect(stats.faults.part[kind] + stats.faults.single[kind], kind).toBeGreaterThan(0);
+  for (const [target, r] of [["part", report.partRequests], ["single", report.singleRequests]] as const) {
     const silent = r.proxy - r.page;
     expect(silent, `${target}: Chromium's silent resends`).toBeGreaterThanOrEqual(0);
     expect(silent, `${target}: Chromium's silent resends`).toBeLessThanOrEqual(2);
@@ -200,9 +200,9 @@ test("20 uploads through dropped connections, 503 SlowDown, delays and expired U
     expect(r.resent, `${target}: resends cover every failed request`).toBeGreaterThanOrEqual(r.failingFaults - silent);
     expect(r.resent, `${target}: no more resends than failures`).toBeLessThanOrEqual(r.failingFaults + 1);
   }
-  // A POST whose policy expired gets a fresh file item and policy; every other failed POST is sent
-  // again with the policy it had, so the only extra file items are one per expired POST.
-  expect(sent.created, "file items created: one per file, plus one per expired POST").toBe(files.length + stats.faults.post.expire);
+  // A single request whose URL or policy expired gets a fresh file item and URL; every other failed
+  // one is sent again as it was, so the only extra file items are one per expired request.
+  expect(sent.created, "file items created: one per file, plus one per expired single request").toBe(files.length + stats.faults.single.expire);
   // Matching tries by position needs the page and the proxy to have seen the same part requests.
   if (report.partRequests.proxy === report.partRequests.page) checkFollowUps(stats, sent.part, sent.signs);
 });

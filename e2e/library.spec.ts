@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import type { Page, TestInfo } from "@playwright/test";
+import { crc32Base64 } from "../client/hashing/checksum";
 import { expect, test } from "./fixtures";
 
 /** Leading bytes of each kind, so the files look like what their names say. */
@@ -98,22 +99,30 @@ test("finds a file by name, downloads the same bytes, renames it, deletes it, an
 test("filters by type, sorts, and pages with Load more", async ({ page, auth, newUser, libraryPage }) => {
   await auth.signUp(newUser);
   // 52 tiny files straight through the API (the upload page is covered above): one more page than the 50 per page.
-  await page.evaluate(async () => {
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]);
+  const gif = new TextEncoder().encode("GIF89a!");
+  const checksums = { png: await crc32Base64(png), gif: await crc32Base64(gif) };
+  await page.evaluate(async ({ checksums }) => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]);
     const gif = new TextEncoder().encode("GIF89a!");
-    const upload = async (name: string, type: string, bytes: Uint8Array) => {
-      const res = await fetch("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, size: bytes.length, type }) });
+    // Each file's one request as the app asks: a PUT with its signed headers, or a POST form.
+    const upload = async (name: string, type: string, bytes: Uint8Array, checksum: string) => {
+      const res = await fetch("/api/uploads", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, size: bytes.length, type, checksum }) });
       const { file, upload } = await res.json();
-      const form = new FormData();
-      for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
-      form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-      await fetch(upload.url, { method: "POST", body: form });
+      const body = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+      if (upload.strategy === "put") await fetch(upload.url, { method: "PUT", headers: upload.headers, body });
+      else {
+        const form = new FormData();
+        for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
+        form.append("file", body);
+        await fetch(upload.url, { method: "POST", body: form });
+      }
       await fetch(`/api/uploads/${file.id}/complete`, { method: "POST" });
     };
-    for (let i = 0; i < 50; i++) await upload(`img-${String(i).padStart(2, "0")}.png`, "image/png", png);
-    await upload("a-anim.gif", "image/gif", gif);
-    await upload("z-anim.gif", "image/gif", gif);
-  });
+    for (let i = 0; i < 50; i++) await upload(`img-${String(i).padStart(2, "0")}.png`, "image/png", png, checksums.png);
+    await upload("a-anim.gif", "image/gif", gif, checksums.gif);
+    await upload("z-anim.gif", "image/gif", gif, checksums.gif);
+  }, { checksums });
 
   await libraryPage.goto();
   await expect(libraryPage.rows).toHaveCount(50);

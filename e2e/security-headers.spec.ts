@@ -78,7 +78,7 @@ test("an 8 MiB body to /api/register is refused 413 payload_too_large by the run
   expect(Date.now() - started).toBeLessThan(10_000);
 });
 
-test("signs up, then uploads a small file by POST and a large one in parts, with no CSP violation", async ({
+test("signs up, then uploads a small file in one request and a large one in parts, with no CSP violation", async ({
   page,
   auth,
   newUser,

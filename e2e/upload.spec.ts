@@ -45,7 +45,8 @@ test("uploads at the chosen concurrency, rejects a disallowed type, cancels mid-
   // Watch the wire: what the server is asked to sign, and how many transfers to storage overlap.
   const appOrigin = new URL(page.url()).origin;
   const requestedNames: string[] = [];
-  const isStorageUpload = (req: Request) => req.method() === "POST" && new URL(req.url()).origin !== appOrigin;
+  // A small file's one request: a PUT as shipped on MinIO, a POST form on stores without conditional writes.
+  const isStorageUpload = (req: Request) => (req.method() === "PUT" || req.method() === "POST") && new URL(req.url()).origin !== appOrigin;
   const startedAt = new Map<Request, number>();
   const transfers: Array<[start: number, end: number]> = [];
   page.on("request", (req) => {
@@ -56,7 +57,7 @@ test("uploads at the chosen concurrency, rejects a disallowed type, cancels mid-
     if (isStorageUpload(req)) startedAt.set(req, performance.now());
   });
   // Only transfers that finished: a cancelled one's failure event can reach the test after the
-  // next file's POST has started, though the page dropped it before starting that file.
+  // next file's request has started, though the page dropped it before starting that file.
   page.on("requestfinished", (req) => {
     const start = startedAt.get(req);
     if (start !== undefined) transfers.push([start, performance.now()]);

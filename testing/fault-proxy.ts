@@ -14,7 +14,8 @@ import { seededRandom } from "./seeded-random";
 export const FAULT_KINDS = ["drop", "slowDown", "expire", "delay"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** UploadPart PUTs (`?partNumber=&uploadId=`) and browser form POSTs; nothing else is faulted. */
-export type FaultTarget = "part" | "post";
+/** `part`: a multipart part's PUT; `single`: a small file's (or a preview's) one request, a POST form or a PUT. */
+export type FaultTarget = "part" | "single";
 
 const rate = z.number().min(0).max(1).default(0);
 
@@ -31,7 +32,7 @@ export const faultSettingsSchema = z
     delayRate: rate,
     delayMs: z.number().int().min(0).max(10_000).default(0),
     seed: z.number().int().default(1),
-    targets: z.array(z.enum(["part", "post"])).default(["part", "post"]),
+    targets: z.array(z.enum(["part", "single"])).default(["part", "single"]),
   })
   .refine((s) => s.dropRate + s.slowDownRate + s.expireRate + s.delayRate <= 1, "the rates add up to more than 1");
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
@@ -95,12 +96,13 @@ const DRAIN_LIMIT_MS = 30_000;
 
 function emptyStats(): FaultStats {
   const none = () => ({ drop: 0, slowDown: 0, expire: 0, delay: 0 });
-  return { requests: 0, forwarded: 0, uploads: { part: 0, post: 0 }, faults: { part: none(), post: none() }, events: [] };
+  return { requests: 0, forwarded: 0, uploads: { part: 0, single: 0 }, faults: { part: none(), single: none() }, events: [] };
 }
 
 function targetOf(req: http.IncomingMessage, url: URL): FaultTarget | null {
   if (req.method === "PUT" && url.searchParams.has("partNumber") && url.searchParams.has("uploadId")) return "part";
-  if (req.method === "POST" && /^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) return "post";
+  if (req.method === "POST" && /^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) return "single";
+  if (req.method === "PUT" && !url.searchParams.has("uploadId")) return "single";
   return null;
 }
 
@@ -169,7 +171,7 @@ export async function startFaultProxy(options: { target: string; port?: number }
   const target = new URL(options.target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let settings = NO_FAULTS;
-  const pickers = (s: FaultSettings) => ({ part: createFaultPicker(s, "part"), post: createFaultPicker(s, "post") });
+  const pickers = (s: FaultSettings) => ({ part: createFaultPicker(s, "part"), single: createFaultPicker(s, "single") });
   let pick = pickers(settings);
   let stats = emptyStats();
   let partAttempts = new Map<string, number>();

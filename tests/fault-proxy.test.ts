@@ -68,7 +68,7 @@ describe("fault proxy in front of MinIO", () => {
     const refused = await putPart(tampered, bytes, part.checksum);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("SignatureDoesNotMatch");
-    expect(proxy.stats()).toMatchObject({ requests: 2, forwarded: 2, uploads: { part: 2, post: 0 }, events: [] });
+    expect(proxy.stats()).toMatchObject({ requests: 2, forwarded: 2, uploads: { part: 2, single: 0 }, events: [] });
   });
 
   // Regression: MinIO refuses a bad signature before reading the body. The proxy left the rest of
@@ -179,7 +179,7 @@ describe("fault proxy in front of MinIO", () => {
     expect((await send()).status).toBe(503);
     proxy.configure({ dropRate: 1 });
     await expect(send()).rejects.toThrow(/fetch failed/);
-    expect(proxy.stats()).toMatchObject({ forwarded: 0, uploads: { post: 1 }, faults: { post: { drop: 1 } } });
+    expect(proxy.stats()).toMatchObject({ forwarded: 0, uploads: { single: 1 }, faults: { single: { drop: 1 } } });
   });
 
   it("is repeatable: the same seed makes the same choices, at about the asked rates", () => {
@@ -200,7 +200,7 @@ describe("fault proxy in front of MinIO", () => {
 
   it("is driven over HTTP from other processes: set, read stats, turn off (stats kept), refuse bad settings", async () => {
     const control = faultControl(proxy.url);
-    expect(await control.set({ expireRate: 1, seed: 5 })).toMatchObject({ expireRate: 1, dropRate: 0, seed: 5, targets: ["part", "post"] });
+    expect(await control.set({ expireRate: 1, seed: 5 })).toMatchObject({ expireRate: 1, dropRate: 0, seed: 5, targets: ["part", "single"] });
     const bytes = randomBytes(1024);
     const part = await signedPart(bytes);
     expect((await putPart(part.url, bytes, part.checksum)).status).toBe(403);
