@@ -13,7 +13,7 @@ const PART_SIZE_BYTES = 16 * MIB;
 /** The proxy `npm test` starts in front of MinIO (testing/provision.ts). */
 const proxyUrl = process.env.FAULT_PROXY_URL;
 
-/** 17 files the page sends in one request each (a PUT as shipped on MinIO) and 3 in parts: about 530 MiB in all. */
+/** 17 files the page sends in one request each (a POST form as shipped on MinIO) and 3 in parts: about 530 MiB in all. */
 const FILES: Array<[name: string, size: number]> = [
   ["tiny.png", 1_000],
   ["icon.gif", 4_321],

@@ -11,23 +11,23 @@ import { test as base, expect } from "./fixtures";
 
 /**
  * A small file's one request to storage, both ways, from the page over XHR and from the CLI over
- * fetch: by presigned PUT as shipped on MinIO (the minio preset: the URL writes the final key once,
- * `If-None-Match: *`, which MinIO enforces with every other signed header), and by POST form with
- * S3_SMALL_UPLOADS=post (stores without conditional writes: a second `next start` of the same
- * build, e2e/app-server.ts, started only for those tests).
+ * fetch: by POST form as shipped on MinIO and SeaweedFS, and by presigned PUT as on stores without
+ * POST Object (R2, B2): S3_SMALL_UPLOADS=put, on a second `next start` of the same build
+ * (e2e/app-server.ts, started only for those tests). The store enforces every signed header of a
+ * PUT, If-None-Match included (the preset's conditional write: the URL writes the final key once).
  */
 type Strategy = "put" | "post";
-const test = base.extend<{ strategy: Strategy }, { postApp: () => Promise<string> }>({
-  strategy: ["put", { option: true }],
-  postApp: [
+const test = base.extend<{ strategy: Strategy }, { putApp: () => Promise<string> }>({
+  strategy: ["post", { option: true }],
+  putApp: [
     async ({}, use) => {
       let server: Promise<AppServer> | undefined;
-      await use(async () => (await (server ??= startAppServer({ S3_SMALL_UPLOADS: "post" }))).url);
+      await use(async () => (await (server ??= startAppServer({ S3_SMALL_UPLOADS: "put" }))).url);
       if (server) await (await server).stop();
     },
     { scope: "worker", timeout: 90_000 },
   ],
-  baseURL: async ({ strategy, postApp, baseURL }, use) => use(strategy === "post" ? await postApp() : baseURL),
+  baseURL: async ({ strategy, putApp, baseURL }, use) => use(strategy === "put" ? await putApp() : baseURL),
 });
 
 const run = promisify(execFile);

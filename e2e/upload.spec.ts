@@ -45,7 +45,7 @@ test("uploads at the chosen concurrency, rejects a disallowed type, cancels mid-
   // Watch the wire: what the server is asked to sign, and how many transfers to storage overlap.
   const appOrigin = new URL(page.url()).origin;
   const requestedNames: string[] = [];
-  // A small file's one request: a PUT as shipped on MinIO, a POST form on stores without conditional writes.
+  // A small file's one request: a POST form as shipped on MinIO, a PUT on stores without POST Object.
   const isStorageUpload = (req: Request) => (req.method() === "PUT" || req.method() === "POST") && new URL(req.url()).origin !== appOrigin;
   const startedAt = new Map<Request, number>();
   const transfers: Array<[start: number, end: number]> = [];

@@ -15,12 +15,11 @@ export type PartChecksum = "crc32" | "none";
 
 export type StoreAbilities = {
   /**
-   * How files at or under the multipart threshold (and previews) go: a presigned PUT, or a browser
-   * POST form (POST Object with a policy). Where the store honours `If-None-Match: *` a PUT writes
-   * the final key once and complete is one ranged GET, against a form's staging key that complete
-   * must read, copy and delete: fewer storage requests and less CPU per file (docs/benchmarks.md,
-   * session 9-10), for one CORS preflight more. Without conditional writes a PUT also goes to
-   * staging, so a form (no preflight) is the better choice where the store takes POST Object.
+   * How files at or under the multipart threshold (and previews) go: a browser POST form (POST
+   * Object with a policy) or a presigned PUT (stores without POST Object: R2, B2). A form is a
+   * "simple" request, with no CORS preflight; a PUT costs one preflight round trip per file, which
+   * on a 40 ms link lost more than its lighter complete (a conditional write to the final key: one
+   * ranged GET instead of ranged GET + copy + delete) saved: docs/benchmarks.md, session 10.
    */
   smallUploads: "post" | "put";
   /** The checksum each multipart part carries, signed into its URL and checked by the store on arrival; "none" where the store refuses it. */
@@ -33,15 +32,15 @@ export type StoreAbilities = {
 
 /** Each store's abilities as its documentation and our tests have them (docs/storage.md). */
 export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = {
-  aws: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
-  minio: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  aws: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  minio: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
   gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
   // Tried against SeaweedFS 4.53 (the CI's TEST_STORE=seaweedfs run): it checks each part's CRC32 and
   // completes a CRC32 upload once the complete names each part's (its ListParts leaves them out);
   // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail.
-  seaweedfs: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
   // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
   other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
 };

@@ -32,7 +32,7 @@ describe("parseEnv", () => {
   });
 
   it("takes the store's abilities from S3_PROVIDER, then each override", () => {
-    expect(parseEnv(minimal)).toMatchObject({ storeProvider: "aws", storeAbilities: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true } });
+    expect(parseEnv(minimal)).toMatchObject({ storeProvider: "aws", storeAbilities: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true } });
     const r2 = parseEnv({ ...minimal, S3_ENDPOINT: "https://acc.r2.cloudflarestorage.com", S3_CONDITIONAL_COPY: "false" });
     expect(r2).toMatchObject({ storeProvider: "r2", storeAbilities: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: false } });
     const minio = parseEnv({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_PROVIDER: "minio", S3_SMALL_UPLOADS: "put" });

@@ -5,7 +5,7 @@ import { getEnv } from "@/server/env";
 /**
  * Runs the describe block's tests (this file's worker only) with these store abilities over the
  * preset's, as the S3_* overrides would set them: a file about POST forms pins
- * `{ smallUploads: "post" }`, since the presets with conditional writes send small files by PUT.
+ * `{ smallUploads: "post" }`, so it tests forms whichever store (TEST_STORE) and preset it runs on.
  */
 export function withAbilities(abilities: Partial<StoreAbilities>) {
   let saved: StoreAbilities;

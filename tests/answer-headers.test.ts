@@ -21,8 +21,8 @@ async function uploadedFile(userId: string): Promise<string> {
   return id;
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("Cache-Control: no-store on every answer of a route that needs a caller (issue 23)", () => {

@@ -29,8 +29,8 @@ async function expectError(res: Response, status: number, code: string) {
   expect((await res.json()).error.code).toBe(code);
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("cookie-authenticated state changes from another site", () => {

@@ -70,8 +70,8 @@ function seed(userId: string, name: string, path: string | null, createdAt?: Dat
 
 const shown = (files: FileItemJson[]) => files.map((f) => (f.path ? `${f.path}/${f.name}` : f.name));
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("creating uploads with a folder path", () => {

@@ -77,8 +77,8 @@ async function expectRowConsistent(session: Session, id: string, bytes: Uint8Arr
   return row;
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("once complete has answered 200, no issued form can change the file", () => {

@@ -33,8 +33,8 @@ async function post(upload: PostUploadTarget, bytes: Uint8Array) {
 
 const png = (size: number, idempotencyKey = newIdempotencyKey()): Body => ({ name: "a.png", size, type: "image/png", idempotencyKey });
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("idempotency keys on create", () => {

@@ -41,8 +41,8 @@ const complete = (session: Session, id: string) =>
 const partsOf = (data: Uint8Array, upload: MultipartUploadTarget) =>
   Array.from({ length: upload.partCount }, (_, i) => data.subarray(i * upload.partSize, (i + 1) * upload.partSize));
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("multipart uploads through the API against the store (MinIO, or SeaweedFS with TEST_STORE=seaweedfs)", () => {

@@ -175,8 +175,8 @@ async function withQuota<T>(bytes: number, run: () => Promise<T>): Promise<T> {
   }
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("POST /api/previews", () => {

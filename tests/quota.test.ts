@@ -14,8 +14,8 @@ getEnv().USER_QUOTA_BYTES = QUOTA;
 const start = (cookie: string, size: number, name = "clip.mp4") =>
   createUpload(jsonRequest("/api/uploads", { cookie, body: { name, size, type: "video/mp4" } }));
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("USER_QUOTA_BYTES", () => {

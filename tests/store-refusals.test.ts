@@ -96,8 +96,8 @@ async function storedMultipart(session: Session, size: number): Promise<string> 
   return file.id;
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("a multipart completion the store refuses", () => {

@@ -30,8 +30,8 @@ async function tokenRows(userId: string) {
   return db.select().from(apiTokens).where(eq(apiTokens.userId, userId));
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("POST /api/tokens", () => {

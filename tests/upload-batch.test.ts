@@ -60,8 +60,8 @@ async function rowCount(userId: string): Promise<number> {
 const png = (name: string, size: number): Body => ({ name, size, type: "image/png" });
 const bytes = (size: number) => startingWith(PNG_SIGNATURE, size, 7);
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("POST /api/uploads/batch", () => {

@@ -71,8 +71,8 @@ function onOtherHost(url: string): string {
   return moved.toString();
 }
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("upload host names: a loopback S3_ENDPOINT gives the bucket two", () => {

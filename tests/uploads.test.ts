@@ -32,8 +32,8 @@ const complete = (id: string, cookie?: string) =>
 
 const png = (size: number) => ({ name: "photo.PNG", size, type: "image/png" });
 
-// Small files here go as POST forms, which this file is about; the PUT strategy (the default where the
-// store takes conditional writes) has its own file, tests/put-uploads.test.ts.
+// Small files here go as POST forms, which this file is about, whatever the store's preset says;
+// the PUT strategy has its own file, tests/put-uploads.test.ts.
 withAbilities({ smallUploads: "post" });
 
 describe("POST /api/uploads then S3 POST then complete", () => {

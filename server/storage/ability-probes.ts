@@ -240,8 +240,6 @@ export function compareAbilities(abilities: StoreAbilities, probe: StoreProbe): 
     problems.push(`small files go by ${abilities.smallUploads}, but ${probe[smallVia].detail}${instead}`);
   }
   const putsFinalKey = abilities.conditionalWrite && probe.conditionalWrite.verdict === "works";
-  if (abilities.smallUploads === "post" && putsFinalKey && probe.presignedPut.verdict === "works")
-    unused.push("small files by PUT would write their final key once (conditional write), where a form's complete reads, copies and deletes (S3_SMALL_UPLOADS=put)");
   if (abilities.smallUploads === "put" && !putsFinalKey && probe.postForms.verdict === "works")
     unused.push("small files by PUT without conditional write are copied at complete as forms are, for a CORS preflight more (S3_SMALL_UPLOADS=post)");
   // Parts always go by PUT, so a refused preflight breaks large files whatever the small files use.
