@@ -12,8 +12,9 @@ afterEach(() => void vi.useRealTimers());
 function setup(shown: string[], working: string[] = []) {
   const state = { shown, working: new Set(working) };
   const refresh = vi.fn();
-  const stuck = new StuckPlaceholders({ placeholders: () => state.shown, working: () => state.working, refresh });
-  return { state, refresh, stuck };
+  const stuck = new StuckPlaceholders();
+  const deps = { placeholders: () => state.shown, working: () => state.working, refresh };
+  return { state, refresh, stuck, watch: () => stuck.watch(deps) };
 }
 
 describe("showsPreviewPlaceholder", () => {
@@ -28,8 +29,8 @@ describe("showsPreviewPlaceholder", () => {
 
 describe("StuckPlaceholders", () => {
   it("fetches the list again within a look of a placeholder nothing here is working on, then backing off, then stops", () => {
-    const { refresh, stuck } = setup(["a"]);
-    stuck.watch();
+    const { refresh, watch } = setup(["a"]);
+    watch();
     vi.advanceTimersByTime(STUCK_CHECK_MS - 1);
     expect(refresh).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
@@ -48,8 +49,8 @@ describe("StuckPlaceholders", () => {
   });
 
   it("fetches nothing for placeholders this tab is still making, and starts once it is no longer", () => {
-    const { state, refresh, stuck } = setup(["a"], ["a"]);
-    stuck.watch();
+    const { state, refresh, watch } = setup(["a"], ["a"]);
+    watch();
     vi.advanceTimersByTime(60_000);
     expect(refresh).not.toHaveBeenCalled();
     state.working.clear();
@@ -58,34 +59,34 @@ describe("StuckPlaceholders", () => {
   });
 
   it("makes one fetch per look for all its stuck placeholders, and stops looking once none is shown", () => {
-    const { state, refresh, stuck } = setup(["a", "b", "c"]);
-    stuck.watch();
+    const { state, refresh, watch } = setup(["a", "b", "c"]);
+    watch();
     vi.advanceTimersByTime(STUCK_CHECK_MS);
     expect(refresh).toHaveBeenCalledTimes(1);
     state.shown = [];
     vi.advanceTimersByTime(STUCK_CHECK_MS);
     expect(vi.getTimerCount()).toBe(0);
-    stuck.watch();
+    watch();
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it("gives a placeholder stuck later its own few fetches, but never more to one it gave up on", () => {
-    const { state, refresh, stuck } = setup(["a"]);
-    stuck.watch();
+    const { state, refresh, watch } = setup(["a"]);
+    watch();
     vi.advanceTimersByTime(10 * 60_000);
     expect(refresh).toHaveBeenCalledTimes(STUCK_REFRESH_AFTER_MS.length);
-    stuck.watch();
+    watch();
     vi.advanceTimersByTime(10 * 60_000);
     expect(refresh).toHaveBeenCalledTimes(STUCK_REFRESH_AFTER_MS.length);
     state.shown = ["a", "b"];
-    stuck.watch();
+    watch();
     vi.advanceTimersByTime(STUCK_CHECK_MS);
     expect(refresh).toHaveBeenCalledTimes(STUCK_REFRESH_AFTER_MS.length + 1);
   });
 
   it("does nothing once the grid is gone", () => {
-    const { refresh, stuck } = setup(["a"]);
-    stuck.watch();
+    const { refresh, stuck, watch } = setup(["a"]);
+    watch();
     stuck.dispose();
     vi.advanceTimersByTime(10 * 60_000);
     expect(refresh).not.toHaveBeenCalled();
@@ -111,8 +112,8 @@ describe("the grid's placeholders with the library's list", () => {
     const files = () => client.getQueryData<InfiniteData<LibraryPage>>(key)!.pages.flatMap((page) => page.files);
     // The grid's one refresh, as file-grid.tsx makes it.
     const refreshes = new PreviewRefresh(() => void client.invalidateQueries({ queryKey: LIBRARY_QUERY_KEY }, { cancelRefetch: false }));
-    const stuck = new StuckPlaceholders({ placeholders: () => files().filter(showsPreviewPlaceholder).map((f) => f.id), working: () => new Set(), refresh: () => refreshes.request() });
-    stuck.watch();
+    const stuck = new StuckPlaceholders();
+    stuck.watch({ placeholders: () => files().filter(showsPreviewPlaceholder).map((f) => f.id), working: () => new Set(), refresh: () => refreshes.request() });
     server.a = "ua";
     // Load more on its way when the first look comes: not cancelled, its page kept.
     await vi.advanceTimersByTimeAsync(STUCK_CHECK_MS - 500);

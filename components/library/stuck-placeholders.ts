@@ -35,18 +35,20 @@ export type StuckPlaceholderDeps = {
 
 export class StuckPlaceholders {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** What the grid showed last. */
+  private deps: StuckPlaceholderDeps | undefined;
   /** Each placeholder found stuck: when first, and how many of its refreshes were made. */
   private readonly stuck = new Map<string, { since: number; refreshes: number }>();
 
   constructor(
-    private readonly deps: StuckPlaceholderDeps,
     private readonly refreshAfterMs: readonly number[] = STUCK_REFRESH_AFTER_MS,
     private readonly checkMs = STUCK_CHECK_MS,
   ) {}
 
   /** What the grid shows changed: it looks within STUCK_CHECK_MS if any placeholder may need it. */
-  watch() {
-    if (this.timer === undefined && this.deps.placeholders().some((id) => this.mayRefresh(id))) this.schedule();
+  watch(deps: StuckPlaceholderDeps) {
+    this.deps = deps;
+    if (this.timer === undefined && deps.placeholders().some((id) => this.mayRefresh(id))) this.schedule();
   }
 
   /** The grid went away: no more looks, no refresh (until it watches again, as React's development remount does). */
@@ -66,9 +68,10 @@ export class StuckPlaceholders {
   /** One refresh at most per look, for every placeholder due one. */
   private look() {
     this.timer = undefined;
+    const deps = this.deps!;
     const now = Date.now();
-    const shown = this.deps.placeholders();
-    const working = this.deps.working();
+    const shown = deps.placeholders();
+    const working = deps.working();
     let due = false;
     for (const id of shown) {
       if (working.has(id)) continue;
@@ -79,7 +82,7 @@ export class StuckPlaceholders {
       found.refreshes++;
       due = true;
     }
-    if (due) this.deps.refresh();
+    if (due) deps.refresh();
     // Placeholders still being made keep it looking: nothing tells it when this tab gives one up.
     if (shown.some((id) => this.mayRefresh(id))) this.schedule();
   }

@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useOptionalUploadManager } from "@/components/upload/upload-manager";
 import type { FileItemJson } from "@/lib/contracts/upload-schemas";
 import { showsPreviewPlaceholder, StuckPlaceholders } from "./stuck-placeholders";
 
-const NOTHING = new Set<string>();
+const NOTHING: ReadonlySet<string> = new Set();
 
 /**
  * The grid's placeholders that this tab's preview queue is not working on get the list fetched
@@ -11,19 +11,15 @@ const NOTHING = new Set<string>();
  */
 export function useStuckPlaceholders(files: readonly FileItemJson[], refresh: () => void) {
   const previews = useOptionalUploadManager()?.previews;
-  // Read at each look, not captured: the files and the queue as they are then.
-  const latest = useRef({ files, previews, refresh });
-  useEffect(() => {
-    latest.current = { files, previews, refresh };
-  });
-  const [stuck] = useState(
-    () =>
-      new StuckPlaceholders({
-        placeholders: () => latest.current.files.filter(showsPreviewPlaceholder).map((file) => file.id),
-        working: () => latest.current.previews?.working() ?? NOTHING,
-        refresh: () => latest.current.refresh(),
-      }),
-  );
+  const [stuck] = useState(() => new StuckPlaceholders());
   useEffect(() => () => stuck.dispose(), [stuck]);
-  useEffect(() => stuck.watch(), [stuck, files]);
+  useEffect(
+    () =>
+      stuck.watch({
+        placeholders: () => files.filter(showsPreviewPlaceholder).map((file) => file.id),
+        working: () => previews?.working() ?? NOTHING,
+        refresh,
+      }),
+    [stuck, files, previews, refresh],
+  );
 }
