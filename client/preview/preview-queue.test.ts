@@ -76,6 +76,23 @@ describe("the grid's missing previews", () => {
     expect(landed.every((p) => p.previewUrl.endsWith(".preview"))).toBe(true);
   });
 
+  it("says which file items it is still working on: from queued until recorded or given up", async () => {
+    const { queue, make, stored } = setup();
+    const photo = stored("photo.jpg");
+    const broken = stored("broken.jpg");
+    make.mockImplementation(async (source) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return "url" in source && source.url.includes(broken.id) ? null : PREVIEW();
+    });
+    makeMissingPreviews(queue, [photo, broken]);
+    expect(queue.working()).toEqual(new Set([photo.id, broken.id]));
+    await vi.advanceTimersByTimeAsync(30);
+    // No preview came of it: nothing more will.
+    expect(queue.working()).toEqual(new Set([photo.id]));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(queue.working()).toEqual(new Set());
+  });
+
   it("tries each file once per tab, however often the grid renders it, even when no preview came of it", async () => {
     const { queue, make, stored } = setup();
     make.mockResolvedValueOnce(null);

@@ -110,6 +110,17 @@ export class PreviewQueue implements PreviewHandoff {
     return true;
   }
 
+  /**
+   * File items whose preview this tab is still making or sending: a placeholder of one of them
+   * turns into the picture when it lands. The grid fetches the list again for any other
+   * (components/library/stuck-placeholders.ts).
+   */
+  working(): Set<string> {
+    const ids = new Set<string>();
+    for (const entry of this.entries.values()) if (entry.fileItemId) ids.add(entry.fileItemId);
+    return ids;
+  }
+
   /** The file item was deleted: its preview is dropped wherever it is. */
   forget(fileItemId: string) {
     for (const entry of [...this.entries.values()]) if (entry.fileItemId === fileItemId) this.drop(entry);

@@ -9,6 +9,7 @@ import { FolderPath, fullName } from "./file-name";
 import { FileTypeIcon, typeFamily } from "./file-type-icon";
 import { previewRetryDelay } from "./preview-retry";
 import { ShareDialog } from "./share-dialog";
+import { showsPreviewPlaceholder } from "./stuck-placeholders";
 import { useDeleteFile } from "./use-delete-file";
 
 type Props = {
@@ -41,7 +42,7 @@ function Thumbnail({ file, onPreviewError }: Pick<Props, "file" | "onPreviewErro
     const timer = setTimeout(() => setFailure((now) => (now && now.url === url && now.failures === failures ? { ...now, waiting: false } : now)), delay);
     return () => clearTimeout(timer);
   }, [url, waiting, failures]);
-  if (!url && file.previewWanted) {
+  if (showsPreviewPlaceholder(file)) {
     return (
       <span className="file-card-placeholder" data-testid="card-preview-pending" title="Preview on its way">
         <FileTypeIcon type={file.type} />

@@ -8,6 +8,7 @@ import { FileCard } from "./file-card";
 import { Lightbox } from "./lightbox";
 import { PreviewRefresh } from "./preview-retry";
 import { useMissingPreviews } from "./use-missing-previews";
+import { useStuckPlaceholders } from "./use-stuck-placeholders";
 
 type Props = {
   files: FileItemJson[];
@@ -27,7 +28,10 @@ export function FileGrid({ files, selected, onSelect }: Props) {
   // at most once per gap. Not cancelling a fetch on its way (a "Load more" would lose its page).
   const [refreshes] = useState(() => new PreviewRefresh(() => void queryClient.invalidateQueries({ queryKey: LIBRARY_QUERY_KEY }, { cancelRefetch: false })));
   useEffect(() => () => refreshes.dispose(), [refreshes]);
-  const onPreviewError = useCallback(() => refreshes.request(), [refreshes]);
+  const requestRefresh = useCallback(() => refreshes.request(), [refreshes]);
+  // Placeholders nothing in this tab will turn into pictures (a landing missed, another tab's or
+  // the CLI's file) fetch the list again through the same refresh, a few times, backing off.
+  useStuckPlaceholders(files, requestRefresh);
 
   const onStep = useCallback((index: number) => setOpenId(files[index]?.id ?? null), [files]);
 
@@ -44,7 +48,7 @@ export function FileGrid({ files, selected, onSelect }: Props) {
     <>
       <ul className="file-grid" ref={listRef} data-testid="file-grid" aria-label="Your uploaded files">
         {files.map((file) => (
-          <FileCard key={file.id} file={file} selected={selected.has(file.id)} onSelect={onSelect} onOpen={setOpenId} onPreviewError={onPreviewError} />
+          <FileCard key={file.id} file={file} selected={selected.has(file.id)} onSelect={onSelect} onOpen={setOpenId} onPreviewError={requestRefresh} />
         ))}
       </ul>
       {openIndex >= 0 && <Lightbox files={files} index={openIndex} onStep={onStep} onClose={onClose} />}

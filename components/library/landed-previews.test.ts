@@ -80,6 +80,31 @@ describe("applyLandedPreviews", () => {
     unsubscribe();
   });
 
+  it("regression: the second of two batches landing during one Load more is kept (the first's re-apply ended the second's watch before the page landed; real-media E2E: img-0048 kept its placeholder)", async () => {
+    const client = new QueryClient();
+    const key = [...LIBRARY_QUERY_KEY, { q: "" }];
+    const pageOf = (cursor: string | null): LibraryPage => (cursor ? { files: [file("c")], nextCursor: null, usage } : { files: [file("a"), file("b")], nextCursor: "2", usage });
+    const queryFn = ({ pageParam }: { pageParam: string | null }) => new Promise<LibraryPage>((resolve) => setTimeout(() => resolve(pageOf(pageParam)), 10));
+    const observer = new InfiniteQueryObserver(client, { queryKey: key, queryFn, initialPageParam: null as string | null, getNextPageParam: (page: LibraryPage) => page.nextCursor, staleTime: Infinity });
+    const unsubscribe = observer.subscribe(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Load more reads the cached pages now and answers them with its page added when it lands.
+    const more = observer.fetchNextPage();
+    applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "ua" }]);
+    applyLandedPreviews(client, [{ fileItemId: "b", previewUrl: "ub" }]);
+    await more;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const data = client.getQueryData<InfiniteData<LibraryPage>>(key)!;
+    expect(data.pages.flatMap((page) => page.files.map((f) => [f.id, f.previewUrl]))).toEqual([
+      ["a", "ua"],
+      ["b", "ub"],
+      ["c", null],
+    ]);
+    // Both watches ended with the listing.
+    expect(client.getQueryCache().hasListeners()).toBe(false);
+    unsubscribe();
+  });
+
   it("does not ask again when nothing is on its way", () => {
     const client = new QueryClient();
     const invalidate = vi.spyOn(client, "invalidateQueries");

@@ -23,8 +23,9 @@ export function withLandedPreviews(data: InfiniteData<LibraryPage>, landed: read
 /**
  * Every cached library listing (any search, filter or sort) gets the landed previews. A listing
  * already on its way may have been read before they were recorded and would put the placeholders
- * back when it lands, so they are applied again to each listing that lands while any is on its way.
- * Not a refetch: that would cancel a "Load more" in flight and drop the page it brings.
+ * back when it lands (a "Load more" answers the pages it read when it started, plus its own), so
+ * they are applied again to each listing that lands while any is on its way. Not a refetch: that
+ * would cancel a "Load more" in flight and drop the page it brings.
  */
 export function applyLandedPreviews(queryClient: QueryClient, landed: readonly LandedPreview[]) {
   const apply = () =>
@@ -35,8 +36,13 @@ export function applyLandedPreviews(queryClient: QueryClient, landed: readonly L
   const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
     if (event.type !== "updated" || !matchQuery({ queryKey: LIBRARY_QUERY_KEY }, event.query)) return;
     const { action } = event;
-    // `manual`: this function's own setQueriesData, which must not call it again.
-    if (action.type === "success" && !action.manual) apply();
-    if ((action.type === "success" || action.type === "error") && !onTheirWay()) unsubscribe();
+    // A manual write is a landing's own setQueriesData, this one's or another batch's applied
+    // again inside the listing's success: never the listing this watch waits for. Ending on it,
+    // once nothing was on its way, dropped this watch before the listing reached it (regression:
+    // two batches landed during one Load more, the second kept its placeholders).
+    if (action.type === "success" && action.manual) return;
+    if (action.type === "success") apply();
+    // A fetch ends in success, error, or (cancelled) `setState` back to what it had, this landing included.
+    if ((action.type === "success" || action.type === "error" || action.type === "setState") && !onTheirWay()) unsubscribe();
   });
 }
