@@ -10,6 +10,18 @@ const file = (id: string): FileItemJson => ({ id, name: `${id}.jpg`, path: null,
 const usage = { usedBytes: 0, quotaBytes: null };
 const listing = (...pages: string[][]): InfiniteData<LibraryPage> => ({ pages: pages.map((ids) => ({ files: ids.map(file), nextCursor: null, usage })), pageParams: pages.map(() => null) });
 
+/** A library listing of two files whose next page (one file) comes 10 ms after Load more asks, its first page loaded. */
+async function twoPagesLoaded() {
+  const client = new QueryClient();
+  const key = [...LIBRARY_QUERY_KEY, { q: "" }];
+  const pageOf = (cursor: string | null): LibraryPage => (cursor ? { files: [file("c")], nextCursor: null, usage } : { files: [file("a"), file("b")], nextCursor: "2", usage });
+  const queryFn = ({ pageParam }: { pageParam: string | null }) => new Promise<LibraryPage>((resolve) => setTimeout(() => resolve(pageOf(pageParam)), 10));
+  const observer = new InfiniteQueryObserver(client, { queryKey: key, queryFn, initialPageParam: null as string | null, getNextPageParam: (page: LibraryPage) => page.nextCursor, staleTime: Infinity });
+  const unsubscribe = observer.subscribe(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  return { client, key, observer, unsubscribe };
+}
+
 describe("withLandedPreviews", () => {
   it("sets each landed file's preview in place and keeps the pages without one as they were", () => {
     const before = listing(["a", "b"], ["c"]);
@@ -60,13 +72,7 @@ describe("applyLandedPreviews", () => {
   });
 
   it("keeps a page that Load more was bringing when a preview landed (regression: the list fell back to its first page)", async () => {
-    const client = new QueryClient();
-    const key = [...LIBRARY_QUERY_KEY, { q: "" }];
-    const pageOf = (cursor: string | null): LibraryPage => (cursor ? { files: [file("c")], nextCursor: null, usage } : { files: [file("a"), file("b")], nextCursor: "2", usage });
-    const queryFn = ({ pageParam }: { pageParam: string | null }) => new Promise<LibraryPage>((resolve) => setTimeout(() => resolve(pageOf(pageParam)), 10));
-    const observer = new InfiniteQueryObserver(client, { queryKey: key, queryFn, initialPageParam: null as string | null, getNextPageParam: (page: LibraryPage) => page.nextCursor, staleTime: Infinity });
-    const unsubscribe = observer.subscribe(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    const { client, key, observer, unsubscribe } = await twoPagesLoaded();
     const more = observer.fetchNextPage();
     applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "u" }]);
     await more;
@@ -81,13 +87,7 @@ describe("applyLandedPreviews", () => {
   });
 
   it("regression: the second of two batches landing during one Load more is kept (the first's re-apply ended the second's watch before the page landed; real-media E2E: img-0048 kept its placeholder)", async () => {
-    const client = new QueryClient();
-    const key = [...LIBRARY_QUERY_KEY, { q: "" }];
-    const pageOf = (cursor: string | null): LibraryPage => (cursor ? { files: [file("c")], nextCursor: null, usage } : { files: [file("a"), file("b")], nextCursor: "2", usage });
-    const queryFn = ({ pageParam }: { pageParam: string | null }) => new Promise<LibraryPage>((resolve) => setTimeout(() => resolve(pageOf(pageParam)), 10));
-    const observer = new InfiniteQueryObserver(client, { queryKey: key, queryFn, initialPageParam: null as string | null, getNextPageParam: (page: LibraryPage) => page.nextCursor, staleTime: Infinity });
-    const unsubscribe = observer.subscribe(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    const { client, key, observer, unsubscribe } = await twoPagesLoaded();
     // Load more reads the cached pages now and answers them with its page added when it lands.
     const more = observer.fetchNextPage();
     applyLandedPreviews(client, [{ fileItemId: "a", previewUrl: "ua" }]);
