@@ -73,7 +73,7 @@ export function printSmallFiles(result: SmallFilesResult): void {
 /** The scenario's files, in a folder of their own under `tmp`. */
 export const scenarioDir = (tmp: string, scenario: SmallFilesScenario) => path.join(tmp, `small-${scenario.count}x${scenario.fileBytes}`);
 
-export type RealMediaResult = FileBatchRun & { corpus: RealMedia; previews: PreviewCount; memory: PreviewMemory; reference: ReferenceMemory };
+export type RealMediaResult = FileBatchRun & { corpus: RealMedia; previews: PreviewCount; memory: PreviewMemory; reference: ReferenceMemory; profile?: PageProfile };
 
 /**
  * The real-media folder through a fresh page, like a scenario, its tab's memory sampled until the
@@ -85,8 +85,10 @@ export async function runRealMediaFiles(browser: Browser, appUrl: string, corpus
   const page = await signedInUploadPage(browser, appUrl, { trace: true });
   try {
     if (CONCURRENCY !== null) await setConcurrency(page, CONCURRENCY);
+    // BENCH_B2_PROFILE: the page's main thread while the folder goes, as for the synthetic rows.
+    const stopProfile = await startPageProfile(page);
     const { run, ...memory } = await whileMakingPreviews(browser, page, appUrl, () => measureFileBatch(page, appUrl, corpus.paths, 5 * 60_000));
-    return { ...run, corpus, previews: memory.previews, memory, reference };
+    return { ...run, corpus, previews: memory.previews, memory, reference, profile: await stopProfile?.() };
   } finally {
     await page.context().close();
   }
@@ -104,4 +106,5 @@ export function printRealMediaFiles(result: RealMediaResult): void {
   printProblems(result);
   printBatchCpu(result, result.count, "per file", "ms");
   printFileTimeline(result.timeline);
+  if (result.profile) printProfile(result.profile, result.count);
 }
