@@ -18,3 +18,12 @@ export function withAbilities(abilities: Partial<StoreAbilities>) {
     getEnv().storeAbilities = saved;
   });
 }
+
+/**
+ * For a file whose small files must go as POST forms (its tests post forms, or its fixtures are
+ * form uploads), whatever the store's preset says; the PUT strategy has its own file,
+ * tests/put-uploads.test.ts.
+ */
+export function withPostForms() {
+  withAbilities({ smallUploads: "post" });
+}

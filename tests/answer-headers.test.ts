@@ -11,7 +11,7 @@ import { GET as listTokens, POST as createToken } from "@/app/api/tokens/route";
 import { POST as createUpload } from "@/app/api/uploads/route";
 import { createFileItem } from "@/db/queries/file-items";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 // With this run's http APP_URL: no Strict-Transport-Security (tests/answer-headers-https.test.ts has the https side).
 
@@ -21,9 +21,7 @@ async function uploadedFile(userId: string): Promise<string> {
   return id;
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("Cache-Control: no-store on every answer of a route that needs a caller (issue 23)", () => {
   it("on JSON answers, redirects to signed URLs and refusals alike, by session and by API token", async () => {

@@ -35,11 +35,9 @@ import { createTestUser, expectItemsRefusedUnchanged, expectRefusedUnchanged, fr
 import { APP, jsonRequest, routeParams } from "../testing/requests";
 import { testS3 } from "../testing/s3-direct";
 import { stagingKeyFor } from "@/server/uploads/object-keys";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
-// Small files here go as POST forms, as this file's fixtures expect, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 /** Bad input on every API route: a clear 4xx `{error:{code,message}}`, and no row or object changes. */
 

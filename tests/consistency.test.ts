@@ -10,7 +10,7 @@ import type { PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { testS3 } from "../testing/s3-direct";
 import { GIF_SIGNATURE, startingWith } from "../testing/file-signatures";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 const run = promisify(execFile);
 
@@ -26,9 +26,7 @@ async function uploadOne(cookie: string, size: number) {
   return id;
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("uploads:check", () => {
   it("finds uploaded file items without their object and objects without a file item", async () => {

@@ -13,7 +13,7 @@ import { getUserByEmail } from "@/db/queries/users";
 import { apiTokens, fileItems } from "@/db/schema";
 import type { CreateTokenResponse } from "@/lib/contracts/api-token-schemas";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 const EVIL = "https://evil.example";
 const png = { name: "photo.png", size: 10, type: "image/png" };
@@ -29,9 +29,7 @@ async function expectError(res: Response, status: number, code: string) {
   expect((await res.json()).error.code).toBe(code);
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("cookie-authenticated state changes from another site", () => {
   it("refuses a foreign Origin (403) and creates nothing", async () => {

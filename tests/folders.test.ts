@@ -13,7 +13,7 @@ import type { LibraryPage } from "@/lib/contracts/library-schemas";
 import type { CompleteUploadsResponse, CreateUploadResponse, CreateUploadsResponse, FileItemJson, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 /** Issue 15: a file dropped with its folder keeps the folder's relative path, shown and searched in the library. */
 
@@ -70,9 +70,7 @@ function seed(userId: string, name: string, path: string | null, createdAt?: Dat
 
 const shown = (files: FileItemJson[]) => files.map((f) => (f.path ? `${f.path}/${f.name}` : f.name));
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("creating uploads with a folder path", () => {
   it("POST /api/uploads stores the path (NFC), keeps it out of the key, and the library lists it once uploaded", async () => {

@@ -20,7 +20,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "@/server/http/parse";
 import { COMPLETE_BATCH_MAX_BODY_BYTES, CREATE_BATCH_MAX_BODY_BYTES, type CreateUploadResponse, type PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { MIB } from "@/lib/units";
 import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 /** A JSON object of exactly `bytes` bytes that no route's schema accepts: `{"pad":"xx…"}`. */
 function jsonOfSize(bytes: number): string {
@@ -85,9 +85,7 @@ async function jsonRoutes(): Promise<Array<{ name: string; path: string; method:
   ];
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("body limits on every JSON route", () => {
   it("refuses an 8 MiB body to /api/register at once, from its Content-Length, without reading it", async () => {

@@ -21,7 +21,7 @@ import { createUpload, planUpload } from "@/server/uploads/create";
 import { MP4_FTYP_HEADER } from "../testing/file-signatures";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { sha256OfObject, userObjectKeys } from "../testing/s3-direct";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -77,9 +77,7 @@ async function expectRowConsistent(session: Session, id: string, bytes: Uint8Arr
   return row;
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("once complete has answered 200, no issued form can change the file", () => {
   it("a re-POST of the same signed form with other bytes leaves the served object as checked", async () => {

@@ -12,7 +12,7 @@ import { MIB } from "@/lib/units";
 import type { CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Body = { name: string; size: number; type: string; path?: string; idempotencyKey?: string };
 
@@ -33,9 +33,7 @@ async function post(upload: PostUploadTarget, bytes: Uint8Array) {
 
 const png = (size: number, idempotencyKey = newIdempotencyKey()): Body => ({ name: "a.png", size, type: "image/png", idempotencyKey });
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("idempotency keys on create", () => {
   it("a repeated create (its first answer lost) returns the same file item with a policy that works", async () => {

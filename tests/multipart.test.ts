@@ -16,7 +16,7 @@ import type { CompleteUploadsResponse, MultipartUploadTarget, PostUploadTarget, 
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { multipartUploadIds, sha256OfObject } from "../testing/s3-direct";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -41,9 +41,7 @@ const complete = (session: Session, id: string) =>
 const partsOf = (data: Uint8Array, upload: MultipartUploadTarget) =>
   Array.from({ length: upload.partCount }, (_, i) => data.subarray(i * upload.partSize, (i + 1) * upload.partSize));
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("multipart uploads through the API against the store (MinIO, or SeaweedFS with TEST_STORE=seaweedfs)", () => {
   it("uploads 200 MiB in checksummed parts, resumes from the stored list, and completes verified", async () => {

@@ -31,7 +31,7 @@ import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-si
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { keysUnder, testS3, userObjectKeys } from "../testing/s3-direct";
 import { expireStagingHolds } from "../testing/staging-holds";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 type Auth = { cookie?: string; bearer?: string };
@@ -175,9 +175,7 @@ async function withQuota<T>(bytes: number, run: () => Promise<T>): Promise<T> {
   }
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("POST /api/previews", () => {
   it("signs a form MinIO holds to the preview's staging key, exact size and type", async () => {

@@ -23,7 +23,7 @@ import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-si
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { testS3 } from "../testing/s3-direct";
 import { expireStagingHolds } from "../testing/staging-holds";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Session = Awaited<ReturnType<typeof createSignedInUser>>;
 
@@ -96,9 +96,7 @@ async function postTwiceUntilRefused(s: Session, rounds: number, between: (id: s
   return statuses;
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("the quota caps stored bytes, staging included (regression: cancel freed the quota while the form could still post)", () => {
   it("create, post, cancel, post again: never more than the quota stored", async () => {

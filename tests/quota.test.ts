@@ -5,7 +5,7 @@ import { DELETE as cancelUpload } from "@/app/api/uploads/[id]/route";
 import { getEnv } from "@/server/env";
 import { MIB } from "@/lib/units";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 // getEnv() is parsed once per test file's module graph, so this quota applies to this file only.
 const QUOTA = 300 * MIB;
@@ -14,9 +14,7 @@ getEnv().USER_QUOTA_BYTES = QUOTA;
 const start = (cookie: string, size: number, name = "clip.mp4") =>
   createUpload(jsonRequest("/api/uploads", { cookie, body: { name, size, type: "video/mp4" } }));
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("USER_QUOTA_BYTES", () => {
   it("counts pending and uploaded bytes; the exact quota fits, one byte more does not", async () => {

@@ -22,7 +22,7 @@ import { MIB } from "@/lib/units";
 import { RATE_LIMIT_WINDOW_MS } from "@/server/ops/rate-limit-window";
 import { consumeRateLimit, rateLimitBucket, rateLimitWindowMs, type RateLimitKind } from "@/server/ops/rate-limit";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 const bucket = () => `test:${randomUUID()}`;
 const png = (name: string) => ({ name, size: 1, type: "image/png" });
@@ -48,9 +48,7 @@ async function exhaust(kind: RateLimitKind, userId: string, limit: number, leave
   }
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("consumeRateLimit against Postgres", () => {
   it("lets exactly `limit` of N + 5 concurrent calls through", async () => {

@@ -20,7 +20,7 @@ import type { CompleteUploadsResponse, CreateUploadsResponse, MultipartUploadTar
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { multipartUploadIds } from "../testing/s3-direct";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 /**
  * A store's refusal is never a 500: each failed S3 call answers 501 storage_unsupported, 502
@@ -96,9 +96,7 @@ async function storedMultipart(session: Session, size: number): Promise<string> 
   return file.id;
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("a multipart completion the store refuses", () => {
   it("answers 502 storage_refused naming CompleteMultipartUpload and the store's code, keeps the file item pending with the refusal recorded, and completes once fixed", async () => {

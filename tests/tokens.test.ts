@@ -10,7 +10,7 @@ import { getDb } from "@/db";
 import { apiTokens } from "@/db/schema";
 import { MAX_ACTIVE_TOKENS_PER_USER, type CreateTokenResponse, type ListTokensResponse } from "@/lib/contracts/api-token-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 async function mint(cookie: string, name = "CI script"): Promise<CreateTokenResponse> {
   const res = await createToken(jsonRequest("/api/tokens", { cookie, body: { name } }));
@@ -30,9 +30,7 @@ async function tokenRows(userId: string) {
   return db.select().from(apiTokens).where(eq(apiTokens.userId, userId));
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("POST /api/tokens", () => {
   it("returns the secret once and stores only its SHA-256", async () => {

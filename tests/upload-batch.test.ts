@@ -13,7 +13,7 @@ import { headObject } from "@/server/storage/objects";
 import type { CompleteUploadsResponse, CreateUploadsResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Body = { name: string; size: number; type: string };
 type Created = Extract<CreateUploadsResponse["results"][number], { status: 201 }>;
@@ -60,9 +60,7 @@ async function rowCount(userId: string): Promise<number> {
 const png = (name: string, size: number): Body => ({ name, size, type: "image/png" });
 const bytes = (size: number) => startingWith(PNG_SIGNATURE, size, 7);
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("POST /api/uploads/batch", () => {
   it("answers each file in order: created ones signed for their own key and size, refused ones with their own error", async () => {

@@ -17,7 +17,7 @@ import type { CompleteUploadsResponse, CreateUploadsResponse, MultipartUploadTar
 import { APP, createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { MP4_FTYP_HEADER, PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
 import { sha256OfObject } from "../testing/s3-direct";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 /**
  * The bucket's two loopback host names, as the app derives them when S3_PUBLIC_ENDPOINT is unset
@@ -71,9 +71,7 @@ function onOtherHost(url: string): string {
   return moved.toString();
 }
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("upload host names: a loopback S3_ENDPOINT gives the bucket two", () => {
   it("are 127.0.0.1 and localhost, the first for downloads; the page's CSP allows both", async () => {

@@ -9,7 +9,7 @@ import { signUploadPost } from "@/server/storage/post-policy";
 import type { CreateUploadResponse, PostUploadTarget } from "@/lib/contracts/upload-schemas";
 import { createSignedInUser, jsonRequest, routeParams } from "../testing/requests";
 import { PNG_SIGNATURE, startingWith } from "../testing/file-signatures";
-import { withAbilities } from "../testing/store-abilities";
+import { withPostForms } from "../testing/store-abilities";
 
 type Upload = PostUploadTarget;
 
@@ -32,9 +32,7 @@ const complete = (id: string, cookie?: string) =>
 
 const png = (size: number) => ({ name: "photo.PNG", size, type: "image/png" });
 
-// Small files here go as POST forms, which this file is about, whatever the store's preset says;
-// the PUT strategy has its own file, tests/put-uploads.test.ts.
-withAbilities({ smallUploads: "post" });
+withPostForms();
 
 describe("POST /api/uploads then S3 POST then complete", () => {
   it("stores exactly the declared bytes and records S3's size", async () => {
