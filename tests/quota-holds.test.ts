@@ -128,7 +128,8 @@ describe("the quota caps stored bytes, staging included (regression: cancel free
   });
 
   it("gives the room back once the form has expired: a refused create empties the staging key, then fits", async () => {
-    getEnv().UPLOAD_URL_TTL_SECONDS = 1;
+    // Long enough for the two posts, cancel and create below on a loaded CI machine (1 s was not: the first post got 403).
+    getEnv().UPLOAD_URL_TTL_SECONDS = 5;
     const s = await createSignedInUser();
     const { id, upload } = await created(s, 1400);
     expect(await post(upload, PNG(1400))).toBe(204);
@@ -137,7 +138,7 @@ describe("the quota caps stored bytes, staging included (regression: cancel free
     expect((await create(s, 1000)).status).toBe(413);
 
     // The form really expires (storage refuses it), and its recorded time is past the grace.
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(upload.expiresAt) - Date.now()) + 1100));
     expect(await post(upload, PNG(1400))).toBe(403);
     await ageHolds(s.user.id);
     expect(await storedBytes(s.user.id)).toBe(1400);
