@@ -70,7 +70,7 @@ export async function countPreviews(page: Page, appUrl: string, lastDoneAt: numb
 }
 
 /** Previews are on as shipped: the upload page always makes them for JPEG, PNG, GIF, MP4 and QuickTime; nothing turns them off. */
-export const PREVIEW_SETTING = "previews on, as shipped (the upload page makes them; no setting)";
+export const PREVIEW_SETTING = "previews on, as shipped (the upload page makes them, and below 4 cores only while no small file is being sent; no setting)";
 
 export function printPreviews(count: PreviewCount, indent = "  "): void {
   const files = count.images.files + count.videos.files;

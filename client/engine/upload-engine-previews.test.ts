@@ -3,8 +3,8 @@ import { ConnectionPool } from "@/client/connection-pool";
 import type { PreviewMaker, PreviewSource } from "@/client/preview/make-preview";
 import { UNDECODABLE, type MadePreview } from "@/client/preview/made-preview";
 import { PREVIEW_FLUSH_IDLE_MS } from "@/client/preview/preview-batches";
-import { PreviewQueue, type LandedPreview } from "@/client/preview/preview-queue";
-import { StorageError } from "@/client/storage-error";
+import { PreviewQueue, SMALL_UPLOAD_BYTES, type LandedPreview } from "@/client/preview/preview-queue";
+import { StorageError, storageErrorFor } from "@/client/storage-error";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import { memoryResumeStore } from "@/testing/fakes/memory-resume-store";
@@ -20,6 +20,7 @@ import { withQuietFakeTimers } from "@/testing/fakes/quiet-fake-timers";
  */
 const rules = { allowedTypes: ["image/png", "image/jpeg", "video/mp4", "audio/mpeg"], maxBytes: 64 * MIB };
 const MULTIPART_FROM = 20;
+const xml = (code: string, message = "") => `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 const PREVIEW = () => new Blob([new Uint8Array(1_234)], { type: "image/webp" });
 
 let lastModified = 0;
@@ -27,11 +28,11 @@ function fileOf(name: string, size = 10, type = "image/png"): File {
   return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
 }
 
-function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2 } = {}) {
+function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2, yieldToSmallUploads = false } = {}) {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 4 });
   const pool = new ConnectionPool(6);
-  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots: { image: 2, video: 1 } });
+  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots: { image: 2, video: 1 }, yieldToSmallUploads });
   const landed: LandedPreview[] = [];
   previews.onLanded((batch) => landed.push(...batch));
   const transport = { post: storage.post, putFile: storage.putFile, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
@@ -146,6 +147,61 @@ describe("previews leave in batches", () => {
     expect(most).toBe(2);
     expect(order).toEqual(names);
     expect(landed).toHaveLength(12);
+  });
+});
+
+describe("on a machine of few cores, previews wait while small files are sent (yieldToSmallUploads)", () => {
+  it("makes no preview while a small file is on the wire, and every one once the last is done", async () => {
+    const { make, pending } = heldMaker();
+    const { storage, engine, statuses, landed } = setup(make, { yieldToSmallUploads: true, concurrency: 2 });
+    storage.hold = true;
+    engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
+    await later();
+    expect(await statuses()).toEqual(["uploading", "uploading", "waiting"]);
+    storage.open(storage.posts)[0]!.finish();
+    await later();
+    // a is done, c took its place: still a small file on the wire.
+    expect(await statuses()).toEqual(["done", "uploading", "uploading"]);
+    expect(pending).toHaveLength(0);
+    for (const post of storage.open(storage.posts)) post.finish();
+    expect(await statuses()).toEqual(["done", "done", "done"]);
+    // Two makers, in the order the files started.
+    expect(pending.map((p) => "file" in p.source && p.source.file.name)).toEqual(["a.png", "b.png"]);
+    storage.hold = false;
+    for (let i = 0; i < 3; i++) {
+      pending[i]!.finish(PREVIEW());
+      await settle();
+    }
+    await later();
+    expect(landed.map((p) => p.fileItemId).sort()).toEqual(["file-1", "file-2", "file-3"]);
+  });
+
+  it("a file cancelled or failed, or paused, stops holding them", async () => {
+    const { make, pending } = heldMaker();
+    const { storage, engine, statuses } = setup(make, { yieldToSmallUploads: true, concurrency: 3 });
+    storage.hold = true;
+    const [photo, clip] = engine.add([fileOf("photo.png"), fileOf("clip.mp4", MULTIPART_FROM + 7, "video/mp4"), fileOf("other.png")]);
+    await later();
+    expect(await statuses()).toEqual(["uploading", "uploading", "uploading"]);
+    engine.cancel(photo!);
+    storage.open(storage.posts).find((post) => post.target.includes("file-3"))!.fail(storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
+    await later();
+    expect(pending).toHaveLength(0);
+    engine.pause(clip!);
+    await settle();
+    expect((await statuses()).slice(1)).toEqual(["paused", "failed"]);
+    // The failed file's preview went with it.
+    expect(pending.map((p) => "file" in p.source && p.source.file.name)).toEqual(["clip.mp4"]);
+  });
+
+  it("does not hold them for a file bigger than SMALL_UPLOAD_BYTES: its time is the link's", async () => {
+    const { make, pending } = heldMaker();
+    const { storage, engine, statuses } = setup(make, { yieldToSmallUploads: true });
+    storage.hold = true;
+    engine.add([new File([new Uint8Array(SMALL_UPLOAD_BYTES + 1)], "big.png", { type: "image/png" })]);
+    await later();
+    expect(await statuses()).toEqual(["uploading"]);
+    expect(pending).toHaveLength(1);
   });
 });
 

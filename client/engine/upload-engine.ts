@@ -169,7 +169,9 @@ export class UploadEngine {
 
   /** Only rows whose job can pause (multipart): parts on the wire are dropped and sent again on resume. */
   pause = (key: string) => {
-    if (this.dispatch({ type: "pause", key })) this.scheduler.job(key)?.control?.pause();
+    if (!this.dispatch({ type: "pause", key })) return;
+    this.scheduler.job(key)?.control?.pause();
+    this.options.previews?.paused(key);
   };
 
   resume = (key: string) => {

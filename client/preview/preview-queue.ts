@@ -2,7 +2,9 @@
  * The tab's previews (issue 21), on their own path beside the uploads and never in their way: a
  * file is done when its bytes are verified, and its preview follows. Previews are made in the
  * order their files start, by a bounded number of makers (preview-slots.ts: image workers sized to
- * the machine, videos one or two at a time); a preview made before its file is uploaded waits
+ * the machine, videos one or two at a time), and on a machine of few cores only while no small
+ * file is being sent (`yieldToSmallUploads`: a stream of small files is CPU-bound there, so the
+ * files go first and their previews follow the stream); a preview made before its file is uploaded waits
  * (a blob of a few KiB) until it is; ready previews of uploaded file items leave in batches
  * (preview-batches.ts), and so do reports of those whose picture would not decode (UNDECODABLE), so
  * that no page asks for them again. Best effort throughout: a failure is no preview, never a failed
@@ -45,7 +47,16 @@ export type PreviewQueueDeps = {
   hash: (blob: Blob) => Promise<string>;
   make: PreviewMaker;
   slots: PreviewSlots;
+  /** Makers start only while no small file is being sent (preview-slots.ts: yieldsToSmallUploads). */
+  yieldToSmallUploads?: boolean;
 };
+
+/**
+ * Files up to this size are "small" for `yieldToSmallUploads`: each costs the machine its requests'
+ * CPU more than its bytes' (the page, the network process, the app and the store per request), and
+ * is sent within a second or so; a bigger one is bound by the link, and its previews need not wait for it.
+ */
+export const SMALL_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 /** What the upload engine tells the queue of each file, by its row key. */
 export type PreviewHandoff = {
@@ -55,12 +66,16 @@ export type PreviewHandoff = {
   uploaded(key: string, file: FileItemJson): void;
   /** Cancelled or failed: the preview is dropped (a Retry starts it again). */
   dropped(key: string): void;
+  /** Paused: its bytes stop for now, its preview stays. */
+  paused(key: string): void;
 };
 
 export class PreviewQueue implements PreviewHandoff {
   private readonly entries = new Map<string, Entry>();
   private readonly waiting: Record<Kind, Entry[]> = { image: [], video: [] };
   private readonly making: Record<Kind, number> = { image: 0, video: 0 };
+  /** Row keys of small files being sent, while makers yield to them. */
+  private readonly smallUploads = new Set<string>();
   /** File items this tab has made a preview of, or tried to: never tried twice. */
   private readonly tried = new Set<string>();
   private readonly listeners = new Set<(landed: LandedPreview[]) => void>();
@@ -82,10 +97,12 @@ export class PreviewQueue implements PreviewHandoff {
   }
 
   started(key: string, file: File) {
+    if (this.deps.yieldToSmallUploads && file.size <= SMALL_UPLOAD_BYTES) this.smallUploads.add(key);
     if (isPreviewable(file.type)) this.enqueue(`upload:${key}`, { type: file.type, file }, null);
   }
 
   uploaded(key: string, file: FileItemJson) {
+    this.sent(key);
     // The grid may have listed the file as uploaded before its complete answered here, and taken it.
     const takenByGrid = this.tried.has(file.id);
     this.tried.add(file.id);
@@ -98,8 +115,18 @@ export class PreviewQueue implements PreviewHandoff {
   }
 
   dropped(key: string) {
+    this.sent(key);
     const entry = this.entries.get(`upload:${key}`);
     if (entry) this.drop(entry);
+  }
+
+  paused(key: string) {
+    this.sent(key);
+  }
+
+  /** A file is no longer being sent: the last small one lets the makers start. */
+  private sent(key: string) {
+    if (this.smallUploads.delete(key) && this.smallUploads.size === 0) queueMicrotask(() => this.pump());
   }
 
   /** A stored file item without a preview (the grid shows it); false when this tab has tried it already. */
@@ -132,6 +159,7 @@ export class PreviewQueue implements PreviewHandoff {
     this.lifetime = new AbortController();
     for (const entry of this.entries.values()) entry.controller.abort();
     this.entries.clear();
+    this.smallUploads.clear();
     this.waiting.image = [];
     this.waiting.video = [];
     this.tried.clear();
@@ -164,6 +192,7 @@ export class PreviewQueue implements PreviewHandoff {
 
   /** Starts the earliest waiting previews while makers are free. */
   private pump() {
+    if (this.smallUploads.size > 0) return;
     for (const kind of ["image", "video"] as const) {
       const queue = this.waiting[kind];
       while (this.making[kind] < this.deps.slots[kind] && queue.length > 0) {

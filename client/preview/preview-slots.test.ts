@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_IMAGE_WORKERS, previewSlots } from "./preview-slots";
+import { MAX_IMAGE_WORKERS, previewSlots, yieldsToSmallUploads } from "./preview-slots";
 
 describe("previewSlots", () => {
   it.each([
@@ -14,5 +14,18 @@ describe("previewSlots", () => {
     [Number.NaN, { image: 1, video: 1 }],
   ])("%s cores → %o", (cores, slots) => {
     expect(previewSlots(cores)).toEqual(slots);
+  });
+});
+
+describe("yieldsToSmallUploads", () => {
+  it.each([
+    [undefined, true],
+    [2, true],
+    [3, true],
+    [4, false],
+    [16, false],
+    [Number.NaN, true],
+  ])("%s cores → %s", (cores, yields) => {
+    expect(yieldsToSmallUploads(cores)).toBe(yields);
   });
 });

@@ -12,8 +12,17 @@ const UNKNOWN_CORES = 2;
 
 export type PreviewSlots = { image: number; video: number };
 
+/**
+ * Below 4 cores, previews also wait while small files are being sent (preview-queue.ts): a stream of
+ * small files keeps every core busy (the page, the browser's network process, and on a laptop the
+ * app and store too), so a decode beside it slows the files down; from 4 cores a worker has a core of its own.
+ */
+export const yieldsToSmallUploads = (cores: number | undefined): boolean => knownCores(cores) < 4;
+
+const knownCores = (cores: number | undefined) => (cores !== undefined && Number.isFinite(cores) && cores >= 1 ? Math.floor(cores) : UNKNOWN_CORES);
+
 /** Image workers: the cores less one, at least 1 and at most MAX_IMAGE_WORKERS; video makers: 1, or 2 from 4 cores. */
 export function previewSlots(cores: number | undefined): PreviewSlots {
-  const known = cores !== undefined && Number.isFinite(cores) && cores >= 1 ? Math.floor(cores) : UNKNOWN_CORES;
+  const known = knownCores(cores);
   return { image: Math.min(MAX_IMAGE_WORKERS, Math.max(1, known - 1)), video: known >= 4 ? 2 : 1 };
 }

@@ -1,8 +1,8 @@
 /**
  * The preview queue as the web page runs it: our preview routes on the page's origin (plan,
  * complete, and the report of previews that cannot be made), XHR form POSTs (or PUTs) over the
- * connections the uploads use, and makers sized to this machine's cores
- * (client/preview/preview-slots.ts). No React: the upload manager makes one per tab.
+ * connections the uploads use, and makers sized to this machine's cores, which below 4 cores wait
+ * while small files are sent (client/preview/preview-slots.ts). No React: the upload manager makes one per tab.
  */
 import { completePreviews, planPreviews, reportFailedPreviews } from "@/client/api/upload-api";
 import type { ConnectionPool } from "@/client/connection-pool";
@@ -11,9 +11,19 @@ import { putToStorage } from "@/client/put/put-transport";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { createPreviewMaker } from "@/client/preview/make-preview";
 import { PreviewQueue } from "@/client/preview/preview-queue";
-import { previewSlots } from "@/client/preview/preview-slots";
+import { previewSlots, yieldsToSmallUploads } from "@/client/preview/preview-slots";
 
 export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
-  const slots = previewSlots(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
-  return new PreviewQueue({ api: { planPreviews, completePreviews, reportFailedPreviews }, pool, post: postToStorage, putFile: putToStorage, hash: crc32Base64, make: createPreviewMaker(slots.image, pool), slots });
+  const cores = typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency;
+  const slots = previewSlots(cores);
+  return new PreviewQueue({
+    api: { planPreviews, completePreviews, reportFailedPreviews },
+    pool,
+    post: postToStorage,
+    putFile: putToStorage,
+    hash: crc32Base64,
+    make: createPreviewMaker(slots.image, pool),
+    slots,
+    yieldToSmallUploads: yieldsToSmallUploads(cores),
+  });
 }
