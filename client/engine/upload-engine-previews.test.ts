@@ -166,7 +166,7 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     for (const post of storage.open(storage.posts)) post.finish();
     expect(await statuses()).toEqual(["done", "done", "done"]);
     // Two makers, in the order the files started.
-    expect(pending.map((p) => "file" in p.source && p.source.file.name)).toEqual(["a.png", "b.png"]);
+    expect(pending.map((p) => "file" in p.source && p.source.file instanceof File && p.source.file.name)).toEqual(["a.png", "b.png"]);
     storage.hold = false;
     for (let i = 0; i < 3; i++) {
       pending[i]!.finish(PREVIEW());
@@ -191,7 +191,7 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     await settle();
     expect((await statuses()).slice(1)).toEqual(["paused", "failed"]);
     // The failed file's preview went with it.
-    expect(pending.map((p) => "file" in p.source && p.source.file.name)).toEqual(["clip.mp4"]);
+    expect(pending.map((p) => "file" in p.source && p.source.file instanceof File && p.source.file.name)).toEqual(["clip.mp4"]);
   });
 
   it("does not hold them for a file bigger than SMALL_UPLOAD_BYTES: its time is the link's", async () => {
