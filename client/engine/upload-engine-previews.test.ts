@@ -28,11 +28,11 @@ function fileOf(name: string, size = 10, type = "image/png"): File {
   return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
 }
 
-function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2, yieldToSmallUploads = false } = {}) {
+function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2, yieldToSmallUploads = false, idleSlots = undefined as { image: number; video: number } | undefined } = {}) {
   const storage = new FakeStorage();
   const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 4 });
   const pool = new ConnectionPool(6);
-  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots: { image: 2, video: 1 }, yieldToSmallUploads });
+  const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots: { image: 2, video: 1 }, yieldToSmallUploads, ...(idleSlots ? { idleSlots } : {}) });
   const landed: LandedPreview[] = [];
   previews.onLanded((batch) => landed.push(...batch));
   const transport = { post: storage.post, putFile: storage.putFile, put: storage.put, hash: async (blob: Blob) => `crc-${blob.size}`, resume: memoryResumeStore() };
@@ -192,6 +192,22 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     expect((await statuses()).slice(1)).toEqual(["paused", "failed"]);
     // The failed file's preview went with it.
     expect(pending.map((p) => "file" in p.source && p.source.file instanceof File && p.source.file.name)).toEqual(["clip.mp4"]);
+  });
+
+  it("makes them with the idle slots once no file at all is being sent, with the busy slots beside a big one", async () => {
+    const { make, pending } = heldMaker();
+    const { storage, engine } = setup(make, { yieldToSmallUploads: true, idleSlots: { image: 3, video: 1 }, concurrency: 4 });
+    storage.hold = true;
+    const [, , , big] = engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png"), new File([new Uint8Array(SMALL_UPLOAD_BYTES + 1)], "big.png", { type: "image/png" })]);
+    await later();
+    expect(pending).toHaveLength(0);
+    for (const post of storage.open(storage.posts)) post.finish();
+    await later();
+    // Only the big file on the wire: two makers, as `slots` says.
+    expect(pending).toHaveLength(2);
+    engine.cancel(big!);
+    await later();
+    expect(pending.map((p) => "file" in p.source && p.source.file instanceof File && p.source.file.name)).toEqual(["a.png", "b.png", "c.png"]);
   });
 
   it("does not hold them for a file bigger than SMALL_UPLOAD_BYTES: its time is the link's", async () => {

@@ -49,6 +49,8 @@ export type PreviewQueueDeps = {
   slots: PreviewSlots;
   /** Makers start only while no small file is being sent (preview-slots.ts: yieldsToSmallUploads). */
   yieldToSmallUploads?: boolean;
+  /** The makers while no file at all is being sent (preview-slots.ts: idlePreviewSlots); `slots` otherwise. */
+  idleSlots?: PreviewSlots;
 };
 
 /**
@@ -74,8 +76,9 @@ export class PreviewQueue implements PreviewHandoff {
   private readonly entries = new Map<string, Entry>();
   private readonly waiting: Record<Kind, Entry[]> = { image: [], video: [] };
   private readonly making: Record<Kind, number> = { image: 0, video: 0 };
-  /** Row keys of small files being sent, while makers yield to them. */
-  private readonly smallUploads = new Set<string>();
+  /** Row keys of the files being sent, each with whether makers yield to it (a small file, `yieldToSmallUploads`). */
+  private readonly sending = new Map<string, boolean>();
+  private smallSending = 0;
   /** File items this tab has made a preview of, or tried to: never tried twice. */
   private readonly tried = new Set<string>();
   private readonly listeners = new Set<(landed: LandedPreview[]) => void>();
@@ -97,7 +100,11 @@ export class PreviewQueue implements PreviewHandoff {
   }
 
   started(key: string, file: File) {
-    if (this.deps.yieldToSmallUploads && file.size <= SMALL_UPLOAD_BYTES) this.smallUploads.add(key);
+    const yieldTo = Boolean(this.deps.yieldToSmallUploads) && file.size <= SMALL_UPLOAD_BYTES;
+    if (!this.sending.has(key)) {
+      this.sending.set(key, yieldTo);
+      if (yieldTo) this.smallSending++;
+    }
     if (isPreviewable(file.type)) this.enqueue(`upload:${key}`, { type: file.type, file }, null);
   }
 
@@ -124,9 +131,13 @@ export class PreviewQueue implements PreviewHandoff {
     this.sent(key);
   }
 
-  /** A file is no longer being sent: the last small one lets the makers start. */
+  /** A file is no longer being sent: the last small one lets the makers start, the last of all lets more of them. */
   private sent(key: string) {
-    if (this.smallUploads.delete(key) && this.smallUploads.size === 0) queueMicrotask(() => this.pump());
+    const yieldedTo = this.sending.get(key);
+    if (yieldedTo === undefined) return;
+    this.sending.delete(key);
+    if (yieldedTo) this.smallSending--;
+    if (this.smallSending === 0) queueMicrotask(() => this.pump());
   }
 
   /** A stored file item without a preview (the grid shows it); false when this tab has tried it already. */
@@ -159,7 +170,8 @@ export class PreviewQueue implements PreviewHandoff {
     this.lifetime = new AbortController();
     for (const entry of this.entries.values()) entry.controller.abort();
     this.entries.clear();
-    this.smallUploads.clear();
+    this.sending.clear();
+    this.smallSending = 0;
     this.waiting.image = [];
     this.waiting.video = [];
     this.tried.clear();
@@ -192,10 +204,11 @@ export class PreviewQueue implements PreviewHandoff {
 
   /** Starts the earliest waiting previews while makers are free. */
   private pump() {
-    if (this.smallUploads.size > 0) return;
+    if (this.smallSending > 0) return;
+    const slots = this.sending.size === 0 && this.deps.idleSlots ? this.deps.idleSlots : this.deps.slots;
     for (const kind of ["image", "video"] as const) {
       const queue = this.waiting[kind];
-      while (this.making[kind] < this.deps.slots[kind] && queue.length > 0) {
+      while (this.making[kind] < slots[kind] && queue.length > 0) {
         const entry = queue.shift()!;
         if (this.isLive(entry)) void this.make(entry);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_IMAGE_WORKERS, previewSlots, yieldsToSmallUploads } from "./preview-slots";
+import { idlePreviewSlots, MAX_IMAGE_WORKERS, previewSlots, yieldsToSmallUploads } from "./preview-slots";
 
 describe("previewSlots", () => {
   it.each([
@@ -27,5 +27,17 @@ describe("yieldsToSmallUploads", () => {
     [Number.NaN, true],
   ])("%s cores → %s", (cores, yields) => {
     expect(yieldsToSmallUploads(cores)).toBe(yields);
+  });
+});
+
+describe("idlePreviewSlots", () => {
+  it.each([
+    [undefined, { image: 2, video: 1 }],
+    [1, { image: 1, video: 1 }],
+    [2, { image: 2, video: 1 }],
+    [4, { image: 4, video: 2 }],
+    [8, { image: MAX_IMAGE_WORKERS, video: 2 }],
+  ])("%s cores → %o", (cores, slots) => {
+    expect(idlePreviewSlots(cores)).toEqual(slots);
   });
 });

@@ -21,6 +21,16 @@ export const yieldsToSmallUploads = (cores: number | undefined): boolean => know
 
 const knownCores = (cores: number | undefined) => (cores !== undefined && Number.isFinite(cores) && cores >= 1 ? Math.floor(cores) : UNKNOWN_CORES);
 
+/**
+ * While no file is being sent, the core left for the uploads is free too: image workers as many as
+ * the cores (at most MAX_IMAGE_WORKERS), so the previews that waited for a stream of small files
+ * follow it quickly.
+ */
+export function idlePreviewSlots(cores: number | undefined): PreviewSlots {
+  const busy = previewSlots(cores);
+  return { ...busy, image: Math.min(MAX_IMAGE_WORKERS, Math.max(busy.image, knownCores(cores))) };
+}
+
 /** Image workers: the cores less one, at least 1 and at most MAX_IMAGE_WORKERS; video makers: 1, or 2 from 4 cores. */
 export function previewSlots(cores: number | undefined): PreviewSlots {
   const known = knownCores(cores);

@@ -11,19 +11,22 @@ import { putToStorage } from "@/client/put/put-transport";
 import { crc32Base64 } from "@/client/hashing/checksum";
 import { createPreviewMaker } from "@/client/preview/make-preview";
 import { PreviewQueue } from "@/client/preview/preview-queue";
-import { previewSlots, yieldsToSmallUploads } from "@/client/preview/preview-slots";
+import { idlePreviewSlots, previewSlots, yieldsToSmallUploads } from "@/client/preview/preview-slots";
 
 export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
   const cores = typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency;
   const slots = previewSlots(cores);
+  const idleSlots = idlePreviewSlots(cores);
   return new PreviewQueue({
     api: { planPreviews, completePreviews, reportFailedPreviews },
     pool,
     post: postToStorage,
     putFile: putToStorage,
     hash: crc32Base64,
-    make: createPreviewMaker(slots.image, pool),
+    // Workers for the most makers at once; each starts when first needed.
+    make: createPreviewMaker(idleSlots.image, pool),
     slots,
+    idleSlots,
     yieldToSmallUploads: yieldsToSmallUploads(cores),
   });
 }
