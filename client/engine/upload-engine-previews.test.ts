@@ -3,7 +3,7 @@ import { ConnectionPool } from "@/client/connection-pool";
 import type { PreviewMaker, PreviewSource } from "@/client/preview/make-preview";
 import { UNDECODABLE, type MadePreview } from "@/client/preview/made-preview";
 import { PREVIEW_FLUSH_IDLE_MS } from "@/client/preview/preview-batches";
-import { PreviewQueue, SMALL_UPLOAD_BYTES, type LandedPreview } from "@/client/preview/preview-queue";
+import { PreviewQueue, SMALL_UPLOAD_BYTES, YIELD_AT_MOST_MS, type LandedPreview } from "@/client/preview/preview-queue";
 import { StorageError, storageErrorFor } from "@/client/storage-error";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
@@ -58,6 +58,8 @@ function heldMaker() {
 const settle = () => vi.advanceTimersByTimeAsync(0);
 /** Past the batch's idle delay, and any retry's backoff. */
 const later = () => vi.advanceTimersByTimeAsync(60_000);
+/** Well within YIELD_AT_MOST_MS. */
+const soon = () => vi.advanceTimersByTimeAsync(1_000);
 
 withQuietFakeTimers();
 
@@ -156,10 +158,10 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     const { storage, engine, statuses, landed } = setup(make, { yieldToSmallUploads: true, concurrency: 2 });
     storage.hold = true;
     engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png")]);
-    await later();
+    await soon();
     expect(await statuses()).toEqual(["uploading", "uploading", "waiting"]);
     storage.open(storage.posts)[0]!.finish();
-    await later();
+    await soon();
     // a is done, c took its place: still a small file on the wire.
     expect(await statuses()).toEqual(["done", "uploading", "uploading"]);
     expect(pending).toHaveLength(0);
@@ -181,11 +183,11 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     const { storage, engine, statuses } = setup(make, { yieldToSmallUploads: true, concurrency: 3 });
     storage.hold = true;
     const [photo, clip] = engine.add([fileOf("photo.png"), fileOf("clip.mp4", MULTIPART_FROM + 7, "video/mp4"), fileOf("other.png")]);
-    await later();
+    await soon();
     expect(await statuses()).toEqual(["uploading", "uploading", "uploading"]);
     engine.cancel(photo!);
     storage.open(storage.posts).find((post) => post.target.includes("file-3"))!.fail(storageErrorFor(403, xml("AccessDenied", "Invalid according to Policy")));
-    await later();
+    await soon();
     expect(pending).toHaveLength(0);
     engine.pause(clip!);
     await settle();
@@ -199,15 +201,27 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     const { storage, engine } = setup(make, { yieldToSmallUploads: true, idleSlots: { image: 3, video: 1 }, concurrency: 4 });
     storage.hold = true;
     const [, , , big] = engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png"), new File([new Uint8Array(SMALL_UPLOAD_BYTES + 1)], "big.png", { type: "image/png" })]);
-    await later();
+    await soon();
     expect(pending).toHaveLength(0);
     for (const post of storage.open(storage.posts)) post.finish();
-    await later();
+    await soon();
     // Only the big file on the wire: two makers, as `slots` says.
     expect(pending).toHaveLength(2);
     engine.cancel(big!);
-    await later();
+    await soon();
     expect(pending.map((p) => "file" in p.source && p.source.file instanceof File && p.source.file.name)).toEqual(["a.png", "b.png", "c.png"]);
+  });
+
+  it("holds none longer than YIELD_AT_MOST_MS: on a long stream, previews follow the files that far behind", async () => {
+    const { make, pending } = heldMaker();
+    const { storage, engine } = setup(make, { yieldToSmallUploads: true });
+    storage.hold = true;
+    engine.add([fileOf("a.png"), fileOf("b.png")]);
+    await vi.advanceTimersByTimeAsync(YIELD_AT_MOST_MS - 100);
+    expect(pending).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(pending.map((p) => "file" in p.source && p.source.file instanceof File && p.source.file.name)).toEqual(["a.png", "b.png"]);
+    expect(storage.open(storage.posts)).toHaveLength(2);
   });
 
   it("does not hold them for a file bigger than SMALL_UPLOAD_BYTES: its time is the link's", async () => {
@@ -215,7 +229,7 @@ describe("on a machine of few cores, previews wait while small files are sent (y
     const { storage, engine, statuses } = setup(make, { yieldToSmallUploads: true });
     storage.hold = true;
     engine.add([new File([new Uint8Array(SMALL_UPLOAD_BYTES + 1)], "big.png", { type: "image/png" })]);
-    await later();
+    await soon();
     expect(await statuses()).toEqual(["uploading"]);
     expect(pending).toHaveLength(1);
   });

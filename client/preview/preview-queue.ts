@@ -30,6 +30,8 @@ type Entry = {
   key: string;
   kind: Kind;
   source: PreviewSource;
+  /** Date.now() when it was queued: it yields to small files for at most YIELD_AT_MOST_MS from then. */
+  queuedAt: number;
   controller: AbortController;
   /** Known once its file is uploaded (from the start for a stored file). */
   fileItemId: string | null;
@@ -60,6 +62,12 @@ export type PreviewQueueDeps = {
  */
 export const SMALL_UPLOAD_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The longest a preview waits for small files being sent: a stream of a few hundred photos is
+ * sent before its previews are made, a long one has them follow at most this far behind.
+ */
+export const YIELD_AT_MOST_MS = 10_000;
+
 /** What the upload engine tells the queue of each file, by its row key. */
 export type PreviewHandoff = {
   /** The file started: its preview is made from now on. */
@@ -79,6 +87,8 @@ export class PreviewQueue implements PreviewHandoff {
   /** Row keys of the files being sent, each with whether makers yield to it (a small file, `yieldToSmallUploads`). */
   private readonly sending = new Map<string, boolean>();
   private smallSending = 0;
+  /** Set while the earliest waiting preview yields: pumps again when its wait is up. */
+  private wake: { at: number; timer: ReturnType<typeof setTimeout> } | null = null;
   /** File items this tab has made a preview of, or tried to: never tried twice. */
   private readonly tried = new Set<string>();
   private readonly listeners = new Set<(landed: LandedPreview[]) => void>();
@@ -167,6 +177,8 @@ export class PreviewQueue implements PreviewHandoff {
   /** Signing out: every preview is dropped and requests on their way stop. */
   clear() {
     this.lifetime.abort();
+    if (this.wake) clearTimeout(this.wake.timer);
+    this.wake = null;
     this.lifetime = new AbortController();
     for (const entry of this.entries.values()) entry.controller.abort();
     this.entries.clear();
@@ -187,7 +199,7 @@ export class PreviewQueue implements PreviewHandoff {
   private enqueue(key: string, source: PreviewSource, fileItemId: string | null) {
     // A file retried after a failure keeps the preview already made or being made.
     if (this.entries.has(key)) return;
-    const entry: Entry = { key, kind: previewKind(source.type), source, controller: new AbortController(), fileItemId, state: "waiting", made: null };
+    const entry: Entry = { key, kind: previewKind(source.type), source, controller: new AbortController(), fileItemId, state: "waiting", made: null, queuedAt: Date.now() };
     this.entries.set(key, entry);
     this.waiting[entry.kind].push(entry);
     this.pump();
@@ -204,15 +216,32 @@ export class PreviewQueue implements PreviewHandoff {
 
   /** Starts the earliest waiting previews while makers are free. */
   private pump() {
-    if (this.smallSending > 0) return;
     const slots = this.sending.size === 0 && this.deps.idleSlots ? this.deps.idleSlots : this.deps.slots;
+    const now = Date.now();
     for (const kind of ["image", "video"] as const) {
       const queue = this.waiting[kind];
       while (this.making[kind] < slots[kind] && queue.length > 0) {
-        const entry = queue.shift()!;
+        const entry = queue[0]!;
+        const waitUntil = entry.queuedAt + YIELD_AT_MOST_MS;
+        if (this.smallSending > 0 && this.isLive(entry) && now < waitUntil) {
+          this.wakeAt(waitUntil);
+          break;
+        }
+        queue.shift();
         if (this.isLive(entry)) void this.make(entry);
       }
     }
+  }
+
+  /** Pumps again at `at` (Date.now() time), or earlier if already asked to. */
+  private wakeAt(at: number) {
+    if (this.wake && this.wake.at <= at) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    const timer = setTimeout(() => {
+      this.wake = null;
+      this.pump();
+    }, at - Date.now());
+    this.wake = { at, timer };
   }
 
   private async make(entry: Entry) {
