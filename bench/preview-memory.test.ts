@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { previewMemoryLines, type PreviewMemory, type ReferenceMemory } from "./preview-memory";
 import { summarizeTab } from "./tab-memory";
 
-const previews = (photos: number, made: number) => ({ images: { files: photos, previews: made }, videos: { files: 0, previews: 0 }, firstCheckMs: 0, lastPreviewMs: null, waitedMs: 0 });
+const previews = (photos: number, made: number) => ({ images: { files: photos, previews: made }, videos: { files: 0, previews: 0 }, firstCheckMs: 0, lastPreviewMs: null, waitedMs: 0, after: { previews: 0, cpu: {} } });
 const measured = (pss: number[], files: number, made: number): PreviewMemory => ({
   files,
   previews: previews(files, made),

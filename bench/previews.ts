@@ -7,6 +7,7 @@
 import type { Page } from "@playwright/test";
 import type { LibraryPage } from "../lib/contracts/library-schemas";
 import type { FileItemJson } from "../lib/contracts/upload-schemas";
+import { countCpu, formatCpuSplit } from "./process-cpu";
 import { fmt } from "./stats";
 
 /** How often the library is read while previews are still coming, and for how long at most. */
@@ -25,6 +26,8 @@ export type PreviewCount = {
   lastPreviewMs: number | null;
   /** How long polling went on after the last file done, ms. */
   waitedMs: number;
+  /** Previews first seen after the first read, and the CPU the run's processes spent from that read to the read that saw the last of them. */
+  after: { previews: number; cpu: Record<string, number> };
 };
 
 async function listFiles(page: Page, appUrl: string): Promise<FileItemJson[]> {
@@ -53,20 +56,24 @@ const everyOne = (count: Pick<PreviewCount, "images" | "videos">) => total(count
 
 /** Reads the library until every file has its preview, none has come for QUIET_MS, or MAX_WAIT_MS passed. */
 export async function countPreviews(page: Page, appUrl: string, lastDoneAt: number): Promise<PreviewCount> {
+  const cpu = await countCpu(0, { descendantsOf: process.pid });
   let count = tally(await listFiles(page, appUrl));
+  const first = total(count);
   const firstCheckMs = Date.now() - lastDoneAt;
   let lastPreviewMs: number | null = null;
   let quietSince = Date.now();
+  let cpuToLast: Record<string, number> = {};
   while (!everyOne(count) && Date.now() - lastDoneAt < MAX_WAIT_MS && Date.now() - quietSince < QUIET_MS) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const next = tally(await listFiles(page, appUrl));
     if (total(next) > total(count)) {
       quietSince = Date.now();
       lastPreviewMs = quietSince - lastDoneAt;
+      cpuToLast = await cpu.stop();
     }
     count = next;
   }
-  return { ...count, firstCheckMs, lastPreviewMs, waitedMs: Date.now() - lastDoneAt };
+  return { ...count, firstCheckMs, lastPreviewMs, waitedMs: Date.now() - lastDoneAt, after: { previews: total(count) - first, cpu: cpuToLast } };
 }
 
 /** Previews are on as shipped: the upload page always makes them for JPEG, PNG, GIF, MP4 and QuickTime; nothing turns them off. */
@@ -86,4 +93,11 @@ export function printPreviews(count: PreviewCount, indent = "  "): void {
   const missing = files - made;
   const left = missing > 0 ? `; ${missing} still without one after ${seconds(count.waitedMs)} (no new preview for ${seconds(QUIET_MS)}, or ${seconds(MAX_WAIT_MS)} passed)` : "";
   console.log(`${indent}last file done -> last preview made: ${when}${left}`);
+  if (count.after.previews > 0) {
+    const all = Object.values(count.after.cpu).reduce((sum, seconds) => sum + seconds, 0);
+    const per = count.after.previews / 1000;
+    console.log(
+      `${indent}CPU per preview made after the last file (${count.after.previews}; from the first read to the read that saw the last, the reads included): ${formatCpuSplit(count.after.cpu, per, "ms")}; all the run's processes ${fmt(all / per)} ms`,
+    );
+  }
 }
