@@ -66,7 +66,7 @@ export const SMALL_UPLOAD_BYTES = 8 * 1024 * 1024;
  * The longest a preview waits for small files being sent: a stream of a few hundred photos is
  * sent before its previews are made, a long one has them follow at most this far behind.
  */
-export const YIELD_AT_MOST_MS = 10_000;
+export const YIELD_AT_MOST_MS = 5_000;
 
 /** What the upload engine tells the queue of each file, by its row key. */
 export type PreviewHandoff = {
