@@ -28,9 +28,9 @@ function fileOf(name: string, size = 10, type = "image/png"): File {
   return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
 }
 
-function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2, yieldToSmallUploads = false, idleSlots = undefined as { image: number; video: number } | undefined } = {}) {
+function setup(make: PreviewMaker = vi.fn<PreviewMaker>(async () => PREVIEW()), { withPreviews = true, concurrency = 2, yieldToSmallUploads = false, idleSlots = undefined as { image: number; video: number } | undefined, partSize = 4 } = {}) {
   const storage = new FakeStorage();
-  const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize: 4 });
+  const server = new FakeUploadServer(storage, { multipartFrom: MULTIPART_FROM, partSize });
   const pool = new ConnectionPool(6);
   const previews = new PreviewQueue({ api: server.previewApi, pool, post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots: { image: 2, video: 1 }, yieldToSmallUploads, ...(idleSlots ? { idleSlots } : {}) });
   const landed: LandedPreview[] = [];
@@ -198,7 +198,7 @@ describe("on a machine of few cores, previews wait while small files are sent (y
 
   it("makes them with the idle slots once no file at all is being sent, with the busy slots beside a big one", async () => {
     const { make, pending } = heldMaker();
-    const { storage, engine } = setup(make, { yieldToSmallUploads: true, idleSlots: { image: 3, video: 1 }, concurrency: 4 });
+    const { storage, engine } = setup(make, { yieldToSmallUploads: true, idleSlots: { image: 3, video: 1 }, concurrency: 4, partSize: 4 * MIB });
     storage.hold = true;
     const [, , , big] = engine.add([fileOf("a.png"), fileOf("b.png"), fileOf("c.png"), new File([new Uint8Array(SMALL_UPLOAD_BYTES + 1)], "big.png", { type: "image/png" })]);
     await soon();
@@ -226,7 +226,7 @@ describe("on a machine of few cores, previews wait while small files are sent (y
 
   it("does not hold them for a file bigger than SMALL_UPLOAD_BYTES: its time is the link's", async () => {
     const { make, pending } = heldMaker();
-    const { storage, engine, statuses } = setup(make, { yieldToSmallUploads: true });
+    const { storage, engine, statuses } = setup(make, { yieldToSmallUploads: true, partSize: 4 * MIB });
     storage.hold = true;
     engine.add([new File([new Uint8Array(SMALL_UPLOAD_BYTES + 1)], "big.png", { type: "image/png" })]);
     await soon();

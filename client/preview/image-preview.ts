@@ -24,9 +24,10 @@ export async function makeImagePreview(file: Blob, type: string, signal: AbortSi
   // Past only what this browser decodes (no ImageDecoder): one that has it may make the preview.
   const scaledDecode = typeof ImageDecoder === "function";
   if (!isDecodable(type, size, scaledDecode) || signal.aborted) return null;
-  const release = await budget.acquire(decodeCostBytes(type, size, scaledDecode), signal);
+  const cost = decodeCostBytes(type, size, scaledDecode);
+  const release = await budget.acquire(cost, signal);
   try {
-    return await workers.run({ file, type, ...fitWithin(size), maxBytes: PREVIEW_MAX_BYTES }, signal);
+    return await workers.run({ file, type, ...fitWithin(size), maxBytes: PREVIEW_MAX_BYTES }, signal, cost);
   } finally {
     release();
   }

@@ -4,10 +4,11 @@ import type { MadePreview } from "@/client/preview/made-preview";
 
 /** Image preview workers (PreviewWorker, client/preview/image-workers.ts) in memory: each records what it was sent and answers when the test says. */
 export function fakeWorkers() {
-  const started: Array<PreviewWorker & { jobs: ImagePreviewRequest[]; answer: (preview: MadePreview) => void; crash: () => void }> = [];
+  const started: Array<PreviewWorker & { jobs: ImagePreviewRequest[]; answer: (preview: MadePreview) => void; crash: () => void; terminated: boolean }> = [];
   const spawn = () => {
     const worker = {
       jobs: [] as ImagePreviewRequest[],
+      terminated: false,
       onmessage: null as PreviewWorker["onmessage"],
       onerror: null as PreviewWorker["onerror"],
       postMessage(request: ImagePreviewRequest) {
@@ -16,6 +17,9 @@ export function fakeWorkers() {
       answer(preview: MadePreview) {
         const last = worker.jobs.at(-1)!;
         worker.onmessage?.({ data: { id: last.id, preview } satisfies ImagePreviewAnswer } as MessageEvent<ImagePreviewAnswer>);
+      },
+      terminate() {
+        worker.terminated = true;
       },
       crash() {
         worker.onerror?.({} as ErrorEvent);
