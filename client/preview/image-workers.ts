@@ -26,7 +26,7 @@ type Waiting = { job: ImageJob; decodeBytes: number; signal: AbortSignal; answer
 type Slot = { worker: PreviewWorker; current: Waiting | null; decodedBytes: number };
 
 /** What a worker may decode (image-preview.ts: decodeCostBytes) before it is replaced by a fresh one. */
-export const RECYCLE_AFTER_BYTES = 32 * 1024 * 1024;
+export const RECYCLE_AFTER_BYTES = 64 * 1024 * 1024;
 
 const spawnPreviewWorker = (): PreviewWorker => new Worker(new URL("./image-preview.worker.ts", import.meta.url), { type: "module" });
 
