@@ -2,13 +2,14 @@
  * The tab's previews (issue 21), on their own path beside the uploads and never in their way: a
  * file is done when its bytes are verified, and its preview follows. Previews are made in the
  * order their files start, by a bounded number of makers (preview-slots.ts: image workers sized to
- * the machine, videos one or two at a time), and on a machine of few cores only while no small
- * file is being sent (`yieldToSmallUploads`: a stream of small files is CPU-bound there, so the
- * files go first and their previews follow the stream); a preview made before its file is uploaded waits
+ * the machine, more while no file is being sent), and on a machine of few cores only while no
+ * small file is being sent or after YIELD_AT_MOST_MS (`yieldToSmallUploads`: a stream of small
+ * files is CPU-bound there, so the files go first and their previews follow the stream, at most
+ * that far behind); a preview made before its file is uploaded waits
  * (a blob of a few KiB) until it is; ready previews of uploaded file items leave in batches
  * (preview-batches.ts), and so do reports of those whose picture would not decode (UNDECODABLE), so
  * that no page asks for them again. Best effort throughout: a failure is no preview, never a failed
- * or retried file. Fed by the upload engine (`started`, `uploaded`, `dropped`) and by the library grid
+ * or retried file. Fed by the upload engine (`started`, `uploaded`, `dropped`, `paused`) and by the library grid
  * (`addStored`, for files whose preview is missing); each file item is tried once per tab. Owned
  * by the tab's upload manager, so it keeps going across pages. No React.
  */
