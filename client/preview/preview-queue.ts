@@ -85,9 +85,9 @@ export class PreviewQueue implements PreviewHandoff {
   private readonly entries = new Map<string, Entry>();
   private readonly waiting: Record<Kind, Entry[]> = { image: [], video: [] };
   private readonly making: Record<Kind, number> = { image: 0, video: 0 };
-  /** Row keys of the files being sent, each with whether makers yield to it (a small file, `yieldToSmallUploads`). */
-  private readonly sending = new Map<string, boolean>();
-  private smallSending = 0;
+  /** Row keys of the files being sent, and of those among them makers yield to (small files, `yieldToSmallUploads`). */
+  private readonly sending = new Set<string>();
+  private readonly smallSending = new Set<string>();
   /** Set while the earliest waiting preview yields: pumps again when its wait is up. */
   private wake: { at: number; timer: ReturnType<typeof setTimeout> } | null = null;
   /** File items this tab has made a preview of, or tried to: never tried twice. */
@@ -111,11 +111,8 @@ export class PreviewQueue implements PreviewHandoff {
   }
 
   started(key: string, file: File) {
-    const yieldTo = Boolean(this.deps.yieldToSmallUploads) && file.size <= SMALL_UPLOAD_BYTES;
-    if (!this.sending.has(key)) {
-      this.sending.set(key, yieldTo);
-      if (yieldTo) this.smallSending++;
-    }
+    this.sending.add(key);
+    if (this.deps.yieldToSmallUploads && file.size <= SMALL_UPLOAD_BYTES) this.smallSending.add(key);
     if (isPreviewable(file.type)) this.enqueue(`upload:${key}`, { type: file.type, file }, null);
   }
 
@@ -144,11 +141,9 @@ export class PreviewQueue implements PreviewHandoff {
 
   /** A file is no longer being sent: the last small one lets the makers start, the last of all lets more of them. */
   private sent(key: string) {
-    const yieldedTo = this.sending.get(key);
-    if (yieldedTo === undefined) return;
-    this.sending.delete(key);
-    if (yieldedTo) this.smallSending--;
-    if (this.smallSending === 0) queueMicrotask(() => this.pump());
+    if (!this.sending.delete(key)) return;
+    this.smallSending.delete(key);
+    if (this.smallSending.size === 0) queueMicrotask(() => this.pump());
   }
 
   /** A stored file item without a preview (the grid shows it); false when this tab has tried it already. */
@@ -184,7 +179,7 @@ export class PreviewQueue implements PreviewHandoff {
     for (const entry of this.entries.values()) entry.controller.abort();
     this.entries.clear();
     this.sending.clear();
-    this.smallSending = 0;
+    this.smallSending.clear();
     this.waiting.image = [];
     this.waiting.video = [];
     this.tried.clear();
@@ -224,7 +219,7 @@ export class PreviewQueue implements PreviewHandoff {
       while (this.making[kind] < slots[kind] && queue.length > 0) {
         const entry = queue[0]!;
         const waitUntil = entry.queuedAt + YIELD_AT_MOST_MS;
-        if (this.smallSending > 0 && this.isLive(entry) && now < waitUntil) {
+        if (this.smallSending.size > 0 && this.isLive(entry) && now < waitUntil) {
           this.wakeAt(waitUntil);
           break;
         }

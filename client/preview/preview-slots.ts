@@ -27,8 +27,7 @@ const knownCores = (cores: number | undefined) => (cores !== undefined && Number
  * follow it quickly.
  */
 export function idlePreviewSlots(cores: number | undefined): PreviewSlots {
-  const busy = previewSlots(cores);
-  return { ...busy, image: Math.min(MAX_IMAGE_WORKERS, Math.max(busy.image, knownCores(cores))) };
+  return { ...previewSlots(cores), image: Math.min(MAX_IMAGE_WORKERS, knownCores(cores)) };
 }
 
 /** Image workers: the cores less one, at least 1 and at most MAX_IMAGE_WORKERS; video makers: 1, or 2 from 4 cores. */
