@@ -9,8 +9,8 @@ import { PREVIEW_MAX_BYTES, PREVIEW_MAX_SIDE_PX } from "../lib/contracts/preview
 import { MP4_FTYP_HEADER } from "../testing/file-signatures";
 
 /**
- * Previews (issues 16 and 21): the upload page makes a small WebP or JPEG of a photo or a video in
- * the browser; the file is done as soon as its bytes are verified, and its preview follows on its
+ * Previews (issues 16 and 21): the upload page makes a small image of a photo or a video in the
+ * browser (a JPEG of a JPEG or a video's frame, a WebP of a PNG: Chromium encodes WebP); the file is done as soon as its bytes are verified, and its preview follows on its
  * own path, planned and completed in batches (POST /api/previews, /api/previews/complete); the
  * files list then answers a presigned previewUrl. A file whose bytes cannot be decoded uploads all
  * the same, without one, and the page reports it (POST /api/previews/failed) so no page asks again.
@@ -115,7 +115,8 @@ test("a photo gets a small decodable preview; a JPEG of garbage uploads without 
 
   const preview = await fetchPreview(page, drawing!.previewUrl!);
   expect(preview.status).toBe(200);
-  expect(["image/webp", "image/jpeg"]).toContain(preview.type);
+  // A PNG may have alpha: WebP, which keeps it (encode-preview.ts).
+  expect(preview.type).toBe("image/webp");
   expect(preview.bytes).toBeGreaterThan(0);
   expect(preview.bytes).toBeLessThanOrEqual(PREVIEW_MAX_BYTES);
   expect({ width: preview.width, height: preview.height }).toEqual({ width: PREVIEW_MAX_SIDE_PX, height: 213 });
@@ -190,7 +191,8 @@ test("a video recorded by the browser gets a poster-frame preview, shown in the 
   expect(video?.status).toBe("uploaded");
   expect(video?.previewUrl).toBeTruthy();
   const preview = await fetchPreview(page, video!.previewUrl!);
-  expect(["image/webp", "image/jpeg"]).toContain(preview.type);
+  // A video's frame has no alpha: JPEG, the cheaper encode (encode-preview.ts).
+  expect(preview.type).toBe("image/jpeg");
   expect(preview.bytes).toBeLessThanOrEqual(PREVIEW_MAX_BYTES);
   expect({ width: preview.width, height: preview.height }).toEqual({ width: PREVIEW_MAX_SIDE_PX, height: 180 });
 
@@ -268,6 +270,8 @@ test("a 50-megapixel JPEG's preview is decoded scaled down, without the tab hold
   expect(planned).toEqual([huge!.id]);
   const preview = await fetchPreview(page, huge!.previewUrl!);
   expect(preview.width).toBeLessThanOrEqual(PREVIEW_MAX_SIDE_PX);
+  // A JPEG photo has no alpha: its preview is a JPEG (encode-preview.ts).
+  expect(preview.type).toBe("image/jpeg");
   // Decoded whole, the picture alone would be 8660 × 5774 × 4 bytes ≈ 191 MiB.
   expect(grewMiB).toBeLessThan(100);
 });

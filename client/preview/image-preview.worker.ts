@@ -56,7 +56,7 @@ async function shrink(job: Job): Promise<MadePreview> {
     // The decode threw (broken bytes, a codec this browser lacks): the page reports it.
     return UNDECODABLE;
   }
-  return encodePreview(canvas, job.maxBytes);
+  return encodePreview(canvas, job.type, job.maxBytes);
 }
 
 self.onmessage = async (event: MessageEvent<ImagePreviewRequest>) => {

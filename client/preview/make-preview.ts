@@ -61,7 +61,7 @@ export function createPreviewMaker(imageWorkers: number, connections: Connection
     try {
       if (previewKind(type) === "image") return await makeImage(source, type, signal);
       if (typeof document === "undefined") return null;
-      return "file" in source ? await makeVideoPreview(source.file, signal) : await overConnection(() => makeVideoPreview(source.url, signal), signal);
+      return "file" in source ? await makeVideoPreview(source.file, type, signal) : await overConnection(() => makeVideoPreview(source.url, type, signal), signal);
     } catch (err) {
       console.debug("No preview made:", err);
       return null;

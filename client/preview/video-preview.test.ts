@@ -1,8 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { PREVIEW_MAX_BYTES } from "@/lib/contracts/preview-schemas";
+import { fakeOffscreenCanvas } from "@/testing/fakes/fake-offscreen-canvas";
 import { UNDECODABLE } from "./made-preview";
-import { failureOf } from "./video-preview";
+import { PREVIEW_QUALITIES } from "./encode-preview";
+import { failureOf, makeVideoPreview } from "./video-preview";
 
 /**
  * What a <video>'s error says of the video (issue 21): UNDECODABLE is reported, so no page tries
@@ -89,5 +92,69 @@ describe('failureOf: "not supported"', () => {
 
   it("is none this time for a stored file whose URL cannot be reached", async () => {
     expect(await failureOf(mediaError(MEDIA_ERR_SRC_NOT_SUPPORTED), await closedPortUrl(), never)).toBeNull();
+  });
+});
+
+/**
+ * A <video> in memory: it loads its metadata once given a src and has seeked once given a time, as
+ * the element does for a video it can play; `videoWidth` 0 is a video of sound only.
+ */
+class FakeVideo extends EventTarget {
+  crossOrigin: string | null = null;
+  muted = false;
+  playsInline = false;
+  preload = "";
+  error: MediaError | null = null;
+  duration = 3;
+  #src = "";
+  constructor(
+    public videoWidth = 1280,
+    public videoHeight = 720,
+  ) {
+    super();
+  }
+  set src(url: string) {
+    this.#src = url;
+    setTimeout(() => this.dispatchEvent(new Event("loadedmetadata")), 0);
+  }
+  get src() {
+    return this.#src;
+  }
+  set currentTime(_: number) {
+    setTimeout(() => this.dispatchEvent(new Event("seeked")), 0);
+  }
+  removeAttribute() {}
+  load() {}
+}
+
+describe("makeVideoPreview: the poster frame's encoding", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it.each(["video/mp4", "video/quicktime"])("makes a %s's frame a JPEG (no WebP tried), drawn over white so a frame with alpha cannot turn black", async (type) => {
+    const video = new FakeVideo();
+    vi.stubGlobal("document", { createElement: () => video });
+    const canvases = fakeOffscreenCanvas();
+    vi.stubGlobal("OffscreenCanvas", canvases.OffscreenCanvas);
+
+    const preview = await makeVideoPreview(new Blob([new Uint8Array(64)], { type }), type, never);
+    expect((preview as Blob).type).toBe("image/jpeg");
+    expect((preview as Blob).size).toBeLessThanOrEqual(PREVIEW_MAX_BYTES);
+    expect(canvases.encoded.map(({ type, quality }) => [type, quality])).toEqual([["image/jpeg", PREVIEW_QUALITIES[0]]]);
+    expect(canvases.made).toHaveLength(1);
+    expect(canvases.made[0]).toMatchObject({ width: 320, height: 180 });
+    expect(canvases.made[0]!.drawn).toEqual([
+      { op: "fillRect", fillStyle: "#fff" },
+      { op: "drawImage", source: video },
+    ]);
+  });
+
+  it("makes a video of sound only UNDECODABLE, encoding nothing", async () => {
+    vi.stubGlobal("document", { createElement: () => new FakeVideo(0, 0) });
+    const canvases = fakeOffscreenCanvas();
+    vi.stubGlobal("OffscreenCanvas", canvases.OffscreenCanvas);
+    expect(await makeVideoPreview(new Blob([new Uint8Array(64)]), "video/mp4", never)).toBe(UNDECODABLE);
+    expect(canvases.encoded).toEqual([]);
   });
 });

@@ -56,8 +56,11 @@ function once(video: HTMLVideoElement, event: "loadedmetadata" | "seeked", signa
   });
 }
 
-/** `source`: a picked file, or the URL of a stored one (same origin, redirected to storage that answers CORS). */
-export async function makeVideoPreview(source: Blob | string, signal: AbortSignal): Promise<MadePreview> {
+/**
+ * `source`: a picked file, or the URL of a stored one (same origin, redirected to storage that
+ * answers CORS); `type`: its MIME type (video/…), which makes the preview a JPEG (encode-preview.ts).
+ */
+export async function makeVideoPreview(source: Blob | string, type: string, signal: AbortSignal): Promise<MadePreview> {
   const stored = typeof source === "string";
   const timeout = AbortSignal.timeout(stored ? STORED_VIDEO_PREVIEW_TIMEOUT_MS : VIDEO_PREVIEW_TIMEOUT_MS);
   const stop = AbortSignal.any([signal, timeout]);
@@ -80,8 +83,11 @@ export async function makeVideoPreview(source: Blob | string, signal: AbortSigna
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext("2d");
     if (!context) return null;
+    // Over white: a frame with alpha (HEVC with alpha plays in Safari) would turn black as a JPEG.
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, width, height);
     context.drawImage(video, 0, 0, width, height);
-    return stop.aborted ? null : await encodePreview(canvas, PREVIEW_MAX_BYTES);
+    return stop.aborted ? null : await encodePreview(canvas, type, PREVIEW_MAX_BYTES);
   } catch {
     // The element's error, not a time-out: it is read before the finally below resets it.
     return await failureOf(video.error, stored ? source : null, signal);
