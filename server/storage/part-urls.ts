@@ -121,7 +121,12 @@ export async function storageBrowserOrigins(): Promise<string[]> {
   return [...new Set((await allPartSignings()).map(originOf))];
 }
 
+/** The first browser endpoint's signing, which download, view and preview URLs use (objects.ts). */
+export function browserSigning(): Promise<PartSigning> {
+  return partSigning(clients().public, getEnv().S3_BUCKET);
+}
+
 /** The first browser endpoint's origin, which download and view URLs name. */
 export async function storageBrowserOrigin(): Promise<string> {
-  return originOf(await partSigning(clients().public, getEnv().S3_BUCKET));
+  return originOf(await browserSigning());
 }
