@@ -145,6 +145,15 @@ export function printProblems(run: FileBatchRun, indent = "  "): void {
   console.log(`${indent}429 answers seen by the page: ${total}${limited.length > 0 ? ` (${limited.map(([label, n]) => `${label} ${n}`).join(", ")})` : ""}`);
 }
 
+/** Processes that are neither the app, MinIO, Chromium nor Postgres (the bench's own Node, the kernel's threads), the 3 busiest: where the machine-wide figure goes beyond the split above. */
+function otherProcesses(machine: Record<string, number>, shown: (seconds: number) => string): string {
+  const others = Object.entries(machine)
+    .filter(([name]) => !["next-server", "minio", "postgres"].includes(name) && !name.startsWith("chromium"))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3);
+  return others.map(([name, seconds]) => `${name} ${shown(seconds)}`).join(", ") || "none";
+}
+
 /**
  * CPU per file (`per`: the file count, shown in ms) or for one big file (`per` 1, in CPU-s): the
  * server and browser sides from the bench's own processes, then Postgres and the machine as a
@@ -156,7 +165,7 @@ export function printBatchCpu(run: FileBatchRun, per: number, label: string, uni
   const machine = Object.values(run.cpuMachine).reduce((sum, seconds) => sum + seconds, 0);
   const postgres = run.cpuMachine.postgres ?? 0;
   const shown = (seconds: number) => `${fmt((seconds * scale) / per, 2)} ${unit}`;
-  console.log(`${indent}machine-wide: postgres ${shown(postgres)}; all processes ${shown(machine)} (${fmt(run.wallSeconds)} s wall, ${fmt(machine / run.wallSeconds)} cores busy)`);
+  console.log(`${indent}machine-wide: postgres ${shown(postgres)}; all processes ${shown(machine)} (${fmt(run.wallSeconds)} s wall, ${fmt(machine / run.wallSeconds)} cores busy); the most of the rest: ${otherProcesses(run.cpuMachine, shown)}`);
 }
 
 /**
