@@ -8,7 +8,7 @@ import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { readPartTimeline, uploadThroughPage, type Measure, type PageRun } from "./browser";
-import { countCpu, formatCpuSplit } from "./process-cpu";
+import { countCpu, formatCpuSplit, totalCpuSeconds } from "./process-cpu";
 import { fmt, median } from "./stats";
 
 /** A JPEG start (SOI + APP0 marker): pure random bytes are sometimes sniffed as MP3 and rejected. */
@@ -162,7 +162,7 @@ function otherProcesses(machine: Record<string, number>, shown: (seconds: number
 export function printBatchCpu(run: FileBatchRun, per: number, label: string, unit: "ms" | "CPU-s", indent = "  "): void {
   const scale = unit === "ms" ? 1000 : 1;
   console.log(`${indent}CPU ${label}: ${formatCpuSplit(run.cpuOwn, per / scale, unit)}`);
-  const machine = Object.values(run.cpuMachine).reduce((sum, seconds) => sum + seconds, 0);
+  const machine = totalCpuSeconds(run.cpuMachine);
   const postgres = run.cpuMachine.postgres ?? 0;
   const shown = (seconds: number) => `${fmt((seconds * scale) / per, 2)} ${unit}`;
   console.log(`${indent}machine-wide: postgres ${shown(postgres)}; all processes ${shown(machine)} (${fmt(run.wallSeconds)} s wall, ${fmt(machine / run.wallSeconds)} cores busy); the most of the rest: ${otherProcesses(run.cpuMachine, shown)}`);

@@ -7,7 +7,7 @@
 import type { Page } from "@playwright/test";
 import type { LibraryPage } from "../lib/contracts/library-schemas";
 import type { FileItemJson } from "../lib/contracts/upload-schemas";
-import { countCpu, formatCpuSplit } from "./process-cpu";
+import { countCpu, formatCpuSplit, totalCpuSeconds } from "./process-cpu";
 import { fmt } from "./stats";
 
 /** How often the library is read while previews are still coming, and for how long at most. */
@@ -94,7 +94,7 @@ export function printPreviews(count: PreviewCount, indent = "  "): void {
   const left = missing > 0 ? `; ${missing} still without one after ${seconds(count.waitedMs)} (no new preview for ${seconds(QUIET_MS)}, or ${seconds(MAX_WAIT_MS)} passed)` : "";
   console.log(`${indent}last file done -> last preview made: ${when}${left}`);
   if (count.after.previews > 0) {
-    const all = Object.values(count.after.cpu).reduce((sum, seconds) => sum + seconds, 0);
+    const all = totalCpuSeconds(count.after.cpu);
     const per = count.after.previews / 1000;
     console.log(
       `${indent}CPU per preview made after the last file (${count.after.previews}; from the first read to the read that saw the last, the reads included): ${formatCpuSplit(count.after.cpu, per, "ms")}; all the run's processes ${fmt(all / per)} ms`,

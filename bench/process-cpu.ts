@@ -74,6 +74,9 @@ export function formatCpu(cpuSeconds: Record<string, number>, per = 1, unit = "C
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
+/** All the CPU seconds of a count (countCpu's `stop()`), whatever the processes. */
+export const totalCpuSeconds = (cpuSeconds: Record<string, number>) => sum(Object.values(cpuSeconds));
+
 /**
  * The two sides of an upload in a count of the bench's own processes: the server (`next start`'s
  * Node process and MinIO) and the browser (every Chromium process: renderer, network service, ...).

@@ -15,6 +15,7 @@ import { printProfile, startPageProfile, type PageProfile } from "./page-profile
 import { previewMemoryLines, referencePreviewMemory, whileMakingPreviews, type PreviewMemory, type ReferenceMemory } from "./preview-memory";
 import { PREVIEW_SETTING, printPreviews, type PreviewCount } from "./previews";
 import type { RealMedia } from "./real-media";
+import { totalCpuSeconds } from "./process-cpu";
 import { fmt, median, megabytesPerSecond } from "./stats";
 import { KIB } from "../lib/units";
 
@@ -122,7 +123,7 @@ export function printRealMediaRuns(results: RealMediaResult[]): void {
   const tails = results.map((r) => r.previews.lastPreviewMs ?? r.previews.firstCheckMs).map((ms) => ms / 1000);
   const made = results.map((r) => r.previews.images.previews + r.previews.videos.previews);
   const files = results[0]!.previews.images.files + results[0]!.previews.videos.files;
-  const cpu = results.map((r) => (1000 * Object.values(r.cpuMachine).reduce((sum, seconds) => sum + seconds, 0)) / r.count);
+  const cpu = results.map((r) => (1000 * totalCpuSeconds(r.cpuMachine)) / r.count);
   console.log(`\nB2 real media over ${results.length} runs (${TARGET_REAL_MEDIA}):`);
   console.log(`  files/s ${medianAndRange(results.map((r) => r.filesPerSecond))}; last preview after the last file ${medianAndRange(tails, 2)} s; previews made, fewest ${Math.min(...made)} of ${files}`);
   console.log(`  CPU per file, all processes, ms ${medianAndRange(cpu)}; tab PSS max ${medianAndRange(results.map((r) => r.memory.memory.pssMax / 1e6), 0)} MB`);

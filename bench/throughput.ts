@@ -11,7 +11,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Browser } from "@playwright/test";
 import { readPartTimeline, signedInUploadPage, uploadThroughPage, type Measure } from "./browser";
-import { countCpu, formatCpu } from "./process-cpu";
+import { countCpu, formatCpu, totalCpuSeconds } from "./process-cpu";
 import { GIB, MIB } from "../lib/units";
 import { best, fmt, median, megabytesPerSecond } from "./stats";
 
@@ -94,7 +94,7 @@ export async function libStorageRun(client: S3Client, bucket: string, file: stri
  * CPU per byte is the slower one, whatever its own code does with its time.
  */
 function printCpu(label: string, used: Record<string, number>, bytes: number): void {
-  const total = Object.values(used).reduce((sum, seconds) => sum + seconds, 0);
+  const total = totalCpuSeconds(used);
   console.log(`[B1 cpu] ${label}: ${(total / (bytes / GIB)).toFixed(2)} CPU-s per GiB: ${formatCpu(used, bytes / GIB)}`);
 }
 
