@@ -83,32 +83,55 @@ export async function signUploadPartUrls(input: {
 }): Promise<string[]> {
   if (input.parts.length === 0) return [];
   const signings = await allPartSignings();
-  const keyPath = encodeKeyPath(input.key);
   return Promise.all(
-    input.parts.map(async (part) => {
-      const { origin, bucketPath, signer } = signings[(part.partNumber - 1) % signings.length]!;
-      const headers: Record<string, string> = {
-        host: origin.host,
-        "content-length": String(part.size),
-        // Spelled as the SDK's presigner does: it is hoisted into the query under this name.
-        "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD",
-      };
+    input.parts.map((part) => {
+      const headers: Record<string, string> = { "content-length": String(part.size) };
       if (part.checksumCRC32) headers["x-amz-checksum-crc32"] = part.checksumCRC32;
-      // Length and checksum stay signed headers (not query parameters) so S3 checks the body against them.
-      const unhoistableHeaders = new Set(["content-length", "x-amz-checksum-crc32"]);
-      const request = {
+      return presignBrowserRequest(signings[(part.partNumber - 1) % signings.length]!, {
         method: "PUT",
-        protocol: origin.protocol,
-        hostname: origin.hostname,
-        port: origin.port,
-        path: `${bucketPath}/${keyPath}`,
-        // x-id names the operation, as the SDK adds it to every REST-XML request.
-        query: { "x-id": "UploadPart", partNumber: String(part.partNumber), uploadId: input.uploadId },
+        key: input.key,
+        operation: "UploadPart",
+        query: { partNumber: String(part.partNumber), uploadId: input.uploadId },
         headers,
-      };
-      return formatUrl(await signer.presign(request, { expiresIn: input.expiresInSeconds, unhoistableHeaders }));
+        expiresInSeconds: input.expiresInSeconds,
+      });
     }),
   );
+}
+
+/** Headers that stay signed headers: hoisted into the query, S3 would no longer check the body against them. */
+const BODY_BOUND_HEADERS = new Set(["content-length", "x-amz-checksum-crc32"]);
+
+/**
+ * One presigned browser request on `key` through `signing`'s endpoint: part, PUT and GET URLs
+ * alike. The same URL getSignedUrl makes for the command (tests/part-urls, get-urls and put-uploads
+ * compare them byte for byte), for one SigV4 signature instead of the SDK's whole command stack.
+ * `headers` the browser must send as given (each is signed); the length and checksum stay headers.
+ */
+export async function presignBrowserRequest(
+  { origin, bucketPath, signer }: PartSigning,
+  input: {
+    method: "GET" | "PUT";
+    key: string;
+    /** x-id names the operation, as the SDK adds it to every REST-XML request. */
+    operation: "GetObject" | "PutObject" | "UploadPart";
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    expiresInSeconds: number;
+    signingDate?: Date;
+  },
+): Promise<string> {
+  const request = {
+    method: input.method,
+    protocol: origin.protocol,
+    hostname: origin.hostname,
+    port: origin.port,
+    path: `${bucketPath}/${encodeKeyPath(input.key)}`,
+    query: { ...input.query, "x-id": input.operation },
+    // Spelled as the SDK's presigner does: it is hoisted into the query under this name.
+    headers: { host: origin.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD", ...input.headers },
+  };
+  return formatUrl(await signer.presign(request, { expiresIn: input.expiresInSeconds, unhoistableHeaders: BODY_BOUND_HEADERS, signingDate: input.signingDate }));
 }
 
 const originOf = ({ origin }: PartSigning) => `${origin.protocol}//${origin.host}`;

@@ -1,6 +1,5 @@
 import "server-only";
-import { formatUrl } from "@aws-sdk/core/util";
-import { allPartSignings, encodeKeyPath } from "./part-urls";
+import { allPartSignings, presignBrowserRequest } from "./part-urls";
 
 /** A presigned PutObject for the browser: the URL, and the headers it must send exactly (each is signed). */
 export type SignedPut = { url: string; headers: Record<string, string>; expiresAt: string };
@@ -26,22 +25,17 @@ export async function signUploadPut(input: {
   expiresAt: Date;
 }): Promise<SignedPut> {
   const signings = await allPartSignings();
-  const { origin, bucketPath, signer } = signings[putsSigned++ % signings.length]!;
   const sent: Record<string, string> = { "Content-Type": input.contentType, "x-amz-checksum-crc32": input.checksumCRC32 };
   if (input.ifNoneMatch) sent["If-None-Match"] = "*";
-  const request = {
-    method: "PUT",
-    protocol: origin.protocol,
-    hostname: origin.hostname,
-    port: origin.port,
-    path: `${bucketPath}/${encodeKeyPath(input.key)}`,
-    query: { "x-id": "PutObject" },
-    headers: { host: origin.host, "content-length": String(input.size), "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD", ...sent },
-  };
-  // x-amz-* headers would be hoisted into the query, where S3 no longer checks the body against them.
-  const unhoistableHeaders = new Set(["content-length", "x-amz-checksum-crc32"]);
   const signedAt = new Date();
   const seconds = Math.max(1, Math.floor((input.expiresAt.getTime() - signedAt.getTime()) / 1000));
-  const url = formatUrl(await signer.presign(request, { expiresIn: seconds, unhoistableHeaders, signingDate: signedAt }));
+  const url = await presignBrowserRequest(signings[putsSigned++ % signings.length]!, {
+    method: "PUT",
+    key: input.key,
+    operation: "PutObject",
+    headers: { "content-length": String(input.size), ...sent },
+    expiresInSeconds: seconds,
+    signingDate: signedAt,
+  });
   return { url, headers: sent, expiresAt: new Date(signedAt.getTime() + seconds * 1000).toISOString() };
 }
