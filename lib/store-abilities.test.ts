@@ -38,7 +38,7 @@ describe("resolveStoreAbilities", () => {
   it("assumes nothing of an endpoint it does not know", () => {
     const resolved = resolveStoreAbilities({ endpoint: "http://127.0.0.1:8333", overrides: {} });
     expect(resolved).toMatchObject({ provider: "other", source: "default" });
-    expect(resolved.abilities).toEqual({ smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false });
+    expect(resolved.abilities).toEqual({ smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false, postChecksum: false });
   });
 
   it("applies each override on its own, leaving the rest of the preset", () => {
@@ -48,7 +48,7 @@ describe("resolveStoreAbilities", () => {
 
   it("describes the result in one line", () => {
     const line = describeStoreAbilities(resolveStoreAbilities({ provider: "b2", overrides: {} }));
-    expect(line).toBe("b2 (S3_PROVIDER): small files by put, parts none, conditional write no, conditional copy no");
+    expect(line).toBe("b2 (S3_PROVIDER): small files by put, parts none, conditional write no, conditional copy no, form checksum no");
   });
 });
 

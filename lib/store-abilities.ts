@@ -1,7 +1,7 @@
 /**
  * What the S3-compatible store behind the bucket can do, as configuration: a preset per store
  * (S3_PROVIDER), each ability overridable on its own (S3_SMALL_UPLOADS, S3_PART_CHECKSUM,
- * S3_CONDITIONAL_WRITE, S3_CONDITIONAL_COPY). `npm run s3:setup` tries each against the real
+ * S3_CONDITIONAL_WRITE, S3_CONDITIONAL_COPY, S3_POST_CHECKSUM). `npm run s3:setup` tries each against the real
  * bucket and prints what works beside what is configured (docs/storage.md has the table and the
  * sources). Pure: server/env.ts parses the variables with it, server/storage/ and server/uploads/
  * act on the result, the dev script and the bench print it.
@@ -28,21 +28,27 @@ export type StoreAbilities = {
   conditionalWrite: boolean;
   /** CopyObject honours `x-amz-copy-source-if-match` (the copy is refused when the source changed). */
   conditionalCopy: boolean;
+  /**
+   * POST Object checks the body against an `x-amz-checksum-sha256` form field the policy binds (a
+   * body with another SHA-256 is refused): such a form can write only the bytes it names, so it may
+   * name the file's final key, and complete has nothing to copy (server/uploads/complete-post.ts).
+   */
+  postChecksum: boolean;
 };
 
 /** Each store's abilities as its documentation and our tests have them (docs/storage.md). */
 export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = {
-  aws: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
-  minio: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
-  r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
-  b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
-  gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
+  aws: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: true },
+  minio: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: true },
+  r2: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: false },
+  b2: { smallUploads: "put", partChecksum: "none", conditionalWrite: false, conditionalCopy: false, postChecksum: false },
+  gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false, postChecksum: false },
   // Tried against SeaweedFS 4.53 (the CI's TEST_STORE=seaweedfs run): it checks each part's CRC32 and
   // completes a CRC32 upload once the complete names each part's (its ListParts leaves them out);
   // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail.
-  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true },
+  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: false },
   // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
-  other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false },
+  other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false, postChecksum: false },
 };
 
 /** The store a bucket endpoint belongs to, by its host name; null when the host does not say. */
@@ -76,7 +82,7 @@ export function resolveStoreAbilities(input: { provider?: StoreProvider; endpoin
   const provider = input.provider ?? fromEndpoint ?? "other";
   const source = input.provider ? "S3_PROVIDER" : fromEndpoint ? "endpoint" : "default";
   const preset = STORE_PRESETS[provider];
-  const { smallUploads, partChecksum, conditionalWrite, conditionalCopy } = input.overrides;
+  const { smallUploads, partChecksum, conditionalWrite, conditionalCopy, postChecksum } = input.overrides;
   return {
     provider,
     source,
@@ -85,15 +91,16 @@ export function resolveStoreAbilities(input: { provider?: StoreProvider; endpoin
       partChecksum: partChecksum ?? preset.partChecksum,
       conditionalWrite: conditionalWrite ?? preset.conditionalWrite,
       conditionalCopy: conditionalCopy ?? preset.conditionalCopy,
+      postChecksum: postChecksum ?? preset.postChecksum,
     },
   };
 }
 
-/** One line for banners and logs: `minio (S3_PROVIDER): small files by post, parts crc32, conditional write yes, conditional copy yes`. */
+/** One line for banners and logs: `minio (S3_PROVIDER): small files by post, parts crc32, conditional write yes, conditional copy yes, form checksum yes`. */
 export function describeStoreAbilities(resolved: ReturnType<typeof resolveStoreAbilities>): string {
   const { abilities: a } = resolved;
   const yesNo = (value: boolean) => (value ? "yes" : "no");
-  return `${resolved.provider} (${resolved.source}): small files by ${a.smallUploads}, parts ${a.partChecksum}, conditional write ${yesNo(a.conditionalWrite)}, conditional copy ${yesNo(a.conditionalCopy)}`;
+  return `${resolved.provider} (${resolved.source}): small files by ${a.smallUploads}, parts ${a.partChecksum}, conditional write ${yesNo(a.conditionalWrite)}, conditional copy ${yesNo(a.conditionalCopy)}, form checksum ${yesNo(a.postChecksum)}`;
 }
 
 /** How a variable's value reads: each value it takes and the ability's value it stands for. */
@@ -111,6 +118,7 @@ export const ABILITY_OVERRIDE_VARIABLES = {
   S3_PART_CHECKSUM: { ability: "partChecksum", values: { crc32: "crc32", none: "none" } },
   S3_CONDITIONAL_WRITE: { ability: "conditionalWrite", values: FLAG_VALUES },
   S3_CONDITIONAL_COPY: { ability: "conditionalCopy", values: FLAG_VALUES },
+  S3_POST_CHECKSUM: { ability: "postChecksum", values: FLAG_VALUES },
 } as const satisfies Record<string, AbilityVariable>;
 
 export type AbilityOverrideVariable = keyof typeof ABILITY_OVERRIDE_VARIABLES;

@@ -36,7 +36,7 @@ describe("parseEnv", () => {
     const r2 = parseEnv({ ...minimal, S3_ENDPOINT: "https://acc.r2.cloudflarestorage.com", S3_CONDITIONAL_COPY: "false" });
     expect(r2).toMatchObject({ storeProvider: "r2", storeAbilities: { smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: false } });
     const minio = parseEnv({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_PROVIDER: "minio", S3_SMALL_UPLOADS: "put" });
-    expect(minio.storeAbilities).toEqual({ smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true });
+    expect(minio.storeAbilities).toEqual({ smallUploads: "put", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: true });
   });
 
   // The server checks the store variables by lib/store-abilities.ts's table: each value it lists is

@@ -39,7 +39,7 @@ function setup(options: SetupOptions = {}) {
   const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
   const hash = options.hash ?? (async (blob: Blob) => `crc-${blob.size}`);
   // The server's settings as GET /api/uploads/settings answers them: what it takes by PUT, it takes with a checksum.
-  const settings = options.smallUploads === "put" ? { smallUploads: "put" as const, singleRequestMaxBytes: MULTIPART_FROM - 1 } : undefined;
+  const settings = options.smallUploads === "put" ? { smallUploads: "put" as const, singleRequestMaxBytes: MULTIPART_FROM - 1, formChecksum: null } : undefined;
   const engine = new UploadEngine(api, rules, { settings, transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash, resume } });
   engine.setConcurrency(options.concurrency ?? 2);
   engine.setConnections(options.connections ?? 6);

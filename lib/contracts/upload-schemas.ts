@@ -8,6 +8,9 @@ import { KIB } from "@/lib/units";
 /** Base64 of a 4-byte CRC32, as S3 expects in x-amz-checksum-crc32. */
 export const crc32Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, "must be a base64 CRC32");
 
+/** Base64 of a 32-byte SHA-256, as S3 expects in x-amz-checksum-sha256. */
+export const sha256Base64Schema = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "must be a base64 SHA-256");
+
 export const createUploadBodySchema = z.object({
   name: displayNameSchema(MAX_NAME_LENGTH),
   size: z.number().int("must be a whole number of bytes").min(0, "must not be negative").max(Number.MAX_SAFE_INTEGER),
@@ -28,6 +31,13 @@ export const createUploadBodySchema = z.object({
    * Ignored otherwise.
    */
   checksum: crc32Base64Schema.optional(),
+  /**
+   * The whole file's SHA-256 (base64, as S3 writes it), for a file sent by POST form where the
+   * server binds it into the form (`formChecksumWanted`): storage then refuses any other bytes, so
+   * the form can name the file's final key and complete has nothing to copy. Optional: without it
+   * the form names a staging key and complete copies the checked bytes on. Ignored otherwise.
+   */
+  sha256: sha256Base64Schema.optional(),
 });
 export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
 
@@ -37,11 +47,21 @@ export type CreateUploadBody = z.infer<typeof createUploadBodySchema>;
  * POST Object), larger ones as multipart uploads. `GET /api/uploads/settings`; the page has it from
  * the server's render.
  */
-export type UploadSettings = { smallUploads: "post" | "put"; singleRequestMaxBytes: number };
+export type UploadSettings = {
+  smallUploads: "post" | "put";
+  singleRequestMaxBytes: number;
+  /** "sha256": a POST form binds the file's SHA-256 when the create carries one (`sha256`); null where the store does not check it. */
+  formChecksum: "sha256" | null;
+};
 
 /** Whether a create for a file of `size` bytes must carry its `checksum`: it goes by presigned PUT, whose URL signs it. */
 export function checksumRequired(settings: UploadSettings, size: number): boolean {
   return settings.smallUploads === "put" && size <= settings.singleRequestMaxBytes;
+}
+
+/** Whether a create for a file of `size` bytes gains from its `sha256`: it goes by a POST form that binds it (no copy at complete). */
+export function formChecksumWanted(settings: UploadSettings, size: number): boolean {
+  return settings.smallUploads === "post" && settings.formChecksum === "sha256" && size <= settings.singleRequestMaxBytes;
 }
 
 /** A file item (the stored record of one file) as the API shows it; the S3 key and upload id never leave the server. */

@@ -43,7 +43,12 @@ const CHECKSUM_PREFIX = "CRC32:";
  */
 export function uploadSettings(): UploadSettings {
   const env = getEnv();
-  return { smallUploads: env.storeAbilities.smallUploads, singleRequestMaxBytes: Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES) };
+  const { smallUploads, postChecksum } = env.storeAbilities;
+  return {
+    smallUploads,
+    singleRequestMaxBytes: Math.min(env.MULTIPART_THRESHOLD_BYTES, MAX_SINGLE_REQUEST_BYTES),
+    formChecksum: smallUploads === "post" && postChecksum ? "sha256" : null,
+  };
 }
 
 /**
