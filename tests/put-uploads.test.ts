@@ -111,7 +111,7 @@ describe("GET /api/uploads/settings", () => {
     const { cookie } = await createSignedInUser();
     const res = await settingsRoute(jsonRequest("/api/uploads/settings", { cookie }));
     expect(res.status).toBe(200);
-    expect((await res.json()) as UploadSettings).toEqual({ smallUploads: "put", singleRequestMaxBytes: getEnv().MULTIPART_THRESHOLD_BYTES });
+    expect((await res.json()) as UploadSettings).toEqual({ smallUploads: "put", singleRequestMaxBytes: getEnv().MULTIPART_THRESHOLD_BYTES, formChecksum: null });
   });
 
   it("answers 401 without a session", async () => {

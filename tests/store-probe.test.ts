@@ -22,6 +22,7 @@ describe(`probing the store's abilities (real ${store})`, () => {
       expect.stringContaining("partChecksum works here but is not used (S3_PART_CHECKSUM=crc32"),
       expect.stringContaining("conditionalWrite works here"),
       expect.stringContaining("conditionalCopy works here"),
+      ...(STORE_PRESETS[store].postChecksum ? [expect.stringContaining("postChecksum works here but is not used (S3_POST_CHECKSUM=true")] : []),
     ]);
     // As a store without POST Object and without conditional copies would answer:
     const r2Like = { ...probe, postForms: { verdict: "missing" as const, detail: "a valid form was refused (400 InvalidArgument)" }, conditionalCopy: { verdict: "missing" as const, detail: "a copy with a wrong x-amz-copy-source-if-match went ahead" } };

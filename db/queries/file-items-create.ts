@@ -8,7 +8,7 @@ import { lockQuotaUsage, newFileItemCharge } from "./file-item-quota";
 /** The columns a create sets; the rest take their defaults (pending, now). */
 export type PlannedFileItem = Pick<NewFileItem, "userId" | "name" | "key" | "size" | "contentType" | "strategy"> & {
   id: string;
-  /** A PUT upload's CRC32, which its URL signs (`CRC32:<base64>`). */
+  /** A PUT upload's CRC32, which its URL signs (`CRC32:<base64>`), or the SHA-256 a POST upload's form binds (`SHA256:<base64>`). */
   checksum?: string | null;
   /** A POST upload's staging hold: when the form signed right after the insert expires (file-item-quota.ts); null for multipart. */
   formExpiresAt?: Date | null;

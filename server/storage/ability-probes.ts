@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { crc32 } from "node:zlib";
 import {
   AbortMultipartUploadCommand,
@@ -27,7 +27,7 @@ import { clients } from "./clients";
  */
 export type ProbeVerdict = "works" | "missing" | "unsafe";
 
-export const PROBED_ABILITIES = ["postForms", "presignedPut", "browserPut", "conditionalWrite", "conditionalCopy", "crc32Parts", "listParts"] as const;
+export const PROBED_ABILITIES = ["postForms", "postChecksum", "presignedPut", "browserPut", "conditionalWrite", "conditionalCopy", "crc32Parts", "listParts"] as const;
 export type ProbedAbility = (typeof PROBED_ABILITIES)[number];
 
 export type ProbeResult = { verdict: ProbeVerdict; detail: string };
@@ -91,6 +91,34 @@ async function probePostForms({ bucket, key }: ProbeContext): Promise<ProbeResul
   const tooLong = await attempt(() => post(new Uint8Array([...PROBE_BYTES, 0x21])));
   if (tooLong.ok) return { verdict: "unsafe", detail: "a form's size condition was not enforced" };
   return { verdict: "works", detail: "forms stored; a body over the signed size refused" };
+}
+
+/**
+ * A POST form bound to a body's SHA-256 (as server/storage/post-policy.ts signs them): the store
+ * must refuse other bytes of the same size; the right ones are stored.
+ */
+async function probePostChecksum({ bucket, key }: ProbeContext): Promise<ProbeResult> {
+  const Key = key("post-checksum");
+  const sha256 = createHash("sha256").update(PROBE_BYTES).digest("base64");
+  const fields = { "Content-Type": PROBE_TYPE, "x-amz-checksum-algorithm": "SHA256", "x-amz-checksum-sha256": sha256 };
+  const { url, fields: signed } = await createPresignedPost(clients().internal, {
+    Bucket: bucket,
+    Key,
+    Conditions: [["eq", "$key", Key], ["content-length-range", PROBE_BYTES.length, PROBE_BYTES.length], ...Object.entries(fields).map(([name, value]) => ["eq", `$${name}`, value] as ["eq", string, string])],
+    Fields: fields,
+    Expires: 60,
+  });
+  const post = (bytes: Uint8Array) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(signed)) form.append(name, value);
+    form.append("file", new Blob([Buffer.from(bytes)], { type: PROBE_TYPE }));
+    return expectOk(fetch(url, { method: "POST", body: form }));
+  };
+  const other = await attempt(() => post(new TextEncoder().encode("PROBE")));
+  if (other.ok) return { verdict: "missing", detail: "a form bound to a SHA-256 stored other bytes: the store does not check it" };
+  const right = await attempt(() => post(PROBE_BYTES));
+  if (!right.ok) return { verdict: "missing", detail: `a form bound to its body's SHA-256 was refused (${right.why})` };
+  return { verdict: "works", detail: `other bytes refused (${other.why}); the right ones stored` };
 }
 
 /** A presigned PUT with Content-Length and Content-Type signed: stored as signed, refused with one byte more. */
@@ -209,8 +237,9 @@ export async function probeStore(prefix: string): Promise<StoreProbe> {
   const safely = (probe: (ctx: ProbeContext) => Promise<ProbeResult>) =>
     probe(ctx).catch((err: unknown): ProbeResult => ({ verdict: "missing", detail: `the probe failed (${refusal(err)})` }));
   try {
-    const [postForms, presignedPut, browserPut, conditionalWrite, conditionalCopy, multipart] = await Promise.all([
+    const [postForms, postChecksum, presignedPut, browserPut, conditionalWrite, conditionalCopy, multipart] = await Promise.all([
       safely(probePostForms),
+      safely(probePostChecksum),
       safely(probePresignedPut),
       safely(probeBrowserPut),
       safely(probeConditionalWrite),
@@ -220,7 +249,7 @@ export async function probeStore(prefix: string): Promise<StoreProbe> {
         return { crc32Parts: failed, listParts: failed };
       }),
     ]);
-    return { postForms, presignedPut, browserPut, conditionalWrite, conditionalCopy, ...multipart };
+    return { postForms, postChecksum, presignedPut, browserPut, conditionalWrite, conditionalCopy, ...multipart };
   } finally {
     await attempt(() => clients().internal.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } })));
   }
@@ -248,6 +277,7 @@ export function compareAbilities(abilities: StoreAbilities, probe: StoreProbe): 
     ["partChecksum", abilities.partChecksum === "crc32", "crc32Parts", "S3_PART_CHECKSUM"],
     ["conditionalWrite", abilities.conditionalWrite, "conditionalWrite", "S3_CONDITIONAL_WRITE"],
     ["conditionalCopy", abilities.conditionalCopy, "conditionalCopy", "S3_CONDITIONAL_COPY"],
+    ["postChecksum", abilities.postChecksum, "postChecksum", "S3_POST_CHECKSUM"],
   ];
   for (const [ability, relied, probed, variable] of flags) {
     const works = probe[probed].verdict === "works";

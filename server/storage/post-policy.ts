@@ -22,23 +22,27 @@ function nextFormClient(): S3Client {
 /**
  * Signs a browser POST that can write exactly one object: this key, exactly `size` bytes,
  * this Content-Type, until `expiresAt` at the latest (whole seconds from now, so never later than
- * the staging hold recorded for it). S3 enforces every condition. The form's URL is one of the
- * bucket's browser endpoints, taken in turn (nextFormClient).
+ * the staging hold recorded for it); with `sha256` (base64), only the bytes of that SHA-256, which
+ * the store checks the body against (S3_POST_CHECKSUM). S3 enforces every condition. The form's
+ * URL is one of the bucket's browser endpoints, taken in turn (nextFormClient).
  */
-export async function signUploadPost(input: { key: string; size: number; contentType: string; expiresAt: Date }): Promise<SignedPost> {
+export async function signUploadPost(input: { key: string; size: number; contentType: string; sha256?: string; expiresAt: Date }): Promise<SignedPost> {
   const env = getEnv();
   const now = Date.now();
   const seconds = Math.max(1, Math.floor((input.expiresAt.getTime() - now) / 1000));
-  const { url, fields } = await createPresignedPost(nextFormClient(), {
+  const fields: Record<string, string> = { "Content-Type": input.contentType };
+  if (input.sha256) Object.assign(fields, { "x-amz-checksum-algorithm": "SHA256", "x-amz-checksum-sha256": input.sha256 });
+  const { url, fields: signed } = await createPresignedPost(nextFormClient(), {
     Bucket: env.S3_BUCKET,
     Key: input.key,
+    // Every field the form sends is an exact condition: a form without the checksum, or with another, is refused.
     Conditions: [
       ["eq", "$key", input.key],
       ["content-length-range", input.size, input.size],
-      ["eq", "$Content-Type", input.contentType],
+      ...Object.entries(fields).map(([name, value]) => ["eq", `$${name}`, value] as ["eq", string, string]),
     ],
-    Fields: { "Content-Type": input.contentType },
+    Fields: fields,
     Expires: seconds,
   });
-  return { url, fields, expiresAt: new Date(now + seconds * 1000).toISOString() };
+  return { url, fields: signed, expiresAt: new Date(now + seconds * 1000).toISOString() };
 }

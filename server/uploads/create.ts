@@ -10,14 +10,14 @@ import { getEnv } from "@/server/env";
 import { planParts } from "@/lib/part-plan";
 import { GIB, MIB } from "@/lib/units";
 import { checkUpload, parseAllowedTypes, type UploadRules } from "@/lib/upload-rules";
-import { checksumRequired, type CreateUploadBody, type UploadSettings, type UploadTarget } from "@/lib/contracts/upload-schemas";
+import { checksumRequired, formChecksumWanted, type CreateUploadBody, type UploadSettings, type UploadTarget } from "@/lib/contracts/upload-schemas";
 import { createMultipartUpload } from "@/server/storage/multipart";
 import { storageRefusalOf } from "@/server/storage/s3-errors";
 import { signUploadPost } from "@/server/storage/post-policy";
 import { signUploadPut } from "@/server/storage/put-urls";
 import { putWritesFinalKey } from "./complete-put";
 import { multipartTarget } from "./multipart";
-import { objectKeyFor, stagingKeyFor } from "./object-keys";
+import { formBindsSha256, objectKeyFor, SHA256_CHECKSUM_PREFIX, stagingKeyFor } from "./object-keys";
 import { waitForFileItem } from "./owned";
 import { releaseStagingHolds } from "./staging-holds";
 import { enforceUploadLimits } from "@/server/ops/rate-limit";
@@ -54,7 +54,8 @@ export function uploadSettings(): UploadSettings {
 /**
  * The file item a request would create, checked against the upload rules (400 / 413 / 415) and planned
  * (post, put or multipart); nothing is stored yet, so a refused request costs no rate-limit budget.
- * A PUT's file item keeps the CRC32 its URL signs (400 without one).
+ * A PUT's file item keeps the CRC32 its URL signs (400 without one); a POST's, the SHA-256 its form
+ * will bind, when the create carries one and the store checks it.
  */
 export function planUpload(userId: string, body: CreateUploadBody): PlannedFileItem {
   const env = getEnv();
@@ -69,7 +70,10 @@ export function planUpload(userId: string, body: CreateUploadBody): PlannedFileI
     if (!body.checksum) throw new AppError("bad_request", "checksum: required: this store takes files of this size by presigned PUT, which signs the file's CRC32");
     return { ...base, strategy: "put", checksum: `${CHECKSUM_PREFIX}${body.checksum}`, formExpiresAt: formExpiry() };
   }
-  if (body.size <= settings.singleRequestMaxBytes) return { ...base, strategy: "post", formExpiresAt: formExpiry() };
+  if (body.size <= settings.singleRequestMaxBytes) {
+    const checksum = body.sha256 && formChecksumWanted(settings, body.size) ? `${SHA256_CHECKSUM_PREFIX}${body.sha256}` : null;
+    return { ...base, strategy: "post", checksum, formExpiresAt: formExpiry() };
+  }
   const plan = planParts(body.size, env.UPLOAD_PART_SIZE_MIB * MIB);
   if (!plan) throw new AppError("too_large", "The file is larger than S3 multipart uploads allow.");
   return { ...base, strategy: "multipart", partSize: plan.partSize };
@@ -131,12 +135,23 @@ function formExpiry(): Date {
 }
 
 /**
- * The form names the staging key, never the final one: complete copies the checked bytes on. It
- * expires no later than the file item's staging hold (form_expires_at), recorded first.
+ * A form bound to the file's SHA-256 (formBindsSha256) names the final key: the store takes no other
+ * bytes from it, so it can never replace what complete checked. Any other form names the staging
+ * key, never the final one: complete copies the checked bytes on. Either expires no later than the
+ * file item's staging hold (form_expires_at), recorded first (after a cancel, a reject or a delete a
+ * bound form could still write the final key until then: the hold counts those bytes, and its
+ * release empties both keys, staging-holds.ts).
  */
 async function signPost(item: FileItem): Promise<UploadTarget> {
   if (!item.formExpiresAt) throw new Error("a POST upload's form is signed only under a staging hold");
-  const upload = await signUploadPost({ key: stagingKeyFor(item), size: item.size, contentType: item.contentType, expiresAt: item.formExpiresAt });
+  const bound = formBindsSha256(item);
+  const upload = await signUploadPost({
+    key: bound ? item.key : stagingKeyFor(item),
+    size: item.size,
+    contentType: item.contentType,
+    sha256: bound ? item.checksum!.slice(SHA256_CHECKSUM_PREFIX.length) : undefined,
+    expiresAt: item.formExpiresAt,
+  });
   return { strategy: "post", ...upload };
 }
 
@@ -155,7 +170,8 @@ async function signSingleAgain(item: FileItem): Promise<UploadTarget> {
  */
 async function resumeStored(plan: PlannedFileItem, item: FileItem): Promise<CreatedUpload> {
   const sameFile = item.name === plan.name && item.path === plan.path && item.size === plan.size && item.contentType === plan.contentType;
-  if (!sameFile || (item.strategy === "put" && plan.strategy === "put" && item.checksum !== plan.checksum)) {
+  // A small file's checksum is what its form or URL binds: another one is another request.
+  if (!sameFile || (item.strategy !== "multipart" && item.strategy === plan.strategy && (item.checksum ?? null) !== (plan.checksum ?? null))) {
     throw new AppError("conflict", "This idempotency key was used for another file.");
   }
   if (item.strategy === "multipart" && item.status === "pending" && !item.uploadId) item = await whenStarted(item);

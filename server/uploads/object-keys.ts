@@ -5,8 +5,9 @@ import { isPreviewable } from "@/lib/contracts/preview-schemas";
 
 /**
  * Where files live once complete. Browsers write here only through a PUT URL with
- * `If-None-Match: *` (once) or a multipart upload's part URLs; a POST's or a staged PUT's bytes are
- * copied here by the server (CopyObject).
+ * `If-None-Match: *` (once), a POST form bound to the file's SHA-256 (only those bytes, ever) or a
+ * multipart upload's part URLs; any other POST's or a staged PUT's bytes are copied here by the
+ * server (CopyObject).
  */
 export const FINAL_PREFIX = "u/";
 /** Where signed POST forms and staged PUT URLs write; complete copies the checked bytes on to the final key. */
@@ -24,9 +25,21 @@ export function objectKeyFor(userId: string, fileId: string, name: string, type:
   return `${FINAL_PREFIX}${userId}/${fileId}${safeExtension(name, type)}`;
 }
 
-/** `staging/<userId>/<fileId>`: the only key a file's POST form or staged PUT URL ever names. */
+/** `staging/<userId>/<fileId>`: the only key a file's unbound POST form or staged PUT URL ever names. */
 export function stagingKeyFor(item: Pick<FileItem, "userId" | "id">): string {
   return `${STAGING_PREFIX}${item.userId}/${item.id}`;
+}
+
+/** How a file item records the SHA-256 its POST form binds, as S3 reports checksums: `SHA256:<base64>`. */
+export const SHA256_CHECKSUM_PREFIX = "SHA256:";
+
+/**
+ * Whether a POST upload's form binds the file's SHA-256 (the create carried it, and the store checks
+ * it, S3_POST_CHECKSUM): the store takes no other bytes from it, so it names the final key, and
+ * complete checks the bytes there with nothing to copy (complete-post.ts).
+ */
+export function formBindsSha256(item: Pick<FileItem, "strategy" | "checksum">): boolean {
+  return item.strategy === "post" && item.checksum?.startsWith(SHA256_CHECKSUM_PREFIX) === true;
 }
 
 /** What a preview's keys add to its file's id: one preview per file, whatever its type. */

@@ -2,7 +2,7 @@ import "server-only";
 import { listDueHolds, releaseHolds } from "@/db/queries/file-item-holds";
 import { deleteObjects } from "@/server/storage/objects";
 import type { FileItem } from "@/db/schema";
-import { previewStagingKeyFor, stagingKeyFor } from "./object-keys";
+import { formBindsSha256, previewStagingKeyFor, stagingKeyFor } from "./object-keys";
 
 /**
  * A POST begun just before its form expired is checked by S3 at its start and may land later:
@@ -11,13 +11,15 @@ import { previewStagingKeyFor, stagingKeyFor } from "./object-keys";
  */
 export const STAGING_HOLD_GRACE_MS = 5 * 60_000;
 /**
- * The keys a file's expired form or URL could have written: its staging key, and for a PUT upload
- * that ended without its bytes being served (cancelled, aborted, rejected, deleted) its final key too,
- * which a final-key PUT URL (If-None-Match: *) could write again once the key was emptied.
+ * The keys a file's expired form or URL could have written: its staging key, and for an upload that
+ * ended without its bytes being served (cancelled, aborted, rejected, deleted) by a PUT or a form
+ * bound to its SHA-256 its final key too, which a final-key PUT URL (If-None-Match: *) or that form
+ * could write again once the key was emptied.
  */
 function heldKeysOf(item: FileItem): string[] {
   const ended = item.status !== "uploaded" && item.status !== "pending" && item.status !== "completing";
-  return item.strategy === "put" && ended ? [stagingKeyFor(item), item.key] : [stagingKeyFor(item)];
+  const finalKeyWritable = item.strategy === "put" || formBindsSha256(item);
+  return finalKeyWritable && ended ? [stagingKeyFor(item), item.key] : [stagingKeyFor(item)];
 }
 
 /** Holds released per call; cleanup runs again, and a create asks again on its next refusal. */
