@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { withFakeTimers } from "@/testing/fakes/fake-timers";
 import type { UploadApi } from "@/client/api/upload-api";
@@ -78,6 +79,18 @@ describe("a run's create requests", () => {
     expect(batches().length).toBeLessThanOrEqual(Math.ceil(300 / REFILL) + 2);
     expect(storage.posts).toEqual([]);
     expect(storage.filePuts).toHaveLength(300);
+  });
+
+  it("where the server binds a POST form to the file's SHA-256: each small file's create carries it, a multipart one none", async () => {
+    const { storage, server, batches } = setup();
+    const files = [...Array.from({ length: 30 }, (_, i) => opened(i, 2_000 + i)), opened(30, MULTIPART_FROM, "clip.mp4")];
+    const outcomes = await run(server.api, storage, files, 4, { smallUploads: "post", singleRequestMaxBytes: MULTIPART_FROM - 1, formChecksum: "sha256" });
+    expect([...outcomes.values()].every((outcome) => "stored" in outcome)).toBe(true);
+    const sha256Of = async (file: File) => createHash("sha256").update(new Uint8Array(await file.arrayBuffer())).digest("base64");
+    expect(batches().flat().map((body) => body.sha256)).toEqual(await Promise.all(files.slice(0, 30).map((entry) => sha256Of(entry.file))));
+    expect(batches().flat().every((body) => !("checksum" in body))).toBe(true);
+    expect(server.argsOf<CreateUploadBody>("create").map((body) => [body.name, "sha256" in body])).toEqual([["clip.mp4", false]]);
+    expect(storage.posts).toHaveLength(30);
   });
 
   it("big files create on their own turn; the small ones around them are batched", async () => {

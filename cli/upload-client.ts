@@ -48,7 +48,7 @@ export function createCliApi(client: Client): UploadApi {
   };
 }
 
-/** How the server sends files of each size (POST form or PUT), which the engine needs before it asks for file items. */
+/** How the server sends files of each size (POST form or PUT) and whether a form binds the file's SHA-256, which the engine needs before it asks for file items. */
 export function fetchUploadSettings(client: Client): Promise<UploadSettings> {
   return createUploadApi(createApiFetch({ baseUrl: client.baseUrl, headers: { authorization: `Bearer ${client.token}` } })).uploadSettings();
 }
@@ -87,9 +87,9 @@ export type UploadOptions = {
   onOutcome: (outcome: FileOutcome) => void;
   /** Bytes sent over all files, at most every RENDER_INTERVAL_MS. */
   onProgress?: (sent: number) => void;
-  /** Node's by default: fetch to storage, CRC32 on this thread, no resume records. Tests pass stand-ins. */
+  /** Node's by default: fetch to storage, CRC32 on this thread (SHA-256 by Node's WebCrypto, in the engine), no resume records. Tests pass stand-ins. */
   transport?: Partial<EngineTransport>;
-  /** The server's (fetchUploadSettings): where small files go by PUT, each is hashed before it is asked for. */
+  /** The server's (fetchUploadSettings): each small file is hashed before it is asked for where it goes by PUT (CRC32) or by a form that binds its SHA-256. */
   settings?: UploadSettings;
 };
 

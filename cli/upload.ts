@@ -52,7 +52,7 @@ for (const entry of await Promise.all(positionals.map(openFile))) {
   if ("error" in entry) fail(entry.path, entry.error);
   else opened.push(entry);
 }
-// How the server takes small files (by PUT, each file is hashed first); without an answer nothing can go.
+// How the server takes small files (which hash each create carries: a PUT's CRC32, a form's SHA-256); without an answer nothing can go.
 const settings = await fetchUploadSettings({ baseUrl, token }).catch((err: unknown) => {
   for (const entry of opened.splice(0)) fail(entry.path, (err as Error).message);
   return undefined;

@@ -7,6 +7,7 @@ import { waitingItem } from "@/testing/fakes/waiting-item";
 import { FakeStorage } from "@/testing/fakes/fake-storage";
 import { apiError, FakeUploadServer } from "@/testing/fakes/fake-upload-api";
 import type { CreateUploadBody } from "@/lib/contracts/upload-schemas";
+import type { ChecksumField } from "./create-checksums";
 import { bodyOf, FileItemsAhead } from "./file-items-ahead";
 
 /**
@@ -18,8 +19,10 @@ const waiting = (i: number, size = 2_000): QueueItem => ({ ...waitingItem(`k${i}
 const queue = (count: number) => Array.from({ length: count }, (_, i) => waiting(i));
 const signal = () => new AbortController().signal;
 
-function setup(options: { policyTtlMs?: number; smallUploads?: "put" } = {}) {
-  const server = new FakeUploadServer(new FakeStorage(), options);
+/** `hashed`: the field every create carries, as the engine gives it where small files go by PUT (checksum) or by a form that binds their SHA-256 (sha256); every file here is small. */
+function setup(options: { policyTtlMs?: number; hashed?: ChecksumField } = {}) {
+  const { hashed: field, ...serverOptions } = options;
+  const server = new FakeUploadServer(new FakeStorage(), { ...serverOptions, smallUploads: field === "checksum" ? "put" : "post" });
   const hashed: string[] = [];
   const released: string[] = [];
   const tracked: Promise<unknown>[] = [];
@@ -31,8 +34,7 @@ function setup(options: { policyTtlMs?: number; smallUploads?: "put" } = {}) {
     },
     track: (promise) => tracked.push(promise),
     answered,
-    // As the engine gives it where small files go by PUT: every file here is small.
-    checksums: options.smallUploads === "put" ? { needed: () => true, of: async (key) => (hashed.push(key), `crc-${key}`) } : undefined,
+    checksums: field && { fieldFor: () => field, of: async (key, of) => (hashed.push(key), `${of === "checksum" ? "crc" : "sha"}-${key}`) },
   });
   const batchKeys = () => server.argsOf<CreateUploadBody[]>("createMany").flatMap((bodies) => bodies.map((body) => body.idempotencyKey));
   return { server, ahead, released, tracked, answered, batchKeys, hashed };
@@ -162,7 +164,7 @@ describe("fileItemFor", () => {
 
 describe("where small files go by PUT", () => {
   it("each create carries its file's CRC32, and the answer gives the body to ask with again: checksum, no idempotency key", async () => {
-    const { server, ahead } = setup({ smallUploads: "put" });
+    const { server, ahead } = setup({ hashed: "checksum" });
     const files = queue(3);
     ahead.prepare(() => files);
     const answer = await ahead.fileItemFor("k1", bodyOf(files[1]!), signal());
@@ -174,7 +176,7 @@ describe("where small files go by PUT", () => {
   });
 
   it("while nothing made ahead is waiting, the batch stops at HASHED_START_BATCH_BYTES; the next one takes the rest of the window", async () => {
-    const { server, ahead, hashed } = setup({ smallUploads: "put" });
+    const { server, ahead, hashed } = setup({ hashed: "checksum" });
     const size = HASHED_START_BATCH_BYTES / 2 - 1;
     const files = Array.from({ length: 6 }, (_, i) => waiting(i, size));
     ahead.prepare(() => files);
@@ -183,6 +185,41 @@ describe("where small files go by PUT", () => {
     ahead.prepare(() => files.slice(2));
     await settle();
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([2, 4]);
+  });
+});
+
+describe("where small files go by a POST form that binds their SHA-256", () => {
+  it("each create carries its file's SHA-256 and no CRC32, and the answer gives the body to ask with again", async () => {
+    const { server, ahead } = setup({ hashed: "sha256" });
+    const files = queue(3);
+    ahead.prepare(() => files);
+    const answer = await ahead.fileItemFor("k1", bodyOf(files[1]!), signal());
+    const asked = server.argsOf<CreateUploadBody[]>("createMany")[0]!;
+    expect(asked.map((body) => body.sha256)).toEqual(["sha-k0", "sha-k1", "sha-k2"]);
+    expect(asked.every((body) => !("checksum" in body))).toBe(true);
+    expect(answer.body).toEqual({ ...bodyOf(files[1]!), sha256: "sha-k1" });
+    const own = await ahead.fileItemFor("big", { name: "big.png", size: 9_000, type: "image/png" }, signal());
+    expect(own.body).toEqual({ name: "big.png", size: 9_000, type: "image/png", sha256: "sha-big" });
+  });
+
+  it("a file whose hash fails fails with that error; the rest of the batch is asked for", async () => {
+    const server = new FakeUploadServer(new FakeStorage());
+    const ahead = new FileItemsAhead(server.api, {
+      ...{ release: () => {}, track: () => {}, answered: () => {} },
+      checksums: {
+        fieldFor: () => "sha256",
+        of: async (key) => {
+          if (key === "k1") throw new Error("The file could not be read.");
+          return `sha-${key}`;
+        },
+      },
+    });
+    const files = queue(3);
+    ahead.prepare(() => files);
+    await expect(ahead.fileItemFor("k1", bodyOf(files[1]!), signal())).rejects.toThrow("The file could not be read.");
+    expect((await ahead.fileItemFor("k2", bodyOf(files[2]!), signal())).file.name).toBe("f2.png");
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.map((body) => body.name))).toEqual([["f0.png", "f2.png"]]);
+    expect(server.argsOf("create")).toEqual([]);
   });
 });
 

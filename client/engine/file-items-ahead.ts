@@ -6,10 +6,10 @@
  * the one made ahead while its policy lasts; the batch's refusal (415, 413...) as its own answer;
  * otherwise the same create again with the same idempotency key, so the server answers the file item
  * it stored under that key, or stores it now, never a second one. A file cancelled meanwhile
- * gives its file item back. Where small files go by presigned PUT, each create carries the file's
- * CRC32 (its URL signs it): a batch's files are hashed first (in a Worker on the page), and while
- * nothing made ahead is waiting, the batch stops at HASHED_START_BATCH_BYTES so the first files
- * start as soon as they are hashed.
+ * gives its file item back. Where a create carries a hash of the file (create-checksums.ts: the
+ * CRC32 a PUT URL signs, or the SHA-256 a POST form binds), a batch's files are hashed first, and
+ * while nothing made ahead is waiting, the batch stops at HASHED_START_BATCH_BYTES so the first
+ * files start as soon as they are hashed.
  */
 import { isRefusal } from "@/client/api/api-error";
 import { callWithRetries, createWithRetries } from "@/client/api/api-retry";
@@ -19,6 +19,7 @@ import type { UploadApi } from "@/client/api/upload-api";
 import { HASHED_START_BATCH_BYTES, isUsable, selectToPrepare, upToBytes } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { MAX_BATCH_ITEMS, type CreateUploadBody, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
+import type { CreateChecksums } from "./create-checksums";
 
 /** A create's body, or its promise while the file is hashed (rejected when it cannot be read). */
 type Body = CreateUploadBody | Promise<CreateUploadBody>;
@@ -26,11 +27,8 @@ type Body = CreateUploadBody | Promise<CreateUploadBody>;
 /** A file item asked for ahead: the body with the idempotency key it was asked with, and its answer. */
 type Prepared = { body: Body; created: Promise<CreateUploadResponse> };
 
-/** A file's file item and signed upload, with the body it was asked with (its checksum, no idempotency key), for a job that must ask again. */
+/** A file's file item and signed upload, with the body it was asked with (its hash, no idempotency key), for a job that must ask again. */
 export type FileItemAnswer = CreateUploadResponse & { body: CreateUploadBody };
-
-/** The files whose creates carry their CRC32: `needed` by size, `of` the queue item's file. */
-export type CreateChecksums = { needed(size: number): boolean; of(key: string): Promise<string> };
 
 function withoutKey({ idempotencyKey: _, ...body }: CreateUploadBody): CreateUploadBody {
   return body;
@@ -61,7 +59,7 @@ export class FileItemsAhead {
       track: (promise: Promise<unknown>) => void;
       /** A batch has its answer (or gave up): the next one may be asked for. */
       answered: () => void;
-      /** Where small files go by PUT: which creates carry the file's CRC32, and how it is hashed. */
+      /** Which creates carry a hash of the file (the CRC32 for a PUT, the SHA-256 for a form that binds it), and how it is hashed. */
       checksums?: CreateChecksums;
     },
   ) {}
@@ -81,7 +79,7 @@ export class FileItemsAhead {
     let batch = selectToPrepare(upcoming(), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
     if (batch.length === 0) return;
     // Nothing is ready to start: hash only the first few files' worth before asking.
-    if (this.prepared.size === 0 && batch.some((item) => this.hooks.checksums?.needed(item.size))) batch = upToBytes(batch, HASHED_START_BATCH_BYTES);
+    if (this.prepared.size === 0 && batch.some((item) => this.hooks.checksums?.fieldFor(item.size))) batch = upToBytes(batch, HASHED_START_BATCH_BYTES);
     this.preparing = true;
     // The same keys on every try, so a retry after a lost answer gets the same file items back.
     const bodies = batch.map((item) => this.bodyFor(item.key, { ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));
@@ -138,11 +136,12 @@ export class FileItemsAhead {
     );
   }
 
-  /** `body` with the file's CRC32 when its create must carry one (it goes by PUT): hashed first. */
+  /** `body` with the file's hash in its field when its create carries one: hashed first. */
   private bodyFor(key: string, body: CreateUploadBody): Body {
     const { checksums } = this.hooks;
-    if (!checksums?.needed(body.size)) return body;
-    return checksums.of(key).then((checksum) => ({ ...body, checksum }));
+    const field = checksums?.fieldFor(body.size);
+    if (!checksums || !field) return body;
+    return checksums.of(key, field).then((hash) => ({ ...body, [field]: hash }));
   }
 
   /**

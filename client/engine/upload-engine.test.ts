@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { ANY_BACKOFF_MS, settle, withFakeTimers } from "@/testing/fakes/fake-timers";
 import { BatchCoalescer } from "@/client/api/batch-coalescer";
@@ -28,7 +29,14 @@ function fileOf(name: string, size = 10, type = name.endsWith(".mp4") ? "video/m
   return new File([new Uint8Array(size)], name, { type, lastModified: ++lastModified });
 }
 
-type SetupOptions = FakeServerOptions & { concurrency?: number; connections?: number; coalesceCompletes?: boolean; hash?: (blob: Blob) => Promise<string> };
+type SetupOptions = FakeServerOptions & {
+  concurrency?: number;
+  connections?: number;
+  coalesceCompletes?: boolean;
+  hash?: (blob: Blob) => Promise<string>;
+  /** The server's settings' formChecksum, where small files go by POST form; no settings at all when neither it nor smallUploads is set. */
+  formChecksum?: "sha256" | null;
+};
 
 function setup(options: SetupOptions = {}) {
   const storage = new FakeStorage();
@@ -39,7 +47,8 @@ function setup(options: SetupOptions = {}) {
   const api = options.coalesceCompletes ? { ...server.api, complete: (id: string) => completer.call(id) } : server.api;
   const hash = options.hash ?? (async (blob: Blob) => `crc-${blob.size}`);
   // The server's settings as GET /api/uploads/settings answers them: what it takes by PUT, it takes with a checksum.
-  const settings = options.smallUploads === "put" ? { smallUploads: "put" as const, singleRequestMaxBytes: MULTIPART_FROM - 1, formChecksum: null } : undefined;
+  const { smallUploads = "post", formChecksum } = options;
+  const settings = options.smallUploads || formChecksum !== undefined ? { smallUploads, singleRequestMaxBytes: MULTIPART_FROM - 1, formChecksum: formChecksum ?? null } : undefined;
   const engine = new UploadEngine(api, rules, { settings, transport: { post: storage.post, putFile: storage.putFile, put: storage.put, hash, resume } });
   engine.setConcurrency(options.concurrency ?? 2);
   engine.setConnections(options.connections ?? 6);
@@ -198,6 +207,49 @@ describe("small files by presigned PUT (stores without POST Object)", () => {
     const [a, b, c] = await rows();
     expect([a!.status, b!.status, c!.status]).toEqual(["done", "failed", "done"]);
     expect(b!.error).toMatchObject({ code: "internal", message: "The file could not be read." });
+    expect(server.argsOf<CreateUploadBody[]>("createMany").flat().map((body) => body.name)).toEqual(["a.png", "c.png"]);
+    expect(server.argsOf("create")).toEqual([]);
+  });
+});
+
+describe("small files by a POST form that binds their SHA-256 (formChecksum)", () => {
+  const nodeSha256 = async (file: File) => createHash("sha256").update(new Uint8Array(await file.arrayBuffer())).digest("base64");
+  const filled = (name: string, size: number, seed: number) => new File([new Uint8Array(size).map((_, i) => (i * seed + 7) % 256)], name, { type: name.endsWith(".mp4") ? "video/mp4" : "image/png", lastModified: ++lastModified });
+
+  it("each small file's create carries the SHA-256 of its bytes; a file that goes multipart carries none", async () => {
+    const { server, engine, statuses } = setup({ formChecksum: "sha256" });
+    const files = [filled("a.png", 10, 3), filled("b.png", 11, 5), filled("movie.mp4", MULTIPART_FROM + 4, 7)];
+    engine.add(files);
+    await vi.waitFor(async () => expect(await statuses()).toEqual(["done", "done", "done"]));
+    const asked = new Map(server.argsOf<CreateUploadBody[]>("createMany").flat().map((body) => [body.name, body]));
+    expect(asked.get("a.png")).toMatchObject({ sha256: await nodeSha256(files[0]!) });
+    expect(asked.get("b.png")).toMatchObject({ sha256: await nodeSha256(files[1]!) });
+    expect([...asked.values()].every((body) => !("checksum" in body))).toBe(true);
+    expect(asked.get("movie.mp4")).not.toHaveProperty("sha256");
+  });
+
+  it("where the server does not bind it (formChecksum null), no create carries it and nothing is hashed", async () => {
+    const hash = vi.fn(async (blob: Blob) => `crc-${blob.size}`);
+    const { server, engine, statuses } = setup({ formChecksum: null, hash });
+    engine.add([filled("a.png", 10, 3), filled("b.png", 11, 5)]);
+    expect(await statuses()).toEqual(["done", "done"]);
+    expect(server.argsOf<CreateUploadBody[]>("createMany").flat().map((body) => Object.keys(body).sort())).toEqual([
+      ["idempotencyKey", "name", "size", "type"],
+      ["idempotencyKey", "name", "size", "type"],
+    ]);
+    expect(hash).not.toHaveBeenCalled();
+  });
+
+  it("a file that cannot be read fails with its read error; the rest of its batch is asked for and sent", async () => {
+    class UnreadableFile extends File {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        return Promise.reject(new DOMException("The file could not be read.", "NotReadableError"));
+      }
+    }
+    const { server, engine, rows } = setup({ formChecksum: "sha256" });
+    engine.add([filled("a.png", 10, 3), new UnreadableFile([new Uint8Array(11)], "b.png", { type: "image/png" }), filled("c.png", 12, 5)]);
+    await vi.waitFor(async () => expect((await rows()).map((row) => row.status)).toEqual(["done", "failed", "done"]));
+    expect((await rows())[1]!.error).toMatchObject({ code: "internal", message: "The file could not be read." });
     expect(server.argsOf<CreateUploadBody[]>("createMany").flat().map((body) => body.name)).toEqual(["a.png", "c.png"]);
     expect(server.argsOf("create")).toEqual([]);
   });

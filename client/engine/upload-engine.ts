@@ -8,6 +8,7 @@
  */
 import type { UploadApi } from "@/client/api/upload-api";
 import { createCrc32Hasher } from "@/client/hashing/crc32-hasher";
+import { createSha256Hasher } from "@/client/hashing/sha256-hasher";
 import { ConnectionPool, DEFAULT_CONNECTIONS } from "@/client/connection-pool";
 import { putPart } from "@/client/multipart/part-transport";
 import { browserResumeStore } from "@/client/multipart/resume-store";
@@ -20,8 +21,9 @@ import type { QueueAction, QueueItem, QueueState } from "@/client/queue/upload-q
 import type { Tracer } from "@/client/tracer";
 import type { PickedFile } from "@/client/files/folder-path";
 import type { UploadRules } from "@/lib/upload-rules";
-import { checksumRequired, type UploadSettings } from "@/lib/contracts/upload-schemas";
+import type { UploadSettings } from "@/lib/contracts/upload-schemas";
 import { BatchTracker, type EndedBatches } from "./batch-tracker";
+import { checksumFieldFor, type ChecksumField } from "./create-checksums";
 import { failureOf, sendFile, type TurnDeps } from "./file-turn";
 import { PendingReleases } from "./pending-releases";
 import { FileItemsAhead } from "./file-items-ahead";
@@ -53,7 +55,8 @@ export type EngineOptions = {
   onEnded?: (item: QueueItem) => void;
   /**
    * How the server sends files of each size (GET /api/uploads/settings): where small files go by
-   * PUT, each one's CRC32 is hashed before its file item is asked for. Unset: by POST form, no hashing.
+   * PUT, each one's CRC32 is hashed before its file item is asked for; where they go by a POST form
+   * that binds the file's SHA-256 (formChecksum), its SHA-256. Unset: by POST form, no hashing.
    */
   settings?: UploadSettings;
 };
@@ -91,7 +94,7 @@ export class UploadEngine {
       release: (id) => this.releases.release(id),
       track: (promise) => this.releases.track(promise),
       answered: () => this.scheduler.pump(),
-      checksums: settings?.smallUploads === "put" ? { needed: (size) => checksumRequired(settings, size), of: (key) => this.hashFile(key) } : undefined,
+      checksums: settings && { fieldFor: (size) => checksumFieldFor(settings, size), of: (key, field) => this.hashFile(key, field) },
     });
     this.resumes = new ResumeLookup(api, this.transport.resume);
     this.turnDeps = {
@@ -205,13 +208,19 @@ export class UploadEngine {
     this.scheduler.setConcurrency(value);
   }
 
-  /** Hashes whole small files, apart from the Worker that hashes parts, so neither waits behind the other. */
+  /** Hashes whole small files' CRC32, apart from the Worker that hashes parts, so neither waits behind the other. */
   private fileHasher: ((blob: Blob) => Promise<string>) | null = null;
+  /** Hashes whole small files' SHA-256 (WebCrypto, a few files at once). */
+  private sha256Hasher: ((blob: Blob) => Promise<string>) | null = null;
 
-  /** The CRC32 of a queue item's file, for its create (it goes by PUT); rejects when the file is gone or unreadable. */
-  private hashFile(key: string): Promise<string> {
+  /**
+   * The hash of a queue item's file its create carries: the CRC32 when it goes by PUT, the SHA-256
+   * when its POST form binds it. Rejects when the file is gone or unreadable: the file fails with that error.
+   */
+  private hashFile(key: string, field: ChecksumField): Promise<string> {
     const file = this.files.get(key);
     if (!file) return Promise.reject(new Error(`No file for ${key}`));
+    if (field === "sha256") return (this.sha256Hasher ??= createSha256Hasher())(file);
     const hash = this.transport.hash ?? (this.fileHasher ??= createCrc32Hasher());
     return hash(file);
   }

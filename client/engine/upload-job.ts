@@ -50,7 +50,7 @@ export type JobEvents = {
 
 export type JobInput<S extends UploadStrategy> = {
   file: File;
-  /** The create request's body (no idempotency key; the file's checksum when it goes by PUT): a job that needs a new file item, say for an expired policy, asks with it. */
+  /** The create request's body (no idempotency key; the file's hash when it carries one, create-checksums.ts): a job that needs a new file item, say for an expired policy, asks with it. */
   body: CreateUploadBody;
   fileItem: FileItemJson;
   upload: TargetOf<S>;

@@ -19,7 +19,7 @@ export const PREPARE_WINDOW = 48;
  */
 export const PREPARE_WINDOW_BYTES = 64 * MIB;
 /**
- * Where files are hashed before they are asked for (small files that go by PUT), the first batch
+ * Where files are hashed before they are asked for (client/engine/create-checksums.ts), the first batch
  * while nothing made ahead is waiting stops at this many bytes: a few photos, hashed in tens of
  * milliseconds, start while the rest of the window is hashed for the next batch.
  */

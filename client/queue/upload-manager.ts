@@ -30,7 +30,7 @@ export class UploadManager {
     readonly rules: UploadRules,
     /** Runs (throttled) as files land: the page refreshes its files list. */
     onStored: () => void,
-    /** How the server takes small files (POST forms, or PUTs each file is hashed for); POST forms unless given. */
+    /** How the server takes small files (POST forms, bound to the file's SHA-256 or not, or PUTs each file is hashed for); POST forms unless given. */
     settings?: UploadSettings,
   ) {
     const pool = new ConnectionPool(DEFAULT_CONNECTIONS);

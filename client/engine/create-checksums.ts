@@ -1,0 +1,25 @@
+/**
+ * Which hash of its bytes a file's create carries, by how the server sends a file of its size
+ * (GET /api/uploads/settings): the CRC32 a presigned PUT URL signs (`checksum`, required), or the
+ * SHA-256 a POST form binds (`sha256`, optional: without it the server copies the checked bytes
+ * on at complete). Files sent in parts carry neither; their parts are hashed one by one.
+ */
+import { checksumRequired, formChecksumWanted, type CreateUploadBody, type UploadSettings } from "@/lib/contracts/upload-schemas";
+import { sha256Available } from "@/client/hashing/sha256-hasher";
+
+/** The create's field that holds the hash: `checksum` (CRC32) or `sha256`. */
+export type ChecksumField = keyof Pick<CreateUploadBody, "checksum" | "sha256">;
+
+/** The files whose creates carry a hash: `fieldFor` a file of `size` bytes (null: none), `of` the queue item's file. */
+export type CreateChecksums = { fieldFor(size: number): ChecksumField | null; of(key: string, field: ChecksumField): Promise<string> };
+
+/**
+ * The hash a create for a file of `size` bytes carries under `settings`, if any. Where this page
+ * cannot hash SHA-256 (WebCrypto needs a secure context) the create goes without it, as the
+ * contract allows, rather than fail the file.
+ */
+export function checksumFieldFor(settings: UploadSettings, size: number, canSha256 = sha256Available()): ChecksumField | null {
+  if (checksumRequired(settings, size)) return "checksum";
+  if (formChecksumWanted(settings, size) && canSha256) return "sha256";
+  return null;
+}
