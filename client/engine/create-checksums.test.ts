@@ -16,11 +16,6 @@ describe("checksumFieldFor", () => {
     ["post", null, 1, null],
     ["post", null, MAX + 1, null],
   ] as const)("%s form checksum %s, %i bytes: %s", (smallUploads, formChecksum, size, field) => {
-    expect(checksumFieldFor(settings(smallUploads, formChecksum), size, true)).toBe(field);
-  });
-
-  it("a page that cannot hash SHA-256 (no WebCrypto outside a secure context) sends its POST creates without it; PUT still needs its CRC32", () => {
-    expect(checksumFieldFor(settings("post", "sha256"), 1, false)).toBeNull();
-    expect(checksumFieldFor(settings("put", null), 1, false)).toBe("checksum");
+    expect(checksumFieldFor(settings(smallUploads, formChecksum), size)).toBe(field);
   });
 });

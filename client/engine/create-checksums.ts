@@ -5,7 +5,6 @@
  * on at complete). Files sent in parts carry neither; their parts are hashed one by one.
  */
 import { checksumRequired, formChecksumWanted, type CreateUploadBody, type UploadSettings } from "@/lib/contracts/upload-schemas";
-import { sha256Available } from "@/client/hashing/sha256-hasher";
 
 /** The create's field that holds the hash: `checksum` (CRC32) or `sha256`. */
 export type ChecksumField = keyof Pick<CreateUploadBody, "checksum" | "sha256">;
@@ -13,13 +12,9 @@ export type ChecksumField = keyof Pick<CreateUploadBody, "checksum" | "sha256">;
 /** The files whose creates carry a hash: `fieldFor` a file of `size` bytes (null: none), `of` the queue item's file. */
 export type CreateChecksums = { fieldFor(size: number): ChecksumField | null; of(key: string, field: ChecksumField): Promise<string> };
 
-/**
- * The hash a create for a file of `size` bytes carries under `settings`, if any. Where this page
- * cannot hash SHA-256 (WebCrypto needs a secure context) the create goes without it, as the
- * contract allows, rather than fail the file.
- */
-export function checksumFieldFor(settings: UploadSettings, size: number, canSha256 = sha256Available()): ChecksumField | null {
+/** The hash a create for a file of `size` bytes carries under `settings`, if any. */
+export function checksumFieldFor(settings: UploadSettings, size: number): ChecksumField | null {
   if (checksumRequired(settings, size)) return "checksum";
-  if (formChecksumWanted(settings, size) && canSha256) return "sha256";
+  if (formChecksumWanted(settings, size)) return "sha256";
   return null;
 }

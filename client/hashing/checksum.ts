@@ -1,4 +1,4 @@
-import { createCRC32 } from "hash-wasm";
+import { createCRC32, createSHA256, type IHasher } from "hash-wasm";
 import { MIB } from "@/lib/units";
 
 /** S3 wants checksums as base64 of the big-endian bytes; hash-wasm gives hex. */
@@ -8,7 +8,7 @@ export function hexToBase64(hex: string): string {
   return btoa(binary);
 }
 
-type Hasher = Awaited<ReturnType<typeof createCRC32>>;
+type Hasher = IHasher;
 
 /** A BYOB read that takes this long is taken as stalled (a healthy 1 MiB read takes milliseconds). */
 export const BYOB_STALL_MS = 5_000;
@@ -69,8 +69,20 @@ async function updateFromStream(hasher: Hasher, blob: Blob): Promise<void> {
  * CRC32 (the IEEE polynomial S3 uses for x-amz-checksum-crc32) of a Blob or bytes, streamed in
  * chunks through hash-wasm's WebAssembly implementation. Works in browsers, workers and Node.
  */
-export async function crc32Base64(data: Blob | Uint8Array, stallMs = BYOB_STALL_MS): Promise<string> {
-  const hasher = await createCRC32();
+export function crc32Base64(data: Blob | Uint8Array, stallMs = BYOB_STALL_MS): Promise<string> {
+  return streamedBase64(createCRC32, data, stallMs);
+}
+
+/**
+ * SHA-256 of a Blob streamed in chunks through hash-wasm, for a file too big to read whole into
+ * memory for WebCrypto (client/hashing/sha256-hasher.ts).
+ */
+export function streamedSha256Base64(data: Blob, stallMs = BYOB_STALL_MS): Promise<string> {
+  return streamedBase64(createSHA256, data, stallMs);
+}
+
+async function streamedBase64(create: () => Promise<Hasher>, data: Blob | Uint8Array, stallMs: number): Promise<string> {
+  const hasher = await create();
   hasher.init();
   if (data instanceof Uint8Array) hasher.update(data);
   else if (!(await updateFromByob(hasher, data, stallMs))) {

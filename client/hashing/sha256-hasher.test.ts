@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MIB } from "@/lib/units";
 import { sha256Base64Schema } from "@/lib/contracts/upload-schemas";
-import { createSha256Hasher, sha256Available, sha256Base64 } from "./sha256-hasher";
+import { streamedSha256Base64 } from "./checksum";
+import { createSha256Hasher, sha256Base64, WHOLE_READ_MAX_BYTES } from "./sha256-hasher";
 
 const nodeSha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("base64");
 
@@ -48,8 +49,15 @@ describe("sha256Base64", () => {
     expect(sha256Base64Schema.safeParse(hash).success).toBe(true);
   });
 
-  it("is available in Node, as in a secure page", () => {
-    expect(sha256Available()).toBe(true);
+  it("streams a file over WHOLE_READ_MAX_BYTES through hash-wasm, to the same SHA-256", async () => {
+    const bytes = new Uint8Array(WHOLE_READ_MAX_BYTES + 3).map((_, i) => (i * 7) % 253);
+    expect(await sha256Base64(new Blob([bytes as BlobPart]))).toBe(nodeSha256(bytes));
+  });
+
+  it("hash-wasm's streamed SHA-256 (the fallback where WebCrypto is missing) agrees with node:crypto", async () => {
+    const bytes = new Uint8Array(3 * MIB + 5).map((_, i) => (i * 13) % 241);
+    expect(await streamedSha256Base64(new Blob([bytes as BlobPart]))).toBe(nodeSha256(bytes));
+    expect(await streamedSha256Base64(new Blob([]))).toBe(nodeSha256(new Uint8Array(0)));
   });
 });
 

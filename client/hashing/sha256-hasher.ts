@@ -1,10 +1,16 @@
 /**
- * SHA-256 of a whole small file, for a create whose POST form binds it (x-amz-checksum-sha256, see
- * `formChecksumWanted`): WebCrypto's digest, native in browsers, workers and Node 20. WebCrypto
- * cannot stream, so each file is read whole into memory while it is hashed, and one hasher reads
- * at most SHA256_CONCURRENCY files at once.
+ * SHA-256 of a file, for a create whose POST form binds it (x-amz-checksum-sha256, see
+ * `formChecksumWanted`): WebCrypto's digest, native in browsers, workers and Node 20, for files up
+ * to WHOLE_READ_MAX_BYTES (read whole into memory: WebCrypto cannot stream); bigger ones (a form
+ * takes up to the multipart threshold, 100 MiB by default) are streamed through hash-wasm. One
+ * hasher reads at most SHA256_CONCURRENCY files at once.
  */
 import { ConnectionPool } from "@/client/connection-pool";
+import { MIB } from "@/lib/units";
+import { streamedSha256Base64 } from "./checksum";
+
+/** Files up to this size are read whole for WebCrypto's native digest; bigger ones are streamed. */
+export const WHOLE_READ_MAX_BYTES = 16 * MIB;
 
 /**
  * Files read and hashed at once by one hasher: a batch create (up to ~24 files of at most
@@ -13,13 +19,10 @@ import { ConnectionPool } from "@/client/connection-pool";
  */
 export const SHA256_CONCURRENCY = 4;
 
-/** Whether this page can hash: WebCrypto's `subtle` exists only in secure contexts (HTTPS, localhost). */
-export function sha256Available(): boolean {
-  return typeof globalThis.crypto?.subtle?.digest === "function";
-}
-
 /** Base64 of the SHA-256 of `blob`, as S3 writes x-amz-checksum-sha256; rejects when the blob cannot be read. */
 export async function sha256Base64(blob: Blob): Promise<string> {
+  // WebCrypto's `subtle` exists only in secure contexts (HTTPS, localhost): elsewhere hash-wasm does it.
+  if (blob.size > WHOLE_READ_MAX_BYTES || typeof globalThis.crypto?.subtle?.digest !== "function") return streamedSha256Base64(blob);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await blob.arrayBuffer()));
   return btoa(String.fromCharCode(...digest));
 }
