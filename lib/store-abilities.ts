@@ -45,8 +45,9 @@ export const STORE_PRESETS: { readonly [P in StoreProvider]: StoreAbilities } = 
   gcs: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false, postChecksum: false },
   // Tried against SeaweedFS 4.53 (the CI's TEST_STORE=seaweedfs run): it checks each part's CRC32 and
   // completes a CRC32 upload once the complete names each part's (its ListParts leaves them out);
-  // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail.
-  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: false },
+  // If-None-Match: * and x-amz-copy-source-if-match both answer 412 when they fail; a form bound to a
+  // SHA-256 refuses other bytes (tests/post-checksum.test.ts).
+  seaweedfs: { smallUploads: "post", partChecksum: "crc32", conditionalWrite: true, conditionalCopy: true, postChecksum: true },
   // A store we know nothing of: nothing beyond the S3 core is assumed; s3:setup tells what more it takes.
   other: { smallUploads: "post", partChecksum: "none", conditionalWrite: false, conditionalCopy: false, postChecksum: false },
 };
