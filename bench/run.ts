@@ -175,7 +175,10 @@ async function main(): Promise<void> {
     // applies, as shipped: uploads spread over the bucket's two loopback host names.
     // No rate limit settings: every benchmark but B3 runs with the app's defaults.
     const env: Record<string, string> = { ...services.env, S3_PUBLIC_ENDPOINT: "" };
-    await buildApp(env);
+    // BENCH_REUSE_BUILD=1: start the production build already in .next (for A/B runs of one tree
+    // that differ only in env); otherwise every run builds the tree it measures.
+    if (process.env.BENCH_REUSE_BUILD === "1") console.log("[bench] next build skipped: BENCH_REUSE_BUILD=1 reuses .next");
+    else await buildApp(env);
     server = await startApp(port, env, path.join(tmp, "next-start.log"));
     browser = await launchChromium();
     console.log(`[bench] app ${appUrl}, Chromium ${browser.version()}, node ${process.version}, ${os.cpus().length} CPUs`);

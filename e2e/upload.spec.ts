@@ -1,4 +1,5 @@
-import { writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page, Request, TestInfo } from "@playwright/test";
 import { expect, test, throttleUploads } from "./fixtures";
@@ -22,7 +23,7 @@ async function makeFile(testInfo: TestInfo, name: string, size: number): Promise
   return file;
 }
 
-async function listedFiles(page: Page): Promise<{ name: string; size: number; status: string }[]> {
+async function listedFiles(page: Page): Promise<{ name: string; size: number; status: string; checksum: string | null }[]> {
   return page.evaluate(async () => (await (await fetch("/api/files")).json()).files);
 }
 
@@ -94,6 +95,10 @@ test("uploads at the chosen concurrency, rejects a disallowed type, cancels mid-
   // The API agrees: the cancelled file was never recorded as uploaded.
   const listed = await listedFiles(page);
   expect(listed.map((f) => f.name).sort()).toEqual(["anim.gif", "photo.png", "song.mp3"]);
+  // Each went by a form bound to its SHA-256, which the page hashed first: the store took only
+  // those bytes, and complete had nothing to copy (docs/api.md, "A form bound to the file's SHA-256").
+  const sha256Of = async (name: string) => `SHA256:${createHash("sha256").update(await readFile(files[Object.keys(sizes).indexOf(name)]!)).digest("base64")}`;
+  for (const file of listed) expect(file.checksum).toBe(await sha256Of(file.name));
 
   await filesPage.goto();
   await expect(filesPage.rows).toHaveCount(3);
