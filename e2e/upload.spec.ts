@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Page, Request, TestInfo } from "@playwright/test";
 import { expect, test, throttleUploads } from "./fixtures";
 import { MIB } from "../lib/units";
+import { sha256OfFile } from "../testing/files-on-disk";
 
 /** Leading bytes of each kind, so the files look like what their names say. */
 const MAGIC: Record<string, Buffer> = {
@@ -97,8 +97,8 @@ test("uploads at the chosen concurrency, rejects a disallowed type, cancels mid-
   expect(listed.map((f) => f.name).sort()).toEqual(["anim.gif", "photo.png", "song.mp3"]);
   // Each went by a form bound to its SHA-256, which the page hashed first: the store took only
   // those bytes, and complete had nothing to copy (docs/api.md, "A form bound to the file's SHA-256").
-  const sha256Of = async (name: string) => `SHA256:${createHash("sha256").update(await readFile(files[Object.keys(sizes).indexOf(name)]!)).digest("base64")}`;
-  for (const file of listed) expect(file.checksum).toBe(await sha256Of(file.name));
+  const pathOf = new Map(Object.keys(sizes).map((name, i) => [name, files[i]!]));
+  for (const file of listed) expect(file.checksum).toBe(`SHA256:${await sha256OfFile(pathOf.get(file.name)!, "base64")}`);
 
   await filesPage.goto();
   await expect(filesPage.rows).toHaveCount(3);

@@ -12,9 +12,10 @@ export async function writeMp4(file: string, size: number): Promise<string> {
   return file;
 }
 
-export function sha256OfFile(file: string): Promise<string> {
+/** The file's SHA-256, in hex, or in base64 as S3 writes x-amz-checksum-sha256. */
+export function sha256OfFile(file: string, encoding: "hex" | "base64" = "hex"): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash("sha256");
-    createReadStream(file).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve(hash.digest("hex"))).on("error", reject);
+    createReadStream(file).on("data", (chunk) => hash.update(chunk)).on("end", () => resolve(hash.digest(encoding))).on("error", reject);
   });
 }
