@@ -2,7 +2,7 @@
 import { cookieHeader, signInWithPassword, type CookieJar } from "./auth-flow";
 import { randomInt, randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST as register } from "@/app/api/register/route";
 import { getDb } from "@/db";
 import { createUser, getUserByEmail } from "@/db/queries/users";
@@ -42,10 +42,15 @@ const address = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255
 const fromAddress = (ip: string) => ({ "x-forwarded-for": `${address()}, ${ip}` });
 const PASSWORD = "correct horse battery";
 
-/** Waits out the end of a fixed window if the test might straddle it (a new window resets the counts). */
-async function roomInWindow(windowMs: number, neededMs = 30_000) {
-  const left = windowMs - (Date.now() % windowMs);
-  if (left < neededMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+/**
+ * Starts the test's clock (Date only; timers stay real) one second into a window of its own, so the
+ * test can't straddle a window's end (a new window resets the counts). Waiting out the window's end
+ * instead could take longer than the test may (regression: a two-minute wait outlived its test,
+ * whose sign-ups then ran on into the next one).
+ */
+function atWindowStart(windowMs: number) {
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  vi.setSystemTime(Math.ceil(Date.now() / windowMs) * windowMs + 1000);
 }
 
 async function signInOutcome(credentials: { email: string; password: string }, headers: Record<string, string>): Promise<"ok" | "wrong" | string> {
@@ -60,10 +65,11 @@ beforeEach(() => {
   scrypt.hashes = 0;
   scrypt.verifies = 0;
 });
+afterEach(() => vi.useRealTimers());
 
 describe("sign-in limits (regression: 40 wrong passwords in a row were all checked)", () => {
   it("checks 10 of 40 wrong passwords from one address; the other 30 are refused before scrypt, the right password too", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const account = email();
     const ip = address();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
@@ -84,7 +90,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   });
 
   it("a stranger's wrong passwords do not lock the owner out (regression: 10 from anyone refused the owner's right password)", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const account = email();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
     const stranger = address();
@@ -95,7 +101,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   });
 
   it("caps guesses at one account however many addresses make them; then only the owner's known browser gets in", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const account = email();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
     // The owner signed in from this browser before (through the auth route, which sets the device cookie).
@@ -128,7 +134,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   });
 
   it("a known browser has a budget of its own: its own failures refuse it, not others", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const account = email();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
     const device = deviceCookieFor(account).split(";")[0]!;
@@ -139,7 +145,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   });
 
   it("counts only failures: successful sign-ins leave the budget whole", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const account = email();
     const ip = address();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
@@ -151,7 +157,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   });
 
   it("refuses an address after 20 failures across many accounts, known or not; other addresses still sign in", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const ip = address();
     const known = email();
     await createUser({ email: known, passwordHash: await hashPassword(PASSWORD) });
@@ -165,7 +171,7 @@ describe("sign-in limits (regression: 40 wrong passwords in a row were all check
   });
 
   it("runs the limits concurrently without letting more than the limit of guesses through", async () => {
-    await roomInWindow(SIGN_IN_WINDOW_MS);
+    atWindowStart(SIGN_IN_WINDOW_MS);
     const account = email();
     const ip = address();
     await createUser({ email: account, passwordHash: await hashPassword(PASSWORD) });
@@ -182,7 +188,7 @@ describe("POST /api/register limits and answers (regression: 60 sign-ups in a ro
   const signUp = (body: unknown, ip: string) => register(jsonRequest("/api/register", { body, headers: fromAddress(ip) }));
 
   it("accepts 10 sign-ups from one address, then answers 429 with Retry-After before hashing; other addresses go on", async () => {
-    await roomInWindow(SIGN_UP_WINDOW_MS, 120_000);
+    atWindowStart(SIGN_UP_WINDOW_MS);
     const ip = address();
     const statuses: number[] = [];
     let last: Response | undefined;
@@ -200,7 +206,7 @@ describe("POST /api/register limits and answers (regression: 60 sign-ups in a ro
   });
 
   it("reads one client's address alike in every form a proxy writes it (regression: a port or brackets fell into the shared budget)", async () => {
-    await roomInWindow(SIGN_UP_WINDOW_MS, 120_000);
+    atWindowStart(SIGN_UP_WINDOW_MS);
     const n = () => randomInt(1, 255);
     const v4 = `198.51.${n()}.${n()}`;
     const v6 = `2001:db8:${randomInt(65536).toString(16)}:${randomInt(65536).toString(16)}`;
