@@ -105,14 +105,14 @@ export function printEmulatedLinks(rows: LinkRow[], corpus: RealMedia): void {
     printStorageHosts(small, ROW);
     printProblems(small, ROW);
     printBatchCpu(small, small.count, "per file", "ms", ROW);
-    printFileTimeline(small.timeline, ROW);
+    printFileTimeline(small, ROW);
     console.log(`    real media, ${corpus.photos} photos + ${corpus.videos} videos: ${linkFigures(media, link, TARGET_SHARE_SMALL)}`);
     printFilesPerSecond(media, undefined, ROW);
     printStorageHosts(media, ROW);
     printPreviews(media.previews, ROW);
     printProblems(media, ROW);
     printBatchCpu(media, media.count, "per file", "ms", ROW);
-    printFileTimeline(media.timeline, ROW);
+    printFileTimeline(media, ROW);
     console.log(`    one ${B5_BIG_BYTES / MIB} MiB file: ${linkFigures(big, link, TARGET_SHARE_BIG)}`);
     printStorageHosts(big, ROW);
     printProblems(big, ROW);

@@ -27,7 +27,8 @@ export type FileBatchRun = {
   storageHosts: Record<string, number>;
   /** 429 answers the page received, by request (`POST /api/uploads/batch`, ...). */
   tooManyRequests: Record<string, number>;
-  /** From the files' being added to the last row done. */
+  /** When the files were added (the page's performance.now()), and from then to the last row done. */
+  addedAt: number;
   spanMs: number;
   /** When the last row was done, epoch ms (the page's clock, which is the machine's). */
   lastDoneAt: number;
@@ -110,6 +111,7 @@ export async function measureFileBatch(page: Page, appUrl: string, paths: string
     bytes: doneNames.reduce((sum, name) => sum + (sizes.get(name) ?? 0), 0),
     failures: run.failures,
     ...seen,
+    addedAt: run.addedAt,
     spanMs,
     lastDoneAt: timeOrigin + lastDone,
     filesPerSecond: rows.length / (spanMs / 1000),
@@ -170,16 +172,24 @@ export function printBatchCpu(run: FileBatchRun, per: number, label: string, uni
 
 /**
  * Where a small file's time goes, step by step: its file item (made ahead, or its own create), the
- * wait for a storage connection, the form POST, and the complete (coalesced into batches).
+ * wait for a storage connection, the form POST, and the complete (coalesced into batches); then the
+ * run's two ends, which a link-bound run loses to something other than sending: from the files'
+ * adding to the first form sent (settings, hashes, the first create), and from the last form's
+ * answer to the last file done (its complete).
  */
-export function printFileTimeline(measures: Measure[], indent = "  "): void {
+export function printFileTimeline({ timeline, addedAt, spanMs }: Pick<FileBatchRun, "timeline" | "addedAt" | "spanMs">, indent = "  "): void {
   const steps = ["post:record", "post:slot", "post:send", "post:complete"];
   console.log(`${indent}per-file steps (the page's tracer, ms; median / p90 / mean):`);
   for (const step of steps) {
-    const durations = measures.filter((m) => m.name === step).map((m) => m.duration).sort((a, b) => a - b);
+    const durations = timeline.filter((m) => m.name === step).map((m) => m.duration).sort((a, b) => a - b);
     if (durations.length === 0) continue;
     const mean = durations.reduce((sum, d) => sum + d, 0) / durations.length;
     const p90 = durations[Math.floor(durations.length * 0.9)]!;
     console.log(`${indent}  ${step.padEnd(14)} n=${durations.length}  ${fmt(median(durations), 1)} / ${fmt(p90, 1)} / ${fmt(mean, 1)}`);
   }
+  const sends = timeline.filter((m) => m.name === "post:send");
+  if (sends.length === 0) return;
+  const firstSend = Math.min(...sends.map((m) => m.start)) - addedAt;
+  const lastAnswer = Math.max(...sends.map((m) => m.start + m.duration)) - addedAt;
+  console.log(`${indent}  ends: the first form went ${fmt(firstSend, 0)} ms after the files were added; the last form's answer came ${fmt(spanMs - lastAnswer, 0)} ms before the last file was done`);
 }

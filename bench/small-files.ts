@@ -67,7 +67,7 @@ export function printSmallFiles(result: SmallFilesResult): void {
   printStorageHosts(result);
   printProblems(result);
   printBatchCpu(result, result.count, "per file", "ms");
-  printFileTimeline(result.timeline);
+  printFileTimeline(result);
   if (result.profile) printProfile(result.profile, result.count);
 }
 
@@ -110,7 +110,7 @@ export function printRealMediaFiles(result: RealMediaResult, which?: { run: numb
   for (const line of previewMemoryLines(result.memory, result.reference)) console.log(`  ${line}`);
   printProblems(result);
   printBatchCpu(result, result.count, "per file", "ms");
-  printFileTimeline(result.timeline);
+  printFileTimeline(result);
   if (result.profile) printProfile(result.profile, result.count);
 }
 

@@ -186,6 +186,18 @@ describe("where small files go by PUT", () => {
     await settle();
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([2, 4]);
   });
+
+  it("while nothing made ahead is waiting, the batch stops at the files that may run at once; the next one is hashed while they go", async () => {
+    const { server, ahead, hashed } = setup({ hashed: "checksum" });
+    const files = queue(30);
+    ahead.prepare(() => files, 4);
+    await settle();
+    expect(hashed).toEqual(["k0", "k1", "k2", "k3"]);
+    // Their answer is in, and before they start (the engine's beforeStart) the rest of the window is asked for, in one batch.
+    ahead.prepare(() => files, 4);
+    await settle();
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([4, 26]);
+  });
 });
 
 describe("where small files go by a POST form that binds their SHA-256", () => {

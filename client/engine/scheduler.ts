@@ -21,8 +21,8 @@ export type ActiveJob = {
 export type SchedulerHooks = {
   /** After every transition, with the action that made it. */
   changed: (state: QueueState, action: QueueAction) => void;
-  /** Before files start, so the ones starting now share work made ahead (file-items-ahead.ts). */
-  beforeStart: (state: QueueState) => void;
+  /** Before files start, so the ones starting now share work made ahead (file-items-ahead.ts); `concurrency` files may run at once. */
+  beforeStart: (state: QueueState, concurrency: number) => void;
   /** Runs one file from its start to its end (done, failed or cancelled); never rejects. */
   run: (item: QueueItem, job: ActiveJob) => Promise<void>;
 };
@@ -86,7 +86,7 @@ export class Scheduler {
     if (this.pumping || this.halted) return;
     this.pumping = true;
     try {
-      this.hooks.beforeStart(this.current);
+      this.hooks.beforeStart(this.current, this.concurrency);
       for (let next = selectStartable(this.current, this.concurrency)[0]; next; next = selectStartable(this.current, this.concurrency)[0]) {
         this.dispatch({ type: "start", key: next.key, at: performance.now() });
         this.start(next);

@@ -85,7 +85,7 @@ export class UploadEngine {
     this.releases = new PendingReleases((id) => api.cancel(id));
     this.scheduler = new Scheduler({
       changed: (state, action) => this.changed(state, action),
-      beforeStart: (state) => this.fileItemsAhead.prepare(() => selectWaiting(state, PREPARE_WINDOW)),
+      beforeStart: (state, concurrency) => this.fileItemsAhead.prepare(() => selectWaiting(state, PREPARE_WINDOW), concurrency),
       run: (item, job) => this.run(item, job),
     });
     this.renders = new RenderThrottle(() => this.scheduler.state);
