@@ -192,4 +192,9 @@ export function printFileTimeline({ timeline, addedAt, spanMs }: Pick<FileBatchR
   const firstSend = Math.min(...sends.map((m) => m.start)) - addedAt;
   const lastAnswer = Math.max(...sends.map((m) => m.start + m.duration)) - addedAt;
   console.log(`${indent}  ends: the first form went ${fmt(firstSend, 0)} ms after the files were added; the last form's answer came ${fmt(spanMs - lastAnswer, 0)} ms before the last file was done`);
+  const hashEnds = timeline.filter((m) => m.name === "hash").map((m) => m.start + m.duration - addedAt).sort((a, b) => a - b);
+  if (hashEnds.length === 0) return;
+  const firstHash = Math.min(...timeline.filter((m) => m.name === "hash").map((m) => m.start)) - addedAt;
+  const twelfth = hashEnds[Math.min(11, hashEnds.length - 1)]!;
+  console.log(`${indent}  hashes before the creates: the first began ${fmt(firstHash, 0)} ms after the files were added; the first ended at ${fmt(hashEnds[0]!, 0)} ms, the 12th at ${fmt(twelfth, 0)} ms`);
 }

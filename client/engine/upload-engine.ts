@@ -18,7 +18,7 @@ import type { PreviewHandoff } from "@/client/preview/preview-queue";
 import { PREPARE_WINDOW } from "@/client/queue/prepare-ahead";
 import { selectWaiting } from "@/client/queue/queue-select";
 import type { QueueAction, QueueItem, QueueState } from "@/client/queue/upload-queue";
-import type { Tracer } from "@/client/tracer";
+import { traceClock, type Tracer } from "@/client/tracer";
 import type { PickedFile } from "@/client/files/folder-path";
 import type { UploadRules } from "@/lib/upload-rules";
 import type { UploadSettings } from "@/lib/contracts/upload-schemas";
@@ -217,12 +217,14 @@ export class UploadEngine {
    * The hash of a queue item's file its create carries: the CRC32 when it goes by PUT, the SHA-256
    * when its POST form binds it. Rejects when the file is gone or unreadable: the file fails with that error.
    */
+  /** The file's hash for its create; the benchmark's tracer sees each as a `hash` span (its wait for a hashing slot included). */
   private hashFile(key: string, field: ChecksumField): Promise<string> {
     const file = this.files.get(key);
     if (!file) return Promise.reject(new Error(`No file for ${key}`));
-    if (field === "sha256") return (this.sha256Hasher ??= createSha256Hasher())(file);
-    const hash = this.transport.hash ?? (this.fileHasher ??= createCrc32Hasher());
-    return hash(file);
+    const { tracer } = this.options;
+    const from = traceClock(tracer);
+    const hashing = field === "sha256" ? (this.sha256Hasher ??= createSha256Hasher())(file) : (this.transport.hash ?? (this.fileHasher ??= createCrc32Hasher()))(file);
+    return tracer ? hashing.finally(() => tracer.span("hash", from, traceClock(tracer))) : hashing;
   }
 
   private dispatch(action: QueueAction): boolean {
