@@ -197,4 +197,9 @@ export function printFileTimeline({ timeline, addedAt, spanMs }: Pick<FileBatchR
   const firstHash = Math.min(...timeline.filter((m) => m.name === "hash").map((m) => m.start)) - addedAt;
   const twelfth = hashEnds[Math.min(11, hashEnds.length - 1)]!;
   console.log(`${indent}  hashes before the creates: the first began ${fmt(firstHash, 0)} ms after the files were added; the first ended at ${fmt(hashEnds[0]!, 0)} ms, the 12th at ${fmt(twelfth, 0)} ms`);
+  const rendersBefore = timeline.filter((m) => m.name === "render" && m.start - addedAt < firstSend);
+  if (rendersBefore.length > 0) {
+    const list = rendersBefore.map((m) => `${fmt(m.duration, 0)} ms at ${fmt(m.start - addedAt, 0)}`).join(", ");
+    console.log(`${indent}  the queue's renders before the first form (React's render and commit): ${list}`);
+  }
 }

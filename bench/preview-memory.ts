@@ -28,7 +28,7 @@ export type ReferenceMemory = PreviewMemory & { fileBytes: number };
 
 /**
  * Samples the tab from just before `upload` adds the files until the previews are counted
- * (countPreviews stops at the read that sees the last one), so the window ends when the last
+ * (countPreviews stops at the poll that sees the last one), so the window ends when the last
  * preview has landed.
  */
 export async function whileMakingPreviews<T extends { lastDoneAt: number; count: number }>(

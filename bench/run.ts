@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "@playwright/test";
 import { freePort } from "../testing/services";
+import { closeBenchDatabase, openBenchDatabase } from "./bench-db";
 import { browserEndpoints, describeEndpoint } from "../lib/storage-endpoints";
 import { describeStoreAbilities, resolveStoreAbilitiesFromEnv, STORE_ABILITY_VARIABLES } from "../lib/store-abilities";
 import { provisionTestServices } from "../testing/provision";
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
     // applies, as shipped: uploads spread over the bucket's two loopback host names.
     // No rate limit settings: every benchmark but B3 runs with the app's defaults.
     const env: Record<string, string> = { ...services.env, S3_PUBLIC_ENDPOINT: "" };
+    openBenchDatabase(env.DATABASE_URL!);
     // BENCH_REUSE_BUILD=1: start the production build already in .next (for A/B runs of one tree
     // that differ only in env); otherwise every run builds the tree it measures.
     if (process.env.BENCH_REUSE_BUILD === "1") console.log("[bench] next build skipped: BENCH_REUSE_BUILD=1 reuses .next");
@@ -196,6 +198,7 @@ async function main(): Promise<void> {
   } finally {
     await browser?.close();
     await server?.stop();
+    await closeBenchDatabase();
     await services.teardown();
     await rm(tmp, { recursive: true, force: true });
   }

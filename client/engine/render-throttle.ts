@@ -1,3 +1,5 @@
+import { traceClock, type Tracer } from "@/client/tracer";
+
 /**
  * React hears about the queue at most this often. Each render is a frame of style, layout, paint
  * and commit whose cost hardly depends on how many rows changed, so 60 renders a second were most
@@ -20,6 +22,8 @@ export class RenderThrottle<T> {
   constructor(
     /** The value as it is now; read once per tick. */
     private readonly read: () => T,
+    /** The benchmark's: each tick is a `render` span, the subscribers' work (React's render and commit, which it runs in a microtask) included. */
+    private readonly tracer?: Tracer,
   ) {
     this.published = read();
   }
@@ -41,7 +45,10 @@ export class RenderThrottle<T> {
       this.pending = false;
       this.lastAt = performance.now();
       this.published = this.read();
+      const from = traceClock(this.tracer);
       for (const listener of this.listeners) listener();
+      const { tracer } = this;
+      if (tracer) queueMicrotask(() => tracer.span("render", from, traceClock(tracer)));
     }, wait);
   }
 }

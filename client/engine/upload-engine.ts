@@ -88,7 +88,7 @@ export class UploadEngine {
       beforeStart: (state, concurrency) => this.fileItemsAhead.prepare(() => selectWaiting(state, PREPARE_WINDOW), concurrency),
       run: (item, job) => this.run(item, job),
     });
-    this.renders = new RenderThrottle(() => this.scheduler.state);
+    this.renders = new RenderThrottle(() => this.scheduler.state, options.tracer);
     const { settings } = options;
     this.fileItemsAhead = new FileItemsAhead(api, {
       release: (id) => this.releases.release(id),
