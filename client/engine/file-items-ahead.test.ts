@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { settle, withFakeTimers } from "@/testing/fakes/fake-timers";
-import { HASHED_START_BATCH_BYTES, PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS } from "@/client/queue/prepare-ahead";
+import { HASHED_START_BATCH_BYTES, PREPARE_WINDOW, PREPARED_POLICY_MIN_LIFE_MS, START_BATCH_MIN_FILES } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { RETRY_MAX_DELAY_MS } from "@/client/retry-policy";
 import { waitingItem } from "@/testing/fakes/waiting-item";
@@ -175,11 +175,11 @@ describe("where small files go by PUT", () => {
     expect(own.body).toEqual({ name: "big.png", size: 9_000, type: "image/png", checksum: "crc-big" });
   });
 
-  it("while nothing made ahead is waiting, the batch stops at HASHED_START_BATCH_BYTES; the next one takes the rest of the window", async () => {
+  it("a first batch stops at HASHED_START_BATCH_BYTES; the next one takes the rest of the window", async () => {
     const { server, ahead, hashed } = setup({ hashed: "checksum" });
     const size = HASHED_START_BATCH_BYTES / 2 - 1;
     const files = Array.from({ length: 6 }, (_, i) => waiting(i, size));
-    ahead.prepare(() => files);
+    ahead.prepare(() => files, 12);
     await settle();
     expect(hashed).toEqual(["k0", "k1"]);
     ahead.prepare(() => files.slice(2));
@@ -187,16 +187,30 @@ describe("where small files go by PUT", () => {
     expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([2, 4]);
   });
 
-  it("while nothing made ahead is waiting, the batch stops at the files that may run at once; the next one is hashed while they go", async () => {
+  it("a first batch stops at the files that start at once; the next one is hashed while they go", async () => {
     const { server, ahead, hashed } = setup({ hashed: "checksum" });
     const files = queue(30);
-    ahead.prepare(() => files, 4);
+    ahead.prepare(() => files, 6);
     await settle();
-    expect(hashed).toEqual(["k0", "k1", "k2", "k3"]);
+    expect(hashed).toEqual(["k0", "k1", "k2", "k3", "k4", "k5"]);
     // Their answer is in, and before they start (the engine's beforeStart) the rest of the window is asked for, in one batch.
-    ahead.prepare(() => files, 4);
+    ahead.prepare(() => files, 6);
     await settle();
-    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([4, 26]);
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([6, 24]);
+  });
+
+  it("a first batch takes at least START_BATCH_MIN_FILES, however few start at once", async () => {
+    const { hashed, ahead } = setup({ hashed: "sha256" });
+    ahead.prepare(() => queue(10), 1);
+    await settle();
+    expect(hashed).toHaveLength(START_BATCH_MIN_FILES);
+  });
+
+  it("while files are on the wire (no start count), a batch takes the whole window even when nothing made ahead is waiting (regression: a CLI run of 300 files made 75 creates)", async () => {
+    const { server, ahead } = setup({ hashed: "sha256" });
+    ahead.prepare(() => queue(30));
+    await settle();
+    expect(server.argsOf<CreateUploadBody[]>("createMany").map((bodies) => bodies.length)).toEqual([30]);
   });
 });
 

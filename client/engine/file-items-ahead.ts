@@ -8,16 +8,16 @@
  * it stored under that key, or stores it now, never a second one. A file cancelled meanwhile
  * gives its file item back. Where a create carries a hash of the file (create-checksums.ts: the
  * CRC32 a PUT URL signs, or the SHA-256 a POST form binds), a batch's files are hashed first, and
- * while nothing made ahead is waiting, the batch stops at as many files as may run at once (and at
- * HASHED_START_BATCH_BYTES) so the first files start as soon as they are hashed, while the next
- * batch is hashed.
+ * a first batch (no file on the wire yet, nothing made ahead) stops at the files that start at once
+ * (at least START_BATCH_MIN_FILES) and at HASHED_START_BATCH_BYTES, so they start as soon as they
+ * are hashed while the next batch is hashed.
  */
 import { isRefusal } from "@/client/api/api-error";
 import { callWithRetries, createWithRetries } from "@/client/api/api-retry";
 import type { Settled } from "@/client/api/batch-coalescer";
 import { newIdempotencyKey } from "@/client/api/idempotency-key";
 import type { UploadApi } from "@/client/api/upload-api";
-import { HASHED_START_BATCH_BYTES, isUsable, selectToPrepare, upToBytes } from "@/client/queue/prepare-ahead";
+import { HASHED_START_BATCH_BYTES, isUsable, selectToPrepare, START_BATCH_MIN_FILES, upToBytes } from "@/client/queue/prepare-ahead";
 import type { QueueItem } from "@/client/queue/upload-queue";
 import { MAX_BATCH_ITEMS, type CreateUploadBody, type CreateUploadResponse } from "@/lib/contracts/upload-schemas";
 import type { CreateChecksums } from "./create-checksums";
@@ -74,15 +74,18 @@ export class FileItemsAhead {
    * Asks, in one batch request, for the file items of the next small files among `upcoming()` (the
    * first waiting queue items, in queue order); one batch at a time. A function, so the queue is not read
    * while a batch is on its way: this runs on every transition, progress events included.
-   * `startFiles`: how many files may run at once, what a first hashed batch needs to fill.
+   * `startingFiles`: when no file is on the wire yet, how many may start at once.
    */
-  prepare(upcoming: () => readonly QueueItem[], startFiles = Number.POSITIVE_INFINITY) {
+  prepare(upcoming: () => readonly QueueItem[], startingFiles?: number) {
     if (this.preparing) return;
     let batch = selectToPrepare(upcoming(), (key) => this.prepared.has(key), MAX_BATCH_ITEMS);
     if (batch.length === 0) return;
-    // Nothing is ready to start: hash only the files that start first before asking (a whole
-    // window of 48 photos took 0.4-0.5 s to hash and ask for, the link idle meanwhile).
-    if (this.prepared.size === 0 && batch.some((item) => this.hooks.checksums?.fieldFor(item.size))) batch = upToBytes(batch.slice(0, Math.max(1, startFiles)), HASHED_START_BATCH_BYTES);
+    // Nothing is on the wire or ready to start: hash only the files that start first before
+    // asking (a whole window of 48 photos took 0.4-0.5 s to hash and ask for, the link idle
+    // meanwhile). Not while files are on the wire: the next batch is whole (one create per ~24 files).
+    if (startingFiles !== undefined && this.prepared.size === 0 && batch.some((item) => this.hooks.checksums?.fieldFor(item.size))) {
+      batch = upToBytes(batch.slice(0, Math.max(START_BATCH_MIN_FILES, startingFiles)), HASHED_START_BATCH_BYTES);
+    }
     this.preparing = true;
     // The same keys on every try, so a retry after a lost answer gets the same file items back.
     const bodies = batch.map((item) => this.bodyFor(item.key, { ...bodyOf(item), idempotencyKey: newIdempotencyKey() }));

@@ -16,7 +16,7 @@ import { postToStorage } from "@/client/post/post-transport";
 import { putToStorage } from "@/client/put/put-transport";
 import type { PreviewHandoff } from "@/client/preview/preview-queue";
 import { PREPARE_WINDOW } from "@/client/queue/prepare-ahead";
-import { selectWaiting } from "@/client/queue/queue-select";
+import { countActive, selectWaiting } from "@/client/queue/queue-select";
 import type { QueueAction, QueueItem, QueueState } from "@/client/queue/upload-queue";
 import { traceClock, type Tracer } from "@/client/tracer";
 import type { PickedFile } from "@/client/files/folder-path";
@@ -85,7 +85,8 @@ export class UploadEngine {
     this.releases = new PendingReleases((id) => api.cancel(id));
     this.scheduler = new Scheduler({
       changed: (state, action) => this.changed(state, action),
-      beforeStart: (state, concurrency) => this.fileItemsAhead.prepare(() => selectWaiting(state, PREPARE_WINDOW), concurrency),
+      // A first batch (no file on the wire yet) needs only the files that start now.
+      beforeStart: (state, concurrency) => this.fileItemsAhead.prepare(() => selectWaiting(state, PREPARE_WINDOW), countActive(state) === 0 ? concurrency : undefined),
       run: (item, job) => this.run(item, job),
     });
     this.renders = new RenderThrottle(() => this.scheduler.state, options.tracer);

@@ -24,6 +24,11 @@ export const PREPARE_WINDOW_BYTES = 64 * MIB;
  * milliseconds, start while the rest of the window is hashed for the next batch.
  */
 export const HASHED_START_BATCH_BYTES = 16 * MIB;
+/**
+ * A first hashed batch takes at least this many files, however few start at once: they are hashed
+ * together (client/hashing/sha256-hasher.ts reads 4 at a time), so fewer would not start sooner.
+ */
+export const START_BATCH_MIN_FILES = 4;
 /** A prepared POST policy (or PUT URL) this close to its expiry is replaced when its file starts, not used. */
 export const PREPARED_POLICY_MIN_LIFE_MS = 60_000;
 
