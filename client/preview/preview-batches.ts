@@ -34,8 +34,8 @@ type PreviewToSend = ReadyPreview & { made: Blob };
 
 export type PreviewBatchDeps = PreviewPostDeps & {
   api: PreviewApi;
-  /** A preview's CRC32, which its PUT URL signs (a form ignores it). */
-  hash: (blob: Blob) => Promise<string>;
+  /** A preview's CRC32, which its PUT URL signs; absent where previews go by POST form (reading each preview back to hash it cost a Blob read apiece, for nothing). */
+  hash?: (blob: Blob) => Promise<string>;
   /** Aborts on signing out: API calls stop. */
   signal: () => AbortSignal;
   /** Every preview pushed ends in exactly one call, with the previews of its batch that were recorded. */
@@ -128,8 +128,9 @@ export class PreviewBatches {
     if (batch.length === 0) return [];
     const { api } = this.deps;
     this.counts.plans++;
-    // Each preview's CRC32, which a PUT's URL signs (a form ignores it): a few KiB each.
-    const checksums = await Promise.all(batch.map((p) => this.deps.hash(p.made)));
+    // Each preview's CRC32 where a PUT's URL signs it: a few KiB each.
+    const { hash } = this.deps;
+    const checksums = hash ? await Promise.all(batch.map((p) => hash(p.made))) : [];
     const plans = await callWithRetries(
       "create",
       () => api.planPreviews(batch.map((p, i) => ({ fileItemId: p.fileItemId, size: p.made.size, type: p.made.type, checksum: checksums[i] }))),

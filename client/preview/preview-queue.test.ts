@@ -30,7 +30,7 @@ function setup(slots = { image: 2, video: 1 }, smallUploads: "post" | "put" = "p
     running[kind]--;
     return PREVIEW();
   });
-  const queue = new PreviewQueue({ api: server.previewApi, pool: new ConnectionPool(6), post: storage.post, putFile: storage.putFile, hash: async (blob: Blob) => `crc-${blob.size}`, make, slots });
+  const queue = new PreviewQueue({ api: server.previewApi, pool: new ConnectionPool(6), post: storage.post, putFile: storage.putFile, ...(smallUploads === "put" ? { hash: async (blob: Blob) => `crc-${blob.size}` } : {}), make, slots });
   const landed: LandedPreview[] = [];
   queue.onLanded((batch) => landed.push(...batch));
   /** A file uploaded elsewhere (the CLI): stored, and wanting its preview. */
@@ -55,6 +55,18 @@ describe("where previews go by PUT (stores without POST Object)", () => {
     expect(server.argsOf("planPreviews")).toEqual([[{ fileItemId: photo.id, size: 900, type: "image/webp", checksum: "crc-900" }]]);
     expect(storage.posts).toEqual([]);
     expect(storage.filePutHeaders).toEqual([{ "Content-Type": "image/webp", "x-amz-checksum-crc32": "crc-900" }]);
+    expect(landed.map((p) => p.fileItemId)).toEqual([photo.id]);
+  });
+});
+
+describe("where previews go by POST form", () => {
+  it("plans each preview without a CRC32 (a form signs none, so no preview is read back to hash it) and posts it", async () => {
+    const { server, storage, queue, landed, stored } = setup();
+    const photo = stored("photo.jpg");
+    makeMissingPreviews(queue, [photo]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.argsOf("planPreviews")).toEqual([[{ fileItemId: photo.id, size: 900, type: "image/webp" }]]);
+    expect(storage.posts).toHaveLength(1);
     expect(landed.map((p) => p.fileItemId)).toEqual([photo.id]);
   });
 });

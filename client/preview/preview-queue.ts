@@ -46,8 +46,8 @@ export type PreviewQueueDeps = {
   pool: ConnectionPool;
   post: PostTransport;
   putFile: PutTransport;
-  /** A preview's CRC32, which its PUT URL signs (client/hashing/checksum.ts in the page). */
-  hash: (blob: Blob) => Promise<string>;
+  /** A preview's CRC32, which its PUT URL signs (client/hashing/checksum.ts in the page); absent where previews go by POST form, which signs none. */
+  hash?: (blob: Blob) => Promise<string>;
   make: PreviewMaker;
   slots: PreviewSlots;
   /** Makers start only while no small file is being sent (preview-slots.ts: yieldsToSmallUploads). */

@@ -12,8 +12,10 @@ import { crc32Base64 } from "@/client/hashing/checksum";
 import { createPreviewMaker } from "@/client/preview/make-preview";
 import { PreviewQueue } from "@/client/preview/preview-queue";
 import { idlePreviewSlots, previewSlots, yieldsToSmallUploads } from "@/client/preview/preview-slots";
+import type { UploadSettings } from "@/lib/contracts/upload-schemas";
 
-export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
+/** Previews go as small files do (`settings.smallUploads`): by POST form unless the server takes PUTs, whose URLs sign each preview's CRC32. */
+export function createPagePreviewQueue(pool: ConnectionPool, settings?: Pick<UploadSettings, "smallUploads">): PreviewQueue {
   const cores = typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency;
   const slots = previewSlots(cores);
   const idleSlots = idlePreviewSlots(cores);
@@ -22,7 +24,7 @@ export function createPagePreviewQueue(pool: ConnectionPool): PreviewQueue {
     pool,
     post: postToStorage,
     putFile: putToStorage,
-    hash: crc32Base64,
+    ...(settings?.smallUploads === "put" ? { hash: crc32Base64 } : {}),
     // Workers for the most makers at once; each starts when first needed.
     make: createPreviewMaker(idleSlots.image, pool),
     slots,

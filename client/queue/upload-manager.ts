@@ -34,7 +34,7 @@ export class UploadManager {
     settings?: UploadSettings,
   ) {
     const pool = new ConnectionPool(DEFAULT_CONNECTIONS);
-    this.previews = createPagePreviewQueue(pool);
+    this.previews = createPagePreviewQueue(pool, settings);
     this.engine = createPageUploadEngine(rules, onStored, { pool, previews: this.previews, settings });
     this.activity = new UploadActivity(this.engine);
   }
