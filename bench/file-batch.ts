@@ -10,6 +10,7 @@ import type { Page } from "@playwright/test";
 import { readPartTimeline, uploadThroughPage, type Measure, type PageRun } from "./browser";
 import { countCpu, formatCpuSplit, totalCpuSeconds } from "./process-cpu";
 import { fmt, median } from "./stats";
+import { DEFAULT_CONCURRENCY } from "../client/queue/upload-queue";
 
 /** A JPEG start (SOI + APP0 marker): pure random bytes are sometimes sniffed as MP3 and rejected. */
 const JPEG_START = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
@@ -192,11 +193,13 @@ export function printFileTimeline({ timeline, addedAt, spanMs }: Pick<FileBatchR
   const firstSend = Math.min(...sends.map((m) => m.start)) - addedAt;
   const lastAnswer = Math.max(...sends.map((m) => m.start + m.duration)) - addedAt;
   console.log(`${indent}  ends: the first form went ${fmt(firstSend, 0)} ms after the files were added; the last form's answer came ${fmt(spanMs - lastAnswer, 0)} ms before the last file was done`);
-  const hashEnds = timeline.filter((m) => m.name === "hash").map((m) => m.start + m.duration - addedAt).sort((a, b) => a - b);
-  if (hashEnds.length === 0) return;
-  const firstHash = Math.min(...timeline.filter((m) => m.name === "hash").map((m) => m.start)) - addedAt;
-  const twelfth = hashEnds[Math.min(11, hashEnds.length - 1)]!;
-  console.log(`${indent}  hashes before the creates: the first began ${fmt(firstHash, 0)} ms after the files were added; the first ended at ${fmt(hashEnds[0]!, 0)} ms, the 12th at ${fmt(twelfth, 0)} ms`);
+  const hashes = timeline.filter((m) => m.name === "hash");
+  if (hashes.length === 0) return;
+  const hashEnds = hashes.map((m) => m.start + m.duration - addedAt).sort((a, b) => a - b);
+  const firstHash = Math.min(...hashes.map((m) => m.start)) - addedAt;
+  // The files of a first batch at the shipped concurrency.
+  const nth = Math.min(DEFAULT_CONCURRENCY, hashEnds.length);
+  console.log(`${indent}  hashes before the creates: the first began ${fmt(firstHash, 0)} ms after the files were added; the first ended at ${fmt(hashEnds[0]!, 0)} ms, the ${nth}th at ${fmt(hashEnds[nth - 1]!, 0)} ms`);
   const rendersBefore = timeline.filter((m) => m.name === "render" && m.start - addedAt < firstSend);
   if (rendersBefore.length > 0) {
     const list = rendersBefore.map((m) => `${fmt(m.duration, 0)} ms at ${fmt(m.start - addedAt, 0)}`).join(", ");

@@ -55,12 +55,17 @@ async function listFiles(page: Page, appUrl: string): Promise<FileItemJson[]> {
   return files;
 }
 
+/** The families of files that get a preview. */
+const PREVIEW_FAMILIES = ["image/", "video/"] as const;
+const inFamily = (file: FileItemJson, family: string) => file.type.startsWith(family);
+
 function tally(files: FileItemJson[]): Pick<PreviewCount, "images" | "videos"> {
   const of = (family: string): Tally => {
-    const members = files.filter((file) => file.type.startsWith(family));
+    const members = files.filter((file) => inFamily(file, family));
     return { files: members.length, previews: members.filter((file) => file.previewUrl !== null).length };
   };
-  return { images: of("image/"), videos: of("video/") };
+  const [images, videos] = PREVIEW_FAMILIES.map(of);
+  return { images: images!, videos: videos! };
 }
 
 const total = (count: Pick<PreviewCount, "images" | "videos">) => count.images.previews + count.videos.previews;
@@ -72,7 +77,7 @@ export async function countPreviews(page: Page, appUrl: string, lastDoneAt: numb
   const firstCheckMs = Date.now() - lastDoneAt;
   const first = tally(listed);
   const wanted = first.images.files + first.videos.files;
-  const ids = listed.filter((file) => file.type.startsWith("image/") || file.type.startsWith("video/")).map((file) => file.id);
+  const ids = listed.filter((file) => PREVIEW_FAMILIES.some((family) => inFamily(file, family))).map((file) => file.id);
   const atFirst = await recordedPreviews(ids);
   let seen = atFirst;
   let quietSince = Date.now();

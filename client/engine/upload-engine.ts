@@ -217,8 +217,8 @@ export class UploadEngine {
   /**
    * The hash of a queue item's file its create carries: the CRC32 when it goes by PUT, the SHA-256
    * when its POST form binds it. Rejects when the file is gone or unreadable: the file fails with that error.
+   * The benchmark's tracer sees each as a `hash` span (its wait for a hashing slot included).
    */
-  /** The file's hash for its create; the benchmark's tracer sees each as a `hash` span (its wait for a hashing slot included). */
   private hashFile(key: string, field: ChecksumField): Promise<string> {
     const file = this.files.get(key);
     if (!file) return Promise.reject(new Error(`No file for ${key}`));
