@@ -199,7 +199,7 @@ export function printFileTimeline({ timeline, addedAt, spanMs }: Pick<FileBatchR
   const firstHash = Math.min(...hashes.map((m) => m.start)) - addedAt;
   // The files of a first batch at the shipped concurrency.
   const nth = Math.min(DEFAULT_CONCURRENCY, hashEnds.length);
-  console.log(`${indent}  hashes before the creates: the first began ${fmt(firstHash, 0)} ms after the files were added; the first ended at ${fmt(hashEnds[0]!, 0)} ms, the ${nth}th at ${fmt(hashEnds[nth - 1]!, 0)} ms`);
+  console.log(`${indent}  hashes before the creates: the first began ${fmt(firstHash, 0)} ms after the files were added; the first ended at ${fmt(hashEnds[0]!, 0)} ms, the first ${nth} by ${fmt(hashEnds[nth - 1]!, 0)} ms`);
   const rendersBefore = timeline.filter((m) => m.name === "render" && m.start - addedAt < firstSend);
   if (rendersBefore.length > 0) {
     const list = rendersBefore.map((m) => `${fmt(m.duration, 0)} ms at ${fmt(m.start - addedAt, 0)}`).join(", ");
